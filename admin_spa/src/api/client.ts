@@ -1,0 +1,59 @@
+import { Client, cacheExchange, fetchExchange, mapExchange, type CombinedError } from 'urql';
+
+/** The one GraphQL client of the SPA: endpoint, bearer token, language, and sign-out on a dead token. */
+
+const TOKEN_KEY = 'membership.admin.token';
+
+export const GRAPHQL_URL: string = import.meta.env.VITE_GRAPHQL_URL ?? '/graphql';
+
+export function readToken(): string | null {
+  try {
+    return window.localStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function storeToken(token: string): void {
+  window.localStorage.setItem(TOKEN_KEY, token);
+}
+
+export function clearToken(): void {
+  window.localStorage.removeItem(TOKEN_KEY);
+}
+
+/** True when the server refused the credential (HTTP 401 or an UNAUTHENTICATED GraphQL error). */
+export function isUnauthenticated(error: CombinedError): boolean {
+  const response = error.response as { status?: number } | undefined;
+  if (response?.status === 401) return true;
+  return error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+}
+
+export interface ApiClientOptions {
+  token: string | null;
+  /** Current UI language, sent as Accept-Language so UserError messages come back in it. */
+  language: () => string;
+  onUnauthenticated: () => void;
+}
+
+export function createApiClient({ token, language, onUnauthenticated }: ApiClientOptions): Client {
+  return new Client({
+    url: GRAPHQL_URL,
+    preferGetMethod: false,
+    requestPolicy: 'cache-and-network',
+    exchanges: [
+      mapExchange({
+        onError(error) {
+          if (token && isUnauthenticated(error)) onUnauthenticated();
+        },
+      }),
+      cacheExchange,
+      fetchExchange,
+    ],
+    fetchOptions: () => {
+      const headers: Record<string, string> = { 'Accept-Language': language() };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      return { headers };
+    },
+  });
+}

@@ -1,0 +1,34 @@
+import { graphql } from '../gql';
+
+export const ViewerQuery = graphql(`
+  query Viewer {
+    viewer {
+      tenant {
+        id
+        slug
+        name
+        timezone
+        currency
+      }
+      staff {
+        id
+        email
+        name
+        role
+      }
+      permissions
+    }
+  }
+`);
+
+export const LogoutMutation = graphql(`
+  mutation Logout {
+    logout {
+      ok
+      errors {
+        code
+        message
+      }
+    }
+  }
+`);

@@ -1,0 +1,43 @@
+"""Expected failures: a domain raises ``DomainError``; the API turns it into a ``UserError``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+
+__all__ = ["DomainError", "DomainErrors", "ErrorCode"]
+
+
+class ErrorCode(str, Enum):
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    DUPLICATE = "DUPLICATE"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    COUPON_NOT_APPLICABLE = "COUPON_NOT_APPLICABLE"
+    COUPON_ALREADY_REDEEMED = "COUPON_ALREADY_REDEEMED"
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+
+
+class DomainError(Exception):
+    """An expected failure: a stable code, the offending input path, and a message to show."""
+
+    def __init__(self, code: ErrorCode, message: str, field: Sequence[str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = list(field) if field is not None else None
+
+    def __repr__(self) -> str:
+        return f"DomainError({self.code.value}, {self.message!r}, field={self.field})"
+
+
+class DomainErrors(DomainError):
+    """Several validation failures found at once (every bad field is reported, not only the first)."""
+
+    def __init__(self, errors: Sequence[DomainError]) -> None:
+        first = errors[0]
+        super().__init__(first.code, first.message, first.field)
+        self.errors = list(errors)

@@ -1,0 +1,63 @@
+"""Every knob is an environment variable: ``MEMBERSHIP_*``, plus ``DATABASE_URL`` and ``REDIS_URL``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEMBERSHIP_", extra="ignore")
+
+    # Server URLs. Unset means: use (and start) the embedded servers under ``var_dir``.
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "MEMBERSHIP_DATABASE_URL")
+    )
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "MEMBERSHIP_REDIS_URL")
+    )
+    var_dir: Path = Path("var")
+
+    # Database roles: migrations run as the owner, requests as the app role (no BYPASSRLS).
+    db_owner_role: str = "membership_owner"
+    db_owner_password: str | None = None
+    db_app_role: str = "membership_app"
+    db_app_password: str | None = None
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+
+    # Redis key prefix, so several deployments (or test runs) can share one server.
+    redis_prefix: str = "membership"
+
+    # Auth.
+    jwt_secret: str = "change-me-in-production-0123456789abcdef"
+    staff_token_ttl_seconds: int = 12 * 3600
+    member_token_ttl_seconds: int = 7 * 24 * 3600
+
+    # GraphQL limits.
+    graphql_max_depth: int = 10
+    graphql_max_aliases: int = 15
+    graphql_max_tokens: int = 2000
+    debug: bool = False  # GraphiQL and detailed errors; never in production
+
+    # Admin SPA build output served at /admin/.
+    admin_dist: Path = Path("admin_spa/dist")
+
+    # Regions whose phone numbers members may register with (ISO 3166 codes; CN by default).
+    phone_regions: list[str] = ["CN"]
+
+    log_level: str = "INFO"
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None or self.redis_url is None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Whose data it is: tenants, staff, roles, API keys, tokens and the tenant transaction."""

@@ -1,0 +1,135 @@
+"""API keys: secret ``sk_…`` and publishable ``pk_…``, stored hashed and shown once.
+
+A key reads ``<kind>_<tenant id hex>_<secret>``: the tenant part routes the lookup to the right
+tenant (row-level security needs it before any query); the secret part is what is checked.
+Only its SHA-256 is stored: a key has 256 bits of entropy, so a slow hash adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from membership.errors import DomainError, ErrorCode
+from tenants import audit
+from tenants.context import RequestContext
+from tenants.models import ApiKey
+from tenants.permissions import API_KEY_SCOPES, Permission
+from tenants.tx import tenant_tx
+
+__all__ = [
+    "CreatedKey",
+    "ParsedKey",
+    "create_api_key",
+    "find_active_key",
+    "hash_secret",
+    "list_api_keys",
+    "parse_key",
+    "revoke_api_key",
+]
+
+_KINDS = {"secret": "sk", "publishable": "pk"}
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    api_key: ApiKey
+    key: str  # the only time the full key exists outside its holder
+
+
+@dataclass(frozen=True)
+class ParsedKey:
+    kind: str
+    tenant_id: uuid.UUID
+    key_hash: str
+
+
+def hash_secret(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def parse_key(key: str) -> ParsedKey | None:
+    parts = key.split("_")
+    if len(parts) != 3 or parts[0] not in ("sk", "pk"):
+        return None
+    try:
+        tenant_id = uuid.UUID(hex=parts[1])
+    except ValueError:
+        return None
+    kind = "secret" if parts[0] == "sk" else "publishable"
+    return ParsedKey(kind, tenant_id, hash_secret(key))
+
+
+def _check_scopes(kind: str, scopes: list[str] | None) -> list[str]:
+    if kind == "publishable":
+        if scopes:
+            raise DomainError(ErrorCode.INVALID,
+                              "Publishable keys cannot be granted scopes over member data.",
+                              ["input", "scopes"])
+        return []
+    if scopes is None:
+        return sorted(p.value for p in API_KEY_SCOPES)
+    allowed = {p.value for p in API_KEY_SCOPES}
+    unknown = sorted(set(scopes) - allowed)
+    if unknown:
+        raise DomainError(ErrorCode.INVALID,
+                          f"Unknown scopes: {', '.join(unknown)}. Allowed: {', '.join(sorted(allowed))}.",
+                          ["input", "scopes"])
+    return sorted(set(scopes))
+
+
+async def create_api_key(
+    ctx: RequestContext, *, name: str, kind: str, scopes: list[str] | None = None
+) -> CreatedKey:
+    ctx.require(Permission.APIKEYS_MANAGE)
+    if kind not in _KINDS:
+        raise DomainError(ErrorCode.INVALID, "Kind must be 'secret' or 'publishable'.",
+                          ["input", "kind"])
+    if not name.strip():
+        raise DomainError(ErrorCode.INVALID, "Name the key after what uses it.", ["input", "name"])
+    granted = _check_scopes(kind, scopes)
+    key = f"{_KINDS[kind]}_{ctx.tenant.id.hex}_{secrets.token_urlsafe(32).replace('_', 'x')}"
+    async with tenant_tx(ctx):
+        api_key = await ApiKey.create(
+            id=uuid.uuid4(), tenant_id=ctx.tenant.id, name=name.strip(), kind=kind,
+            prefix=key[:3] + "…" + key[-4:], key_hash=hash_secret(key), scopes=granted,
+            created_at=ctx.clock.now(),
+        )
+        await audit.record(ctx, "api_key.create", "api_key", api_key.id,
+                           after={"name": api_key.name, "kind": kind, "scopes": granted})
+    return CreatedKey(api_key, key)
+
+
+async def list_api_keys(ctx: RequestContext) -> list[ApiKey]:
+    ctx.require(Permission.APIKEYS_MANAGE)
+    async with tenant_tx(ctx):
+        return list(await ApiKey.all().order_by("-created_at"))
+
+
+async def revoke_api_key(ctx: RequestContext, key_id: uuid.UUID) -> ApiKey:
+    ctx.require(Permission.APIKEYS_MANAGE)
+    async with tenant_tx(ctx):
+        api_key = await ApiKey.get_or_none(id=key_id)
+        if api_key is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such API key.", ["id"])
+        if api_key.revoked_at is None:
+            api_key.revoked_at = ctx.clock.now()
+            await api_key.save(update_fields=["revoked_at"])
+            await audit.record(ctx, "api_key.revoke", "api_key", api_key.id,
+                               before={"revoked": False}, after={"revoked": True})
+    return api_key
+
+
+async def find_active_key(ctx: RequestContext, key_hash: str) -> ApiKey | None:
+    """The unrevoked key with this hash in the context's tenant; marks it used."""
+    async with tenant_tx(ctx):
+        api_key = await ApiKey.get_or_none(key_hash=key_hash, revoked_at=None)
+        if api_key is not None:
+            now = ctx.clock.now()
+            # Bounded write rate: last use is recorded at most once a minute per key.
+            if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:
+                api_key.last_used_at = now
+                await api_key.save(update_fields=["last_used_at"])
+        return api_key

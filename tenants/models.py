@@ -1,0 +1,52 @@
+"""Tenant registry, staff accounts and API keys."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.contrib.postgres.fields import ArrayField
+from tortoise.models import Model
+
+__all__ = ["ApiKey", "Staff", "Tenant"]
+
+
+class Tenant(Model):
+    id = fields.UUIDField(primary_key=True)
+    slug = fields.CharField(max_length=63, unique=True)
+    name = fields.TextField()
+    timezone = fields.TextField(default="Asia/Shanghai")
+    currency = fields.CharField(max_length=3, default="CNY")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "tenants"
+
+
+class Staff(Model):
+    id = fields.UUIDField(primary_key=True)
+    tenant_id = fields.UUIDField()
+    email = fields.TextField()
+    name = fields.TextField(null=True)
+    role = fields.TextField()
+    password_hash = fields.TextField()
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_login_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "staff"
+
+
+class ApiKey(Model):
+    id = fields.UUIDField(primary_key=True)
+    tenant_id = fields.UUIDField()
+    name = fields.TextField()
+    kind = fields.TextField()
+    prefix = fields.TextField()
+    key_hash = fields.TextField()
+    scopes: list[str] = ArrayField("text", default=list)  # type: ignore[assignment]
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_keys"

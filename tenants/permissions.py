@@ -1,0 +1,61 @@
+"""Roles and what they may do. The table in docs/permissions.md is generated from this module."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+__all__ = [
+    "API_KEY_SCOPES",
+    "MEMBER_SELF",
+    "ROLE_PERMISSIONS",
+    "Permission",
+    "Role",
+    "permissions_for_role",
+]
+
+
+class Permission(str, Enum):
+    MEMBERS_READ = "members:read"
+    MEMBERS_WRITE = "members:write"
+    MEMBERS_PII = "members:pii"  # reads show phone and PII custom fields unmasked
+    MEMBERS_REVEAL = "members:reveal"  # may unmask one member on demand; every reveal is audited
+    MEMBERS_MERGE = "members:merge"
+    MEMBER_TOKENS_CREATE = "member_tokens:create"
+    CUSTOM_FIELDS_MANAGE = "custom_fields:manage"
+    STAFF_MANAGE = "staff:manage"
+    APIKEYS_MANAGE = "apikeys:manage"
+    AUDIT_READ = "audit:read"
+    # held only by a member token, for the member it was minted for
+    SELF_READ = "self:read"
+    SELF_WRITE = "self:write"
+
+
+class Role(str, Enum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    MARKETER = "marketer"
+    CLERK = "clerk"
+    ANALYST = "analyst"
+
+
+P = Permission
+_STAFF_ALL = frozenset(p for p in Permission if p not in (P.SELF_READ, P.SELF_WRITE))
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: _STAFF_ALL,
+    Role.ADMIN: _STAFF_ALL,
+    Role.MARKETER: frozenset({P.MEMBERS_READ, P.MEMBERS_WRITE}),
+    Role.CLERK: frozenset({P.MEMBERS_READ, P.MEMBERS_WRITE, P.MEMBERS_REVEAL}),
+    Role.ANALYST: frozenset({P.MEMBERS_READ}),
+}
+
+# What a secret API key may be granted; a publishable key is granted nothing that touches members.
+API_KEY_SCOPES: frozenset[Permission] = frozenset(
+    {P.MEMBERS_READ, P.MEMBERS_WRITE, P.MEMBERS_PII, P.MEMBERS_MERGE, P.MEMBER_TOKENS_CREATE}
+)
+
+MEMBER_SELF: frozenset[Permission] = frozenset({P.SELF_READ, P.SELF_WRITE})
+
+
+def permissions_for_role(role: str) -> frozenset[Permission]:
+    return ROLE_PERMISSIONS.get(Role(role), frozenset())
