@@ -190,7 +190,9 @@ async def migrate(admin: PgTarget, settings: Settings | None = None) -> None:
 
 async def init_db(target: PgTarget, settings: Settings | None = None) -> None:
     """Open the request pool as the app role."""
-    await Tortoise.init(config=tortoise_config(target, settings=settings))
+    # Global fallback: the pool is opened in the lifespan task and used by request tasks.
+    await Tortoise.init(config=tortoise_config(target, settings=settings),
+                        _enable_global_fallback=True)
 
 
 async def close_db() -> None:

@@ -1,0 +1,10 @@
+/** Money arrives in integer minor units (fen); the currency decides how many digits that is. */
+export function formatMoney(minorUnits: number, currency: string, locale: string): string {
+  try {
+    const formatter = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
+    return formatter.format(minorUnits / 10 ** digits);
+  } catch {
+    return `${(minorUnits / 100).toFixed(2)} ${currency}`;
+  }
+}

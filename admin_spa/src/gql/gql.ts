@@ -1,0 +1,184 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
+    "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      key\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  fragment CustomFieldDefinitionFields on CustomFieldDefinition {\n    id\n    key\n    label\n    type\n    required\n    pii\n    options\n    position\n  }\n": typeof types.CustomFieldDefinitionFieldsFragmentDoc,
+    "\n  query CustomFieldDefinitions {\n    customFieldDefinitions {\n      ...CustomFieldDefinitionFields\n    }\n  }\n": typeof types.CustomFieldDefinitionsDocument,
+    "\n  mutation CreateCustomFieldDefinition($input: CreateCustomFieldDefinitionInput!) {\n    createCustomFieldDefinition(input: $input) {\n      definition {\n        ...CustomFieldDefinitionFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateCustomFieldDefinitionDocument,
+    "\n  mutation UpdateCustomFieldDefinition($id: ID!, $input: UpdateCustomFieldDefinitionInput!) {\n    updateCustomFieldDefinition(id: $id, input: $input) {\n      definition {\n        ...CustomFieldDefinitionFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateCustomFieldDefinitionDocument,
+    "\n  mutation DeleteCustomFieldDefinition($id: ID!) {\n    deleteCustomFieldDefinition(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.DeleteCustomFieldDefinitionDocument,
+    "\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  fragment MemberListFields on Member {\n    id\n    name\n    phone\n    phoneMasked\n    tags\n    createdAt\n    tier {\n      id\n      name\n    }\n  }\n": typeof types.MemberListFieldsFragmentDoc,
+    "\n  query Members($first: Int, $after: String, $filter: MemberFilter) {\n    members(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...MemberListFields\n        }\n      }\n    }\n  }\n": typeof types.MembersDocument,
+    "\n  fragment MemberDetailFields on Member {\n    id\n    phone\n    phoneMasked\n    name\n    gender\n    birthday\n    externalId\n    sourceChannel\n    tags\n    tier {\n      id\n      name\n    }\n    pointsBalance\n    pendingPoints\n    totalSpent\n    orderCount\n    lastOrderAt\n    createdAt\n    customFields\n  }\n": typeof types.MemberDetailFieldsFragmentDoc,
+    "\n  query MemberDetail($id: ID!) {\n    member(id: $id) {\n      ...MemberDetailFields\n    }\n  }\n": typeof types.MemberDetailDocument,
+    "\n  mutation CreateMember($input: CreateMemberInput!) {\n    createMember(input: $input) {\n      member {\n        id\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateMemberDocument,
+    "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      member {\n        ...MemberDetailFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateMemberDocument,
+    "\n  mutation RevealMemberPii($id: ID!) {\n    revealMemberPii(id: $id) {\n      phone\n      customFields\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.RevealMemberPiiDocument,
+    "\n  mutation MergeMembers($input: MergeMembersInput!) {\n    mergeMembers(input: $input) {\n      member {\n        ...MemberDetailFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.MergeMembersDocument,
+    "\n  query MemberAuditLog($targetId: ID!, $first: Int, $after: String) {\n    auditLog(targetType: \"member\", targetId: $targetId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          action\n          actorType\n          actorId\n          actorLabel\n          before\n          after\n          requestId\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.MemberAuditLogDocument,
+    "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n": typeof types.StaffFieldsFragmentDoc,
+    "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": typeof types.StaffListDocument,
+    "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateStaffDocument,
+    "\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n      }\n      permissions\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  mutation Logout {\n    logout {\n      ok\n      errors {\n        code\n        message\n      }\n    }\n  }\n": typeof types.LogoutDocument,
+};
+const documents: Documents = {
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
+    "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      key\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  fragment CustomFieldDefinitionFields on CustomFieldDefinition {\n    id\n    key\n    label\n    type\n    required\n    pii\n    options\n    position\n  }\n": types.CustomFieldDefinitionFieldsFragmentDoc,
+    "\n  query CustomFieldDefinitions {\n    customFieldDefinitions {\n      ...CustomFieldDefinitionFields\n    }\n  }\n": types.CustomFieldDefinitionsDocument,
+    "\n  mutation CreateCustomFieldDefinition($input: CreateCustomFieldDefinitionInput!) {\n    createCustomFieldDefinition(input: $input) {\n      definition {\n        ...CustomFieldDefinitionFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateCustomFieldDefinitionDocument,
+    "\n  mutation UpdateCustomFieldDefinition($id: ID!, $input: UpdateCustomFieldDefinitionInput!) {\n    updateCustomFieldDefinition(id: $id, input: $input) {\n      definition {\n        ...CustomFieldDefinitionFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateCustomFieldDefinitionDocument,
+    "\n  mutation DeleteCustomFieldDefinition($id: ID!) {\n    deleteCustomFieldDefinition(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.DeleteCustomFieldDefinitionDocument,
+    "\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  fragment MemberListFields on Member {\n    id\n    name\n    phone\n    phoneMasked\n    tags\n    createdAt\n    tier {\n      id\n      name\n    }\n  }\n": types.MemberListFieldsFragmentDoc,
+    "\n  query Members($first: Int, $after: String, $filter: MemberFilter) {\n    members(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...MemberListFields\n        }\n      }\n    }\n  }\n": types.MembersDocument,
+    "\n  fragment MemberDetailFields on Member {\n    id\n    phone\n    phoneMasked\n    name\n    gender\n    birthday\n    externalId\n    sourceChannel\n    tags\n    tier {\n      id\n      name\n    }\n    pointsBalance\n    pendingPoints\n    totalSpent\n    orderCount\n    lastOrderAt\n    createdAt\n    customFields\n  }\n": types.MemberDetailFieldsFragmentDoc,
+    "\n  query MemberDetail($id: ID!) {\n    member(id: $id) {\n      ...MemberDetailFields\n    }\n  }\n": types.MemberDetailDocument,
+    "\n  mutation CreateMember($input: CreateMemberInput!) {\n    createMember(input: $input) {\n      member {\n        id\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateMemberDocument,
+    "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      member {\n        ...MemberDetailFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateMemberDocument,
+    "\n  mutation RevealMemberPii($id: ID!) {\n    revealMemberPii(id: $id) {\n      phone\n      customFields\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.RevealMemberPiiDocument,
+    "\n  mutation MergeMembers($input: MergeMembersInput!) {\n    mergeMembers(input: $input) {\n      member {\n        ...MemberDetailFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.MergeMembersDocument,
+    "\n  query MemberAuditLog($targetId: ID!, $first: Int, $after: String) {\n    auditLog(targetType: \"member\", targetId: $targetId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          action\n          actorType\n          actorId\n          actorLabel\n          before\n          after\n          requestId\n          createdAt\n        }\n      }\n    }\n  }\n": types.MemberAuditLogDocument,
+    "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n": types.StaffFieldsFragmentDoc,
+    "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": types.StaffListDocument,
+    "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateStaffDocument,
+    "\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n      }\n      permissions\n    }\n  }\n": types.ViewerDocument,
+    "\n  mutation Logout {\n    logout {\n      ok\n      errors {\n        code\n        message\n      }\n    }\n  }\n": types.LogoutDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n"): (typeof documents)["\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      key\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      key\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CustomFieldDefinitionFields on CustomFieldDefinition {\n    id\n    key\n    label\n    type\n    required\n    pii\n    options\n    position\n  }\n"): (typeof documents)["\n  fragment CustomFieldDefinitionFields on CustomFieldDefinition {\n    id\n    key\n    label\n    type\n    required\n    pii\n    options\n    position\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CustomFieldDefinitions {\n    customFieldDefinitions {\n      ...CustomFieldDefinitionFields\n    }\n  }\n"): (typeof documents)["\n  query CustomFieldDefinitions {\n    customFieldDefinitions {\n      ...CustomFieldDefinitionFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCustomFieldDefinition($input: CreateCustomFieldDefinitionInput!) {\n    createCustomFieldDefinition(input: $input) {\n      definition {\n        ...CustomFieldDefinitionFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCustomFieldDefinition($input: CreateCustomFieldDefinitionInput!) {\n    createCustomFieldDefinition(input: $input) {\n      definition {\n        ...CustomFieldDefinitionFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateCustomFieldDefinition($id: ID!, $input: UpdateCustomFieldDefinitionInput!) {\n    updateCustomFieldDefinition(id: $id, input: $input) {\n      definition {\n        ...CustomFieldDefinitionFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateCustomFieldDefinition($id: ID!, $input: UpdateCustomFieldDefinitionInput!) {\n    updateCustomFieldDefinition(id: $id, input: $input) {\n      definition {\n        ...CustomFieldDefinitionFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteCustomFieldDefinition($id: ID!) {\n    deleteCustomFieldDefinition(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteCustomFieldDefinition($id: ID!) {\n    deleteCustomFieldDefinition(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MemberListFields on Member {\n    id\n    name\n    phone\n    phoneMasked\n    tags\n    createdAt\n    tier {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment MemberListFields on Member {\n    id\n    name\n    phone\n    phoneMasked\n    tags\n    createdAt\n    tier {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Members($first: Int, $after: String, $filter: MemberFilter) {\n    members(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...MemberListFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Members($first: Int, $after: String, $filter: MemberFilter) {\n    members(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...MemberListFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MemberDetailFields on Member {\n    id\n    phone\n    phoneMasked\n    name\n    gender\n    birthday\n    externalId\n    sourceChannel\n    tags\n    tier {\n      id\n      name\n    }\n    pointsBalance\n    pendingPoints\n    totalSpent\n    orderCount\n    lastOrderAt\n    createdAt\n    customFields\n  }\n"): (typeof documents)["\n  fragment MemberDetailFields on Member {\n    id\n    phone\n    phoneMasked\n    name\n    gender\n    birthday\n    externalId\n    sourceChannel\n    tags\n    tier {\n      id\n      name\n    }\n    pointsBalance\n    pendingPoints\n    totalSpent\n    orderCount\n    lastOrderAt\n    createdAt\n    customFields\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MemberDetail($id: ID!) {\n    member(id: $id) {\n      ...MemberDetailFields\n    }\n  }\n"): (typeof documents)["\n  query MemberDetail($id: ID!) {\n    member(id: $id) {\n      ...MemberDetailFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateMember($input: CreateMemberInput!) {\n    createMember(input: $input) {\n      member {\n        id\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateMember($input: CreateMemberInput!) {\n    createMember(input: $input) {\n      member {\n        id\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      member {\n        ...MemberDetailFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      member {\n        ...MemberDetailFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevealMemberPii($id: ID!) {\n    revealMemberPii(id: $id) {\n      phone\n      customFields\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevealMemberPii($id: ID!) {\n    revealMemberPii(id: $id) {\n      phone\n      customFields\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MergeMembers($input: MergeMembersInput!) {\n    mergeMembers(input: $input) {\n      member {\n        ...MemberDetailFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation MergeMembers($input: MergeMembersInput!) {\n    mergeMembers(input: $input) {\n      member {\n        ...MemberDetailFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MemberAuditLog($targetId: ID!, $first: Int, $after: String) {\n    auditLog(targetType: \"member\", targetId: $targetId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          action\n          actorType\n          actorId\n          actorLabel\n          before\n          after\n          requestId\n          createdAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MemberAuditLog($targetId: ID!, $first: Int, $after: String) {\n    auditLog(targetType: \"member\", targetId: $targetId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          action\n          actorType\n          actorId\n          actorLabel\n          before\n          after\n          requestId\n          createdAt\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n"): (typeof documents)["\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n"): (typeof documents)["\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n      }\n      permissions\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n      }\n      permissions\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout {\n      ok\n      errors {\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout {\n      ok\n      errors {\n        code\n        message\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,19 @@
+import type { Permission } from '../session/permissions';
+
+export interface NavigationItem {
+  key: 'members' | 'customFields' | 'staff' | 'apiKeys';
+  path: string;
+  permission: Permission;
+}
+
+/** The sider menu, in order; an entry shows only when the viewer holds its permission. */
+export const NAVIGATION: readonly NavigationItem[] = [
+  { key: 'members', path: '/members', permission: 'members:read' },
+  { key: 'customFields', path: '/custom-fields', permission: 'custom_fields:manage' },
+  { key: 'staff', path: '/staff', permission: 'staff:manage' },
+  { key: 'apiKeys', path: '/api-keys', permission: 'apikeys:manage' },
+];
+
+export function navigationItems(can: (permission: Permission) => boolean): NavigationItem[] {
+  return NAVIGATION.filter((item) => can(item.permission));
+}

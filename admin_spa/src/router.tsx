@@ -1,0 +1,41 @@
+import { lazy, type ReactNode } from 'react';
+import { createBrowserRouter } from 'react-router';
+import { AppLayout } from './layout/AppLayout';
+import { HomeRedirect, NotFound, RequirePermission } from './layout/RequirePermission';
+import type { Permission } from './session/permissions';
+import { ViewerProvider } from './session/ViewerProvider';
+
+const LoginPage = lazy(() => import('./routes/login/LoginPage'));
+const MembersListPage = lazy(() => import('./routes/members/MembersListPage'));
+const MemberDetailPage = lazy(() => import('./routes/members/MemberDetailPage'));
+const CustomFieldsPage = lazy(() => import('./routes/custom-fields/CustomFieldsPage'));
+const StaffPage = lazy(() => import('./routes/staff/StaffPage'));
+const ApiKeysPage = lazy(() => import('./routes/api-keys/ApiKeysPage'));
+
+function guarded(permission: Permission, page: ReactNode): ReactNode {
+  return <RequirePermission permission={permission}>{page}</RequirePermission>;
+}
+
+export const router = createBrowserRouter(
+  [
+    { path: '/login', element: <LoginPage /> },
+    {
+      path: '/',
+      element: (
+        <ViewerProvider>
+          <AppLayout />
+        </ViewerProvider>
+      ),
+      children: [
+        { index: true, element: <HomeRedirect /> },
+        { path: 'members', element: guarded('members:read', <MembersListPage />) },
+        { path: 'members/:id', element: guarded('members:read', <MemberDetailPage />) },
+        { path: 'custom-fields', element: guarded('custom_fields:manage', <CustomFieldsPage />) },
+        { path: 'staff', element: guarded('staff:manage', <StaffPage />) },
+        { path: 'api-keys', element: guarded('apikeys:manage', <ApiKeysPage />) },
+        { path: '*', element: <NotFound /> },
+      ],
+    },
+  ],
+  { basename: import.meta.env.BASE_URL.replace(/\/$/, '') },
+);

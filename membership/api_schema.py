@@ -1,0 +1,93 @@
+"""The Schema object: root types composed from per-domain resolver mixins, plus limits."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from membership.errors import DomainError
+from membership.metrics import observe_operation
+from membership.settings import get_settings
+from resolvers.admin import AdminMutations, AdminQueries
+from resolvers.auth import AuthMutations, AuthQueries
+from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
+from resolvers.members import MemberMutations, MemberQueries
+from resolvers.tiers import TierQueries
+
+__all__ = ["build_schema"]
+
+log = logging.getLogger("membership.graphql")
+
+
+@strawberry.type
+class Query(AuthQueries, MemberQueries, TierQueries, CustomFieldQueries, AdminQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(AuthMutations, MemberMutations, CustomFieldMutations, AdminMutations):
+    pass
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Validation errors and expected domain failures are shown; anything else is masked."""
+    original = error.original_error
+    if original is None:
+        return False
+    if isinstance(original, DomainError):
+        return False
+    import structlog
+
+    structlog.get_logger("membership.graphql").error(
+        "unexpected_error", error=repr(original), path=error.path, exc_info=original
+    )
+    return True
+
+
+class _DomainErrorCodes(SchemaExtension):
+    """Expose a domain error's code as ``extensions.code`` on query errors."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        for error in (result.errors if result else None) or []:
+            original = error.original_error
+            if isinstance(original, DomainError):
+                error.extensions = {**(error.extensions or {}), "code": original.code.value}
+
+
+class _Metrics(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        import time
+
+        started = time.perf_counter()
+        yield
+        ctx = self.execution_context
+        failed = bool(ctx.result and ctx.result.errors)
+        observe_operation(ctx.operation_name or "anonymous", time.perf_counter() - started, failed)
+
+
+def build_schema() -> strawberry.Schema:
+    settings = get_settings()
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+            MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+            MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+            _Metrics,
+            _DomainErrorCodes,
+            MaskErrors(should_mask_error=_should_mask),
+        ],
+    )

@@ -1,0 +1,233 @@
+"""create_app(): Starlette + GraphQL + auth + health + metrics + the admin SPA at /admin/."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import structlog
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from tortoise import Tortoise
+
+from membership import metrics
+from membership.api_schema import build_schema
+from membership.clock import Clock, SystemClock
+from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url, role_target
+from membership.logging import configure_logging
+from membership.settings import Settings, get_settings
+from schema.context import Context
+from tenants.auth import AuthError, Authenticator
+from tenants.context import RequestContext
+from tenants.revocations import TokenRevocations
+
+__all__ = ["create_app"]
+
+log = structlog.get_logger("membership.http")
+
+
+class Services:
+    """Process-wide clients, made in the lifespan."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.redis: Redis | None = None
+        self.revocations: TokenRevocations | None = None
+        self.authenticator: Authenticator | None = None
+
+    async def start(self, *, init_database: bool) -> None:
+        if init_database:
+            admin = resolve_postgres(self.settings)
+            await init_db(role_target(admin, "app", self.settings), self.settings)
+        self.redis = Redis.from_url(resolve_redis_url(self.settings))
+        self.revocations = TokenRevocations(self.redis, self.settings.redis_prefix)
+        self.authenticator = Authenticator(self.revocations, self.clock)
+
+    async def stop(self, *, close_database: bool) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
+        if close_database:
+            await close_db()
+
+
+class MembershipGraphQL(GraphQL[Context, None]):
+    def __init__(self, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        services = self.services
+        assert services.authenticator is not None and services.revocations is not None
+        return Context(
+            request=request,
+            response=response,
+            ctx=request.scope.get("membership.ctx"),
+            authenticator=services.authenticator,
+            revocations=services.revocations,
+            request_id=request.scope.get("membership.request_id", ""),
+        )
+
+
+class RequestMiddleware:
+    """Request id, credential → context, tenant header check, access log, HTTP metrics."""
+
+    def __init__(self, app: ASGIApp, services: Services) -> None:
+        self.app = app
+        self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        request_id = headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+        scope["membership.request_id"] = request_id
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        status = 500
+
+        async def send_wrapper(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"].append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            refusal = await self._authenticate(scope, headers, request_id)
+            if refusal is not None:
+                await refusal(scope, receive, send_wrapper)
+            else:
+                await self.app(scope, receive, send_wrapper)
+        finally:
+            elapsed = time.perf_counter() - started
+            metrics.observe_http(scope["path"], status, elapsed)
+            if scope["path"] not in ("/healthz", "/readyz", "/metrics"):
+                log.info("request", method=scope["method"], path=scope["path"], status=status,
+                         ms=round(elapsed * 1000, 2))
+            structlog.contextvars.clear_contextvars()
+
+    async def _authenticate(
+        self, scope: Scope, headers: dict[str, str], request_id: str
+    ) -> Response | None:
+        authorization = headers.get("authorization", "")
+        if not authorization:
+            return None
+        scheme, _, credential = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not credential.strip():
+            return _unauthorized("Use Authorization: Bearer <token or API key>.")
+        assert self.services.authenticator is not None
+        try:
+            ctx: RequestContext = await self.services.authenticator.authenticate(
+                credential.strip(), request_id)
+        except AuthError as exc:
+            return _unauthorized(str(exc))
+        named = headers.get("x-tenant")
+        if named and named not in (ctx.tenant.slug, str(ctx.tenant.id)):
+            return JSONResponse(
+                {"errors": [{"message": "The X-Tenant header names another tenant than the "
+                                        "credential.", "extensions": {"code": "PERMISSION_DENIED"}}]},
+                status_code=403,
+            )
+        scope["membership.ctx"] = ctx
+        structlog.contextvars.bind_contextvars(
+            tenant=ctx.tenant.slug, actor=f"{ctx.actor.kind}:{ctx.actor.id or ctx.actor.label}")
+        return None
+
+
+def _unauthorized(message: str) -> Response:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401, headers={"www-authenticate": "Bearer"},
+    )
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, manage_database: bool = True
+) -> Starlette:
+    """The ASGI app. ``manage_database=False`` when the caller has already initialised Tortoise."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    services = Services(settings, clock or SystemClock())
+    graphql = MembershipGraphQL(
+        services,
+        schema=build_schema(),
+        graphql_ide="graphiql" if settings.debug else None,
+        allow_queries_via_get=True,
+    )
+
+    async def healthz(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def readyz(request: Request) -> Response:
+        checks: dict[str, str] = {}
+        try:
+            conn = Tortoise.get_connection("default")
+            await conn.execute_query("SELECT 1")
+            checks["postgres"] = "ok"
+        except Exception as exc:
+            checks["postgres"] = f"down: {type(exc).__name__}"
+        try:
+            assert services.redis is not None
+            await services.redis.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"down: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+    async def metrics_endpoint(request: Request) -> Response:
+        return Response(metrics.render(), media_type="text/plain; version=0.0.4")
+
+    async def admin_redirect(request: Request) -> Response:
+        return RedirectResponse("/admin/")
+
+    routes: list[Any] = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint),
+        Route("/admin", admin_redirect),
+    ]
+    dist = Path(settings.admin_dist)
+    if (dist / "index.html").exists():
+        routes.append(Mount("/admin", app=_SpaFiles(directory=dist, html=True), name="admin"))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await services.start(init_database=manage_database)
+        try:
+            yield
+        finally:
+            await services.stop(close_database=manage_database)
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.services = services
+    app.add_middleware(RequestMiddleware, services=services)
+    return app
+
+
+class _SpaFiles(StaticFiles):
+    """Static files with a fallback to index.html, so client-side routes survive a reload."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        from starlette.exceptions import HTTPException
+
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code == 404 and "." not in path.rsplit("/", 1)[-1]:
+                return await super().get_response("index.html", scope)
+            raise

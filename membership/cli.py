@@ -1,0 +1,327 @@
+"""The ``membership`` command. Every command that creates something prints one JSON object."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import asyncpg
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from membership.db import (
+    close_db,
+    init_db,
+    migrate as run_migrations,
+    resolve_postgres,
+    resolve_redis_url,
+    role_target,
+)
+from membership.errors import DomainError, DomainErrors
+from membership.settings import get_settings
+
+__all__ = ["app", "main"]
+
+T = TypeVar("T")
+app = typer.Typer(help="Membership and loyalty platform.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+tenant_app = typer.Typer(help="Tenants (merchants).", no_args_is_help=True)
+user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+app.add_typer(tenant_app, name="tenant")
+app.add_typer(user_app, name="user")
+app.add_typer(apikey_app, name="apikey")
+app.add_typer(demo_app, name="demo")
+
+err = Console(stderr=True)
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+def _print(obj: Any) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def _fail(exc: DomainError) -> None:
+    errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
+    _print({"errors": [{"code": e.code.value, "field": e.field, "message": e.message}
+                       for e in errors]})
+    raise typer.Exit(1)
+
+
+def _run(coro_fn: Callable[[], Awaitable[T]], *, database: bool = True) -> T:
+    """Run an async command with the app-role pool open."""
+
+    async def runner() -> T:
+        if database:
+            settings = get_settings()
+            await init_db(role_target(resolve_postgres(settings), "app", settings), settings)
+        try:
+            return await coro_fn()
+        finally:
+            if database:
+                await close_db()
+
+    try:
+        return asyncio.run(runner())
+    except DomainError as exc:
+        _fail(exc)
+        raise  # unreachable
+
+
+async def _tenant_ctx(slug: str) -> Any:
+    from tenants.context import RequestContext
+    from tenants.registry import get_tenant_by_slug
+
+    tenant = await get_tenant_by_slug(slug)
+    if tenant is None:
+        from membership.errors import ErrorCode
+
+        raise DomainError(ErrorCode.NOT_FOUND, f"No tenant '{slug}'.", ["tenant"])
+    return RequestContext.system(tenant)
+
+
+# ---------------------------------------------------------------- servers
+
+
+@app.command()
+def migrate() -> None:
+    """Create database roles and apply migrations (as the owner role). Safe to run twice."""
+    settings = get_settings()
+    asyncio.run(run_migrations(resolve_postgres(settings), settings))
+    err.print("[green]migrations applied[/green]")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    port: int = typer.Option(8000, help="TCP port."),
+    with_worker: bool = typer.Option(False, "--with-worker", help="Also run a worker."),
+    workers: int = typer.Option(1, help="API processes."),
+) -> None:
+    """Run the API (GraphQL at /graphql, admin SPA at /admin/)."""
+    import uvicorn
+
+    settings = get_settings()
+    # Start embedded servers once here, so the API processes and the worker find them running.
+    resolve_postgres(settings)
+    resolve_redis_url(settings)
+    worker_proc = None
+    if with_worker:
+        worker_proc = subprocess.Popen([sys.executable, "-m", "membership.cli", "worker"])
+    try:
+        uvicorn.run("membership.app:create_app", factory=True, host=host, port=port,
+                    workers=workers, loop="uvloop", http="httptools", access_log=False,
+                    log_level="warning")
+    finally:
+        if worker_proc is not None:
+            worker_proc.send_signal(signal.SIGTERM)
+            try:
+                worker_proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker_proc.kill()
+
+
+@app.command()
+def worker() -> None:
+    """Run the arq worker (outbox relay, event handlers, cron)."""
+    from arq.worker import run_worker
+
+    from workers.settings import WorkerSettings, redis_settings
+
+    run_worker(WorkerSettings, redis_settings=redis_settings())  # type: ignore[arg-type]
+
+
+@app.command()
+def stop() -> None:
+    """Stop the embedded PostgreSQL and Redis of this working directory."""
+    settings = get_settings()
+    if not settings.embedded:
+        err.print("DATABASE_URL and REDIS_URL are set: nothing embedded to stop.")
+        return
+    from membership.embedded import stop_all
+
+    stopped = stop_all(settings.var_dir)
+    err.print(f"stopped: {', '.join(stopped) or 'nothing was running'}")
+
+
+# ---------------------------------------------------------------- tenants, staff, keys
+
+
+@tenant_app.command("create")
+def tenant_create(
+    slug: str = typer.Option(..., help="URL-safe id, e.g. acme"),
+    name: str = typer.Option(..., help="Display name"),
+    timezone: str = typer.Option("Asia/Shanghai", help="IANA time zone"),
+    currency: str = typer.Option("CNY", help="ISO 4217 currency"),
+) -> None:
+    """Register a tenant."""
+    from tenants.registry import create_tenant
+
+    async def run() -> Any:
+        settings = get_settings()
+        owner = role_target(resolve_postgres(settings), "owner", settings)
+        conn = await asyncpg.connect(**owner.connect_kwargs())
+        try:
+            return await create_tenant(conn, slug=slug, name=name, timezone=timezone,
+                                       currency=currency)
+        finally:
+            await conn.close()
+
+    tenant = _run(run, database=False)
+    _print({"id": str(tenant.id), "slug": tenant.slug, "name": tenant.name,
+            "timezone": tenant.timezone, "currency": tenant.currency})
+
+
+@tenant_app.command("list")
+def tenant_list() -> None:
+    """List tenants, one JSON object per line."""
+    from tenants.registry import list_tenants
+
+    for t in _run(list_tenants):
+        _print({"id": str(t.id), "slug": t.slug, "name": t.name, "timezone": t.timezone,
+                "currency": t.currency})
+
+
+@user_app.command("create")
+def user_create(
+    tenant: str = typer.Option(..., help="Tenant slug"),
+    email: str = typer.Option(...),
+    password: str = typer.Option(...),
+    role: str = typer.Option("owner", help="owner, admin, marketer, clerk or analyst"),
+    name: str | None = typer.Option(None),
+) -> None:
+    """Create a staff account."""
+    from tenants.staff import create_staff
+
+    async def run() -> Any:
+        ctx = await _tenant_ctx(tenant)
+        return await create_staff(ctx, email=email, password=password, role=role, name=name)
+
+    staff = _run(run)
+    _print({"id": str(staff.id), "email": staff.email, "role": staff.role})
+
+
+@apikey_app.command("create")
+def apikey_create(
+    tenant: str = typer.Option(..., help="Tenant slug"),
+    name: str = typer.Option(..., help="What uses the key, e.g. 'POS'"),
+    kind: str = typer.Option("secret", help="secret or publishable"),
+    scope: list[str] = typer.Option(None, help="Repeat for each scope; default: all"),
+) -> None:
+    """Create an API key; the key is printed once."""
+    from tenants.api_keys import create_api_key
+
+    async def run() -> Any:
+        ctx = await _tenant_ctx(tenant)
+        return await create_api_key(ctx, name=name, kind=kind, scopes=scope or None)
+
+    created = _run(run)
+    _print({"id": str(created.api_key.id), "key": created.key, "kind": created.api_key.kind,
+            "scopes": created.api_key.scopes})
+
+
+@apikey_app.command("list")
+def apikey_list(tenant: str = typer.Option(..., help="Tenant slug")) -> None:
+    """List a tenant's API keys (never the keys themselves)."""
+    from tenants.api_keys import list_api_keys
+
+    async def run() -> Any:
+        return await list_api_keys(await _tenant_ctx(tenant))
+
+    for k in _run(run):
+        _print({"id": str(k.id), "name": k.name, "kind": k.kind, "prefix": k.prefix,
+                "scopes": k.scopes, "lastUsedAt": k.last_used_at, "revokedAt": k.revoked_at})
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(
+    tenant: str = typer.Option(..., help="Tenant slug"), id: str = typer.Option(..., help="Key id")
+) -> None:
+    """Revoke an API key."""
+    import uuid
+
+    from tenants.api_keys import revoke_api_key
+
+    async def run() -> Any:
+        return await revoke_api_key(await _tenant_ctx(tenant), uuid.UUID(id))
+
+    row = _run(run)
+    _print({"id": str(row.id), "revokedAt": row.revoked_at})
+
+
+# ---------------------------------------------------------------- demo
+
+
+@demo_app.command("seed")
+def demo_seed(
+    members: int = typer.Option(200, help="How many members to create"),
+    slug: str = typer.Option("demo", help="Tenant slug"),
+) -> None:
+    """Create (or top up) the demo tenant with staff logins, keys and realistic members."""
+    from membership.demo import seed_members, seed_reference_data
+    from membership.members.models import Member
+    from tenants.api_keys import create_api_key
+    from tenants.models import Staff
+    from tenants.registry import create_tenant, get_tenant_by_slug
+    from tenants.staff import create_staff
+    from tenants.tx import tenant_tx
+
+    async def run() -> dict[str, Any]:
+        settings = get_settings()
+        if await get_tenant_by_slug(slug) is None:
+            owner = role_target(resolve_postgres(settings), "owner", settings)
+            conn = await asyncpg.connect(**owner.connect_kwargs())
+            try:
+                await create_tenant(conn, slug=slug, name="演示商户 Demo Retail")
+            finally:
+                await conn.close()
+        ctx = await _tenant_ctx(slug)
+        logins = []
+        for role in ("owner", "admin", "marketer", "clerk", "analyst"):
+            email = f"{role}@{slug}.example.com"
+            async with tenant_tx(ctx):
+                exists = await Staff.filter(email=email).exists()
+            if not exists:
+                await create_staff(ctx, email=email, password=DEMO_PASSWORD, role=role,
+                                   name=role.title())
+            logins.append({"email": email, "password": DEMO_PASSWORD, "role": role})
+        await seed_reference_data(ctx)
+        async with tenant_tx(ctx):
+            have = await Member.all().count()
+        missing = max(0, members - have)
+        with Progress(TextColumn("seeding members"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=err) as bar:
+            task = bar.add_task("members", total=missing)
+            await seed_members(ctx, missing, start_index=have,
+                               progress=lambda n: bar.advance(task, n))
+        secret = await create_api_key(ctx, name=f"demo secret {secrets.token_hex(2)}",
+                                      kind="secret")
+        publishable = await create_api_key(ctx, name=f"demo publishable {secrets.token_hex(2)}",
+                                           kind="publishable")
+        return {
+            "tenant": slug,
+            "logins": logins,
+            "secretKey": secret.key,
+            "publishableKey": publishable.key,
+            "members": have + missing,
+        }
+
+    _print(_run(run))
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()
+
+
+if __name__ == "__main__":
+    main()

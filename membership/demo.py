@@ -1,0 +1,96 @@
+"""Realistic demo data: Chinese names, phones in a reserved block, birthdays, tags, tiers."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from membership.members.models import CustomFieldDefinition, Member
+from membership.tiers.models import Tier
+from tenants.context import RequestContext
+from tenants.tx import tenant_tx
+
+__all__ = ["DEMO_TIERS", "demo_phone", "seed_members", "seed_reference_data"]
+
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+_GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强晓红玉兰海燕婷婷欣怡子涵梓萱浩然宇轩一诺诗涵雨桐俊杰佳怡思远嘉怡博文"
+_TAGS = ["新客", "复购", "高价值", "母婴", "美妆", "运动", "线上", "门店", "企业客户", "沉睡"]
+_CHANNELS = ["mini_program", "store", "tmall", "jd", "wecom", "referral"]
+DEMO_TIERS = [("普卡", 0, 0), ("银卡", 1, 200_000), ("金卡", 2, 500_000), ("钻石", 3, 2_000_000)]
+
+
+def demo_phone(index: int) -> str:
+    """+86 1740 0xx xxxx: the 1740 block is allotted to satellite service, not consumer SMS."""
+    return f"+861740{index:07d}"
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+async def seed_reference_data(ctx: RequestContext) -> None:
+    """Tiers and custom fields of the demo tenant (skipped when present)."""
+    async with tenant_tx(ctx):
+        if not await Tier.all().exists():
+            for name, rank, threshold in DEMO_TIERS:
+                await Tier.create(id=uuid.uuid4(), tenant_id=ctx.tenant.id, name=name, rank=rank,
+                                  metric="SPEND", threshold=threshold, window_days=365,
+                                  points_multiplier=Decimal(1 + rank * 0.25))
+        if not await CustomFieldDefinition.all().exists():
+            fields = [
+                ("skin_type", "肤质", "ENUM", False, ["干性", "油性", "混合", "敏感"]),
+                ("due_date", "预产期", "DATE", False, []),
+                ("id_number", "身份证号", "TEXT", True, []),
+                ("newsletter", "订阅资讯", "BOOL", False, []),
+            ]
+            for position, (key, label, kind, pii, options) in enumerate(fields):
+                await CustomFieldDefinition.create(
+                    id=uuid.uuid4(), tenant_id=ctx.tenant.id, key=key, label=label, type=kind,
+                    pii=pii, options=options, position=position, created_at=ctx.clock.now())
+
+
+async def seed_members(
+    ctx: RequestContext,
+    count: int,
+    *,
+    start_index: int = 0,
+    seed: int = 7,
+    batch: int = 2000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Insert ``count`` members in batches; returns how many were inserted."""
+    rng = random.Random(seed + start_index)
+    now = ctx.clock.now()
+    async with tenant_tx(ctx):
+        tiers = list(await Tier.all().order_by("rank"))
+    inserted = 0
+    while inserted < count:
+        size = min(batch, count - inserted)
+        rows = []
+        for i in range(size):
+            index = start_index + inserted + i
+            tier = rng.choices(tiers, weights=[60, 25, 12, 3][: len(tiers)])[0] if tiers else None
+            created = now - timedelta(days=rng.randint(0, 900), seconds=rng.randint(0, 86_400))
+            custom: dict[str, object] = {}
+            if rng.random() < 0.4:
+                custom["skin_type"] = rng.choice(["干性", "油性", "混合", "敏感"])
+            if rng.random() < 0.2:
+                custom["id_number"] = f"1101011990{rng.randint(1000, 9999)}{rng.randint(1000, 9999)}"
+            rows.append(Member(
+                id=uuid.uuid4(), tenant_id=ctx.tenant.id, phone=demo_phone(index),
+                name=_name(rng), gender=rng.choice(["MALE", "FEMALE", "FEMALE", "UNKNOWN"]),
+                birthday=date(rng.randint(1960, 2006), rng.randint(1, 12), rng.randint(1, 28)),
+                external_id=f"CRM{index:08d}", source_channel=rng.choice(_CHANNELS),
+                tags=rng.sample(_TAGS, rng.randint(0, 3)), custom_fields=custom,
+                tier_id=tier.id if tier else None, total_spent=rng.randint(0, 3_000_000),
+                order_count=rng.randint(0, 40), created_at=created, updated_at=created,
+            ))
+        async with tenant_tx(ctx):
+            await Member.bulk_create(rows)
+        inserted += size
+        if progress:
+            progress(size)
+    return inserted

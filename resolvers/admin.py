@@ -1,0 +1,107 @@
+"""Staff accounts, API keys and the audit log."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import datetime
+
+import strawberry
+
+from membership.errors import DomainError, ErrorCode
+from resolvers.conventions import parse_id, returns_errors
+from schema.context import Info
+from schema.types.common import PageInfo
+from schema.types.members import AuditEntry, AuditEntryConnection, AuditEntryEdge
+from schema.types.tenancy import (
+    ApiKey,
+    ApiKeyPayload,
+    CreateApiKeyInput,
+    CreateStaffInput,
+    Staff,
+    StaffPayload,
+)
+from tenants import api_keys, audit
+from tenants import staff as staff_service
+from tenants.permissions import Permission
+
+__all__ = ["AdminMutations", "AdminQueries"]
+
+MAX_AUDIT_PAGE = 100
+
+
+def _audit_cursor(created_at: datetime, entry_id: uuid.UUID) -> str:
+    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{entry_id}".encode()).decode()
+
+
+def _parse_audit_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        created, entry_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(created), uuid.UUID(entry_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DomainError(ErrorCode.INVALID, "Malformed cursor.", ["after"]) from exc
+
+
+@strawberry.type
+class AdminQueries:
+    @strawberry.field
+    async def staff(self, info: Info) -> list[Staff]:
+        return [Staff.of(s) for s in await staff_service.list_staff(info.context.auth)]
+
+    @strawberry.field
+    async def api_keys(self, info: Info) -> list[ApiKey]:
+        return [ApiKey.of(k) for k in await api_keys.list_api_keys(info.context.auth)]
+
+    @strawberry.field(description="Who changed what, newest first (owners and admins).")
+    async def audit_log(
+        self,
+        info: Info,
+        first: int | None = 50,
+        after: str | None = None,
+        target_type: str | None = None,
+        target_id: strawberry.ID | None = None,
+    ) -> AuditEntryConnection:
+        ctx = info.context.auth
+        ctx.require(Permission.AUDIT_READ)
+        limit = 50 if first is None else first
+        if not 0 <= limit <= MAX_AUDIT_PAGE:
+            raise DomainError(ErrorCode.INVALID, f"first must be between 0 and {MAX_AUDIT_PAGE}.",
+                              ["first"])
+        rows, total = await audit.list_entries(
+            ctx, limit=limit + 1, after=_parse_audit_cursor(after) if after else None,
+            target_type=target_type, target_id=str(target_id) if target_id else None,
+        )
+        edges = [AuditEntryEdge(node=AuditEntry.of(r), cursor=_audit_cursor(r.created_at, r.id))
+                 for r in rows[:limit]]
+        return AuditEntryConnection(
+            edges=edges,
+            page_info=PageInfo(has_next_page=len(rows) > limit, has_previous_page=after is not None,
+                               start_cursor=edges[0].cursor if edges else None,
+                               end_cursor=edges[-1].cursor if edges else None),
+            total_count=total,
+        )
+
+
+@strawberry.type
+class AdminMutations:
+    @strawberry.mutation
+    @returns_errors(StaffPayload)
+    async def create_staff(self, info: Info, input: CreateStaffInput) -> StaffPayload:
+        row = await staff_service.create_staff(info.context.auth, email=input.email,
+                                               password=input.password, role=input.role,
+                                               name=input.name)
+        return StaffPayload(staff=Staff.of(row))
+
+    @strawberry.mutation(description="Create an API key; the full key is in the payload once.")
+    @returns_errors(ApiKeyPayload)
+    async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> ApiKeyPayload:
+        created = await api_keys.create_api_key(info.context.auth, name=input.name,
+                                                kind=input.kind.value, scopes=input.scopes)
+        return ApiKeyPayload(api_key=ApiKey.of(created.api_key), key=created.key)
+
+    @strawberry.mutation
+    @returns_errors(ApiKeyPayload)
+    async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKeyPayload:
+        row = await api_keys.revoke_api_key(info.context.auth, parse_id(id, ["id"]))
+        info.context.authenticator.forget_key(row.id)
+        return ApiKeyPayload(api_key=ApiKey.of(row))

@@ -1,0 +1,138 @@
+"""Members: find, list, create, update, reveal, merge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from membership.errors import DomainError
+from membership.members import service as members
+from membership.members.models import Member as MemberModel
+from resolvers.conventions import parse_id, returns_errors
+from schema.context import Info
+from schema.types.common import PageInfo
+from schema.types.members import (
+    CreateMemberInput,
+    Member,
+    MemberConnection,
+    MemberEdge,
+    MemberFilter,
+    MemberPayload,
+    MergeMembersInput,
+    RevealMemberPiiPayload,
+    UpdateMemberInput,
+)
+
+__all__ = ["MemberMutations", "MemberQueries"]
+
+
+def _changes(data: CreateMemberInput | UpdateMemberInput) -> members.MemberChanges:
+    changes = members.MemberChanges()
+    for attr in ("phone", "name", "birthday", "external_id", "source_channel", "tags",
+                 "custom_fields"):
+        value: Any = getattr(data, attr, strawberry.UNSET)
+        if value is not strawberry.UNSET:
+            setattr(changes, attr, value)
+    gender = data.gender
+    if gender is not strawberry.UNSET:
+        changes.gender = gender.value if gender is not None else None
+    referrer = getattr(data, "referrer_id", strawberry.UNSET)
+    if referrer not in (strawberry.UNSET, None):
+        changes.referrer_id = parse_id(referrer, ["input", "referrerId"])
+    return changes
+
+
+def _filter(flt: MemberFilter | None) -> members.MemberFilter | None:
+    if flt is None:
+        return None
+    result = members.MemberFilter(search=flt.search or None, tag=flt.tag or None)
+    if flt.tier_id:
+        result.tier_id = parse_id(flt.tier_id, ["filter", "tierId"])
+    for item in flt.custom_fields or []:
+        result.custom_fields.append((item.key, item.value))
+    return result
+
+
+def _connection(page: members.MemberPage) -> MemberConnection:
+    edges = [MemberEdge(node=Member.of(m), cursor=members.member_cursor(m)) for m in page.members]
+    return MemberConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=page.total,
+    )
+
+
+@strawberry.type
+class MemberQueries:
+    @strawberry.field(description="One member of this tenant by id, phone or externalId; null "
+                                  "when not found here.")
+    async def member(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        phone: str | None = None,
+        external_id: str | None = None,
+    ) -> Member | None:
+        ctx = info.context.auth
+        member_id = None
+        if id is not None:
+            try:
+                member_id = parse_id(id, ["id"])
+            except DomainError:
+                return None
+        row = await members.get_member(ctx, id=member_id, phone=phone, external_id=external_id)
+        return Member.of(row) if row else None
+
+    @strawberry.field
+    async def members(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: MemberFilter | None = None,
+    ) -> MemberConnection:
+        page = await members.list_members(info.context.auth, first=first, after=after,
+                                          filter=_filter(filter))
+        return _connection(page)
+
+
+def _member(row: MemberModel) -> MemberPayload:
+    return MemberPayload(member=Member.of(row))
+
+
+@strawberry.type
+class MemberMutations:
+    @strawberry.mutation
+    @returns_errors(MemberPayload)
+    async def create_member(self, info: Info, input: CreateMemberInput) -> MemberPayload:
+        return _member(await members.create_member(info.context.auth, _changes(input)))
+
+    @strawberry.mutation
+    @returns_errors(MemberPayload)
+    async def update_member(
+        self, info: Info, id: strawberry.ID, input: UpdateMemberInput
+    ) -> MemberPayload:
+        member_id = parse_id(id, ["id"])
+        return _member(await members.update_member(info.context.auth, member_id, _changes(input)))
+
+    @strawberry.mutation(description="Show one member's phone and PII fields; audited.")
+    @returns_errors(RevealMemberPiiPayload)
+    async def reveal_member_pii(self, info: Info, id: strawberry.ID) -> RevealMemberPiiPayload:
+        phone, fields = await members.reveal_pii(info.context.auth, parse_id(id, ["id"]))
+        return RevealMemberPiiPayload(phone=phone, custom_fields=fields)
+
+    @strawberry.mutation(description="Fold the source profile into the target; audited.")
+    @returns_errors(MemberPayload)
+    async def merge_members(self, info: Info, input: MergeMembersInput) -> MemberPayload:
+        target = await members.merge_members(
+            info.context.auth,
+            source_id=parse_id(input.source_id, ["input", "sourceId"]),
+            target_id=parse_id(input.target_id, ["input", "targetId"]),
+        )
+        return _member(target)

@@ -1,0 +1,1 @@
+"""The GraphQL face: strawberry types, inputs, enums, errors, loaders and the typed context."""

@@ -1,0 +1,277 @@
+"""Member, custom-field and audit types."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+import strawberry
+
+from membership.members import service as members
+from membership.members.models import CustomFieldDefinition as DefinitionModel
+from membership.members.models import Member as MemberModel
+from schema.context import Info
+from schema.errors import UserError
+from schema.scalars import JSON, Long
+from schema.types.common import PageInfo
+from schema.types.tiers import Tier
+from tenants.audit import AuditEntry as AuditModel
+
+__all__ = [
+    "AuditEntry",
+    "CustomFieldDefinition",
+    "CustomFieldType",
+    "Gender",
+    "Member",
+    "MemberConnection",
+]
+
+
+@strawberry.enum
+class Gender(Enum):
+    MALE = "MALE"
+    FEMALE = "FEMALE"
+    OTHER = "OTHER"
+    UNKNOWN = "UNKNOWN"
+
+
+@strawberry.type
+class Member:
+    _row: strawberry.Private[MemberModel]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self._row.id))
+
+    @strawberry.field(description="E.164; masked (+86138****5678) for callers without PII access.")
+    def phone(self, info: Info) -> str:
+        return members.masked_phone(info.context.auth, self._row)
+
+    @strawberry.field(description="True when phone and PII custom fields are masked for you.")
+    def phone_masked(self, info: Info) -> bool:
+        return not members.shows_pii(info.context.auth, self._row)
+
+    @strawberry.field
+    def name(self) -> str | None:
+        return self._row.name
+
+    @strawberry.field
+    def gender(self) -> Gender | None:
+        return Gender(self._row.gender) if self._row.gender else None
+
+    @strawberry.field
+    def birthday(self) -> date | None:
+        return self._row.birthday
+
+    @strawberry.field
+    def external_id(self) -> str | None:
+        return self._row.external_id
+
+    @strawberry.field
+    def source_channel(self) -> str | None:
+        return self._row.source_channel
+
+    @strawberry.field
+    def tags(self) -> list[str]:
+        return list(self._row.tags)
+
+    @strawberry.field
+    async def tier(self, info: Info) -> Tier | None:
+        if self._row.tier_id is None:
+            return None
+        row = await info.context.tier_loader.load(self._row.tier_id)
+        return Tier.of(row) if row else None
+
+    @strawberry.field(description="Points available now.")
+    def points_balance(self) -> Long:
+        return Long(self._row.points_balance)
+
+    @strawberry.field(description="Points earned but not yet available.")
+    def pending_points(self) -> Long:
+        return Long(self._row.pending_points)
+
+    @strawberry.field(description="Lifetime spend in minor units, net of refunds.")
+    def total_spent(self) -> Long:
+        return Long(self._row.total_spent)
+
+    @strawberry.field
+    def order_count(self) -> int:
+        return self._row.order_count
+
+    @strawberry.field
+    def last_order_at(self) -> datetime | None:
+        return self._row.last_order_at
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self._row.created_at
+
+    @strawberry.field(description="Custom field values by key; PII values read *** unless allowed.")
+    async def custom_fields(self, info: Info) -> JSON:
+        definitions = await info.context.definitions()
+        return members.masked_custom_fields(info.context.auth, self._row, definitions)
+
+    @classmethod
+    def of(cls, row: MemberModel) -> Member:
+        return cls(_row=row)
+
+
+@strawberry.type
+class MemberEdge:
+    node: Member
+    cursor: str
+
+
+@strawberry.type
+class MemberConnection:
+    edges: list[MemberEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input
+class CustomFieldFilter:
+    key: str
+    value: JSON
+
+
+@strawberry.input
+class MemberFilter:
+    search: str | None = strawberry.UNSET
+    tier_id: strawberry.ID | None = strawberry.UNSET
+    tag: str | None = strawberry.UNSET
+    custom_fields: list[CustomFieldFilter] | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateMemberInput:
+    phone: str
+    name: str | None = strawberry.UNSET
+    gender: Gender | None = strawberry.UNSET
+    birthday: date | None = strawberry.UNSET
+    external_id: str | None = strawberry.UNSET
+    source_channel: str | None = strawberry.UNSET
+    referrer_id: strawberry.ID | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+    custom_fields: JSON | None = strawberry.UNSET
+
+
+@strawberry.input
+class UpdateMemberInput:
+    name: str | None = strawberry.UNSET
+    gender: Gender | None = strawberry.UNSET
+    birthday: date | None = strawberry.UNSET
+    external_id: str | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+    custom_fields: JSON | None = strawberry.UNSET
+
+
+@strawberry.type
+class MemberPayload:
+    member: Member | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class MergeMembersInput:
+    source_id: strawberry.ID
+    target_id: strawberry.ID
+
+
+@strawberry.type
+class RevealMemberPiiPayload:
+    phone: str | None = None
+    custom_fields: JSON | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+# ---------------------------------------------------------------- custom fields
+
+
+@strawberry.enum
+class CustomFieldType(Enum):
+    TEXT = "TEXT"
+    NUMBER = "NUMBER"
+    DATE = "DATE"
+    ENUM = "ENUM"
+    BOOL = "BOOL"
+
+
+@strawberry.type
+class CustomFieldDefinition:
+    id: strawberry.ID
+    key: str
+    label: str
+    type: CustomFieldType
+    required: bool
+    pii: bool
+    options: list[str]
+    position: int
+
+    @classmethod
+    def of(cls, row: DefinitionModel) -> CustomFieldDefinition:
+        return cls(id=strawberry.ID(str(row.id)), key=row.key, label=row.label,
+                   type=CustomFieldType(row.type), required=row.required, pii=row.pii,
+                   options=list(row.options), position=row.position)
+
+
+@strawberry.input
+class CreateCustomFieldDefinitionInput:
+    key: str
+    label: str
+    type: CustomFieldType
+    required: bool | None = False
+    pii: bool | None = False
+    options: list[str] | None = None
+
+
+@strawberry.input
+class UpdateCustomFieldDefinitionInput:
+    label: str | None = None
+    required: bool | None = None
+    pii: bool | None = None
+    options: list[str] | None = None
+
+
+@strawberry.type
+class CustomFieldDefinitionPayload:
+    definition: CustomFieldDefinition | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+# ---------------------------------------------------------------- audit
+
+
+@strawberry.type
+class AuditEntry:
+    id: strawberry.ID
+    action: str
+    actor_type: str
+    actor_id: str | None
+    actor_label: str | None
+    target_type: str
+    target_id: str | None
+    before: JSON | None
+    after: JSON | None
+    request_id: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: AuditModel) -> AuditEntry:
+        return cls(id=strawberry.ID(str(row.id)), action=row.action, actor_type=row.actor_type,
+                   actor_id=row.actor_id, actor_label=row.actor_label,
+                   target_type=row.target_type, target_id=row.target_id, before=row.before,
+                   after=row.after, request_id=row.request_id, created_at=row.created_at)
+
+
+@strawberry.type
+class AuditEntryEdge:
+    node: AuditEntry
+    cursor: str
+
+
+@strawberry.type
+class AuditEntryConnection:
+    edges: list[AuditEntryEdge]
+    page_info: PageInfo
+    total_count: int
+

@@ -1,0 +1,130 @@
+"""Tenant, staff, viewer and API key types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schema.errors import UserError
+from tenants.context import TenantInfo
+from tenants.models import ApiKey as ApiKeyModel
+from tenants.models import Staff as StaffModel
+
+if TYPE_CHECKING:
+    from schema.types.members import Member
+
+__all__ = ["ApiKey", "ApiKeyKind", "LoginPayload", "Staff", "Tenant", "Viewer"]
+
+
+@strawberry.type
+class Tenant:
+    id: strawberry.ID
+    slug: str
+    name: str
+    timezone: str
+    currency: str
+
+    @classmethod
+    def of(cls, info: TenantInfo) -> Tenant:
+        return cls(id=strawberry.ID(str(info.id)), slug=info.slug, name=info.name,
+                   timezone=info.timezone, currency=info.currency)
+
+
+@strawberry.type
+class Staff:
+    id: strawberry.ID
+    email: str
+    name: str | None
+    role: str
+    created_at: datetime
+    last_login_at: datetime | None
+    active: bool
+
+    @classmethod
+    def of(cls, row: StaffModel) -> Staff:
+        return cls(id=strawberry.ID(str(row.id)), email=row.email, name=row.name, role=row.role,
+                   created_at=row.created_at, last_login_at=row.last_login_at, active=row.active)
+
+
+@strawberry.type
+class Viewer:
+    tenant: Tenant
+    staff: Staff | None
+    member: Annotated[Member, strawberry.lazy("schema.types.members")] | None
+    permissions: list[str]
+
+
+@strawberry.type
+class LoginPayload:
+    token: str | None = None
+    staff: Staff | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class LogoutPayload:
+    ok: bool
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.enum
+class ApiKeyKind(Enum):
+    SECRET = "secret"
+    PUBLISHABLE = "publishable"
+
+
+@strawberry.type
+class ApiKey:
+    id: strawberry.ID
+    name: str
+    kind: ApiKeyKind
+    prefix: str
+    scopes: list[str]
+    last_used_at: datetime | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, row: ApiKeyModel) -> ApiKey:
+        return cls(id=strawberry.ID(str(row.id)), name=row.name, kind=ApiKeyKind(row.kind),
+                   prefix=row.prefix, scopes=list(row.scopes), last_used_at=row.last_used_at,
+                   created_at=row.created_at, revoked_at=row.revoked_at)
+
+
+@strawberry.input
+class CreateApiKeyInput:
+    name: str
+    kind: ApiKeyKind
+    scopes: list[str] | None = None
+
+
+@strawberry.type
+class ApiKeyPayload:
+    api_key: ApiKey | None = None
+    key: str | None = strawberry.field(default=None,
+                                       description="The full key: present only on create, once.")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CreateStaffInput:
+    email: str
+    password: str
+    role: str
+    name: str | None = None
+
+
+@strawberry.type
+class StaffPayload:
+    staff: Staff | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class MemberTokenPayload:
+    token: str | None = None
+    expires_at: datetime | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)

@@ -1,0 +1,1 @@
+"""arq worker: settings, job functions per domain, cron, and the outbox relay."""

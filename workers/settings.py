@@ -1,0 +1,42 @@
+"""``WorkerSettings`` for ``arq`` (run by ``membership worker``)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from arq import cron
+from arq.connections import RedisSettings
+
+from membership.db import init_db, close_db, resolve_postgres, resolve_redis_url, role_target
+from membership.logging import configure_logging
+from membership.settings import get_settings
+from workers.outbox import handle_event, relay_outbox
+
+__all__ = ["WorkerSettings", "redis_settings"]
+
+
+def redis_settings() -> RedisSettings:
+    return RedisSettings.from_dsn(resolve_redis_url())
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    await init_db(role_target(resolve_postgres(settings), "app", settings), settings)
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    await close_db()
+
+
+class WorkerSettings:
+    functions: ClassVar[list[Any]] = [handle_event, relay_outbox]
+    cron_jobs: ClassVar[list[Any]] = [
+        cron(relay_outbox, second=set(range(0, 60, 2)), unique=True, run_at_startup=True),
+    ]
+    on_startup = startup
+    on_shutdown = shutdown
+    queue_name = f"{get_settings().redis_prefix}:queue"
+    max_jobs = 20
+    job_timeout = 300
+    keep_result = 3600
