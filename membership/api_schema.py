@@ -42,9 +42,9 @@ class Mutation(AuthMutations, MemberMutations, CustomFieldMutations, AdminMutati
 def _should_mask(error: GraphQLError) -> bool:
     """Validation errors and expected domain failures are shown; anything else is masked."""
     original = error.original_error
-    if original is None:
-        return False
-    if isinstance(original, DomainError):
+    # No path: the document or its variables were rejected before execution (syntax, validation,
+    # input coercion such as an impossible date). Those messages are for the caller.
+    if original is None or error.path is None or isinstance(original, DomainError):
         return False
     import structlog
 
@@ -83,11 +83,11 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=[
-            QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-            MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
-            MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+            QueryDepthLimiter(max_depth=settings.graphql_max_depth),  # type: ignore[list-item]
+            MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),  # type: ignore[list-item]
+            MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),  # type: ignore[list-item]
             _Metrics,
             _DomainErrorCodes,
-            MaskErrors(should_mask_error=_should_mask),
+            MaskErrors(should_mask_error=_should_mask),  # type: ignore[list-item]
         ],
     )

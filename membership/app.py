@@ -27,7 +27,7 @@ from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url
 from membership.logging import configure_logging
 from membership.settings import Settings, get_settings
 from schema.context import Context
-from tenants.auth import AuthError, Authenticator
+from tenants.auth import Authenticator, AuthError
 from tenants.context import RequestContext
 from tenants.revocations import TokenRevocations
 
@@ -115,8 +115,13 @@ class RequestMiddleware:
             elapsed = time.perf_counter() - started
             metrics.observe_http(scope["path"], status, elapsed)
             if scope["path"] not in ("/healthz", "/readyz", "/metrics"):
-                log.info("request", method=scope["method"], path=scope["path"], status=status,
-                         ms=round(elapsed * 1000, 2))
+                log.info(
+                    "request",
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status,
+                    ms=round(elapsed * 1000, 2),
+                )
             structlog.contextvars.clear_contextvars()
 
     async def _authenticate(
@@ -131,26 +136,36 @@ class RequestMiddleware:
         assert self.services.authenticator is not None
         try:
             ctx: RequestContext = await self.services.authenticator.authenticate(
-                credential.strip(), request_id)
+                credential.strip(), request_id
+            )
         except AuthError as exc:
             return _unauthorized(str(exc))
         named = headers.get("x-tenant")
         if named and named not in (ctx.tenant.slug, str(ctx.tenant.id)):
             return JSONResponse(
-                {"errors": [{"message": "The X-Tenant header names another tenant than the "
-                                        "credential.", "extensions": {"code": "PERMISSION_DENIED"}}]},
+                {
+                    "errors": [
+                        {
+                            "message": "The X-Tenant header names another tenant than the "
+                            "credential.",
+                            "extensions": {"code": "PERMISSION_DENIED"},
+                        }
+                    ]
+                },
                 status_code=403,
             )
         scope["membership.ctx"] = ctx
         structlog.contextvars.bind_contextvars(
-            tenant=ctx.tenant.slug, actor=f"{ctx.actor.kind}:{ctx.actor.id or ctx.actor.label}")
+            tenant=ctx.tenant.slug, actor=f"{ctx.actor.kind}:{ctx.actor.id or ctx.actor.label}"
+        )
         return None
 
 
 def _unauthorized(message: str) -> Response:
     return JSONResponse(
         {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
-        status_code=401, headers={"www-authenticate": "Bearer"},
+        status_code=401,
+        headers={"www-authenticate": "Bearer"},
     )
 
 

@@ -20,10 +20,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from membership.db import (
     close_db,
     init_db,
-    migrate as run_migrations,
     resolve_postgres,
     resolve_redis_url,
     role_target,
+)
+from membership.db import (
+    migrate as run_migrations,
 )
 from membership.errors import DomainError, DomainErrors
 from membership.settings import get_settings
@@ -31,8 +33,9 @@ from membership.settings import get_settings
 __all__ = ["app", "main"]
 
 T = TypeVar("T")
-app = typer.Typer(help="Membership and loyalty platform.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Membership and loyalty platform.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 tenant_app = typer.Typer(help="Tenants (merchants).", no_args_is_help=True)
 user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
@@ -52,8 +55,9 @@ def _print(obj: Any) -> None:
 
 def _fail(exc: DomainError) -> None:
     errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
-    _print({"errors": [{"code": e.code.value, "field": e.field, "message": e.message}
-                       for e in errors]})
+    _print(
+        {"errors": [{"code": e.code.value, "field": e.field, "message": e.message} for e in errors]}
+    )
     raise typer.Exit(1)
 
 
@@ -118,9 +122,17 @@ def serve(
     if with_worker:
         worker_proc = subprocess.Popen([sys.executable, "-m", "membership.cli", "worker"])
     try:
-        uvicorn.run("membership.app:create_app", factory=True, host=host, port=port,
-                    workers=workers, loop="uvloop", http="httptools", access_log=False,
-                    log_level="warning")
+        uvicorn.run(
+            "membership.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            loop="uvloop",
+            http="httptools",
+            access_log=False,
+            log_level="warning",
+        )
     finally:
         if worker_proc is not None:
             worker_proc.send_signal(signal.SIGTERM)
@@ -171,14 +183,22 @@ def tenant_create(
         owner = role_target(resolve_postgres(settings), "owner", settings)
         conn = await asyncpg.connect(**owner.connect_kwargs())
         try:
-            return await create_tenant(conn, slug=slug, name=name, timezone=timezone,
-                                       currency=currency)
+            return await create_tenant(
+                conn, slug=slug, name=name, timezone=timezone, currency=currency
+            )
         finally:
             await conn.close()
 
     tenant = _run(run, database=False)
-    _print({"id": str(tenant.id), "slug": tenant.slug, "name": tenant.name,
-            "timezone": tenant.timezone, "currency": tenant.currency})
+    _print(
+        {
+            "id": str(tenant.id),
+            "slug": tenant.slug,
+            "name": tenant.name,
+            "timezone": tenant.timezone,
+            "currency": tenant.currency,
+        }
+    )
 
 
 @tenant_app.command("list")
@@ -187,8 +207,15 @@ def tenant_list() -> None:
     from tenants.registry import list_tenants
 
     for t in _run(list_tenants):
-        _print({"id": str(t.id), "slug": t.slug, "name": t.name, "timezone": t.timezone,
-                "currency": t.currency})
+        _print(
+            {
+                "id": str(t.id),
+                "slug": t.slug,
+                "name": t.name,
+                "timezone": t.timezone,
+                "currency": t.currency,
+            }
+        )
 
 
 @user_app.command("create")
@@ -225,8 +252,14 @@ def apikey_create(
         return await create_api_key(ctx, name=name, kind=kind, scopes=scope or None)
 
     created = _run(run)
-    _print({"id": str(created.api_key.id), "key": created.key, "kind": created.api_key.kind,
-            "scopes": created.api_key.scopes})
+    _print(
+        {
+            "id": str(created.api_key.id),
+            "key": created.key,
+            "kind": created.api_key.kind,
+            "scopes": created.api_key.scopes,
+        }
+    )
 
 
 @apikey_app.command("list")
@@ -238,8 +271,17 @@ def apikey_list(tenant: str = typer.Option(..., help="Tenant slug")) -> None:
         return await list_api_keys(await _tenant_ctx(tenant))
 
     for k in _run(run):
-        _print({"id": str(k.id), "name": k.name, "kind": k.kind, "prefix": k.prefix,
-                "scopes": k.scopes, "lastUsedAt": k.last_used_at, "revokedAt": k.revoked_at})
+        _print(
+            {
+                "id": str(k.id),
+                "name": k.name,
+                "kind": k.kind,
+                "prefix": k.prefix,
+                "scopes": k.scopes,
+                "lastUsedAt": k.last_used_at,
+                "revokedAt": k.revoked_at,
+            }
+        )
 
 
 @apikey_app.command("revoke")
@@ -291,22 +333,31 @@ def demo_seed(
             async with tenant_tx(ctx):
                 exists = await Staff.filter(email=email).exists()
             if not exists:
-                await create_staff(ctx, email=email, password=DEMO_PASSWORD, role=role,
-                                   name=role.title())
+                await create_staff(
+                    ctx, email=email, password=DEMO_PASSWORD, role=role, name=role.title()
+                )
             logins.append({"email": email, "password": DEMO_PASSWORD, "role": role})
         await seed_reference_data(ctx)
         async with tenant_tx(ctx):
             have = await Member.all().count()
         missing = max(0, members - have)
-        with Progress(TextColumn("seeding members"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=err) as bar:
+        with Progress(
+            TextColumn("seeding members"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+        ) as bar:
             task = bar.add_task("members", total=missing)
-            await seed_members(ctx, missing, start_index=have,
-                               progress=lambda n: bar.advance(task, n))
-        secret = await create_api_key(ctx, name=f"demo secret {secrets.token_hex(2)}",
-                                      kind="secret")
-        publishable = await create_api_key(ctx, name=f"demo publishable {secrets.token_hex(2)}",
-                                           kind="publishable")
+            await seed_members(
+                ctx, missing, start_index=have, progress=lambda n: bar.advance(task, n)
+            )
+        secret = await create_api_key(
+            ctx, name=f"demo secret {secrets.token_hex(2)}", kind="secret"
+        )
+        publishable = await create_api_key(
+            ctx, name=f"demo publishable {secrets.token_hex(2)}", kind="publishable"
+        )
         return {
             "tenant": slug,
             "logins": logins,

@@ -11,6 +11,7 @@ Three roles touch the database:
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
@@ -122,17 +123,18 @@ async def bootstrap_database(admin: PgTarget, settings: Settings | None = None) 
     owner, app = settings.db_owner_role, settings.db_app_role
     conn = await asyncpg.connect(**admin.connect_kwargs())
     try:
-        for role, password in ((owner, settings.db_owner_password), (app, settings.db_app_password)):
+        for role, password in (
+            (owner, settings.db_owner_password),
+            (app, settings.db_app_password),
+        ):
             pw = f" PASSWORD {_quote_literal(password)}" if password else ""
             # Roles are cluster-wide and several databases may bootstrap at once: tolerate a race.
-            try:
+            with contextlib.suppress(asyncpg.UniqueViolationError, asyncpg.DuplicateObjectError):
                 await conn.execute(
                     f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
                     f"{_quote_literal(role)}) THEN CREATE ROLE {_quote_ident(role)} LOGIN "
                     f"NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE{pw}; END IF; END $$;"
                 )
-            except (asyncpg.UniqueViolationError, asyncpg.DuplicateObjectError):
-                pass
         db = _quote_ident(admin.database)
         await conn.execute(f"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {_quote_ident(owner)}")
         await conn.execute(f"GRANT CONNECT ON DATABASE {db} TO {_quote_ident(app)}")
@@ -183,7 +185,9 @@ async def migrate(admin: PgTarget, settings: Settings | None = None) -> None:
     await bootstrap_database(admin, settings)
     owner = role_target(admin, "owner", settings)
     try:
-        await tortoise_migrate(config=tortoise_config(owner, with_migrations=True, settings=settings))
+        await tortoise_migrate(
+            config=tortoise_config(owner, with_migrations=True, settings=settings)
+        )
     finally:
         await Tortoise.close_connections()
 
@@ -191,8 +195,9 @@ async def migrate(admin: PgTarget, settings: Settings | None = None) -> None:
 async def init_db(target: PgTarget, settings: Settings | None = None) -> None:
     """Open the request pool as the app role."""
     # Global fallback: the pool is opened in the lifespan task and used by request tasks.
-    await Tortoise.init(config=tortoise_config(target, settings=settings),
-                        _enable_global_fallback=True)
+    await Tortoise.init(
+        config=tortoise_config(target, settings=settings), _enable_global_fallback=True
+    )
 
 
 async def close_db() -> None:

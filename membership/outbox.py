@@ -33,6 +33,9 @@ class OutboxEvent(Model):
 async def emit(ctx: RequestContext, topic: str, payload: dict[str, Any]) -> OutboxEvent:
     async with tenant_tx(ctx):
         return await OutboxEvent.create(
-            id=uuid.uuid4(), tenant_id=ctx.tenant.id, topic=topic, payload=payload,
+            id=uuid.uuid4(),
+            tenant_id=ctx.tenant.id,
+            topic=topic,
+            payload=payload,
             created_at=ctx.clock.now(),
         )

@@ -65,19 +65,28 @@ class AdminQueries:
         ctx.require(Permission.AUDIT_READ)
         limit = 50 if first is None else first
         if not 0 <= limit <= MAX_AUDIT_PAGE:
-            raise DomainError(ErrorCode.INVALID, f"first must be between 0 and {MAX_AUDIT_PAGE}.",
-                              ["first"])
+            raise DomainError(
+                ErrorCode.INVALID, f"first must be between 0 and {MAX_AUDIT_PAGE}.", ["first"]
+            )
         rows, total = await audit.list_entries(
-            ctx, limit=limit + 1, after=_parse_audit_cursor(after) if after else None,
-            target_type=target_type, target_id=str(target_id) if target_id else None,
+            ctx,
+            limit=limit + 1,
+            after=_parse_audit_cursor(after) if after else None,
+            target_type=target_type,
+            target_id=str(target_id) if target_id else None,
         )
-        edges = [AuditEntryEdge(node=AuditEntry.of(r), cursor=_audit_cursor(r.created_at, r.id))
-                 for r in rows[:limit]]
+        edges = [
+            AuditEntryEdge(node=AuditEntry.of(r), cursor=_audit_cursor(r.created_at, r.id))
+            for r in rows[:limit]
+        ]
         return AuditEntryConnection(
             edges=edges,
-            page_info=PageInfo(has_next_page=len(rows) > limit, has_previous_page=after is not None,
-                               start_cursor=edges[0].cursor if edges else None,
-                               end_cursor=edges[-1].cursor if edges else None),
+            page_info=PageInfo(
+                has_next_page=len(rows) > limit,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
             total_count=total,
         )
 
@@ -87,16 +96,21 @@ class AdminMutations:
     @strawberry.mutation
     @returns_errors(StaffPayload)
     async def create_staff(self, info: Info, input: CreateStaffInput) -> StaffPayload:
-        row = await staff_service.create_staff(info.context.auth, email=input.email,
-                                               password=input.password, role=input.role,
-                                               name=input.name)
+        row = await staff_service.create_staff(
+            info.context.auth,
+            email=input.email,
+            password=input.password,
+            role=input.role,
+            name=input.name,
+        )
         return StaffPayload(staff=Staff.of(row))
 
     @strawberry.mutation(description="Create an API key; the full key is in the payload once.")
     @returns_errors(ApiKeyPayload)
     async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> ApiKeyPayload:
-        created = await api_keys.create_api_key(info.context.auth, name=input.name,
-                                                kind=input.kind.value, scopes=input.scopes)
+        created = await api_keys.create_api_key(
+            info.context.auth, name=input.name, kind=input.kind.value, scopes=input.scopes
+        )
         return ApiKeyPayload(api_key=ApiKey.of(created.api_key), key=created.key)
 
     @strawberry.mutation

@@ -10,7 +10,14 @@ from membership.members.tokens import issue_member_token
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
 from schema.types.members import Member
-from schema.types.tenancy import LoginPayload, LogoutPayload, MemberTokenPayload, Staff, Tenant, Viewer
+from schema.types.tenancy import (
+    LoginPayload,
+    LogoutPayload,
+    MemberTokenPayload,
+    Staff,
+    Tenant,
+    Viewer,
+)
 from tenants import staff as staff_service
 from tenants.context import RequestContext
 from tenants.models import Staff as StaffModel
@@ -34,19 +41,20 @@ class AuthQueries:
         if ctx.member_id is not None:
             found = await members.get_member(ctx, id=ctx.member_id)
             member = Member.of(found) if found else None
-        return Viewer(tenant=Tenant.of(ctx.tenant), staff=staff, member=member,
-                      permissions=sorted(p.value for p in ctx.permissions))
+        return Viewer(
+            tenant=Tenant.of(ctx.tenant),
+            staff=staff,
+            member=member,
+            permissions=sorted(p.value for p in ctx.permissions),
+        )
 
 
 @strawberry.type
 class AuthMutations:
     @strawberry.mutation(description="Staff login: returns a staff JWT (audience admin).")
     @returns_errors(LoginPayload)
-    async def login(
-        self, info: Info, tenant_slug: str, email: str, password: str
-    ) -> LoginPayload:
-        result = await staff_service.login(tenant_slug, email, password,
-                                           ctx_factory=RequestContext)
+    async def login(self, info: Info, tenant_slug: str, email: str, password: str) -> LoginPayload:
+        result = await staff_service.login(tenant_slug, email, password, ctx_factory=RequestContext)
         return LoginPayload(token=result.token, staff=Staff.of(result.staff))
 
     @strawberry.mutation(description="Revoke the staff or member token this request carries.")
@@ -54,7 +62,9 @@ class AuthMutations:
     async def logout(self, info: Info) -> LogoutPayload:
         ctx = info.context.auth
         if ctx.actor.token_id is None:
-            raise DomainError(ErrorCode.INVALID, "Only tokens can log out; revoke API keys instead.")
+            raise DomainError(
+                ErrorCode.INVALID, "Only tokens can log out; revoke API keys instead."
+            )
         header = info.context.request.headers.get("authorization", "")
         claims = decode_token(header.split(" ", 1)[-1].strip(), now=ctx.clock.now())
         await info.context.revocations.revoke(claims.token_id, claims.expires_at, ctx.clock.now())
@@ -66,5 +76,6 @@ class AuthMutations:
         self, info: Info, member_id: strawberry.ID, ttl_seconds: int | None = None
     ) -> MemberTokenPayload:
         token, expires_at = await issue_member_token(
-            info.context.auth, parse_id(member_id, ["memberId"]), ttl_seconds)
+            info.context.auth, parse_id(member_id, ["memberId"]), ttl_seconds
+        )
         return MemberTokenPayload(token=token, expires_at=expires_at)

@@ -24,8 +24,9 @@ def parse_id(value: str, field: list[str]) -> uuid.UUID:
         raise DomainError(ErrorCode.NOT_FOUND, "No such object in this tenant.", field) from exc
 
 
-def returns_errors(payload: Callable[..., T]) -> Callable[[Callable[P, Awaitable[T]]],
-                                                          Callable[P, Awaitable[T]]]:
+def returns_errors(
+    payload: Callable[..., T],
+) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
     """Turn expected failures raised by a service into ``payload(errors=[...])``."""
 
     def decorate(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:

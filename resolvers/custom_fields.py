@@ -34,8 +34,13 @@ class CustomFieldMutations:
         self, info: Info, input: CreateCustomFieldDefinitionInput
     ) -> CustomFieldDefinitionPayload:
         row = await custom_fields.create_definition(
-            info.context.auth, key=input.key, label=input.label, type=input.type.value,
-            required=bool(input.required), pii=bool(input.pii), options=input.options,
+            info.context.auth,
+            key=input.key,
+            label=input.label,
+            type=input.type.value,
+            required=bool(input.required),
+            pii=bool(input.pii),
+            options=input.options,
         )
         return CustomFieldDefinitionPayload(definition=CustomFieldDefinition.of(row))
 
@@ -45,8 +50,12 @@ class CustomFieldMutations:
         self, info: Info, id: strawberry.ID, input: UpdateCustomFieldDefinitionInput
     ) -> CustomFieldDefinitionPayload:
         row = await custom_fields.update_definition(
-            info.context.auth, parse_id(id, ["id"]), label=input.label, required=input.required,
-            pii=input.pii, options=input.options,
+            info.context.auth,
+            parse_id(id, ["id"]),
+            label=input.label,
+            required=input.required,
+            pii=input.pii,
+            options=input.options,
         )
         return CustomFieldDefinitionPayload(definition=CustomFieldDefinition.of(row))
 

@@ -11,6 +11,7 @@ from membership.members import service as members
 from membership.members.models import Member as MemberModel
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
+from schema.scalars import JSON
 from schema.types.common import PageInfo
 from schema.types.members import (
     CreateMemberInput,
@@ -29,8 +30,15 @@ __all__ = ["MemberMutations", "MemberQueries"]
 
 def _changes(data: CreateMemberInput | UpdateMemberInput) -> members.MemberChanges:
     changes = members.MemberChanges()
-    for attr in ("phone", "name", "birthday", "external_id", "source_channel", "tags",
-                 "custom_fields"):
+    for attr in (
+        "phone",
+        "name",
+        "birthday",
+        "external_id",
+        "source_channel",
+        "tags",
+        "custom_fields",
+    ):
         value: Any = getattr(data, attr, strawberry.UNSET)
         if value is not strawberry.UNSET:
             setattr(changes, attr, value)
@@ -70,8 +78,10 @@ def _connection(page: members.MemberPage) -> MemberConnection:
 
 @strawberry.type
 class MemberQueries:
-    @strawberry.field(description="One member of this tenant by id, phone or externalId; null "
-                                  "when not found here.")
+    @strawberry.field(
+        description="One member of this tenant by id, phone or externalId; null "
+        "when not found here."
+    )
     async def member(
         self,
         info: Info,
@@ -97,8 +107,9 @@ class MemberQueries:
         after: str | None = None,
         filter: MemberFilter | None = None,
     ) -> MemberConnection:
-        page = await members.list_members(info.context.auth, first=first, after=after,
-                                          filter=_filter(filter))
+        page = await members.list_members(
+            info.context.auth, first=first, after=after, filter=_filter(filter)
+        )
         return _connection(page)
 
 
@@ -125,7 +136,7 @@ class MemberMutations:
     @returns_errors(RevealMemberPiiPayload)
     async def reveal_member_pii(self, info: Info, id: strawberry.ID) -> RevealMemberPiiPayload:
         phone, fields = await members.reveal_pii(info.context.auth, parse_id(id, ["id"]))
-        return RevealMemberPiiPayload(phone=phone, custom_fields=fields)
+        return RevealMemberPiiPayload(phone=phone, custom_fields=JSON(fields))
 
     @strawberry.mutation(description="Fold the source profile into the target; audited.")
     @returns_errors(MemberPayload)

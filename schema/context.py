@@ -39,8 +39,10 @@ class Context:
     def auth(self) -> RequestContext:
         """The caller's context; raises UNAUTHENTICATED when no credential was given."""
         if self.ctx is None:
-            raise DomainError(ErrorCode.UNAUTHENTICATED,
-                              "Send a credential: Authorization: Bearer <token or API key>.")
+            raise DomainError(
+                ErrorCode.UNAUTHENTICATED,
+                "Send a credential: Authorization: Bearer <token or API key>.",
+            )
         return self.ctx
 
     @property

@@ -36,4 +36,6 @@ class UserError:
 
 def user_errors(exc: DomainError) -> list[UserError]:
     errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
-    return [UserError(code=ErrorCode(e.code.value), field=e.field, message=e.message) for e in errors]
+    return [
+        UserError(code=ErrorCode(e.code.value), field=e.field, message=e.message) for e in errors
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NewType
+from typing import TYPE_CHECKING, NewType
 
 import strawberry
 from strawberry.scalars import JSON
@@ -19,9 +19,12 @@ def _parse_long(value: object) -> int:
     return number
 
 
-Long = strawberry.scalar(
-    NewType("Long", int),
-    description="64-bit signed integer as a JSON number (money in minor units, points).",
-    serialize=int,
-    parse_value=_parse_long,
-)
+if TYPE_CHECKING:
+    Long = int
+else:
+    Long = strawberry.scalar(
+        NewType("Long", int),
+        description="64-bit signed integer as a JSON number (money in minor units, points).",
+        serialize=int,
+        parse_value=_parse_long,
+    )

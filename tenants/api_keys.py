@@ -65,18 +65,22 @@ def parse_key(key: str) -> ParsedKey | None:
 def _check_scopes(kind: str, scopes: list[str] | None) -> list[str]:
     if kind == "publishable":
         if scopes:
-            raise DomainError(ErrorCode.INVALID,
-                              "Publishable keys cannot be granted scopes over member data.",
-                              ["input", "scopes"])
+            raise DomainError(
+                ErrorCode.INVALID,
+                "Publishable keys cannot be granted scopes over member data.",
+                ["input", "scopes"],
+            )
         return []
     if scopes is None:
         return sorted(p.value for p in API_KEY_SCOPES)
     allowed = {p.value for p in API_KEY_SCOPES}
     unknown = sorted(set(scopes) - allowed)
     if unknown:
-        raise DomainError(ErrorCode.INVALID,
-                          f"Unknown scopes: {', '.join(unknown)}. Allowed: {', '.join(sorted(allowed))}.",
-                          ["input", "scopes"])
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"Unknown scopes: {', '.join(unknown)}. Allowed: {', '.join(sorted(allowed))}.",
+            ["input", "scopes"],
+        )
     return sorted(set(scopes))
 
 
@@ -85,20 +89,31 @@ async def create_api_key(
 ) -> CreatedKey:
     ctx.require(Permission.APIKEYS_MANAGE)
     if kind not in _KINDS:
-        raise DomainError(ErrorCode.INVALID, "Kind must be 'secret' or 'publishable'.",
-                          ["input", "kind"])
+        raise DomainError(
+            ErrorCode.INVALID, "Kind must be 'secret' or 'publishable'.", ["input", "kind"]
+        )
     if not name.strip():
         raise DomainError(ErrorCode.INVALID, "Name the key after what uses it.", ["input", "name"])
     granted = _check_scopes(kind, scopes)
     key = f"{_KINDS[kind]}_{ctx.tenant.id.hex}_{secrets.token_urlsafe(32).replace('_', 'x')}"
     async with tenant_tx(ctx):
         api_key = await ApiKey.create(
-            id=uuid.uuid4(), tenant_id=ctx.tenant.id, name=name.strip(), kind=kind,
-            prefix=key[:3] + "…" + key[-4:], key_hash=hash_secret(key), scopes=granted,
+            id=uuid.uuid4(),
+            tenant_id=ctx.tenant.id,
+            name=name.strip(),
+            kind=kind,
+            prefix=key[:3] + "…" + key[-4:],
+            key_hash=hash_secret(key),
+            scopes=granted,
             created_at=ctx.clock.now(),
         )
-        await audit.record(ctx, "api_key.create", "api_key", api_key.id,
-                           after={"name": api_key.name, "kind": kind, "scopes": granted})
+        await audit.record(
+            ctx,
+            "api_key.create",
+            "api_key",
+            api_key.id,
+            after={"name": api_key.name, "kind": kind, "scopes": granted},
+        )
     return CreatedKey(api_key, key)
 
 
@@ -117,8 +132,14 @@ async def revoke_api_key(ctx: RequestContext, key_id: uuid.UUID) -> ApiKey:
         if api_key.revoked_at is None:
             api_key.revoked_at = ctx.clock.now()
             await api_key.save(update_fields=["revoked_at"])
-            await audit.record(ctx, "api_key.revoke", "api_key", api_key.id,
-                               before={"revoked": False}, after={"revoked": True})
+            await audit.record(
+                ctx,
+                "api_key.revoke",
+                "api_key",
+                api_key.id,
+                before={"revoked": False},
+                after={"revoked": True},
+            )
     return api_key
 
 

@@ -64,12 +64,15 @@ class Authenticator:
             tenant = await get_tenant(parsed.tenant_id)
             if tenant is None:
                 raise AuthError("Unknown or revoked API key.")
-            lookup = RequestContext(tenant, Actor("system", None, "auth"), frozenset(),
-                                    request_id, self._clock)
+            lookup = RequestContext(
+                tenant, Actor("system", None, "auth"), frozenset(), request_id, self._clock
+            )
             row = await find_active_key(lookup, parsed.key_hash)
             if row is None or row.kind != parsed.kind:
                 raise AuthError("Unknown or revoked API key.")
-            scopes = frozenset(Permission(s) for s in row.scopes if s in Permission._value2member_map_)
+            scopes = frozenset(
+                Permission(s) for s in row.scopes if s in Permission._value2member_map_
+            )
             cached = _CachedKey(row.id, row.kind, f"key {row.name} ({row.prefix})", scopes, tenant)
             self._keys[parsed.key_hash] = (time.monotonic() + _KEY_CACHE_SECONDS, cached)
         else:
@@ -104,8 +107,9 @@ class Authenticator:
             from tenants.tx import tenant_tx
 
             label = f"staff {claims.subject}"
-            lookup = RequestContext(tenant, Actor("system", None, "auth"), frozenset(),
-                                    request_id, self._clock)
+            lookup = RequestContext(
+                tenant, Actor("system", None, "auth"), frozenset(), request_id, self._clock
+            )
             async with tenant_tx(lookup):
                 staff = await Staff.get_or_none(id=claims.subject, active=True)
             if staff is None:
@@ -114,6 +118,7 @@ class Authenticator:
             actor = Actor("staff", claims.subject, label, role, claims.token_id)
         else:
             permissions = MEMBER_SELF
-            actor = Actor("member", claims.subject, f"member {claims.subject}", None,
-                          claims.token_id)
+            actor = Actor(
+                "member", claims.subject, f"member {claims.subject}", None, claims.token_id
+            )
         return RequestContext(tenant, actor, permissions, request_id, self._clock)

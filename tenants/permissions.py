@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 __all__ = [
     "API_KEY_SCOPES",
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class Permission(str, Enum):
+class Permission(StrEnum):
     MEMBERS_READ = "members:read"
     MEMBERS_WRITE = "members:write"
     MEMBERS_PII = "members:pii"  # reads show phone and PII custom fields unmasked
@@ -30,7 +30,7 @@ class Permission(str, Enum):
     SELF_WRITE = "self:write"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     OWNER = "owner"
     ADMIN = "admin"
     MARKETER = "marketer"

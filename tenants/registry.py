@@ -27,18 +27,25 @@ def _info(row: Tenant) -> TenantInfo:
 def validate_tenant_fields(slug: str, name: str, timezone: str, currency: str) -> None:
     errors: list[DomainError] = []
     if not _SLUG.match(slug):
-        errors.append(DomainError(ErrorCode.INVALID,
-                                  "Slug must be 2-63 lowercase letters, digits or '-'.", ["slug"]))
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID, "Slug must be 2-63 lowercase letters, digits or '-'.", ["slug"]
+            )
+        )
     if not name.strip():
         errors.append(DomainError(ErrorCode.INVALID, "Name must not be empty.", ["name"]))
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        errors.append(DomainError(ErrorCode.INVALID,
-                                  f"Unknown IANA time zone '{timezone}'.", ["timezone"]))
+        errors.append(
+            DomainError(ErrorCode.INVALID, f"Unknown IANA time zone '{timezone}'.", ["timezone"])
+        )
     if not re.fullmatch(r"[A-Z]{3}", currency):
-        errors.append(DomainError(ErrorCode.INVALID,
-                                  "Currency must be an ISO 4217 code such as CNY.", ["currency"]))
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID, "Currency must be an ISO 4217 code such as CNY.", ["currency"]
+            )
+        )
     if errors:
         raise DomainErrors(errors)
 
@@ -57,10 +64,16 @@ async def create_tenant(
     try:
         await owner_conn.execute(
             "INSERT INTO tenants (id, slug, name, timezone, currency) VALUES ($1, $2, $3, $4, $5)",
-            tenant_id, slug, name.strip(), timezone, currency,
+            tenant_id,
+            slug,
+            name.strip(),
+            timezone,
+            currency,
         )
     except asyncpg.UniqueViolationError as exc:
-        raise DomainError(ErrorCode.DUPLICATE, f"Tenant '{slug}' already exists.", ["slug"]) from exc
+        raise DomainError(
+            ErrorCode.DUPLICATE, f"Tenant '{slug}' already exists.", ["slug"]
+        ) from exc
     return TenantInfo(tenant_id, slug, name.strip(), timezone, currency)
 
 

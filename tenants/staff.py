@@ -36,16 +36,22 @@ class LoginResult:
 def _validate(email: str, password: str, role: str) -> None:
     errors: list[DomainError] = []
     if not _EMAIL.match(email):
-        errors.append(DomainError(ErrorCode.INVALID, "Enter a valid email address.",
-                                  ["input", "email"]))
+        errors.append(
+            DomainError(ErrorCode.INVALID, "Enter a valid email address.", ["input", "email"])
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(DomainError(
-            ErrorCode.INVALID, f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
-            ["input", "password"]))
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
+                ["input", "password"],
+            )
+        )
     if role not in {r.value for r in Role}:
         roles = ", ".join(r.value for r in Role)
-        errors.append(DomainError(ErrorCode.INVALID, f"Role must be one of: {roles}.",
-                                  ["input", "role"]))
+        errors.append(
+            DomainError(ErrorCode.INVALID, f"Role must be one of: {roles}.", ["input", "role"])
+        )
     if errors:
         raise DomainErrors(errors)
 
@@ -57,23 +63,38 @@ async def create_staff(
     email = email.strip().lower()
     _validate(email, password, role)
     if role == Role.OWNER.value and ctx.actor.kind == "staff" and ctx.actor.role != "owner":
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "Only an owner can create another owner.",
-                          ["input", "role"])
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            "Only an owner can create another owner.",
+            ["input", "role"],
+        )
     password_hash = await hash_password(password)
     async with tenant_tx(ctx):
         if await Staff.filter(email=email).exists():
-            raise DomainError(ErrorCode.DUPLICATE, "A staff account with this email exists.",
-                              ["input", "email"])
+            raise DomainError(
+                ErrorCode.DUPLICATE, "A staff account with this email exists.", ["input", "email"]
+            )
         try:
             staff = await Staff.create(
-                id=uuid.uuid4(), tenant_id=ctx.tenant.id, email=email, name=name, role=role,
-                password_hash=password_hash, created_at=ctx.clock.now(),
+                id=uuid.uuid4(),
+                tenant_id=ctx.tenant.id,
+                email=email,
+                name=name,
+                role=role,
+                password_hash=password_hash,
+                created_at=ctx.clock.now(),
             )
         except IntegrityError as exc:
-            raise DomainError(ErrorCode.DUPLICATE, "A staff account with this email exists.",
-                              ["input", "email"]) from exc
-        await audit.record(ctx, "staff.create", "staff", staff.id,
-                           after={"email": email, "role": role, "name": name})
+            raise DomainError(
+                ErrorCode.DUPLICATE, "A staff account with this email exists.", ["input", "email"]
+            ) from exc
+        await audit.record(
+            ctx,
+            "staff.create",
+            "staff",
+            staff.id,
+            after={"email": email, "role": role, "name": name},
+        )
     return staff
 
 
@@ -99,8 +120,12 @@ async def login(
         raise failure
     now = system.clock.now()
     token, claims = issue_token(
-        "admin", staff.id, tenant.id, now=now,
-        ttl=timedelta(seconds=get_settings().staff_token_ttl_seconds), role=staff.role,
+        "admin",
+        staff.id,
+        tenant.id,
+        now=now,
+        ttl=timedelta(seconds=get_settings().staff_token_ttl_seconds),
+        role=staff.role,
     )
     ctx = RequestContext(
         tenant=tenant,

@@ -26,14 +26,25 @@ async def relay_outbox(ctx: dict[str, Any]) -> int:
     for tenant in await list_tenants():
         system = RequestContext.system(tenant)
         async with tenant_tx(system):
-            events = await (OutboxEvent.filter(published_at=None).order_by("created_at")
-                            .limit(BATCH).select_for_update(skip_locked=True))
+            events = await (
+                OutboxEvent.filter(published_at=None)
+                .order_by("created_at")
+                .limit(BATCH)
+                .select_for_update(skip_locked=True)
+            )
             for event in events:
-                await redis.enqueue_job("handle_event", str(tenant.id), str(event.id),
-                                        event.topic, event.payload, _job_id=f"event:{event.id}")
+                await redis.enqueue_job(
+                    "handle_event",
+                    str(tenant.id),
+                    str(event.id),
+                    event.topic,
+                    event.payload,
+                    _job_id=f"event:{event.id}",
+                )
             if events:
                 await OutboxEvent.filter(id__in=[e.id for e in events]).update(
-                    published_at=system.clock.now())
+                    published_at=system.clock.now()
+                )
         relayed += len(events)
     return relayed
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from arq import cron
 from arq.connections import RedisSettings
 
-from membership.db import init_db, close_db, resolve_postgres, resolve_redis_url, role_target
+from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url, role_target
 from membership.logging import configure_logging
 from membership.settings import get_settings
 from workers.outbox import handle_event, relay_outbox

@@ -45,8 +45,9 @@ async def list_definitions(ctx: RequestContext) -> list[CustomFieldDefinition]:
 def _check_options(kind: str, options: list[str] | None, path: list[str]) -> list[str]:
     cleaned = [o.strip() for o in options or [] if o.strip()]
     if kind == "ENUM" and not cleaned:
-        raise DomainError(ErrorCode.INVALID, "An ENUM field needs at least one option.",
-                          [*path, "options"])
+        raise DomainError(
+            ErrorCode.INVALID, "An ENUM field needs at least one option.", [*path, "options"]
+        )
     if len(set(cleaned)) != len(cleaned):
         raise DomainError(ErrorCode.INVALID, "Options must be distinct.", [*path, "options"])
     return cleaned if kind == "ENUM" else []
@@ -65,39 +66,66 @@ async def create_definition(
     ctx.require(Permission.CUSTOM_FIELDS_MANAGE)
     errors: list[DomainError] = []
     if not _KEY.match(key):
-        errors.append(DomainError(
-            ErrorCode.INVALID,
-            "Key must start with a lowercase letter and use only a-z, 0-9 and '_'.",
-            ["input", "key"]))
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                "Key must start with a lowercase letter and use only a-z, 0-9 and '_'.",
+                ["input", "key"],
+            )
+        )
     if not label.strip():
-        errors.append(DomainError(ErrorCode.INVALID, "Label must not be empty.", ["input", "label"]))
+        errors.append(
+            DomainError(ErrorCode.INVALID, "Label must not be empty.", ["input", "label"])
+        )
     if type not in FIELD_TYPES:
-        errors.append(DomainError(ErrorCode.INVALID, f"Type must be one of {', '.join(FIELD_TYPES)}.",
-                                  ["input", "type"]))
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                f"Type must be one of {', '.join(FIELD_TYPES)}.",
+                ["input", "type"],
+            )
+        )
     if errors:
         raise DomainErrors(errors)
     cleaned = _check_options(type, options, ["input"])
     async with tenant_tx(ctx):
         if await CustomFieldDefinition.filter(key=key).exists():
-            raise DomainError(ErrorCode.DUPLICATE, f"A field with key '{key}' exists.", ["input", "key"])
+            raise DomainError(
+                ErrorCode.DUPLICATE, f"A field with key '{key}' exists.", ["input", "key"]
+            )
         position = await CustomFieldDefinition.all().count()
         try:
             definition = await CustomFieldDefinition.create(
-                id=uuid.uuid4(), tenant_id=ctx.tenant.id, key=key, label=label.strip(), type=type,
-                required=required, pii=pii, options=cleaned, position=position,
+                id=uuid.uuid4(),
+                tenant_id=ctx.tenant.id,
+                key=key,
+                label=label.strip(),
+                type=type,
+                required=required,
+                pii=pii,
+                options=cleaned,
+                position=position,
                 created_at=ctx.clock.now(),
             )
         except IntegrityError as exc:
-            raise DomainError(ErrorCode.DUPLICATE, f"A field with key '{key}' exists.",
-                              ["input", "key"]) from exc
-        await audit.record(ctx, "custom_field.create", "custom_field", definition.id,
-                           after=_describe(definition))
+            raise DomainError(
+                ErrorCode.DUPLICATE, f"A field with key '{key}' exists.", ["input", "key"]
+            ) from exc
+        await audit.record(
+            ctx, "custom_field.create", "custom_field", definition.id, after=_describe(definition)
+        )
     return definition
 
 
 def _describe(d: CustomFieldDefinition) -> dict[str, Any]:
-    return {"key": d.key, "label": d.label, "type": d.type, "required": d.required, "pii": d.pii,
-            "options": list(d.options)}
+    return {
+        "key": d.key,
+        "label": d.label,
+        "type": d.type,
+        "required": d.required,
+        "pii": d.pii,
+        "options": list(d.options),
+    }
 
 
 async def update_definition(
@@ -127,8 +155,14 @@ async def update_definition(
         if options is not None:
             definition.options = _check_options(definition.type, options, ["input"])
         await definition.save()
-        await audit.record(ctx, "custom_field.update", "custom_field", definition.id,
-                           before=before, after=_describe(definition))
+        await audit.record(
+            ctx,
+            "custom_field.update",
+            "custom_field",
+            definition.id,
+            before=before,
+            after=_describe(definition),
+        )
     return definition
 
 
@@ -139,8 +173,9 @@ async def delete_definition(ctx: RequestContext, definition_id: uuid.UUID) -> uu
         definition = await CustomFieldDefinition.get_or_none(id=definition_id)
         if definition is None:
             raise DomainError(ErrorCode.NOT_FOUND, "No such custom field.", ["id"])
-        await audit.record(ctx, "custom_field.delete", "custom_field", definition.id,
-                           before=_describe(definition))
+        await audit.record(
+            ctx, "custom_field.delete", "custom_field", definition.id, before=_describe(definition)
+        )
         await definition.delete()
     return definition_id
 
@@ -153,11 +188,16 @@ def coerce_value(definition: CustomFieldDefinition, value: Any, path: list[str])
         if not isinstance(value, str):
             raise DomainError(ErrorCode.INVALID, f"{label} must be text.", path)
         if len(value) > MAX_TEXT:
-            raise DomainError(ErrorCode.INVALID, f"{label} is longer than {MAX_TEXT} characters.",
-                              path)
+            raise DomainError(
+                ErrorCode.INVALID, f"{label} is longer than {MAX_TEXT} characters.", path
+            )
         return value
     if kind == "NUMBER":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise DomainError(ErrorCode.INVALID, f"{label} must be a number.", path)
         return value
     if kind == "DATE":
@@ -166,12 +206,14 @@ def coerce_value(definition: CustomFieldDefinition, value: Any, path: list[str])
         try:
             return date.fromisoformat(value).isoformat()
         except ValueError as exc:
-            raise DomainError(ErrorCode.INVALID, f"{label}: '{value}' is not a real date.",
-                              path) from exc
+            raise DomainError(
+                ErrorCode.INVALID, f"{label}: '{value}' is not a real date.", path
+            ) from exc
     if kind == "ENUM":
         if value not in definition.options:
-            raise DomainError(ErrorCode.INVALID,
-                              f"{label} must be one of: {', '.join(definition.options)}.", path)
+            raise DomainError(
+                ErrorCode.INVALID, f"{label} must be one of: {', '.join(definition.options)}.", path
+            )
         return value
     if kind == "BOOL":
         if not isinstance(value, bool):
@@ -194,14 +236,17 @@ def validate_values(
     (a field made required later does not block edits of members who never had it).
     """
     if values is not None and not isinstance(values, Mapping):
-        raise DomainError(ErrorCode.INVALID, "Custom fields must be an object of key → value.", path)
+        raise DomainError(
+            ErrorCode.INVALID, "Custom fields must be an object of key → value.", path
+        )
     merged = dict(existing or {})
     errors: list[DomainError] = []
     for key, value in (values or {}).items():
         definition = definitions.get(key)
         if definition is None:
-            errors.append(DomainError(ErrorCode.INVALID, f"Unknown custom field '{key}'.",
-                                      [*path, key]))
+            errors.append(
+                DomainError(ErrorCode.INVALID, f"Unknown custom field '{key}'.", [*path, key])
+            )
             continue
         if value is None:
             merged.pop(key, None)
@@ -213,8 +258,9 @@ def validate_values(
     for key, definition in definitions.items():
         touched = creating or key in (values or {})
         if touched and definition.required and merged.get(key) in (None, ""):
-            errors.append(DomainError(ErrorCode.INVALID, f"{definition.label} is required.",
-                                      [*path, key]))
+            errors.append(
+                DomainError(ErrorCode.INVALID, f"{definition.label} is required.", [*path, key])
+            )
     if errors:
         raise DomainErrors(errors)
     return merged

@@ -46,5 +46,5 @@ def mask_phone(e164: str) -> str:
     if len(national) >= 11:
         keep_head = 3
     head = national[:keep_head]
-    tail = national[keep_head + 4:]
+    tail = national[keep_head + 4 :]
     return f"{prefix}{head}****{tail}"

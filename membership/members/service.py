@@ -221,17 +221,24 @@ async def list_members(
         definitions = await definitions_by_key(ctx)
         for index, (key, _) in enumerate(filter.custom_fields):
             if key not in definitions:
-                raise DomainError(ErrorCode.INVALID, f"Unknown custom field '{key}'.",
-                                  ["filter", "customFields", str(index), "key"])
+                raise DomainError(
+                    ErrorCode.INVALID,
+                    f"Unknown custom field '{key}'.",
+                    ["filter", "customFields", str(index), "key"],
+                )
     async with tenant_tx(ctx):
         base = _filtered(filter)
         total = await base.count()
         page = base
         if after:
             created_at, last_id = _decode_cursor(after)
-            page = page.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=last_id))
+            page = page.filter(
+                Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=last_id)
+            )
         rows = list(await page.order_by("-created_at", "-id").limit(limit + 1))
-    return MemberPage(rows[:limit], total, has_next=len(rows) > limit, has_previous=after is not None)
+    return MemberPage(
+        rows[:limit], total, has_next=len(rows) > limit, has_previous=after is not None
+    )
 
 
 # ---------------------------------------------------------------- writing
@@ -275,15 +282,19 @@ def _validate_scalars(changes: MemberChanges, errors: list[DomainError]) -> dict
     values: dict[str, Any] = {}
     if changes.phone is not UNSET:
         try:
-            values["phone"] = normalize_phone(str(changes.phone or ""), ["input", "phone"],
-                                              allowed_regions=_regions())
+            values["phone"] = normalize_phone(
+                str(changes.phone or ""), ["input", "phone"], allowed_regions=_regions()
+            )
         except DomainError as err:
             errors.append(err)
     if changes.name is not UNSET:
         name = (changes.name or "").strip() or None
         if name and len(name) > 100:
-            errors.append(DomainError(ErrorCode.INVALID, "Names are at most 100 characters.",
-                                      ["input", "name"]))
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID, "Names are at most 100 characters.", ["input", "name"]
+                )
+            )
         values["name"] = name
     if changes.gender is not UNSET:
         if changes.gender is not None and changes.gender not in GENDERS:
@@ -295,21 +306,31 @@ def _validate_scalars(changes: MemberChanges, errors: list[DomainError]) -> dict
             try:
                 birthday = date.fromisoformat(birthday)
             except ValueError:
-                errors.append(DomainError(ErrorCode.INVALID, f"'{birthday}' is not a real date.",
-                                          ["input", "birthday"]))
+                errors.append(
+                    DomainError(
+                        ErrorCode.INVALID,
+                        f"'{birthday}' is not a real date.",
+                        ["input", "birthday"],
+                    )
+                )
                 birthday = None
         if isinstance(birthday, date) and (birthday.year < 1900 or birthday > date.today()):
-            errors.append(DomainError(ErrorCode.INVALID,
-                                      "Birthday must be after 1900 and not in the future.",
-                                      ["input", "birthday"]))
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID,
+                    "Birthday must be after 1900 and not in the future.",
+                    ["input", "birthday"],
+                )
+            )
         values["birthday"] = birthday
     for attr, key in (("external_id", "externalId"), ("source_channel", "sourceChannel")):
         value = getattr(changes, attr)
         if value is not UNSET:
             value = (value or "").strip() or None
             if value and len(value) > 100:
-                errors.append(DomainError(ErrorCode.INVALID, "At most 100 characters.",
-                                          ["input", key]))
+                errors.append(
+                    DomainError(ErrorCode.INVALID, "At most 100 characters.", ["input", key])
+                )
             values[attr] = value
     if changes.tags is not UNSET:
         try:
@@ -320,15 +341,18 @@ def _validate_scalars(changes: MemberChanges, errors: list[DomainError]) -> dict
 
 
 async def _check_unique(values: dict[str, Any], exclude: uuid.UUID | None) -> None:
-    for attr, key, label in (("phone", "phone", "phone"),
-                             ("external_id", "externalId", "external id")):
+    for attr, key, label in (
+        ("phone", "phone", "phone"),
+        ("external_id", "externalId", "external id"),
+    ):
         if values.get(attr):
             query = Member.filter(merged_into_id=None, **{attr: values[attr]})
             if exclude:
                 query = query.exclude(id=exclude)
             if await query.exists():
-                raise DomainError(ErrorCode.DUPLICATE,
-                                  f"Another member already has this {label}.", ["input", key])
+                raise DomainError(
+                    ErrorCode.DUPLICATE, f"Another member already has this {label}.", ["input", key]
+                )
 
 
 async def create_member(ctx: RequestContext, changes: MemberChanges) -> Member:
@@ -340,8 +364,11 @@ async def create_member(ctx: RequestContext, changes: MemberChanges) -> Member:
     definitions = await definitions_by_key(ctx)
     try:
         values["custom_fields"] = custom_fields.validate_values(
-            definitions, None if changes.custom_fields is UNSET else changes.custom_fields,
-            path=["input", "customFields"], creating=True)
+            definitions,
+            None if changes.custom_fields is UNSET else changes.custom_fields,
+            path=["input", "customFields"],
+            creating=True,
+        )
     except DomainErrors as err:
         errors.extend(err.errors)
     except DomainError as err:
@@ -353,43 +380,58 @@ async def create_member(ctx: RequestContext, changes: MemberChanges) -> Member:
         if changes.referrer_id not in (UNSET, None):
             referrer = await Member.get_or_none(id=changes.referrer_id, merged_into_id=None)
             if referrer is None:
-                raise DomainError(ErrorCode.NOT_FOUND, "No such referrer in this tenant.",
-                                  ["input", "referrerId"])
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, "No such referrer in this tenant.", ["input", "referrerId"]
+                )
             values["referrer_id"] = referrer.id
         await _check_unique(values, None)
         entry_tier = await Tier.filter(rank=0).first()
         try:
             member = await Member.create(
-                id=uuid.uuid4(), tenant_id=ctx.tenant.id, created_at=now, updated_at=now,
-                tier_id=entry_tier.id if entry_tier else None, **values,
+                id=uuid.uuid4(),
+                tenant_id=ctx.tenant.id,
+                created_at=now,
+                updated_at=now,
+                tier_id=entry_tier.id if entry_tier else None,
+                **values,
             )
         except IntegrityError as exc:  # lost a race with a concurrent create of the same phone
-            raise DomainError(ErrorCode.DUPLICATE, "Another member already has this phone.",
-                              ["input", "phone"]) from exc
+            raise DomainError(
+                ErrorCode.DUPLICATE, "Another member already has this phone.", ["input", "phone"]
+            ) from exc
         if ctx.actor.kind in ("staff", "system"):
             await audit.record(ctx, "member.create", "member", member.id, after=_snapshot(member))
         await emit(ctx, "member.created", {"memberId": str(member.id)})
     return member
 
 
-async def update_member(ctx: RequestContext, member_id: uuid.UUID, changes: MemberChanges) -> Member:
+async def update_member(
+    ctx: RequestContext, member_id: uuid.UUID, changes: MemberChanges
+) -> Member:
     _require_write(ctx, member_id)
-    if ctx.member_id is not None and (changes.phone is not UNSET or changes.tags is not UNSET
-                                      or changes.external_id is not UNSET):
-        raise DomainError(ErrorCode.PERMISSION_DENIED,
-                          "Members may change their name, gender, birthday and custom fields only.")
+    if ctx.member_id is not None and (
+        changes.phone is not UNSET or changes.tags is not UNSET or changes.external_id is not UNSET
+    ):
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            "Members may change their name, gender, birthday and custom fields only.",
+        )
     errors: list[DomainError] = []
     values = _validate_scalars(changes, errors)
     definitions = await definitions_by_key(ctx)
     async with tenant_tx(ctx):
-        member = await Member.get_or_none(id=member_id, merged_into_id=None).select_for_update()
+        member = await Member.filter(id=member_id, merged_into_id=None).select_for_update().first()
         if member is None:
             raise DomainError(ErrorCode.NOT_FOUND, "No such member in this tenant.", ["id"])
         if changes.custom_fields is not UNSET:
             try:
                 values["custom_fields"] = custom_fields.validate_values(
-                    definitions, changes.custom_fields, existing=member.custom_fields,
-                    path=["input", "customFields"], creating=False)
+                    definitions,
+                    changes.custom_fields,
+                    existing=member.custom_fields,
+                    path=["input", "customFields"],
+                    creating=False,
+                )
             except DomainErrors as err:
                 errors.extend(err.errors)
             except DomainError as err:
@@ -398,10 +440,16 @@ async def update_member(ctx: RequestContext, member_id: uuid.UUID, changes: Memb
             raise DomainErrors(errors)
         await _check_unique(values, member.id)
         before = _snapshot(member)
-        changed_custom = sorted(
-            k for k in set(member.custom_fields or {}) | set(values.get("custom_fields", {}))
-            if (member.custom_fields or {}).get(k) != values.get("custom_fields", member.custom_fields).get(k)
-        ) if "custom_fields" in values else []
+        changed_custom = (
+            sorted(
+                k
+                for k in set(member.custom_fields or {}) | set(values.get("custom_fields", {}))
+                if (member.custom_fields or {}).get(k)
+                != values.get("custom_fields", member.custom_fields).get(k)
+            )
+            if "custom_fields" in values
+            else []
+        )
         for attr, value in values.items():
             setattr(member, attr, value)
         member.updated_at = ctx.clock.now()
@@ -410,7 +458,9 @@ async def update_member(ctx: RequestContext, member_id: uuid.UUID, changes: Memb
         if changed_custom:
             after["customFieldsChanged"] = changed_custom
         if ctx.actor.kind in ("staff", "system") and (before != after or changed_custom):
-            await audit.record(ctx, "member.update", "member", member.id, before=before, after=after)
+            await audit.record(
+                ctx, "member.update", "member", member.id, before=before, after=after
+            )
         await emit(ctx, "member.updated", {"memberId": str(member.id)})
     return member
 
@@ -418,17 +468,26 @@ async def update_member(ctx: RequestContext, member_id: uuid.UUID, changes: Memb
 async def reveal_pii(ctx: RequestContext, member_id: uuid.UUID) -> tuple[str, dict[str, Any]]:
     """Unmask one member's phone and PII custom fields for a permitted caller; always audited."""
     if not (ctx.has(Permission.MEMBERS_REVEAL) or ctx.has(Permission.MEMBERS_PII)):
-        raise DomainError(ErrorCode.PERMISSION_DENIED,
-                          "Your role may not reveal members' personal data.")
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED, "Your role may not reveal members' personal data."
+        )
     definitions = await definitions_by_key(ctx)
     async with tenant_tx(ctx):
         member = await Member.get_or_none(id=member_id)
         if member is None:
             raise DomainError(ErrorCode.NOT_FOUND, "No such member in this tenant.", ["id"])
-        revealed = {k: v for k, v in (member.custom_fields or {}).items()
-                    if k in definitions and definitions[k].pii}
-        await audit.record(ctx, "member.reveal_pii", "member", member.id,
-                           after={"fields": ["phone", *sorted(revealed)]})
+        revealed = {
+            k: v
+            for k, v in (member.custom_fields or {}).items()
+            if k in definitions and definitions[k].pii
+        }
+        await audit.record(
+            ctx,
+            "member.reveal_pii",
+            "member",
+            member.id,
+            after={"fields": ["phone", *sorted(revealed)]},
+        )
     return member.phone, revealed
 
 
@@ -443,17 +502,25 @@ async def merge_members(
     """
     ctx.require(Permission.MEMBERS_MERGE)
     if source_id == target_id:
-        raise DomainError(ErrorCode.INVALID, "A member cannot be merged into itself.",
-                          ["input", "sourceId"])
+        raise DomainError(
+            ErrorCode.INVALID, "A member cannot be merged into itself.", ["input", "sourceId"]
+        )
     async with tenant_tx(ctx):
-        rows = {m.id: m for m in await Member.filter(id__in=[source_id, target_id],
-                                                     merged_into_id=None).select_for_update()}
+        rows = {
+            m.id: m
+            for m in await Member.filter(
+                id__in=[source_id, target_id], merged_into_id=None
+            ).select_for_update()
+        }
         source, target = rows.get(source_id), rows.get(target_id)
         if source is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "No such member to merge.", ["input", "sourceId"])
+            raise DomainError(
+                ErrorCode.NOT_FOUND, "No such member to merge.", ["input", "sourceId"]
+            )
         if target is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "No such member to merge into.",
-                              ["input", "targetId"])
+            raise DomainError(
+                ErrorCode.NOT_FOUND, "No such member to merge into.", ["input", "targetId"]
+            )
         before = {"source": _snapshot(source), "target": _snapshot(target)}
         now = ctx.clock.now()
         for attr in ("name", "gender", "birthday", "external_id", "source_channel", "referrer_id"):
@@ -463,20 +530,27 @@ async def merge_members(
         target.custom_fields = {**(source.custom_fields or {}), **(target.custom_fields or {})}
         target.total_spent += source.total_spent
         target.order_count += source.order_count
-        if source.last_order_at and (not target.last_order_at
-                                     or source.last_order_at > target.last_order_at):
+        if source.last_order_at and (
+            not target.last_order_at or source.last_order_at > target.last_order_at
+        ):
             target.last_order_at = source.last_order_at
         target.updated_at = now
         source.merged_into_id = target.id
         source.merged_at = now
         source.updated_at = now
         # The source gives up its external id so the survivor can carry it.
-        source.external_id = None
+        source.external_id = None  # type: ignore[assignment]
         await source.save()
         await target.save()
         await Member.filter(merged_into_id=source.id).update(merged_into_id=target.id)
-        await audit.record(ctx, "member.merge", "member", target.id, before=before,
-                           after={"target": _snapshot(target), "mergedFrom": str(source.id)})
+        await audit.record(
+            ctx,
+            "member.merge",
+            "member",
+            target.id,
+            before=before,
+            after={"target": _snapshot(target), "mergedFrom": str(source.id)},
+        )
         await emit(ctx, "member.merged", {"sourceId": str(source.id), "targetId": str(target.id)})
     return target
 

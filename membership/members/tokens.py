@@ -25,12 +25,16 @@ async def issue_member_token(
     ctx.require(Permission.MEMBER_TOKENS_CREATE)
     ttl = ttl_seconds if ttl_seconds is not None else get_settings().member_token_ttl_seconds
     if not 60 <= ttl <= MAX_TTL_SECONDS:
-        raise DomainError(ErrorCode.INVALID,
-                          f"ttlSeconds must be between 60 and {MAX_TTL_SECONDS}.", ["ttlSeconds"])
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"ttlSeconds must be between 60 and {MAX_TTL_SECONDS}.",
+            ["ttlSeconds"],
+        )
     async with tenant_tx(ctx):
         exists = await Member.filter(id=member_id, merged_into_id=None).exists()
     if not exists:
         raise DomainError(ErrorCode.NOT_FOUND, "No such member in this tenant.", ["memberId"])
-    token, claims = issue_token("member", member_id, ctx.tenant.id, now=ctx.clock.now(),
-                                ttl=timedelta(seconds=ttl))
+    token, claims = issue_token(
+        "member", member_id, ctx.tenant.id, now=ctx.clock.now(), ttl=timedelta(seconds=ttl)
+    )
     return token, claims.expires_at

@@ -18,8 +18,9 @@ class Tier(Model):
     metric = fields.TextField()
     threshold = fields.BigIntField()
     window_days = fields.IntField(null=True)
-    points_multiplier: Decimal = fields.DecimalField(max_digits=6, decimal_places=3,
-                                                     default=Decimal("1.0"))  # type: ignore[assignment]
+    points_multiplier: Decimal = fields.DecimalField(
+        max_digits=6, decimal_places=3, default=Decimal("1.0")
+    )  # type: ignore[assignment]
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

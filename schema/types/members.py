@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+
 import strawberry
 
 from membership.members import service as members
@@ -108,7 +109,7 @@ class Member:
     @strawberry.field(description="Custom field values by key; PII values read *** unless allowed.")
     async def custom_fields(self, info: Info) -> JSON:
         definitions = await info.context.definitions()
-        return members.masked_custom_fields(info.context.auth, self._row, definitions)
+        return JSON(members.masked_custom_fields(info.context.auth, self._row, definitions))
 
     @classmethod
     def of(cls, row: MemberModel) -> Member:
@@ -209,9 +210,16 @@ class CustomFieldDefinition:
 
     @classmethod
     def of(cls, row: DefinitionModel) -> CustomFieldDefinition:
-        return cls(id=strawberry.ID(str(row.id)), key=row.key, label=row.label,
-                   type=CustomFieldType(row.type), required=row.required, pii=row.pii,
-                   options=list(row.options), position=row.position)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            key=row.key,
+            label=row.label,
+            type=CustomFieldType(row.type),
+            required=row.required,
+            pii=row.pii,
+            options=list(row.options),
+            position=row.position,
+        )
 
 
 @strawberry.input
@@ -257,10 +265,19 @@ class AuditEntry:
 
     @classmethod
     def of(cls, row: AuditModel) -> AuditEntry:
-        return cls(id=strawberry.ID(str(row.id)), action=row.action, actor_type=row.actor_type,
-                   actor_id=row.actor_id, actor_label=row.actor_label,
-                   target_type=row.target_type, target_id=row.target_id, before=row.before,
-                   after=row.after, request_id=row.request_id, created_at=row.created_at)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            action=row.action,
+            actor_type=row.actor_type,
+            actor_id=row.actor_id,
+            actor_label=row.actor_label,
+            target_type=row.target_type,
+            target_id=row.target_id,
+            before=row.before,
+            after=row.after,
+            request_id=row.request_id,
+            created_at=row.created_at,
+        )
 
 
 @strawberry.type
@@ -274,4 +291,3 @@ class AuditEntryConnection:
     edges: list[AuditEntryEdge]
     page_info: PageInfo
     total_count: int
-

@@ -29,8 +29,13 @@ class Tenant:
 
     @classmethod
     def of(cls, info: TenantInfo) -> Tenant:
-        return cls(id=strawberry.ID(str(info.id)), slug=info.slug, name=info.name,
-                   timezone=info.timezone, currency=info.currency)
+        return cls(
+            id=strawberry.ID(str(info.id)),
+            slug=info.slug,
+            name=info.name,
+            timezone=info.timezone,
+            currency=info.currency,
+        )
 
 
 @strawberry.type
@@ -45,8 +50,15 @@ class Staff:
 
     @classmethod
     def of(cls, row: StaffModel) -> Staff:
-        return cls(id=strawberry.ID(str(row.id)), email=row.email, name=row.name, role=row.role,
-                   created_at=row.created_at, last_login_at=row.last_login_at, active=row.active)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            email=row.email,
+            name=row.name,
+            role=row.role,
+            created_at=row.created_at,
+            last_login_at=row.last_login_at,
+            active=row.active,
+        )
 
 
 @strawberry.type
@@ -89,9 +101,16 @@ class ApiKey:
 
     @classmethod
     def of(cls, row: ApiKeyModel) -> ApiKey:
-        return cls(id=strawberry.ID(str(row.id)), name=row.name, kind=ApiKeyKind(row.kind),
-                   prefix=row.prefix, scopes=list(row.scopes), last_used_at=row.last_used_at,
-                   created_at=row.created_at, revoked_at=row.revoked_at)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            kind=ApiKeyKind(row.kind),
+            prefix=row.prefix,
+            scopes=list(row.scopes),
+            last_used_at=row.last_used_at,
+            created_at=row.created_at,
+            revoked_at=row.revoked_at,
+        )
 
 
 @strawberry.input
@@ -104,8 +123,9 @@ class CreateApiKeyInput:
 @strawberry.type
 class ApiKeyPayload:
     api_key: ApiKey | None = None
-    key: str | None = strawberry.field(default=None,
-                                       description="The full key: present only on create, once.")
+    key: str | None = strawberry.field(
+        default=None, description="The full key: present only on create, once."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 

@@ -30,6 +30,11 @@ class Tier:
 
     @classmethod
     def of(cls, row: TierModel) -> Tier:
-        return cls(id=strawberry.ID(str(row.id)), name=row.name, rank=row.rank,
-                   metric=TierMetric(row.metric), threshold=Long(row.threshold),
-                   points_multiplier=float(row.points_multiplier))
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            rank=row.rank,
+            metric=TierMetric(row.metric),
+            threshold=Long(row.threshold),
+            points_multiplier=float(row.points_multiplier),
+        )
