@@ -300,6 +300,29 @@ def apikey_revoke(
     _print({"id": str(row.id), "revokedAt": row.revoked_at})
 
 
+# ---------------------------------------------------------------- schema
+
+
+@app.command("schema")
+def schema_export(
+    check: bool = typer.Option(False, "--check", help="Fail if schema/schema.graphql is stale."),
+) -> None:
+    """Write the GraphQL SDL to schema/schema.graphql (or check that it is current)."""
+    from pathlib import Path
+
+    from membership.api_schema import build_schema
+
+    sdl = str(build_schema()) + "\n"
+    path = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
+    if check:
+        if path.read_text() != sdl:
+            err.print("[red]schema/schema.graphql is stale: run `membership schema`[/red]")
+            raise typer.Exit(1)
+        return
+    path.write_text(sdl)
+    err.print(f"wrote {path}")
+
+
 # ---------------------------------------------------------------- demo
 
 

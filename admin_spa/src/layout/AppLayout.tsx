@@ -85,11 +85,11 @@ export function AppLayout() {
             borderBottom: `1px solid ${token.colorBorderSecondary}`,
           }}
         >
-          <Typography.Text strong data-testid="tenant-name">
+          <Typography.Text strong data-testid="header-tenant">
             {viewer.tenant.name}
           </Typography.Text>
           <Space size="middle">
-            <Typography.Text type="secondary" data-testid="staff-email">
+            <Typography.Text type="secondary" data-testid="header-staff-email">
               {viewer.staff?.email}
             </Typography.Text>
             <LanguageSwitch />

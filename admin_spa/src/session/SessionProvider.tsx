@@ -6,8 +6,8 @@ import { LogoutMutation } from './queries';
 
 interface Session {
   token: string | null;
-  /** Set when the server refused a stored token, so the login page can say why. */
-  expired: boolean;
+  /** Why the last session ended: the login page says so, and after a logout it starts afresh. */
+  ended: 'expired' | 'logout' | null;
   signIn: (token: string) => void;
   signOut: () => Promise<void>;
 }
@@ -16,12 +16,12 @@ const SessionContext = createContext<Session | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [token, setToken] = useState<string | null>(readToken);
-  const [expired, setExpired] = useState(false);
+  const [ended, setEnded] = useState<Session['ended']>(null);
 
   const onUnauthenticated = useCallback(() => {
     clearToken();
     setToken(null);
-    setExpired(true);
+    setEnded('expired');
   }, []);
 
   // A new client per token, so one staff member's cached data never shows for the next.
@@ -32,7 +32,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback((next: string) => {
     storeToken(next);
-    setExpired(false);
+    setEnded(null);
     setToken(next);
   }, []);
 
@@ -41,14 +41,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await client.mutation(LogoutMutation, {}).toPromise();
     } finally {
       clearToken();
-      setExpired(false);
+      setEnded('logout');
       setToken(null);
     }
   }, [client]);
 
   const session = useMemo(
-    () => ({ token, expired, signIn, signOut }),
-    [token, expired, signIn, signOut],
+    () => ({ token, ended, signIn, signOut }),
+    [token, ended, signIn, signOut],
   );
 
   return (

@@ -21,7 +21,7 @@ const ViewerContext = createContext<ViewerContextValue | null>(null);
 /** Loads the signed-in staff member and their permissions; sends anyone else to the login page. */
 export function ViewerProvider({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
-  const { token, signOut } = useSession();
+  const { token, ended, signOut } = useSession();
   const location = useLocation();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: ViewerQuery,
@@ -36,7 +36,11 @@ export function ViewerProvider({ children }: { children: ReactNode }) {
   );
   const value = useMemo(() => (viewer ? { viewer, can } : null), [viewer, can]);
 
-  if (!token) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (!token) {
+    // After an explicit logout the next person starts from the home page, not the last one's.
+    const state = ended === 'logout' ? null : { from: location.pathname + location.search };
+    return <Navigate to="/login" replace state={state} />;
+  }
   if (value) return <ViewerContext.Provider value={value}>{children}</ViewerContext.Provider>;
   if (fetching || (error && isUnauthenticated(error))) {
     return <Spin size="large" fullscreen />;

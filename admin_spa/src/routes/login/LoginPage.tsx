@@ -17,7 +17,7 @@ interface LoginValues {
 
 export default function LoginPage() {
   const { t } = useTranslation();
-  const { token, expired, signIn } = useSession();
+  const { token, ended, signIn } = useSession();
   const location = useLocation();
   const [{ fetching }, login] = useMutation(LoginMutation);
   const [failure, setFailure] = useState<string | null>(null);
@@ -66,7 +66,7 @@ export default function LoginPage() {
             </div>
             <LanguageSwitch />
           </Space>
-          {expired && !failure && <Alert type="info" showIcon message={t('session.expired')} />}
+          {ended === 'expired' && !failure && <Alert type="info" showIcon message={t('session.expired')} />}
           {failure && (
             <Alert
               type="error"

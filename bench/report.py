@@ -1,0 +1,90 @@
+"""The result of a member-lookup run: targets, the printed table and the JSON file.
+
+Targets (reported, never enforced through the exit status):
+
+* ``ratio = graphql.max_rps / baseline.max_rps >= 0.5``: the application may cost at most half
+  the throughput of a bare Starlette + asyncpg endpoint doing the same indexed lookup;
+* ``graphql.half_load.p99_ms <= 10``: at half its own maximum, 99 % of lookups answer in 10 ms.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["RATIO_TARGET", "P99_TARGET_MS", "build_report", "print_report", "write_report"]
+
+RATIO_TARGET = 0.5
+P99_TARGET_MS = 10.0
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def build_report(
+    *, started: datetime, elapsed_s: float, config: dict[str, Any],
+    graphql: dict[str, Any], baseline: dict[str, Any],
+) -> dict[str, Any]:
+    ratio = graphql["max_rps"] / baseline["max_rps"] if baseline["max_rps"] else None
+    p99 = graphql["half_load"]["p99_ms"]
+    ratio_pass = ratio is not None and ratio >= RATIO_TARGET
+    p99_pass = p99 is not None and p99 <= P99_TARGET_MS
+    return {
+        "benchmark": "member_lookup",
+        "started_at": started.isoformat(timespec="seconds"),
+        "elapsed_s": round(elapsed_s, 1),
+        "config": config,
+        "graphql": graphql,
+        "baseline": baseline,
+        "ratio": None if ratio is None else round(ratio, 3),
+        "targets": {
+            "ratio_min": RATIO_TARGET,
+            "ratio_pass": ratio_pass,
+            "graphql_half_load_p99_max_ms": P99_TARGET_MS,
+            "graphql_half_load_p99_pass": p99_pass,
+            "pass": ratio_pass and p99_pass,
+        },
+    }
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def print_report(report: dict[str, Any], console: Console) -> None:
+    table = Table(title=f"member lookup — {report['config']['members']:,} members, "
+                        f"concurrency {report['config']['concurrency']}, "
+                        f"{report['config']['duration_s']:g}s per run")
+    for column in ("target", "max req/s", "p50 ms", "p99 ms", "½-load req/s", "½ p50 ms",
+                   "½ p99 ms", "errors", "server CPU %", "client CPU %", "peak RSS MiB"):
+        table.add_column(column, justify="left" if column == "target" else "right")
+    for name in ("graphql", "baseline"):
+        r = report[name]
+        half = r["half_load"]
+        table.add_row(
+            name, _num(r["max_rps"], 0), _num(r["p50_ms"]), _num(r["p99_ms"]),
+            _num(half["rps"], 0), _num(half["p50_ms"]), _num(half["p99_ms"]),
+            str(r["errors"] + half["errors"]), _num(r["server_cpu_pct"], 0),
+            _num(r["client_cpu_pct"], 0), _num(r["peak_rss_mib"], 1),
+        )
+    console.print(table)
+    t = report["targets"]
+
+    def verdict(ok: bool) -> str:
+        return "[green]pass[/green]" if ok else "[red]FAIL[/red]"
+
+    console.print(f"ratio graphql/baseline max req/s = {_num(report['ratio'], 3)} "
+                  f"(target ≥ {t['ratio_min']}) {verdict(t['ratio_pass'])}")
+    console.print(f"graphql p99 at half load = {_num(report['graphql']['half_load']['p99_ms'])} ms "
+                  f"(target ≤ {t['graphql_half_load_p99_max_ms']:g} ms) "
+                  f"{verdict(t['graphql_half_load_p99_pass'])}")
+
+
+def write_report(report: dict[str, Any], stamp: str) -> Path:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"member_lookup-{stamp}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    return path
