@@ -103,7 +103,8 @@ class RawSender:
         host, port = parts.hostname or "127.0.0.1", parts.port or 80
         fixed = {"Host": f"{host}:{port}", "Content-Type": "application/json", **headers}
         self._head = f"POST {parts.path or '/'} HTTP/1.1\r\n" + "".join(
-            f"{k}: {v}\r\n" for k, v in fixed.items())
+            f"{k}: {v}\r\n" for k, v in fixed.items()
+        )
         self._all = [_RawConnection(host, port) for _ in range(connections)]
         self._idle: asyncio.Queue[_RawConnection] = asyncio.Queue()
         for conn in self._all:
@@ -134,8 +135,7 @@ class HttpxSender:
         self._url = url
         self._client = httpx.AsyncClient(
             headers={"Content-Type": "application/json", **headers},
-            limits=httpx.Limits(max_connections=connections,
-                                max_keepalive_connections=connections),
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
             timeout=None,
         )
 
@@ -216,8 +216,9 @@ class RunResult:
 
 
 def _body(phone: str) -> bytes:
-    return json.dumps({"query": LOOKUP_QUERY, "operationName": "Lookup",
-                       "variables": {"phone": phone}}).encode()
+    return json.dumps(
+        {"query": LOOKUP_QUERY, "operationName": "Lookup", "variables": {"phone": phone}}
+    ).encode()
 
 
 async def _one(sender: Sender, phone: str, timeout: float) -> tuple[str | None, str]:
@@ -232,8 +233,9 @@ async def _one(sender: Sender, phone: str, timeout: float) -> tuple[str | None, 
     return failure, "" if failure is None else payload.decode("utf-8", "replace")
 
 
-async def closed_loop(sender: Sender, result: RunResult, members: int, warmup: float,
-                      timeout: float, seed: int) -> None:
+async def closed_loop(
+    sender: Sender, result: RunResult, members: int, warmup: float, timeout: float, seed: int
+) -> None:
     start = time.perf_counter()
     measure_from, end = start + warmup, start + warmup + result.duration_s
 
@@ -249,8 +251,9 @@ async def closed_loop(sender: Sender, result: RunResult, members: int, warmup: f
     await asyncio.gather(*(worker(n) for n in range(result.concurrency)))
 
 
-async def open_loop(sender: Sender, result: RunResult, members: int, warmup: float,
-                    timeout: float, seed: int) -> None:
+async def open_loop(
+    sender: Sender, result: RunResult, members: int, warmup: float, timeout: float, seed: int
+) -> None:
     assert result.target_rate is not None and result.target_rate > 0
     rate = result.target_rate
     rng = random.Random(seed)
@@ -279,10 +282,12 @@ async def open_loop(sender: Sender, result: RunResult, members: int, warmup: flo
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     headers = dict(h.split(": ", 1) for h in args.header)
     make: Callable[[str, dict[str, str], int], Sender] = (
-        RawSender if args.client == "raw" else HttpxSender)
+        RawSender if args.client == "raw" else HttpxSender
+    )
     sender = make(args.url, headers, args.concurrency)
-    result = RunResult("open" if args.rate else "closed", args.concurrency, args.rate,
-                       args.duration)
+    result = RunResult(
+        "open" if args.rate else "closed", args.concurrency, args.rate, args.duration
+    )
     loop: Callable[..., Awaitable[None]] = open_loop if args.rate else closed_loop
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     try:
@@ -290,8 +295,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         await sender.close()
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-    result.client_cpu_s = (cpu_after.ru_utime - cpu_before.ru_utime
-                           + cpu_after.ru_stime - cpu_before.ru_stime)
+    result.client_cpu_s = (
+        cpu_after.ru_utime - cpu_before.ru_utime + cpu_after.ru_stime - cpu_before.ru_stime
+    )
     summary = result.summary()
     summary["client"] = args.client
     summary["client_cpu_pct"] = round(100 * result.client_cpu_s / (args.warmup + args.duration), 1)

@@ -62,22 +62,37 @@ SETTLE_SECONDS = 1.0  # pause between runs, so one run's stragglers do not count
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m bench.member_lookup",
-                                description="Member lookup: GraphQL API vs a bare baseline.")
+    p = argparse.ArgumentParser(
+        prog="python -m bench.member_lookup",
+        description="Member lookup: GraphQL API vs a bare baseline.",
+    )
     p.add_argument("--members", type=int, default=100_000, help="members of the large tenant")
-    p.add_argument("--other-members", type=int, default=None,
-                   help="members of each of the other nine tenants "
-                        "(default: members/20, between 100 and 3000)")
+    p.add_argument(
+        "--other-members",
+        type=int,
+        default=None,
+        help="members of each of the other nine tenants "
+        "(default: members/20, between 100 and 3000)",
+    )
     p.add_argument("--concurrency", type=int, default=32, help="closed-loop workers")
     p.add_argument("--duration", type=float, default=15.0, help="measured seconds per run")
     p.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each run")
-    p.add_argument("--client", choices=("raw", "httpx"), default="raw",
-                   help="load generator HTTP client")
-    p.add_argument("--app-env", action="append", default=[], metavar="NAME=VALUE",
-                   help="extra environment for the API process, e.g. MEMBERSHIP_LOG_LEVEL=WARNING")
-    p.add_argument("--profile", action="store_true",
-                   help="record the API process with py-spy during its max-throughput run "
-                        "(flame graph SVG next to the JSON)")
+    p.add_argument(
+        "--client", choices=("raw", "httpx"), default="raw", help="load generator HTTP client"
+    )
+    p.add_argument(
+        "--app-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment for the API process, e.g. MEMBERSHIP_LOG_LEVEL=WARNING",
+    )
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="record the API process with py-spy during its max-throughput run "
+        "(flame graph SVG next to the JSON)",
+    )
     args = p.parse_args(argv)
     if args.members < 1 or args.concurrency < 1 or args.duration <= 0 or args.warmup < 0:
         p.error("--members and --concurrency must be ≥ 1, --duration > 0, --warmup ≥ 0")
@@ -103,14 +118,33 @@ def _py_spy() -> str | None:
 
 
 def run_load(
-    server: Server, path: str, headers: list[str], args: argparse.Namespace, dataset: Dataset,
-    *, rate: float | None = None, profile_to: Path | None = None,
+    server: Server,
+    path: str,
+    headers: list[str],
+    args: argparse.Namespace,
+    dataset: Dataset,
+    *,
+    rate: float | None = None,
+    profile_to: Path | None = None,
 ) -> dict[str, Any]:
     """One load-generator run against ``server``; adds the server's and the machine's CPU use."""
-    command = [sys.executable, "-m", "bench.loadgen", "--url", server.url(path),
-               "--members", str(dataset.members), "--concurrency", str(args.concurrency),
-               "--duration", str(args.duration), "--warmup", str(args.warmup),
-               "--client", args.client]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.loadgen",
+        "--url",
+        server.url(path),
+        "--members",
+        str(dataset.members),
+        "--concurrency",
+        str(args.concurrency),
+        "--duration",
+        str(args.duration),
+        "--warmup",
+        str(args.warmup),
+        "--client",
+        args.client,
+    ]
     for header in headers:
         command += ["--header", header]
     if rate is not None:
@@ -126,10 +160,24 @@ def run_load(
         if profile_to is not None and py_spy is not None:
             time.sleep(args.warmup)
             spy = subprocess.Popen(
-                [py_spy, "record", "--pid", str(server.pid), "--duration", str(int(args.duration)),
-                 "--rate", "200", "--nonblocking", "--format", "flamegraph",
-                 "--output", str(profile_to)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    py_spy,
+                    "record",
+                    "--pid",
+                    str(server.pid),
+                    "--duration",
+                    str(int(args.duration)),
+                    "--rate",
+                    "200",
+                    "--nonblocking",
+                    "--format",
+                    "flamegraph",
+                    "--output",
+                    str(profile_to),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         stdout, _ = loadgen.communicate(timeout=args.warmup + args.duration + 120)
     finally:
         if loadgen.poll() is None:
@@ -144,31 +192,46 @@ def run_load(
     wall = time.monotonic() - wall
     summary: dict[str, Any] = json.loads(stdout)
     summary["server_cpu_pct"] = round(
-        100 * (procstat.process_cpu_seconds(server.pid) - server_cpu) / wall, 1)
+        100 * (procstat.process_cpu_seconds(server.pid) - server_cpu) / wall, 1
+    )
     summary["machine_busy_pct"] = round(
-        100 * procstat.cpu_snapshot().busy_fraction_since(machine), 1)
+        100 * procstat.cpu_snapshot().busy_fraction_since(machine), 1
+    )
     time.sleep(SETTLE_SECONDS)
     return summary
 
 
 def measure(
-    server: Server, path: str, headers: list[str], args: argparse.Namespace, dataset: Dataset,
-    console: Console, profile_to: Path | None = None,
+    server: Server,
+    path: str,
+    headers: list[str],
+    args: argparse.Namespace,
+    dataset: Dataset,
+    console: Console,
+    profile_to: Path | None = None,
 ) -> dict[str, Any]:
     """Maximum throughput (closed loop), then latency at half of it (open loop)."""
-    console.print(f"[bold]{server.name}[/bold]: closed loop, concurrency {args.concurrency}, "
-                  f"{args.warmup:g}s warm-up + {args.duration:g}s …")
+    console.print(
+        f"[bold]{server.name}[/bold]: closed loop, concurrency {args.concurrency}, "
+        f"{args.warmup:g}s warm-up + {args.duration:g}s …"
+    )
     peak = run_load(server, path, headers, args, dataset, profile_to=profile_to)
-    console.print(f"  {peak['rps']:,.0f} req/s, p50 {peak['p50_ms']} ms, p99 {peak['p99_ms']} ms,"
-                  f" errors {peak['errors']}")
+    console.print(
+        f"  {peak['rps']:,.0f} req/s, p50 {peak['p50_ms']} ms, p99 {peak['p99_ms']} ms,"
+        f" errors {peak['errors']}"
+    )
     half_rate = peak["rps"] / 2
     if half_rate <= 0:
-        raise RuntimeError(f"{server.name} served no successful request: "
-                           f"{peak['error_examples']}\n{server.log_tail()}")
+        raise RuntimeError(
+            f"{server.name} served no successful request: "
+            f"{peak['error_examples']}\n{server.log_tail()}"
+        )
     console.print(f"[bold]{server.name}[/bold]: open loop at {half_rate:,.0f} req/s …")
     half = run_load(server, path, headers, args, dataset, rate=half_rate)
-    console.print(f"  {half['rps']:,.0f} req/s, p50 {half['p50_ms']} ms, p99 {half['p99_ms']} ms,"
-                  f" errors {half['errors']}")
+    console.print(
+        f"  {half['rps']:,.0f} req/s, p50 {half['p50_ms']} ms, p99 {half['p99_ms']} ms,"
+        f" errors {half['errors']}"
+    )
     return {
         "max_rps": peak["rps"],
         "p50_ms": peak["p50_ms"],
@@ -216,26 +279,50 @@ def main(argv: list[str] | None = None) -> None:
     console.print(f"database [bold]{database}[/bold], redis prefix {redis_prefix}")
     asyncio.run(create_database(admin, database))
     try:
-        dataset = asyncio.run(build_dataset(admin_url, database, members=args.members,
-                                            other_members=args.other_members, console=console))
-        env = {"DATABASE_URL": dataset.database_url, "REDIS_URL": redis_url,
-               "MEMBERSHIP_REDIS_PREFIX": redis_prefix}
+        dataset = asyncio.run(
+            build_dataset(
+                admin_url,
+                database,
+                members=args.members,
+                other_members=args.other_members,
+                console=console,
+            )
+        )
+        env = {
+            "DATABASE_URL": dataset.database_url,
+            "REDIS_URL": redis_url,
+            "MEMBERSHIP_REDIS_PREFIX": redis_prefix,
+        }
         app_env = dict(item.split("=", 1) for item in args.app_env)
         with tempfile.TemporaryDirectory(prefix="bench-logs-") as logs:
-            api = start_server("graphql", "membership.app:create_app", {**env, **app_env},
-                               Path(logs))
+            api = start_server(
+                "graphql", "membership.app:create_app", {**env, **app_env}, Path(logs)
+            )
             servers.append(api)
-            base = start_server("baseline", "bench.baseline_app:create_app",
-                                {**env, "BENCH_TENANT_ID": str(dataset.tenant_id)}, Path(logs))
+            base = start_server(
+                "baseline",
+                "bench.baseline_app:create_app",
+                {**env, "BENCH_TENANT_ID": str(dataset.tenant_id)},
+                Path(logs),
+            )
             servers.append(base)
             api.wait_ready("/readyz")
             base.wait_ready("/readyz")
 
-            profile_to = RESULTS_DIR / f"member_lookup-{stamp}-graphql.svg" if args.profile else None
+            profile_to = (
+                RESULTS_DIR / f"member_lookup-{stamp}-graphql.svg" if args.profile else None
+            )
             if profile_to is not None:
                 RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-            graphql = measure(api, "/graphql", [f"Authorization: Bearer {dataset.api_key}"],
-                              args, dataset, console, profile_to)
+            graphql = measure(
+                api,
+                "/graphql",
+                [f"Authorization: Bearer {dataset.api_key}"],
+                args,
+                dataset,
+                console,
+                profile_to,
+            )
             graphql["peak_rss_mib"] = procstat.peak_rss_mib(api.pid)
             baseline = measure(base, "/lookup", [], args, dataset, console)
             baseline["peak_rss_mib"] = procstat.peak_rss_mib(base.pid)
@@ -261,9 +348,15 @@ def main(argv: list[str] | None = None) -> None:
         "cpu_count": os.cpu_count(),
         "python": sys.version.split()[0],
     }
-    report = build_report(started=started, elapsed_s=time.monotonic() - clock, config=config,
-                          graphql=graphql, baseline=baseline)
-    print_report(report, Console())
+    report = build_report(
+        started=started,
+        elapsed_s=time.monotonic() - clock,
+        config=config,
+        graphql=graphql,
+        baseline=baseline,
+    )
+    out = Console()
+    print_report(report, out if out.is_terminal else Console(width=120))
     path = write_report(report, stamp)
     console.print(f"wrote {path.relative_to(REPO)}")
 

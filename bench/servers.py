@@ -56,8 +56,9 @@ class Server:
         with httpx.Client(timeout=2.0) as client:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n"
-                                       f"{self.log_tail()}")
+                    raise RuntimeError(
+                        f"{self.name} exited with {self.process.returncode}:\n{self.log_tail()}"
+                    )
                 with contextlib.suppress(httpx.HTTPError):
                     if client.get(self.url(path)).status_code == 200:
                         return
@@ -78,11 +79,30 @@ def start_server(name: str, factory: str, env: dict[str, str], log_dir: Path) ->
     port = free_port()
     log_path = log_dir / f"{name}.log"
     command = [
-        sys.executable, "-m", "uvicorn", factory, "--factory", "--host", HOST, "--port", str(port),
-        "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        factory,
+        "--factory",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
     ]
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env},
-                                   stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     return Server(name, process, port, log_path)

@@ -10,6 +10,7 @@ __all__ = [
     "ROLE_PERMISSIONS",
     "Permission",
     "Role",
+    "markdown_table",
     "permissions_for_role",
 ]
 
@@ -59,3 +60,35 @@ MEMBER_SELF: frozenset[Permission] = frozenset({P.SELF_READ, P.SELF_WRITE})
 
 def permissions_for_role(role: str) -> frozenset[Permission]:
     return ROLE_PERMISSIONS.get(Role(role), frozenset())
+
+
+DESCRIPTIONS: dict[Permission, str] = {
+    P.MEMBERS_READ: "find, list and read member profiles",
+    P.MEMBERS_WRITE: "create and update member profiles",
+    P.MEMBERS_PII: "read phones and PII custom fields unmasked",
+    P.MEMBERS_REVEAL: "unmask one member on demand (audited)",
+    P.MEMBERS_MERGE: "merge two profiles of one person",
+    P.MEMBER_TOKENS_CREATE: "mint member tokens for storefronts and mini-programs",
+    P.CUSTOM_FIELDS_MANAGE: "define, change and delete custom fields",
+    P.STAFF_MANAGE: "create staff accounts",
+    P.APIKEYS_MANAGE: "create, list and revoke API keys",
+    P.AUDIT_READ: "read the audit log",
+    P.SELF_READ: "read one's own profile",
+    P.SELF_WRITE: "change one's own name, gender, birthday and custom fields",
+}
+
+
+def markdown_table() -> str:
+    """The permissions table of docs/permissions.md (a test keeps the two equal)."""
+    roles = list(Role)
+    head = " | ".join(r.value for r in roles)
+    lines = [
+        f"| permission | what it allows | {head} | secret key | publishable key | member token |",
+        "|---|---|" + "---|" * len(roles) + "---|---|---|",
+    ]
+    for p in Permission:
+        cells = " | ".join("✓" if p in ROLE_PERMISSIONS[r] else "" for r in roles)
+        key = "✓" if p in API_KEY_SCOPES else ""
+        member = "✓" if p in MEMBER_SELF else ""
+        lines.append(f"| `{p.value}` | {DESCRIPTIONS[p]} | {cells} | {key} |  | {member} |")
+    return "\n".join(lines) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -55,7 +56,7 @@ async def test_readyz_is_503_when_redis_is_down(
         ) as client:
             assert (await client.get("/readyz")).status_code == 200
             os.kill(pid, signal.SIGKILL)
-            time.sleep(0.2)
+            await asyncio.sleep(0.2)
             down = await client.get("/readyz")
             assert down.status_code == 503
             assert down.json()["redis"].startswith("down")

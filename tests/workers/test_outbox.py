@@ -30,8 +30,12 @@ async def test_worker_relays_member_created_event_exactly_once(
         )
         assert event.published_at is None
 
-    env = {**os.environ, "DATABASE_URL": database.dsn(), "REDIS_URL": redis_url,
-           "MEMBERSHIP_LOG_LEVEL": "INFO"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database.dsn(),
+        "REDIS_URL": redis_url,
+        "MEMBERSHIP_LOG_LEVEL": "INFO",
+    }
     worker = subprocess.Popen(
         [sys.executable, "-m", "membership.cli", "worker"],
         env=env,

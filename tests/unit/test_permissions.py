@@ -1,0 +1,23 @@
+"""The permission table in the docs is the one the code enforces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tenants.permissions import ROLE_PERMISSIONS, Permission, Role, markdown_table
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
+
+
+def test_docs_table_matches_the_code() -> None:
+    assert markdown_table() in DOC.read_text()
+
+
+def test_only_owner_and_admin_see_pii_unmasked() -> None:
+    holders = {r for r, perms in ROLE_PERMISSIONS.items() if Permission.MEMBERS_PII in perms}
+    assert holders == {Role.OWNER, Role.ADMIN}
+
+
+def test_no_staff_role_holds_member_self_permissions() -> None:
+    for perms in ROLE_PERMISSIONS.values():
+        assert Permission.SELF_READ not in perms and Permission.SELF_WRITE not in perms
