@@ -14,6 +14,7 @@ from schema.types.members import (
     CustomFieldDefinitionPayload,
     UpdateCustomFieldDefinitionInput,
 )
+from tenants.permissions import Permission
 
 __all__ = ["CustomFieldMutations", "CustomFieldQueries"]
 
@@ -22,7 +23,10 @@ __all__ = ["CustomFieldMutations", "CustomFieldQueries"]
 class CustomFieldQueries:
     @strawberry.field
     async def custom_field_definitions(self, info: Info) -> list[CustomFieldDefinition]:
-        rows = await custom_fields.list_definitions(info.context.auth)
+        ctx = info.context.auth
+        if not (ctx.has(Permission.MEMBERS_READ) or ctx.has(Permission.SELF_READ)):
+            ctx.require(Permission.MEMBERS_READ)
+        rows = await custom_fields.list_definitions(ctx)
         return [CustomFieldDefinition.of(r) for r in rows]
 
 

@@ -10,7 +10,11 @@ import { SessionProvider } from './session/SessionProvider';
 export function App() {
   const { i18n } = useTranslation();
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff' } }}>
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1677ff' } }}
+      button={{ autoInsertSpace: false }}
+    >
       <AntdApp>
         <SessionProvider>
           <Suspense fallback={<Spin size="large" fullscreen />}>

@@ -87,7 +87,7 @@ function MemberDetail({ id }: { id: string }) {
       <Breadcrumb
         items={[
           { title: <Link to="/members">{t('memberDetail.back')}</Link> },
-          { title: member.name ?? member.phone },
+          { title: member.name ?? phone },
         ]}
       />
       <Card
