@@ -16,7 +16,7 @@ import pytest
 from membership.db import PgTarget, role_target
 from membership.settings import get_settings
 from tenants.tokens import decode_token, issue_token
-from tests.api.test_members import CREATE, GET, LIST, UPDATE, create
+from tests.api.test_members import GET, LIST, UPDATE, create
 from tests.conftest import LOGIN, Api, TenantFixture
 
 VIEWER = """query { viewer {
@@ -124,9 +124,9 @@ async def add_staff(api: Api, tenant: TenantFixture, role: str) -> tuple[str, st
     variables = {"input": {"email": email, "password": password, "role": role}}
     created = (await api(CREATE_STAFF, variables, tenant.owner_token))["createStaff"]
     assert created["errors"] == [] and created["staff"]["role"] == role
-    login = (
-        await api(LOGIN, {"slug": tenant.info.slug, "email": email, "password": password})
-    )["login"]
+    login = (await api(LOGIN, {"slug": tenant.info.slug, "email": email, "password": password}))[
+        "login"
+    ]
     assert login["errors"] == [] and login["token"]
     return email, login["token"]
 
@@ -141,7 +141,11 @@ async def staff_emails(api: Api, tenant: TenantFixture) -> list[str]:
 async def test_login_returns_a_staff_token_that_authenticates_as_that_staff(
     api: Api, tenant: TenantFixture
 ) -> None:
-    variables = {"slug": tenant.info.slug, "email": tenant.owner_email, "password": "owner-pass-123"}
+    variables = {
+        "slug": tenant.info.slug,
+        "email": tenant.owner_email,
+        "password": "owner-pass-123",
+    }
 
     login = (await api(LOGIN, variables))["login"]
 
@@ -162,7 +166,11 @@ async def test_login_returns_a_staff_token_that_authenticates_as_that_staff(
 async def test_login_failures_look_alike_and_give_no_token(
     api: Api, tenant: TenantFixture, wrong: str
 ) -> None:
-    variables = {"slug": tenant.info.slug, "email": tenant.owner_email, "password": "owner-pass-123"}
+    variables = {
+        "slug": tenant.info.slug,
+        "email": tenant.owner_email,
+        "password": "owner-pass-123",
+    }
     variables[wrong] = {
         "password": "owner-pass-124",
         "email": f"nobody@{tenant.info.slug}.example.com",
@@ -175,7 +183,11 @@ async def test_login_failures_look_alike_and_give_no_token(
 
 
 async def test_logout_revokes_the_token_it_is_sent_with(api: Api, tenant: TenantFixture) -> None:
-    variables = {"slug": tenant.info.slug, "email": tenant.owner_email, "password": "owner-pass-123"}
+    variables = {
+        "slug": tenant.info.slug,
+        "email": tenant.owner_email,
+        "password": "owner-pass-123",
+    }
     token = (await api(LOGIN, variables))["login"]["token"]
     assert (await viewer(api, token))["staff"]["email"] == tenant.owner_email
 
@@ -474,9 +486,7 @@ async def test_a_member_token_finds_no_other_member_by_phone(
     assert found is None
 
 
-async def test_a_member_token_cannot_list_members(
-    api: Api, member_session: MemberSession
-) -> None:
+async def test_a_member_token_cannot_list_members(api: Api, member_session: MemberSession) -> None:
     response = await api.raw(LIST, {}, member_session.token)
 
     assert error_codes(response) == ["PERMISSION_DENIED"]
@@ -657,9 +667,9 @@ async def test_create_staff_refuses_bad_input_and_creates_nothing(
     before = await staff_emails(api, tenant)
     good = {"email": "new-clerk@example.com", "password": "long-enough-1", "role": "clerk"}
 
-    result = (
-        await api(CREATE_STAFF, {"input": {**good, field: value}}, tenant.owner_token)
-    )["createStaff"]
+    result = (await api(CREATE_STAFF, {"input": {**good, field: value}}, tenant.owner_token))[
+        "createStaff"
+    ]
 
     assert result["staff"] is None
     assert [(e["code"], e["field"]) for e in result["errors"]] == [("INVALID", ["input", field])]
