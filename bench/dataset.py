@@ -3,9 +3,9 @@
 The data is loaded the way the product loads it: the real migrations (roles, row-level security),
 tenants created through the registry, members through ``membership.demo.seed_members`` (bulk
 inserts inside a tenant transaction as the app role) and the API key through ``create_api_key``.
-Every tenant gets the same phone numbers, so a lookup that ignored its tenant would be caught by
-the loader's check that the right member came back, and the ``(tenant_id, phone)`` index has to
-discriminate by tenant as it does in production.
+Every tenant gets the same phone numbers, so each phone the load asks for exists ten times and
+the ``(tenant_id, phone)`` index (and row-level security) must pick the caller's tenant's row, as
+in production where one shopper is a member of several merchants.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -84,6 +85,19 @@ async def drop_database(admin: PgTarget, database: str) -> None:
         await conn.close()
 
 
+async def backend_pids(database_url: str) -> list[int]:
+    """Process ids of the PostgreSQL backends serving ``database_url``'s database (not this one)."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await conn.close()
+    return [int(r["pid"]) for r in rows]
+
+
 async def build_dataset(
     admin_url: str, database: str, *, members: int, other_members: int, console: Console
 ) -> Dataset:
@@ -118,7 +132,7 @@ async def build_dataset(
                 await seed_reference_data(ctx)  # tiers, so `tier { name }` resolves
                 task = progress.add_task(tenant.slug, total=size)
 
-                def advance(n: int, task: int = task) -> None:
+                def advance(n: int, task: TaskID = task) -> None:
                     progress.advance(task, n)
                     progress.advance(overall, n)
 

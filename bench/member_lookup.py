@@ -45,6 +45,7 @@ from bench import procstat
 from bench.dataset import (
     TENANTS,
     Dataset,
+    backend_pids,
     build_dataset,
     create_database,
     drop_database,
@@ -58,6 +59,8 @@ __all__ = ["main"]
 
 DEFAULT_DATABASE_URL = "postgresql://root@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
+APP_FACTORY = "membership.app:create_app"
+NOISY_PCT = 20.0  # machine busy (all cores) above which a warning says results are noisy
 SETTLE_SECONDS = 1.0  # pause between runs, so one run's stragglers do not count in the next
 
 
@@ -88,6 +91,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="extra environment for the API process, e.g. MEMBERSHIP_LOG_LEVEL=WARNING",
     )
     p.add_argument(
+        "--app-factory",
+        default=APP_FACTORY,
+        metavar="MODULE:FUNCTION",
+        help="the API's app factory, to compare a variant of it (default: %(default)s)",
+    )
+    p.add_argument(
         "--profile",
         action="store_true",
         help="record the API process with py-spy during its max-throughput run "
@@ -115,6 +124,43 @@ def _require_loopback(url: str, what: str) -> None:
 def _py_spy() -> str | None:
     beside = Path(sys.executable).parent / "py-spy"
     return str(beside) if beside.exists() else shutil.which("py-spy")
+
+
+class CpuMeter:
+    """Where the CPU went during a run: the server process, its database backends, the machine.
+
+    Percentages are of one core (the machine's: of all cores) over the run's wall time, warm-up
+    included. Backends that appeared during the run count in full. CPU milliseconds per request
+    hold up better than req/s when other work shares the machine: they are the figure to compare
+    between runs on a busy host.
+    """
+
+    def __init__(self, server_pid: int, database_url: str) -> None:
+        self.server_pid, self.database_url = server_pid, database_url
+        self.server = procstat.process_cpu_seconds(server_pid)
+        self.backends = procstat.processes_cpu(asyncio.run(backend_pids(database_url)))
+        self.machine = procstat.cpu_snapshot()
+        self.started = time.monotonic()
+
+    def read(self, requests: int) -> dict[str, float | None]:
+        """Usage since construction; ``requests`` is how many the server answered meanwhile."""
+        wall = time.monotonic() - self.started
+        server = procstat.process_cpu_seconds(self.server_pid) - self.server
+        backends = procstat.processes_cpu(asyncio.run(backend_pids(self.database_url)))
+        db = sum(cpu - self.backends.get(pid, 0.0) for pid, cpu in backends.items())
+        busy = procstat.cpu_snapshot().busy_fraction_since(self.machine)
+        per_request = 1000 / requests if requests else None
+
+        def ms(seconds: float) -> float | None:
+            return None if per_request is None else round(seconds * per_request, 3)
+
+        return {
+            "server_cpu_pct": round(100 * server / wall, 1),
+            "server_cpu_ms_per_req": ms(server),
+            "db_cpu_pct": round(100 * db / wall, 1) if backends else None,
+            "db_cpu_ms_per_req": ms(db) if backends else None,
+            "machine_busy_pct": round(100 * busy, 1),
+        }
 
 
 def run_load(
@@ -149,8 +195,7 @@ def run_load(
         command += ["--header", header]
     if rate is not None:
         command += ["--rate", f"{rate:.1f}"]
-    server_cpu, machine = procstat.process_cpu_seconds(server.pid), procstat.cpu_snapshot()
-    wall = time.monotonic()
+    meter = CpuMeter(server.pid, dataset.database_url)
     loadgen = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
     spy = None
     try:
@@ -189,14 +234,8 @@ def run_load(
                 spy.kill()
     if loadgen.returncode != 0:
         raise RuntimeError(f"load generator failed ({loadgen.returncode}) against {server.name}")
-    wall = time.monotonic() - wall
     summary: dict[str, Any] = json.loads(stdout)
-    summary["server_cpu_pct"] = round(
-        100 * (procstat.process_cpu_seconds(server.pid) - server_cpu) / wall, 1
-    )
-    summary["machine_busy_pct"] = round(
-        100 * procstat.cpu_snapshot().busy_fraction_since(machine), 1
-    )
+    summary.update(meter.read(summary["answered_total"]))
     time.sleep(SETTLE_SECONDS)
     return summary
 
@@ -238,6 +277,9 @@ def measure(
         "p99_ms": peak["p99_ms"],
         "errors": peak["errors"],
         "server_cpu_pct": peak["server_cpu_pct"],
+        "server_cpu_ms_per_req": peak["server_cpu_ms_per_req"],
+        "db_cpu_pct": peak["db_cpu_pct"],
+        "db_cpu_ms_per_req": peak["db_cpu_ms_per_req"],
         "client_cpu_pct": peak["client_cpu_pct"],
         "machine_busy_pct": peak["machine_busy_pct"],
         "half_load": {
@@ -249,6 +291,13 @@ def measure(
         },
         "runs": {"max": peak, "half_load": half},
     }
+
+
+def _background_busy_pct(seconds: float = 3.0) -> float:
+    """How busy the machine is while the servers idle: other work there skews every number."""
+    before = procstat.cpu_snapshot()
+    time.sleep(seconds)
+    return round(100 * procstat.cpu_snapshot().busy_fraction_since(before), 1)
 
 
 def _delete_redis_keys(url: str, prefix: str) -> None:
@@ -295,9 +344,7 @@ def main(argv: list[str] | None = None) -> None:
         }
         app_env = dict(item.split("=", 1) for item in args.app_env)
         with tempfile.TemporaryDirectory(prefix="bench-logs-") as logs:
-            api = start_server(
-                "graphql", "membership.app:create_app", {**env, **app_env}, Path(logs)
-            )
+            api = start_server("graphql", args.app_factory, {**env, **app_env}, Path(logs))
             servers.append(api)
             base = start_server(
                 "baseline",
@@ -308,6 +355,13 @@ def main(argv: list[str] | None = None) -> None:
             servers.append(base)
             api.wait_ready("/readyz")
             base.wait_ready("/readyz")
+            background = _background_busy_pct()
+            console.print(f"machine busy before load: {background}% of {os.cpu_count()} cores")
+            if background > NOISY_PCT:
+                console.print(
+                    "[yellow]other work is using the machine: req/s and latencies will be "
+                    "noisy; CPU ms per request is the steadier figure[/yellow]"
+                )
 
             profile_to = (
                 RESULTS_DIR / f"member_lookup-{stamp}-graphql.svg" if args.profile else None
@@ -344,8 +398,10 @@ def main(argv: list[str] | None = None) -> None:
         "duration_s": args.duration,
         "warmup_s": args.warmup,
         "client": args.client,
+        "app_factory": args.app_factory,
         "app_env": app_env,
         "cpu_count": os.cpu_count(),
+        "machine_busy_before_load_pct": background,
         "python": sys.version.split()[0],
     }
     report = build_report(
@@ -356,7 +412,7 @@ def main(argv: list[str] | None = None) -> None:
         baseline=baseline,
     )
     out = Console()
-    print_report(report, out if out.is_terminal else Console(width=120))
+    print_report(report, out if out.is_terminal else Console(width=140))
     path = write_report(report, stamp)
     console.print(f"wrote {path.relative_to(REPO)}")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-__all__ = ["CpuSnapshot", "cpu_snapshot", "peak_rss_mib", "process_cpu_seconds"]
+__all__ = ["CpuSnapshot", "cpu_snapshot", "peak_rss_mib", "process_cpu_seconds", "processes_cpu"]
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -21,6 +21,17 @@ def process_cpu_seconds(pid: int) -> float:
         fields = f.read().rsplit(")", 1)[1].split()
     utime, stime = int(fields[11]), int(fields[12])
     return (utime + stime) / _TICKS
+
+
+def processes_cpu(pids: list[int]) -> dict[int, float]:
+    """CPU seconds of each pid still alive and readable (others are left out)."""
+    found: dict[int, float] = {}
+    for pid in pids:
+        try:
+            found[pid] = process_cpu_seconds(pid)
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
 
 
 def peak_rss_mib(pid: int) -> float | None:

@@ -66,15 +66,17 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     )
     for column in (
         "target",
-        "max req/s",
+        "max rps",
         "p50 ms",
         "p99 ms",
-        "½ req/s",
+        "½ rps",
         "½ p50 ms",
         "½ p99 ms",
         "errors",
-        "server CPU%",
-        "client CPU%",
+        "srv CPU%",
+        "srv ms/req",
+        "db ms/req",
+        "cli CPU%",
         "RSS MiB",
     ):
         table.add_column(column, justify="left" if column == "target" else "right", no_wrap=True)
@@ -91,14 +93,19 @@ def print_report(report: dict[str, Any], console: Console) -> None:
             _num(half["p99_ms"]),
             str(r["errors"] + half["errors"]),
             _num(r["server_cpu_pct"], 0),
+            _num(r["server_cpu_ms_per_req"], 3),
+            _num(r["db_cpu_ms_per_req"], 3),
             _num(r["client_cpu_pct"], 0),
             _num(r["peak_rss_mib"], 1),
         )
     console.print(table)
+    config = report["config"]
     console.print(
         "max: closed loop at the given concurrency; ½: open loop at half of max req/s, "
-        "latency from each request's scheduled start. CPU% is of one core during the "
-        "max run; RSS is the process's peak."
+        "latency from each request's scheduled start. CPU% is of one core during the max run; "
+        "ms/req is CPU time per request of the server and of its PostgreSQL backends; RSS is "
+        "the server's peak. Machine busy "
+        f"before load: {config['machine_busy_before_load_pct']}% of {config['cpu_count']} cores."
     )
     t = report["targets"]
 
