@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import strawberry
 from graphql import GraphQLError
@@ -11,9 +11,12 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
+from strawberry.types.graphql import OperationType
 
 from membership.errors import DomainError
 from membership.metrics import observe_operation
@@ -23,6 +26,7 @@ from resolvers.auth import AuthMutations, AuthQueries
 from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
 from resolvers.members import MemberMutations, MemberQueries
 from resolvers.tiers import TierQueries
+from tenants.tx import tenant_tx
 
 __all__ = ["build_schema"]
 
@@ -66,6 +70,24 @@ class _DomainErrorCodes(SchemaExtension):
                 error.extensions = {**(error.extensions or {}), "code": original.code.value}
 
 
+class _OneTransactionPerQuery(SchemaExtension):
+    """Run a whole query operation in one tenant transaction.
+
+    Every service call and DataLoader batch of the operation joins it (``tenant_tx`` nests), so a
+    read costs one pool checkout and sees one consistent snapshot. Mutations keep a transaction
+    per service call, so a failed mutation field rolls back alone.
+    """
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context.context
+        ctx = getattr(context, "ctx", None)
+        if ctx is None or self.execution_context.operation_type is not OperationType.QUERY:
+            yield
+            return
+        async with tenant_tx(ctx):
+            yield
+
+
 class _Metrics(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         import time
@@ -86,6 +108,10 @@ def build_schema() -> strawberry.Schema:
             QueryDepthLimiter(max_depth=settings.graphql_max_depth),  # type: ignore[list-item]
             MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),  # type: ignore[list-item]
             MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),  # type: ignore[list-item]
+            # after the limiters, whose validation rules become part of the cache key
+            ParserCache(maxsize=1024),  # type: ignore[list-item]
+            ValidationCache(maxsize=1024),  # type: ignore[list-item]
+            _OneTransactionPerQuery,
             _Metrics,
             _DomainErrorCodes,
             MaskErrors(should_mask_error=_should_mask),  # type: ignore[list-item]

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from membership.members.models import CustomFieldDefinition, Member
 from membership.tiers.models import Tier
+from membership.tiers.service import forget_catalogue
 from tenants.context import RequestContext
 from tenants.tx import tenant_tx
 
@@ -46,6 +47,7 @@ async def seed_reference_data(ctx: RequestContext) -> None:
                     window_days=365,
                     points_multiplier=Decimal(1 + rank * 0.25),
                 )
+            forget_catalogue(ctx.tenant.id)
         if not await CustomFieldDefinition.all().exists():
             fields = [
                 ("skin_type", "肤质", "ENUM", False, ["干性", "油性", "混合", "敏感"]),

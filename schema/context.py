@@ -1,4 +1,4 @@
-"""The typed strawberry context: who is calling, and per-request DataLoaders."""
+"""The typed strawberry context: who is calling, and what a request reads once and shares."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from membership.errors import DomainError, ErrorCode
 from membership.members import service as members
 from membership.members.models import CustomFieldDefinition
 from membership.tiers.models import Tier
-from membership.tiers.service import tiers_by_ids
+from membership.tiers.service import tier_catalogue
 from tenants.auth import Authenticator
 from tenants.context import RequestContext
 from tenants.revocations import TokenRevocations
@@ -33,7 +32,7 @@ class Context:
     revocations: TokenRevocations
     request_id: str
     _definitions: asyncio.Future[dict[str, CustomFieldDefinition]] | None = None
-    _tier_loader: DataLoader[uuid.UUID, Tier | None] | None = field(default=None, repr=False)
+    _tiers: asyncio.Future[dict[uuid.UUID, Tier]] | None = field(default=None, repr=False)
 
     @property
     def auth(self) -> RequestContext:
@@ -45,17 +44,12 @@ class Context:
             )
         return self.ctx
 
-    @property
-    def tier_loader(self) -> DataLoader[uuid.UUID, Tier | None]:
-        if self._tier_loader is None:
-            ctx = self.auth
-
-            async def load(ids: list[uuid.UUID]) -> list[Tier | None]:
-                found = await tiers_by_ids(ctx, ids)
-                return [found.get(i) for i in ids]
-
-            self._tier_loader = DataLoader(load_fn=load)
-        return self._tier_loader
+    async def tier(self, tier_id: uuid.UUID) -> Tier | None:
+        """A tier by id from the tenant's tier catalogue, read at most once per request."""
+        if self._tiers is None:
+            # Shared by every member of a list: resolved concurrently, queried once.
+            self._tiers = asyncio.ensure_future(tier_catalogue(self.auth))
+        return (await self._tiers).get(tier_id)
 
     async def definitions(self) -> dict[str, CustomFieldDefinition]:
         """The tenant's custom-field definitions, read at most once per request."""

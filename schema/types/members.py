@@ -79,7 +79,7 @@ class Member:
     async def tier(self, info: Info) -> Tier | None:
         if self._row.tier_id is None:
             return None
-        row = await info.context.tier_loader.load(self._row.tier_id)
+        row = await info.context.tier(self._row.tier_id)
         return Tier.of(row) if row else None
 
     @strawberry.field(description="Points available now.")
