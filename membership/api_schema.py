@@ -19,6 +19,7 @@ from strawberry.extensions import (
 from strawberry.types.graphql import OperationType
 
 from membership.errors import DomainError
+from membership.messages import localized
 from membership.metrics import observe_operation
 from membership.settings import get_settings
 from resolvers.admin import AdminMutations, AdminQueries
@@ -68,6 +69,8 @@ class _DomainErrorCodes(SchemaExtension):
             original = error.original_error
             if isinstance(original, DomainError):
                 error.extensions = {**(error.extensions or {}), "code": original.code.value}
+                language = getattr(self.execution_context.context, "language", "en")
+                error.message = localized(original, language)
 
 
 class _OneTransactionPerQuery(SchemaExtension):

@@ -26,6 +26,7 @@ from membership.api_schema import build_schema
 from membership.clock import Clock, SystemClock
 from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url, role_target
 from membership.logging import configure_logging
+from membership.messages import choose_language
 from membership.settings import Settings, get_settings
 from schema.context import Context
 from tenants.auth import Authenticator, AuthError
@@ -77,6 +78,7 @@ class MembershipGraphQL(GraphQL[Context, None]):
             authenticator=services.authenticator,
             revocations=services.revocations,
             request_id=request.scope.get("membership.request_id", ""),
+            language=request.scope.get("membership.language", "en"),
         )
 
 
@@ -95,6 +97,7 @@ class RequestMiddleware:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         request_id = headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
         scope["membership.request_id"] = request_id
+        scope["membership.language"] = choose_language(headers.get("accept-language"))
         structlog.contextvars.bind_contextvars(request_id=request_id)
         status = 500
 

@@ -89,7 +89,7 @@ async def _tenant_ctx(slug: str) -> Any:
     if tenant is None:
         from membership.errors import ErrorCode
 
-        raise DomainError(ErrorCode.NOT_FOUND, f"No tenant '{slug}'.", ["tenant"])
+        raise DomainError(ErrorCode.NOT_FOUND, "No tenant '{slug}'.", ["tenant"], slug=slug)
     return RequestContext.system(tenant)
 
 

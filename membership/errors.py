@@ -22,12 +22,20 @@ class ErrorCode(StrEnum):
 
 
 class DomainError(Exception):
-    """An expected failure: a stable code, the offending input path, and a message to show."""
+    """An expected failure: a stable code, the offending input path, and a message to show.
 
-    def __init__(self, code: ErrorCode, message: str, field: Sequence[str] | None = None) -> None:
-        super().__init__(message)
+    ``message`` is an English template; ``params`` fill it. The API shows it in the caller's
+    language from the catalogue in ``membership.messages``, keyed by the template.
+    """
+
+    def __init__(
+        self, code: ErrorCode, message: str, field: Sequence[str] | None = None, **params: object
+    ) -> None:
+        self.template = message
+        self.params = params
+        self.message = message.format(**params) if params else message
+        super().__init__(self.message)
         self.code = code
-        self.message = message
         self.field = list(field) if field is not None else None
 
     def __repr__(self) -> str:
@@ -39,5 +47,5 @@ class DomainErrors(DomainError):
 
     def __init__(self, errors: Sequence[DomainError]) -> None:
         first = errors[0]
-        super().__init__(first.code, first.message, first.field)
+        super().__init__(first.code, first.template, first.field, **first.params)
         self.errors = list(errors)

@@ -66,7 +66,10 @@ class AdminQueries:
         limit = 50 if first is None else first
         if not 0 <= limit <= MAX_AUDIT_PAGE:
             raise DomainError(
-                ErrorCode.INVALID, f"first must be between 0 and {MAX_AUDIT_PAGE}.", ["first"]
+                ErrorCode.INVALID,
+                "first must be between 0 and {MAX_AUDIT_PAGE}.",
+                ["first"],
+                MAX_AUDIT_PAGE=MAX_AUDIT_PAGE,
             )
         rows, total = await audit.list_entries(
             ctx,

@@ -35,7 +35,9 @@ def returns_errors(
             try:
                 return await resolver(*args, **kwargs)
             except DomainError as exc:
-                result: Any = payload(errors=user_errors(exc))
+                info = kwargs.get("info")
+                language = getattr(getattr(info, "context", None), "language", "en")
+                result: Any = payload(errors=user_errors(exc, language))
                 return result  # type: ignore[no-any-return]
 
         return wrapped

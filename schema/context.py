@@ -31,6 +31,7 @@ class Context:
     authenticator: Authenticator
     revocations: TokenRevocations
     request_id: str
+    language: str = "en"  # of UserError messages: zh-CN or en, from Accept-Language
     _definitions: asyncio.Future[dict[str, CustomFieldDefinition]] | None = None
     _tiers: asyncio.Future[dict[uuid.UUID, Tier]] | None = field(default=None, repr=False)
 

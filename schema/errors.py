@@ -7,6 +7,7 @@ from enum import Enum
 import strawberry
 
 from membership.errors import DomainError, DomainErrors
+from membership.messages import localized
 
 __all__ = ["ErrorCode", "UserError", "user_errors"]
 
@@ -34,8 +35,10 @@ class UserError:
     message: str
 
 
-def user_errors(exc: DomainError) -> list[UserError]:
+def user_errors(exc: DomainError, language: str = "en") -> list[UserError]:
+    """Every failure of ``exc``, its message in ``language`` (zh-CN or en)."""
     errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
     return [
-        UserError(code=ErrorCode(e.code.value), field=e.field, message=e.message) for e in errors
+        UserError(code=ErrorCode(e.code.value), field=e.field, message=localized(e, language))
+        for e in errors
     ]

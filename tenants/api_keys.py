@@ -78,8 +78,10 @@ def _check_scopes(kind: str, scopes: list[str] | None) -> list[str]:
     if unknown:
         raise DomainError(
             ErrorCode.INVALID,
-            f"Unknown scopes: {', '.join(unknown)}. Allowed: {', '.join(sorted(allowed))}.",
+            "Unknown scopes: {unknown}. Allowed: {allowed}.",
             ["input", "scopes"],
+            unknown=", ".join(unknown),
+            allowed=", ".join(sorted(allowed)),
         )
     return sorted(set(scopes))
 

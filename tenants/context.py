@@ -48,7 +48,8 @@ class RequestContext:
         if permission not in self.permissions:
             raise DomainError(
                 ErrorCode.PERMISSION_DENIED,
-                f"This action needs the '{permission.value}' permission.",
+                "This action needs the '{permission}' permission.",
+                permission=permission.value,
             )
 
     @property

@@ -38,7 +38,12 @@ def validate_tenant_fields(slug: str, name: str, timezone: str, currency: str) -
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         errors.append(
-            DomainError(ErrorCode.INVALID, f"Unknown IANA time zone '{timezone}'.", ["timezone"])
+            DomainError(
+                ErrorCode.INVALID,
+                "Unknown IANA time zone '{timezone}'.",
+                ["timezone"],
+                timezone=timezone,
+            )
         )
     if not re.fullmatch(r"[A-Z]{3}", currency):
         errors.append(
@@ -72,7 +77,7 @@ async def create_tenant(
         )
     except asyncpg.UniqueViolationError as exc:
         raise DomainError(
-            ErrorCode.DUPLICATE, f"Tenant '{slug}' already exists.", ["slug"]
+            ErrorCode.DUPLICATE, "Tenant '{slug}' already exists.", ["slug"], slug=slug
         ) from exc
     return TenantInfo(tenant_id, slug, name.strip(), timezone, currency)
 

@@ -43,14 +43,17 @@ def _validate(email: str, password: str, role: str) -> None:
         errors.append(
             DomainError(
                 ErrorCode.INVALID,
-                f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
+                "Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
                 ["input", "password"],
+                MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,
             )
         )
     if role not in {r.value for r in Role}:
         roles = ", ".join(r.value for r in Role)
         errors.append(
-            DomainError(ErrorCode.INVALID, f"Role must be one of: {roles}.", ["input", "role"])
+            DomainError(
+                ErrorCode.INVALID, "Role must be one of: {roles}.", ["input", "role"], roles=roles
+            )
         )
     if errors:
         raise DomainErrors(errors)

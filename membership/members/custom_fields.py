@@ -81,8 +81,9 @@ async def create_definition(
         errors.append(
             DomainError(
                 ErrorCode.INVALID,
-                f"Type must be one of {', '.join(FIELD_TYPES)}.",
+                "Type must be one of {types}.",
                 ["input", "type"],
+                types=", ".join(FIELD_TYPES),
             )
         )
     if errors:
@@ -91,7 +92,7 @@ async def create_definition(
     async with tenant_tx(ctx):
         if await CustomFieldDefinition.filter(key=key).exists():
             raise DomainError(
-                ErrorCode.DUPLICATE, f"A field with key '{key}' exists.", ["input", "key"]
+                ErrorCode.DUPLICATE, "A field with key '{key}' exists.", ["input", "key"], key=key
             )
         position = await CustomFieldDefinition.all().count()
         try:
@@ -109,7 +110,7 @@ async def create_definition(
             )
         except IntegrityError as exc:
             raise DomainError(
-                ErrorCode.DUPLICATE, f"A field with key '{key}' exists.", ["input", "key"]
+                ErrorCode.DUPLICATE, "A field with key '{key}' exists.", ["input", "key"], key=key
             ) from exc
         await audit.record(
             ctx, "custom_field.create", "custom_field", definition.id, after=_describe(definition)
@@ -186,10 +187,14 @@ def coerce_value(definition: CustomFieldDefinition, value: Any, path: list[str])
     kind = definition.type
     if kind == "TEXT":
         if not isinstance(value, str):
-            raise DomainError(ErrorCode.INVALID, f"{label} must be text.", path)
+            raise DomainError(ErrorCode.INVALID, "{label} must be text.", path, label=label)
         if len(value) > MAX_TEXT:
             raise DomainError(
-                ErrorCode.INVALID, f"{label} is longer than {MAX_TEXT} characters.", path
+                ErrorCode.INVALID,
+                "{label} is longer than {MAX_TEXT} characters.",
+                path,
+                label=label,
+                MAX_TEXT=MAX_TEXT,
             )
         return value
     if kind == "NUMBER":
@@ -198,28 +203,40 @@ def coerce_value(definition: CustomFieldDefinition, value: Any, path: list[str])
             or not isinstance(value, int | float)
             or not math.isfinite(value)
         ):
-            raise DomainError(ErrorCode.INVALID, f"{label} must be a number.", path)
+            raise DomainError(ErrorCode.INVALID, "{label} must be a number.", path, label=label)
         return value
     if kind == "DATE":
         if not isinstance(value, str):
-            raise DomainError(ErrorCode.INVALID, f"{label} must be a date (YYYY-MM-DD).", path)
+            raise DomainError(
+                ErrorCode.INVALID, "{label} must be a date (YYYY-MM-DD).", path, label=label
+            )
         try:
             return date.fromisoformat(value).isoformat()
         except ValueError as exc:
             raise DomainError(
-                ErrorCode.INVALID, f"{label}: '{value}' is not a real date.", path
+                ErrorCode.INVALID,
+                "{label}: '{value}' is not a real date.",
+                path,
+                label=label,
+                value=value,
             ) from exc
     if kind == "ENUM":
         if value not in definition.options:
             raise DomainError(
-                ErrorCode.INVALID, f"{label} must be one of: {', '.join(definition.options)}.", path
+                ErrorCode.INVALID,
+                "{label} must be one of: {options}.",
+                path,
+                label=label,
+                options=", ".join(definition.options),
             )
         return value
     if kind == "BOOL":
         if not isinstance(value, bool):
-            raise DomainError(ErrorCode.INVALID, f"{label} must be true or false.", path)
+            raise DomainError(
+                ErrorCode.INVALID, "{label} must be true or false.", path, label=label
+            )
         return value
-    raise DomainError(ErrorCode.INVALID, f"{label} has an unknown type.", path)
+    raise DomainError(ErrorCode.INVALID, "{label} has an unknown type.", path, label=label)
 
 
 def validate_values(
@@ -245,7 +262,9 @@ def validate_values(
         definition = definitions.get(key)
         if definition is None:
             errors.append(
-                DomainError(ErrorCode.INVALID, f"Unknown custom field '{key}'.", [*path, key])
+                DomainError(
+                    ErrorCode.INVALID, "Unknown custom field '{key}'.", [*path, key], key=key
+                )
             )
             continue
         if value is None:
@@ -259,7 +278,9 @@ def validate_values(
         touched = creating or key in (values or {})
         if touched and definition.required and merged.get(key) in (None, ""):
             errors.append(
-                DomainError(ErrorCode.INVALID, f"{definition.label} is required.", [*path, key])
+                DomainError(
+                    ErrorCode.INVALID, "{label} is required.", [*path, key], label=definition.label
+                )
             )
     if errors:
         raise DomainErrors(errors)

@@ -18,16 +18,19 @@ def normalize_phone(
     try:
         number = phonenumbers.parse(raw.strip(), region)
     except phonenumbers.NumberParseException as exc:
-        raise DomainError(ErrorCode.INVALID, f"'{raw}' is not a phone number.", field) from exc
+        raise DomainError(
+            ErrorCode.INVALID, "'{raw}' is not a phone number.", field, raw=raw
+        ) from exc
     if not phonenumbers.is_valid_number(number):
-        raise DomainError(ErrorCode.INVALID, f"'{raw}' is not a valid phone number.", field)
+        raise DomainError(ErrorCode.INVALID, "'{raw}' is not a valid phone number.", field, raw=raw)
     number_region = phonenumbers.region_code_for_number(number)
     if number_region not in allowed_regions:
         raise DomainError(
             ErrorCode.INVALID,
-            f"Phone numbers from {number_region} are not accepted here "
-            f"(accepted: {', '.join(allowed_regions)}).",
+            "Phone numbers from {number_region} are not accepted here (accepted: {accepted}).",
             field,
+            number_region=number_region,
+            accepted=", ".join(allowed_regions),
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

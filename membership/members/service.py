@@ -233,15 +233,21 @@ async def list_members(
     _require_read(ctx)
     limit = MAX_PAGE if first is None else first
     if limit < 0 or limit > MAX_PAGE:
-        raise DomainError(ErrorCode.INVALID, f"first must be between 0 and {MAX_PAGE}.", ["first"])
+        raise DomainError(
+            ErrorCode.INVALID,
+            "first must be between 0 and {MAX_PAGE}.",
+            ["first"],
+            MAX_PAGE=MAX_PAGE,
+        )
     if filter and filter.custom_fields:
         definitions = await definitions_by_key(ctx)
         for index, (key, _) in enumerate(filter.custom_fields):
             if key not in definitions:
                 raise DomainError(
                     ErrorCode.INVALID,
-                    f"Unknown custom field '{key}'.",
+                    "Unknown custom field '{key}'.",
                     ["filter", "customFields", str(index), "key"],
+                    key=key,
                 )
     async with tenant_tx(ctx):
         base = _filtered(filter)
@@ -291,7 +297,9 @@ def _clean_tags(tags: list[str] | None, path: list[str]) -> list[str]:
         if tag not in cleaned:
             cleaned.append(tag)
     if len(cleaned) > MAX_TAGS:
-        raise DomainError(ErrorCode.INVALID, f"At most {MAX_TAGS} tags per member.", path)
+        raise DomainError(
+            ErrorCode.INVALID, "At most {MAX_TAGS} tags per member.", path, MAX_TAGS=MAX_TAGS
+        )
     return cleaned
 
 
@@ -326,8 +334,9 @@ def _validate_scalars(changes: MemberChanges, errors: list[DomainError]) -> dict
                 errors.append(
                     DomainError(
                         ErrorCode.INVALID,
-                        f"'{birthday}' is not a real date.",
+                        "'{birthday}' is not a real date.",
                         ["input", "birthday"],
+                        birthday=birthday,
                     )
                 )
                 birthday = None
@@ -358,18 +367,16 @@ def _validate_scalars(changes: MemberChanges, errors: list[DomainError]) -> dict
 
 
 async def _check_unique(values: dict[str, Any], exclude: uuid.UUID | None) -> None:
-    for attr, key, label in (
-        ("phone", "phone", "phone"),
-        ("external_id", "externalId", "external id"),
+    for attr, key, message in (
+        ("phone", "phone", "Another member already has this phone."),
+        ("external_id", "externalId", "Another member already has this external id."),
     ):
         if values.get(attr):
             query = Member.filter(merged_into_id=None, **{attr: values[attr]})
             if exclude:
                 query = query.exclude(id=exclude)
             if await query.exists():
-                raise DomainError(
-                    ErrorCode.DUPLICATE, f"Another member already has this {label}.", ["input", key]
-                )
+                raise DomainError(ErrorCode.DUPLICATE, message, ["input", key])
 
 
 async def create_member(ctx: RequestContext, changes: MemberChanges) -> Member:

@@ -27,8 +27,9 @@ async def issue_member_token(
     if not 60 <= ttl <= MAX_TTL_SECONDS:
         raise DomainError(
             ErrorCode.INVALID,
-            f"ttlSeconds must be between 60 and {MAX_TTL_SECONDS}.",
+            "ttlSeconds must be between 60 and {MAX_TTL_SECONDS}.",
             ["ttlSeconds"],
+            MAX_TTL_SECONDS=MAX_TTL_SECONDS,
         )
     async with tenant_tx(ctx):
         exists = await Member.filter(id=member_id, merged_into_id=None).exists()

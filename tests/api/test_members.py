@@ -154,3 +154,27 @@ async def test_listing_10_or_100_members_takes_the_same_number_of_queries(
         assert any(e["node"]["tier"] for e in data["members"]["edges"])
         counts.append(len(counter.queries))
     assert counts[0] == counts[1], counts
+
+
+async def test_errors_speak_the_callers_language(api: Api, tenant: TenantFixture) -> None:
+    zh = {"accept-language": "zh-CN,zh;q=0.9"}
+    response = await api.raw(CREATE, {"input": {"phone": "12345"}}, tenant.secret_key, headers=zh)
+    error = response.json()["data"]["createMember"]["errors"][0]
+    assert error == {
+        "code": "INVALID",
+        "field": ["input", "phone"],
+        "message": "“12345”不是有效的手机号。",
+    }
+
+    english = await api.raw(
+        CREATE,
+        {"input": {"phone": "12345"}},
+        tenant.secret_key,
+        headers={"accept-language": "en-US"},
+    )
+    assert english.json()["data"]["createMember"]["errors"][0]["message"] == (
+        "'12345' is not a valid phone number."
+    )
+
+    denied = await api.raw("{ staff { id } }", token=tenant.secret_key, headers=zh)
+    assert denied.json()["errors"][0]["message"] == "此操作需要“staff:manage”权限。"

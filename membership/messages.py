@@ -1,0 +1,106 @@
+"""Error messages in the caller's language.
+
+Services raise ``DomainError`` with an English template; the API answers in the language of the
+request's ``Accept-Language`` (zh-CN or en, English when unknown). The catalogue is keyed by the
+English template, and a test checks that every template raised in the code has a translation with
+the same placeholders.
+"""
+
+from __future__ import annotations
+
+from membership.errors import DomainError
+
+__all__ = ["SUPPORTED", "ZH_CN", "choose_language", "localized"]
+
+SUPPORTED = ("zh-CN", "en")
+
+ZH_CN: dict[str, str] = {
+    # tenants and staff
+    "No tenant '{slug}'.": "没有商户“{slug}”。",
+    "Slug must be 2-63 lowercase letters, digits or '-'.": "标识须为 2-63 个小写字母、数字或“-”。",
+    "Name must not be empty.": "名称不能为空。",
+    "Currency must be an ISO 4217 code such as CNY.": "币种须为 ISO 4217 代码，例如 CNY。",
+    "Tenant '{slug}' already exists.": "商户“{slug}”已存在。",
+    "Unknown IANA time zone '{timezone}'.": "未知的时区“{timezone}”。",
+    "Wrong tenant, email or password.": "商户、邮箱或密码错误。",
+    "Only an owner can create another owner.": "只有所有者可以创建所有者。",
+    "Enter a valid email address.": "请输入有效的邮箱地址。",
+    "Passwords need at least {MIN_PASSWORD_LENGTH} characters.": "密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。",
+    "Role must be one of: {roles}.": "角色须为以下之一：{roles}。",
+    "A staff account with this email exists.": "该邮箱的员工账号已存在。",
+    "This action needs the '{permission}' permission.": "此操作需要“{permission}”权限。",
+    "Only tokens can log out; revoke API keys instead.": "只有令牌可以登出；API 密钥请改为吊销。",
+    "Send a credential: Authorization: Bearer <token or API key>.": "请提供凭证：Authorization: Bearer <令牌或 API 密钥>。",
+    # API keys and tokens
+    "Unknown scopes: {unknown}. Allowed: {allowed}.": "未知的权限范围：{unknown}。可用：{allowed}。",
+    "Kind must be 'secret' or 'publishable'.": "类型须为 secret 或 publishable。",
+    "Name the key after what uses it.": "请以使用方为密钥命名。",
+    "Publishable keys cannot be granted scopes over member data.": "公开密钥不能授予会员数据的权限。",
+    "No such API key.": "没有该 API 密钥。",
+    "ttlSeconds must be between 60 and {MAX_TTL_SECONDS}.": "ttlSeconds 须在 60 到 {MAX_TTL_SECONDS} 之间。",
+    # members
+    "You may not read member profiles.": "您无权查看会员资料。",
+    "You may not change member profiles.": "您无权修改会员资料。",
+    "Give exactly one of id, phone or externalId.": "请只提供 id、phone 或 externalId 中的一个。",
+    "first must be between 0 and {MAX_PAGE}.": "first 须在 0 到 {MAX_PAGE} 之间。",
+    "first must be between 0 and {MAX_AUDIT_PAGE}.": "first 须在 0 到 {MAX_AUDIT_PAGE} 之间。",
+    "At most {MAX_TAGS} tags per member.": "每位会员最多 {MAX_TAGS} 个标签。",
+    "Tags are at most 50 characters.": "标签最多 50 个字符。",
+    "Phone is required.": "手机号必填。",
+    "Members may change their name, gender, birthday and custom fields only.": "会员只能修改自己的姓名、性别、生日和自定义字段。",
+    "Your role may not reveal members' personal data.": "您的角色无权查看会员个人信息。",
+    "A member cannot be merged into itself.": "会员不能合并到自身。",
+    "Malformed cursor.": "分页游标格式错误。",
+    "No such member in this tenant.": "本商户没有该会员。",
+    "No such member to merge.": "没有要合并的会员。",
+    "No such member to merge into.": "没有要合并到的目标会员。",
+    "No such referrer in this tenant.": "本商户没有该推荐人。",
+    "No such object in this tenant.": "本商户没有该对象。",
+    "Names are at most 100 characters.": "姓名最多 100 个字符。",
+    "Unknown gender.": "未知的性别。",
+    "Birthday must be after 1900 and not in the future.": "生日须晚于 1900 年且不能是未来日期。",
+    "Another member already has this phone.": "已有其他会员使用该手机号。",
+    "Another member already has this external id.": "已有其他会员使用该外部编号。",
+    "At most 100 characters.": "最多 100 个字符。",
+    "'{birthday}' is not a real date.": "“{birthday}”不是有效日期。",
+    "'{raw}' is not a phone number.": "“{raw}”不是手机号。",
+    "'{raw}' is not a valid phone number.": "“{raw}”不是有效的手机号。",
+    "Phone numbers from {number_region} are not accepted here (accepted: {accepted}).": "不接受来自 {number_region} 的手机号（可用：{accepted}）。",
+    # custom fields
+    "{label} has an unknown type.": "{label}的类型未知。",
+    "An ENUM field needs at least one option.": "枚举字段至少需要一个选项。",
+    "Options must be distinct.": "选项不能重复。",
+    "Custom fields must be an object of key → value.": "自定义字段须为“键 → 值”对象。",
+    "Key must start with a lowercase letter and use only a-z, 0-9 and '_'.": "键须以小写字母开头，只能包含 a-z、0-9 和“_”。",
+    "Label must not be empty.": "名称不能为空。",
+    "Type must be one of {types}.": "类型须为以下之一：{types}。",
+    "A field with key '{key}' exists.": "键为“{key}”的字段已存在。",
+    "No such custom field.": "没有该自定义字段。",
+    "{label} must be text.": "{label}须为文本。",
+    "{label} is longer than {MAX_TEXT} characters.": "{label}超过 {MAX_TEXT} 个字符。",
+    "{label} must be a number.": "{label}须为数字。",
+    "{label} must be a date (YYYY-MM-DD).": "{label}须为日期（YYYY-MM-DD）。",
+    "{label} must be one of: {options}.": "{label}须为以下之一：{options}。",
+    "{label} must be true or false.": "{label}须为是或否。",
+    "{label}: '{value}' is not a real date.": "{label}：“{value}”不是有效日期。",
+    "Unknown custom field '{key}'.": "未知的自定义字段“{key}”。",
+    "{label} is required.": "{label}必填。",
+}
+
+
+def choose_language(accept_language: str | None) -> str:
+    """The first supported language of an Accept-Language header; English when none is."""
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh-CN"
+        if tag.startswith("en"):
+            return "en"
+    return "en"
+
+
+def localized(error: DomainError, language: str) -> str:
+    if language == "zh-CN" and error.template in ZH_CN:
+        template = ZH_CN[error.template]
+        return template.format(**error.params) if error.params else template
+    return error.message
