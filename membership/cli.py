@@ -46,6 +46,20 @@ app.add_typer(apikey_app, name="apikey")
 app.add_typer(demo_app, name="demo")
 
 err = Console(stderr=True)
+
+
+@app.callback()
+def _embedded_servers(ctx: typer.Context) -> None:
+    """With DATABASE_URL / REDIS_URL unset, make sure the embedded servers under ./var/ run."""
+    settings = get_settings()
+    if ctx.invoked_subcommand in ("stop", "schema") or not settings.embedded:
+        return
+    if settings.database_url is None:
+        resolve_postgres(settings)
+    if settings.redis_url is None:
+        resolve_redis_url(settings)
+
+
 DEMO_PASSWORD = "demo-pass-2026"
 
 

@@ -15,7 +15,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["EmbeddedPostgres", "EmbeddedRedis", "start_postgres", "start_redis", "stop_all"]
+__all__ = [
+    "EmbeddedPostgres",
+    "EmbeddedRedis",
+    "process_is_zombie",
+    "start_postgres",
+    "start_redis",
+    "stop_all",
+]
 
 _PG_DATABASE = "membership"
 
@@ -113,7 +120,16 @@ def _pid_alive(pidfile: Path) -> bool:
         os.kill(pid, 0)
     except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
         return False
-    return True
+    return not process_is_zombie(pid)
+
+
+def process_is_zombie(pid: int) -> bool:
+    """A daemon that exited but whose parent (often a container's init) has not reaped it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return any(line.startswith("State:") and "Z" in line.split()[1] for line in status.splitlines())
 
 
 def stop_all(var_dir: Path) -> list[str]:
