@@ -7,11 +7,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from membership.errors import DomainError, ErrorCode
 from membership.members import service as members
 from membership.members.models import CustomFieldDefinition
+from membership.members.models import Member as MemberModel
 from membership.tiers.models import Tier
 from membership.tiers.service import tier_catalogue
 from tenants.auth import Authenticator
@@ -34,6 +36,9 @@ class Context:
     language: str = "en"  # of UserError messages: zh-CN or en, from Accept-Language
     _definitions: asyncio.Future[dict[str, CustomFieldDefinition]] | None = None
     _tiers: asyncio.Future[dict[uuid.UUID, Tier]] | None = field(default=None, repr=False)
+    _member_loader: DataLoader[uuid.UUID, MemberModel | None] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def auth(self) -> RequestContext:
@@ -44,6 +49,19 @@ class Context:
                 "Send a credential: Authorization: Bearer <token or API key>.",
             )
         return self.ctx
+
+    @property
+    def member_loader(self) -> DataLoader[uuid.UUID, MemberModel | None]:
+        """Members by id, batched: a list of 100 members with referrers costs one query more."""
+        if self._member_loader is None:
+            ctx = self.auth
+
+            async def load(ids: list[uuid.UUID]) -> list[MemberModel | None]:
+                found = await members.members_by_ids(ctx, ids)
+                return [found.get(i) for i in ids]
+
+            self._member_loader = DataLoader(load_fn=load)
+        return self._member_loader
 
     async def tier(self, tier_id: uuid.UUID) -> Tier | None:
         """A tier by id from the tenant's tier catalogue, read at most once per request."""

@@ -16,6 +16,7 @@ from schema.scalars import JSON, Long
 from schema.types.common import PageInfo
 from schema.types.tiers import Tier
 from tenants.audit import AuditEntry as AuditModel
+from tenants.permissions import Permission
 
 __all__ = [
     "AuditEntry",
@@ -81,6 +82,14 @@ class Member:
             return None
         row = await info.context.tier(self._row.tier_id)
         return Tier.of(row) if row else None
+
+    @strawberry.field(description="Who referred this member (staff and server keys only).")
+    async def referrer(self, info: Info) -> Member | None:
+        ctx = info.context.auth
+        if self._row.referrer_id is None or not ctx.has(Permission.MEMBERS_READ):
+            return None
+        row = await info.context.member_loader.load(self._row.referrer_id)
+        return Member.of(row) if row else None
 
     @strawberry.field(description="Points available now.")
     def points_balance(self) -> Long:

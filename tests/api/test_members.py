@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tenants.tx import tenant_tx
 from tests.conftest import Api, TenantFixture, count_queries
 
 MEMBER_FIELDS = """id phone name gender birthday externalId sourceChannel tags pointsBalance
@@ -143,8 +144,13 @@ async def test_listing_10_or_100_members_takes_the_same_number_of_queries(
 
     await seed_reference_data(tenant.ctx)
     await seed_members(tenant.ctx, 120, start_index=9_000_000)
+    async with tenant_tx(tenant.ctx) as conn:  # each member referred by the one before it
+        await conn.execute_query(
+            "UPDATE members m SET referrer_id = s.previous FROM (SELECT id, lag(id) OVER "
+            "(ORDER BY created_at, id) AS previous FROM members) s WHERE m.id = s.id"
+        )
     query = """query($first: Int) { members(first: $first) { totalCount edges { node {
-        id phone tags customFields tier { id name rank } } } } }"""
+        id phone tags customFields tier { id name rank } referrer { id name tier { name } } } } } }"""
     await api(query, {"first": 1}, tenant.owner_token)  # warm the process-wide tenant cache
     counts = []
     for first in (10, 100):
@@ -152,6 +158,7 @@ async def test_listing_10_or_100_members_takes_the_same_number_of_queries(
             data = await api(query, {"first": first}, tenant.owner_token)
         assert len(data["members"]["edges"]) == first
         assert any(e["node"]["tier"] for e in data["members"]["edges"])
+        assert sum(1 for e in data["members"]["edges"] if e["node"]["referrer"]) >= first - 1
         counts.append(len(counter.queries))
     assert counts[0] == counts[1], counts
 
