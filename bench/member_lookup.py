@@ -353,8 +353,16 @@ def main(argv: list[str] | None = None) -> None:
                 Path(logs),
             )
             servers.append(base)
+            base_rls = start_server(
+                "baseline_rls",
+                "bench.baseline_app:create_app",
+                {**env, "BENCH_TENANT_ID": str(dataset.tenant_id), "BENCH_BASELINE_RLS": "1"},
+                Path(logs),
+            )
+            servers.append(base_rls)
             api.wait_ready("/readyz")
             base.wait_ready("/readyz")
+            base_rls.wait_ready("/readyz")
             background = _background_busy_pct()
             console.print(f"machine busy before load: {background}% of {os.cpu_count()} cores")
             if background > NOISY_PCT:
@@ -380,6 +388,8 @@ def main(argv: list[str] | None = None) -> None:
             graphql["peak_rss_mib"] = procstat.peak_rss_mib(api.pid)
             baseline = measure(base, "/lookup", [], args, dataset, console)
             baseline["peak_rss_mib"] = procstat.peak_rss_mib(base.pid)
+            baseline_rls = measure(base_rls, "/lookup", [], args, dataset, console)
+            baseline_rls["peak_rss_mib"] = procstat.peak_rss_mib(base_rls.pid)
             for server in servers:
                 server.stop()
     finally:
@@ -410,6 +420,7 @@ def main(argv: list[str] | None = None) -> None:
         config=config,
         graphql=graphql,
         baseline=baseline,
+        baseline_rls=baseline_rls,
     )
     out = Console()
     print_report(report, out if out.is_terminal else Console(width=140))
