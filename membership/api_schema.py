@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import strawberry
@@ -59,20 +60,6 @@ def _should_mask(error: GraphQLError) -> bool:
     return True
 
 
-class _DomainErrorCodes(SchemaExtension):
-    """Expose a domain error's code as ``extensions.code`` on query errors."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        for error in (result.errors if result else None) or []:
-            original = error.original_error
-            if isinstance(original, DomainError):
-                error.extensions = {**(error.extensions or {}), "code": original.code.value}
-                language = getattr(self.execution_context.context, "language", "en")
-                error.message = localized(original, language)
-
-
 class _OneTransactionPerQuery(SchemaExtension):
     """Run a whole query operation in one tenant transaction.
 
@@ -91,15 +78,22 @@ class _OneTransactionPerQuery(SchemaExtension):
             yield
 
 
-class _Metrics(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        import time
+class _OperationOutcome(SchemaExtension):
+    """After each operation: domain errors get their code and the caller's language; metrics."""
 
+    def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
         yield
         ctx = self.execution_context
-        failed = bool(ctx.result and ctx.result.errors)
-        observe_operation(ctx.operation_name or "anonymous", time.perf_counter() - started, failed)
+        errors = (ctx.result.errors if ctx.result else None) or []
+        for error in errors:
+            original = error.original_error
+            if isinstance(original, DomainError):
+                error.extensions = {**(error.extensions or {}), "code": original.code.value}
+                error.message = localized(original, getattr(ctx.context, "language", "en"))
+        observe_operation(
+            ctx.operation_name or "anonymous", time.perf_counter() - started, bool(errors)
+        )
 
 
 def build_schema() -> strawberry.Schema:
@@ -115,8 +109,7 @@ def build_schema() -> strawberry.Schema:
             ParserCache(maxsize=1024),  # type: ignore[list-item]
             ValidationCache(maxsize=1024),  # type: ignore[list-item]
             _OneTransactionPerQuery,
-            _Metrics,
-            _DomainErrorCodes,
+            _OperationOutcome,
             MaskErrors(should_mask_error=_should_mask),  # type: ignore[list-item]
         ],
     )
