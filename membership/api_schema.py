@@ -27,6 +27,7 @@ from resolvers.admin import AdminMutations, AdminQueries
 from resolvers.auth import AuthMutations, AuthQueries
 from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
 from resolvers.members import MemberMutations, MemberQueries
+from resolvers.points import PointsMutations
 from resolvers.tiers import TierQueries
 from tenants.tx import tenant_tx
 
@@ -41,7 +42,9 @@ class Query(AuthQueries, MemberQueries, TierQueries, CustomFieldQueries, AdminQu
 
 
 @strawberry.type
-class Mutation(AuthMutations, MemberMutations, CustomFieldMutations, AdminMutations):
+class Mutation(
+    AuthMutations, MemberMutations, PointsMutations, CustomFieldMutations, AdminMutations
+):
     pass
 
 

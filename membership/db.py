@@ -38,6 +38,7 @@ MODEL_MODULES = [
     "tenants.audit",
     "membership.tiers.models",
     "membership.members.models",
+    "membership.points.models",
     "membership.outbox",
 ]
 

@@ -66,6 +66,14 @@ ZH_CN: dict[str, str] = {
     "'{raw}' is not a phone number.": "“{raw}”不是手机号。",
     "'{raw}' is not a valid phone number.": "“{raw}”不是有效的手机号。",
     "Phone numbers from {number_region} are not accepted here (accepted: {accepted}).": "不接受来自 {number_region} 的手机号（可用：{accepted}）。",
+    # points
+    "Points must not be zero.": "积分不能为零。",
+    "Points must be positive.": "积分须为正数。",
+    "Points must be at most {max}.": "积分最多为 {max}。",
+    "Give a reason of 1 to 200 characters.": "请填写 1 到 200 个字符的原因。",
+    "The idempotency key must have 1 to 200 characters.": "幂等键须为 1 到 200 个字符。",
+    "This idempotency key was used for a different request.": "该幂等键已用于另一个请求。",
+    "Only {balance} points are available.": "可用积分只有 {balance}。",
     # custom fields
     "{label} has an unknown type.": "{label}的类型未知。",
     "An ENUM field needs at least one option.": "枚举字段至少需要一个选项。",

@@ -14,6 +14,7 @@ from membership.errors import DomainError, ErrorCode
 from membership.members import service as members
 from membership.members.models import CustomFieldDefinition
 from membership.members.models import Member as MemberModel
+from membership.points.service import EntryPage, first_pages
 from membership.tiers.models import Tier
 from membership.tiers.service import tier_catalogue
 from tenants.auth import Authenticator
@@ -36,6 +37,9 @@ class Context:
     language: str = "en"  # of UserError messages: zh-CN or en, from Accept-Language
     _definitions: asyncio.Future[dict[str, CustomFieldDefinition]] | None = None
     _tiers: asyncio.Future[dict[uuid.UUID, Tier]] | None = field(default=None, repr=False)
+    _points_loader: DataLoader[tuple[uuid.UUID, int], EntryPage] | None = field(
+        default=None, repr=False
+    )
     _member_loader: DataLoader[uuid.UUID, MemberModel | None] | None = field(
         default=None, repr=False
     )
@@ -62,6 +66,23 @@ class Context:
 
             self._member_loader = DataLoader(load_fn=load)
         return self._member_loader
+
+    @property
+    def points_first_pages(self) -> DataLoader[tuple[uuid.UUID, int], EntryPage]:
+        """First pages of members' points entries, batched across a list of members."""
+        if self._points_loader is None:
+            ctx = self.auth
+
+            async def load(keys: list[tuple[uuid.UUID, int]]) -> list[EntryPage]:
+                pages: dict[tuple[uuid.UUID, int], EntryPage] = {}
+                for first in {f for _, f in keys}:
+                    ids = [m for m, f in keys if f == first]
+                    for member_id, page in (await first_pages(ctx, ids, first=first)).items():
+                        pages[(member_id, first)] = page
+                return [pages[k] for k in keys]
+
+            self._points_loader = DataLoader(load_fn=load)
+        return self._points_loader
 
     async def tier(self, tier_id: uuid.UUID) -> Tier | None:
         """A tier by id from the tenant's tier catalogue, read at most once per request."""

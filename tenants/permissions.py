@@ -22,6 +22,7 @@ class Permission(StrEnum):
     MEMBERS_REVEAL = "members:reveal"  # may unmask one member on demand; every reveal is audited
     MEMBERS_MERGE = "members:merge"
     MEMBER_TOKENS_CREATE = "member_tokens:create"
+    POINTS_WRITE = "points:write"  # grant, deduct and spend points
     CUSTOM_FIELDS_MANAGE = "custom_fields:manage"
     STAFF_MANAGE = "staff:manage"
     APIKEYS_MANAGE = "apikeys:manage"
@@ -46,13 +47,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: _STAFF_ALL,
     Role.ADMIN: _STAFF_ALL,
     Role.MARKETER: frozenset({P.MEMBERS_READ, P.MEMBERS_WRITE}),
-    Role.CLERK: frozenset({P.MEMBERS_READ, P.MEMBERS_WRITE, P.MEMBERS_REVEAL}),
+    Role.CLERK: frozenset({P.MEMBERS_READ, P.MEMBERS_WRITE, P.MEMBERS_REVEAL, P.POINTS_WRITE}),
     Role.ANALYST: frozenset({P.MEMBERS_READ}),
 }
 
 # What a secret API key may be granted; a publishable key is granted nothing that touches members.
 API_KEY_SCOPES: frozenset[Permission] = frozenset(
-    {P.MEMBERS_READ, P.MEMBERS_WRITE, P.MEMBERS_PII, P.MEMBERS_MERGE, P.MEMBER_TOKENS_CREATE}
+    {
+        P.MEMBERS_READ,
+        P.MEMBERS_WRITE,
+        P.MEMBERS_PII,
+        P.MEMBERS_MERGE,
+        P.MEMBER_TOKENS_CREATE,
+        P.POINTS_WRITE,
+    }
 )
 
 MEMBER_SELF: frozenset[Permission] = frozenset({P.SELF_READ, P.SELF_WRITE})
@@ -69,6 +77,7 @@ DESCRIPTIONS: dict[Permission, str] = {
     P.MEMBERS_REVEAL: "unmask one member on demand (audited)",
     P.MEMBERS_MERGE: "merge two profiles of one person",
     P.MEMBER_TOKENS_CREATE: "mint member tokens for storefronts and mini-programs",
+    P.POINTS_WRITE: "grant, deduct and spend members' points",
     P.CUSTOM_FIELDS_MANAGE: "define, change and delete custom fields",
     P.STAFF_MANAGE: "create staff accounts",
     P.APIKEYS_MANAGE: "create, list and revoke API keys",

@@ -37,6 +37,8 @@ class WorkerSettings:
     on_startup = startup
     on_shutdown = shutdown
     queue_name = f"{get_settings().redis_prefix}:queue"
-    max_jobs = 20
+    # Event handlers are short and mostly wait on I/O: many at once, picked up promptly.
+    max_jobs = 100
+    poll_delay = 0.1
     job_timeout = 300
     keep_result = 3600

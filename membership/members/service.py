@@ -21,6 +21,7 @@ from membership.members import custom_fields
 from membership.members.models import CustomFieldDefinition, Member
 from membership.members.phones import mask_phone, normalize_phone
 from membership.outbox import emit
+from membership.points import service as points
 from membership.settings import get_settings
 from membership.tiers.models import Tier
 from tenants import audit
@@ -552,6 +553,9 @@ async def merge_members(
                 setattr(target, attr, getattr(source, attr))
         target.tags = list(dict.fromkeys([*target.tags, *source.tags]))
         target.custom_fields = {**(source.custom_fields or {}), **(target.custom_fields or {})}
+        moved = await points.transfer_for_merge(
+            ctx, source=source, target=target, reason=f"merged from {source.id}"
+        )
         target.total_spent += source.total_spent
         target.order_count += source.order_count
         if source.last_order_at and (
@@ -573,7 +577,7 @@ async def merge_members(
             "member",
             target.id,
             before=before,
-            after={"target": _snapshot(target), "mergedFrom": str(source.id)},
+            after={"target": _snapshot(target), "mergedFrom": str(source.id), "pointsMoved": moved},
         )
         await emit(ctx, "member.merged", {"sourceId": str(source.id), "targetId": str(target.id)})
     return target

@@ -8,6 +8,7 @@ keys (distributable by tenant), and has row-level security ENABLED and FORCED wi
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
+from membership.migrations._rls import tenant_policy
 from membership.settings import get_settings
 
 TENANT_TABLES = [
@@ -158,16 +159,6 @@ CREATE INDEX outbox_unpublished_idx ON outbox (created_at) WHERE published_at IS
 """
 
 
-def _rls(table: str) -> str:
-    current = "NULLIF(current_setting('app.tenant_id', true), '')::uuid"
-    return (
-        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;\n"
-        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY;\n"
-        f"CREATE POLICY tenant_isolation ON {table} "
-        f"USING (tenant_id = {current}) WITH CHECK (tenant_id = {current});\n"
-    )
-
-
 # The app role may read the tenant registry (login resolves a slug) but never change it.
 _APP = '"' + get_settings().db_app_role.replace('"', '""') + '"'
 GRANTS = f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON tenants FROM {_APP};\n"
@@ -176,5 +167,5 @@ GRANTS = f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON tenants FROM {_APP};\n"
 class Migration(migrations.Migration):
     initial = True
     operations = [
-        ops.RunSQL(SCHEMA + "".join(_rls(t) for t in TENANT_TABLES) + GRANTS),
+        ops.RunSQL(SCHEMA + "".join(tenant_policy(t) for t in TENANT_TABLES) + GRANTS),
     ]

@@ -10,10 +10,16 @@ import strawberry
 from membership.members import service as members
 from membership.members.models import CustomFieldDefinition as DefinitionModel
 from membership.members.models import Member as MemberModel
+from membership.points import service as points
 from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
 from schema.types.common import PageInfo
+from schema.types.points import (
+    PointsTransaction,
+    PointsTransactionConnection,
+    PointsTransactionEdge,
+)
 from schema.types.tiers import Tier
 from tenants.audit import AuditEntry as AuditModel
 from tenants.permissions import Permission
@@ -90,6 +96,32 @@ class Member:
             return None
         row = await info.context.member_loader.load(self._row.referrer_id)
         return Member.of(row) if row else None
+
+    @strawberry.field(description="The points ledger of this member, newest first.")
+    async def points_transactions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> PointsTransactionConnection:
+        size = 20 if first is None else first
+        if after is None:
+            page = await info.context.points_first_pages.load((self._row.id, size))
+        else:
+            page = await points.entries_page(
+                info.context.auth, self._row.id, first=size, after=after
+            )
+        edges = [
+            PointsTransactionEdge(node=PointsTransaction.of(e), cursor=points.entry_cursor(e))
+            for e in page.entries
+        ]
+        return PointsTransactionConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total,
+        )
 
     @strawberry.field(description="Points available now.")
     def points_balance(self) -> Long:

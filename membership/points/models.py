@@ -1,0 +1,64 @@
+"""Points ledger records: entries (append-only), lots and idempotency keys.
+
+Allocations (which lots an entry consumed) are written and read as SQL by the service.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+__all__ = ["IdempotencyKey", "PointsEntry", "PointsLot"]
+
+
+class PointsEntry(Model):
+    """One change of a member's points: never updated, never deleted."""
+
+    id = fields.UUIDField(primary_key=True)
+    tenant_id = fields.UUIDField()
+    member_id = fields.UUIDField()
+    kind = fields.TextField()
+    points = fields.BigIntField()
+    balance_after = fields.BigIntField()
+    reason = fields.TextField(null=True)
+    order_id = fields.UUIDField(null=True)
+    corrects_id = fields.UUIDField(null=True)
+    available_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField(null=True)
+    actor_type = fields.TextField()
+    actor_id = fields.TextField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "points_entries"
+
+
+class PointsLot(Model):
+    """Points earned together: what is left of them, when they become available and expire."""
+
+    id = fields.UUIDField(primary_key=True)
+    tenant_id = fields.UUIDField()
+    member_id = fields.UUIDField()
+    entry_id = fields.UUIDField()
+    amount = fields.BigIntField()
+    remaining = fields.BigIntField()
+    available_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "points_lots"
+
+
+class IdempotencyKey(Model):
+    """The first result of a money-like write, so a replay returns it instead of acting twice."""
+
+    key = fields.TextField(primary_key=True)
+    tenant_id = fields.UUIDField()
+    operation = fields.TextField()
+    request_hash = fields.TextField()
+    result_id = fields.UUIDField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "idempotency_keys"

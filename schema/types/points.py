@@ -1,0 +1,98 @@
+"""Points ledger types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from membership.points.models import PointsEntry
+from schema.errors import UserError
+from schema.scalars import Long
+from schema.types.common import PageInfo
+
+if TYPE_CHECKING:
+    from schema.types.members import Member
+
+__all__ = [
+    "AdjustPointsInput",
+    "PointsPayload",
+    "PointsTransaction",
+    "PointsTransactionConnection",
+    "PointsTransactionKind",
+    "SpendPointsInput",
+]
+
+
+@strawberry.enum
+class PointsTransactionKind(Enum):
+    EARN = "EARN"
+    SPEND = "SPEND"
+    EXPIRE = "EXPIRE"
+    REVERSE = "REVERSE"
+    ADJUST = "ADJUST"
+
+
+@strawberry.type
+class PointsTransaction:
+    id: strawberry.ID
+    kind: PointsTransactionKind
+    points: Long = strawberry.field(description="Signed: + earn/adjust up, - spend/expire/reverse.")
+    balance_after: Long
+    reason: str | None
+    order_id: strawberry.ID | None
+    expires_at: datetime | None
+    available_at: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: PointsEntry) -> PointsTransaction:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            kind=PointsTransactionKind(row.kind),
+            points=Long(row.points),
+            balance_after=Long(row.balance_after),
+            reason=row.reason,
+            order_id=strawberry.ID(str(row.order_id)) if row.order_id else None,
+            expires_at=row.expires_at,
+            available_at=row.available_at,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type
+class PointsTransactionEdge:
+    node: PointsTransaction
+    cursor: str
+
+
+@strawberry.type
+class PointsTransactionConnection:
+    edges: list[PointsTransactionEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input(description="A manual grant (+) or deduction (-) by staff or a server key.")
+class AdjustPointsInput:
+    member_id: strawberry.ID
+    points: Long
+    reason: str
+    idempotency_key: str
+
+
+@strawberry.input
+class SpendPointsInput:
+    member_id: strawberry.ID
+    points: Long
+    reason: str
+    idempotency_key: str
+
+
+@strawberry.type
+class PointsPayload:
+    transaction: PointsTransaction | None = None
+    member: Annotated[Member, strawberry.lazy("schema.types.members")] | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
