@@ -28,7 +28,7 @@ from resolvers.auth import AuthMutations, AuthQueries
 from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
 from resolvers.members import MemberMutations, MemberQueries
 from resolvers.points import PointsMutations
-from resolvers.tiers import TierQueries
+from resolvers.tiers import TierMutations, TierQueries
 from tenants.tx import tenant_tx
 
 __all__ = ["build_schema"]
@@ -43,7 +43,12 @@ class Query(AuthQueries, MemberQueries, TierQueries, CustomFieldQueries, AdminQu
 
 @strawberry.type
 class Mutation(
-    AuthMutations, MemberMutations, PointsMutations, CustomFieldMutations, AdminMutations
+    AuthMutations,
+    MemberMutations,
+    PointsMutations,
+    TierMutations,
+    CustomFieldMutations,
+    AdminMutations,
 ):
     pass
 

@@ -74,6 +74,17 @@ ZH_CN: dict[str, str] = {
     "The idempotency key must have 1 to 200 characters.": "幂等键须为 1 到 200 个字符。",
     "This idempotency key was used for a different request.": "该幂等键已用于另一个请求。",
     "Only {balance} points are available.": "可用积分只有 {balance}。",
+    # tiers
+    "Tier names have 1 to 50 characters.": "等级名称为 1 到 50 个字符。",
+    "Rank must be between 0 and 100.": "级别须在 0 到 100 之间。",
+    "Unknown tier metric.": "未知的等级指标。",
+    "The threshold must not be negative.": "门槛不能为负数。",
+    "The window must be 1 to 3660 days.": "统计周期须为 1 到 3660 天。",
+    "The points multiplier must be above 0 and at most 100.": "积分倍率须大于 0 且不超过 100。",
+    "Name, rank, metric and threshold are required.": "名称、级别、指标和门槛为必填。",
+    "Another tier has rank {rank}.": "已有等级使用级别 {rank}。",
+    "No such tier.": "没有该等级。",
+    "Members hold this tier ({count}); move them to another tier first.": "有 {count} 位会员处于该等级，请先将他们移到其他等级。",
     # custom fields
     "{label} has an unknown type.": "{label}的类型未知。",
     "An ENUM field needs at least one option.": "枚举字段至少需要一个选项。",

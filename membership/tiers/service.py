@@ -1,15 +1,34 @@
-"""Reading tiers. Creating and evaluating them belongs to the tier engine."""
+"""Tiers: the catalogue members display, and creating, changing and deleting tiers.
+
+Evaluating members against tiers (upgrades, windows, downgrades) belongs to the tier engine.
+"""
 
 from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
+from decimal import Decimal
 
+from tortoise.exceptions import IntegrityError
+
+from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.tiers.models import Tier
+from tenants import audit
 from tenants.context import RequestContext
+from tenants.permissions import Permission
 from tenants.tx import tenant_tx
 
-__all__ = ["CATALOGUE_SECONDS", "forget_catalogue", "list_tiers", "tier_catalogue"]
+__all__ = [
+    "CATALOGUE_SECONDS",
+    "TierChanges",
+    "create_tier",
+    "delete_tier",
+    "forget_catalogue",
+    "list_tiers",
+    "tier_catalogue",
+    "update_tier",
+]
 
 # A tenant has a handful of tiers and almost every member read shows one, so their definitions
 # are kept per process for a few seconds. Writes in this process drop the entry at once; other
@@ -37,3 +56,176 @@ async def tier_catalogue(ctx: RequestContext) -> dict[uuid.UUID, Tier]:
 def forget_catalogue(tenant_id: uuid.UUID) -> None:
     """Call after changing a tenant's tiers."""
     _catalogues.pop(tenant_id, None)
+
+
+# ---------------------------------------------------------------- writes
+
+METRICS = ("POINTS_EARNED", "SPEND", "ORDER_COUNT")
+MAX_MULTIPLIER = Decimal("100")
+
+
+@dataclass
+class TierChanges:
+    """Input of create and update; ``None`` means "not given" (window_days: use ``clear_window``)."""
+
+    name: str | None = None
+    rank: int | None = None
+    metric: str | None = None
+    threshold: int | None = None
+    window_days: int | None = None
+    clear_window: bool = False
+    points_multiplier: Decimal | None = None
+
+
+def _validate(changes: TierChanges) -> None:
+    errors: list[DomainError] = []
+    if changes.name is not None and not 1 <= len(changes.name.strip()) <= 50:
+        errors.append(
+            DomainError(ErrorCode.INVALID, "Tier names have 1 to 50 characters.", ["input", "name"])
+        )
+    if changes.rank is not None and not 0 <= changes.rank <= 100:
+        errors.append(
+            DomainError(ErrorCode.INVALID, "Rank must be between 0 and 100.", ["input", "rank"])
+        )
+    if changes.metric is not None and changes.metric not in METRICS:
+        errors.append(DomainError(ErrorCode.INVALID, "Unknown tier metric.", ["input", "metric"]))
+    if changes.threshold is not None and not 0 <= changes.threshold <= 2**53:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID, "The threshold must not be negative.", ["input", "threshold"]
+            )
+        )
+    if changes.window_days is not None and not 1 <= changes.window_days <= 3660:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID, "The window must be 1 to 3660 days.", ["input", "windowDays"]
+            )
+        )
+    multiplier = changes.points_multiplier
+    if multiplier is not None and not (0 < multiplier <= MAX_MULTIPLIER):
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                "The points multiplier must be above 0 and at most 100.",
+                ["input", "pointsMultiplier"],
+            )
+        )
+    if errors:
+        raise DomainErrors(errors)
+
+
+def _describe(tier: Tier) -> dict[str, object]:
+    return {
+        "name": tier.name,
+        "rank": tier.rank,
+        "metric": tier.metric,
+        "threshold": tier.threshold,
+        "windowDays": tier.window_days,
+        "pointsMultiplier": str(tier.points_multiplier),
+    }
+
+
+async def _rank_taken(rank: int, exclude: uuid.UUID | None) -> bool:
+    query = Tier.filter(rank=rank)
+    if exclude is not None:
+        query = query.exclude(id=exclude)
+    return await query.exists()
+
+
+async def create_tier(ctx: RequestContext, changes: TierChanges) -> Tier:
+    ctx.require(Permission.TIERS_MANAGE)
+    missing = [k for k in ("name", "rank", "metric", "threshold") if getattr(changes, k) is None]
+    if missing:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "Name, rank, metric and threshold are required.",
+            ["input", missing[0]],
+        )
+    _validate(changes)
+    assert changes.name is not None and changes.rank is not None
+    async with tenant_tx(ctx):
+        if await _rank_taken(changes.rank, None):
+            raise DomainError(
+                ErrorCode.DUPLICATE,
+                "Another tier has rank {rank}.",
+                ["input", "rank"],
+                rank=changes.rank,
+            )
+        try:
+            tier = await Tier.create(
+                id=uuid.uuid4(),
+                tenant_id=ctx.tenant.id,
+                name=changes.name.strip(),
+                rank=changes.rank,
+                metric=changes.metric,
+                threshold=changes.threshold,
+                window_days=changes.window_days,
+                points_multiplier=changes.points_multiplier or Decimal("1.0"),
+                created_at=ctx.clock.now(),
+            )
+        except IntegrityError as exc:
+            raise DomainError(
+                ErrorCode.DUPLICATE,
+                "Another tier has rank {rank}.",
+                ["input", "rank"],
+                rank=changes.rank,
+            ) from exc
+        await audit.record(ctx, "tier.create", "tier", tier.id, after=_describe(tier))
+    forget_catalogue(ctx.tenant.id)
+    return tier
+
+
+async def update_tier(ctx: RequestContext, tier_id: uuid.UUID, changes: TierChanges) -> Tier:
+    ctx.require(Permission.TIERS_MANAGE)
+    _validate(changes)
+    async with tenant_tx(ctx):
+        tier = await Tier.filter(id=tier_id).select_for_update().first()
+        if tier is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such tier.", ["id"])
+        before = _describe(tier)
+        if changes.rank is not None and await _rank_taken(changes.rank, tier.id):
+            raise DomainError(
+                ErrorCode.DUPLICATE,
+                "Another tier has rank {rank}.",
+                ["input", "rank"],
+                rank=changes.rank,
+            )
+        for attr in ("rank", "metric", "threshold", "window_days", "points_multiplier"):
+            value = getattr(changes, attr)
+            if value is not None:
+                setattr(tier, attr, value)
+        if changes.name is not None:
+            tier.name = changes.name.strip()
+        if changes.clear_window:
+            tier.window_days = None
+        await tier.save()
+        await audit.record(
+            ctx, "tier.update", "tier", tier.id, before=before, after=_describe(tier)
+        )
+    forget_catalogue(ctx.tenant.id)
+    return tier
+
+
+async def delete_tier(ctx: RequestContext, tier_id: uuid.UUID) -> uuid.UUID:
+    """Delete a tier no member holds (move its members first)."""
+    ctx.require(Permission.TIERS_MANAGE)
+    async with tenant_tx(ctx) as conn:
+        tier = await Tier.filter(id=tier_id).select_for_update().first()
+        if tier is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such tier.", ["id"])
+        # tiers sit below members in the layers: count holders without the member model
+        _, rows = await conn.execute_query(
+            "SELECT count(*) AS holders FROM members WHERE tier_id = $1", [tier.id]
+        )
+        holders = int(rows[0]["holders"])
+        if holders:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "Members hold this tier ({count}); move them to another tier first.",
+                ["id"],
+                count=holders,
+            )
+        await audit.record(ctx, "tier.delete", "tier", tier.id, before=_describe(tier))
+        await tier.delete()
+    forget_catalogue(ctx.tenant.id)
+    return tier_id

@@ -7,9 +7,10 @@ from enum import Enum
 import strawberry
 
 from membership.tiers.models import Tier as TierModel
+from schema.errors import UserError
 from schema.scalars import Long
 
-__all__ = ["Tier", "TierMetric"]
+__all__ = ["CreateTierInput", "Tier", "TierMetric", "TierPayload", "UpdateTierInput"]
 
 
 @strawberry.enum
@@ -26,6 +27,7 @@ class Tier:
     rank: int
     metric: TierMetric
     threshold: Long
+    window_days: int | None = strawberry.field(description="Rolling window; null = lifetime.")
     points_multiplier: float
 
     @classmethod
@@ -36,5 +38,36 @@ class Tier:
             rank=row.rank,
             metric=TierMetric(row.metric),
             threshold=Long(row.threshold),
+            window_days=row.window_days,
             points_multiplier=float(row.points_multiplier),
         )
+
+
+@strawberry.input
+class CreateTierInput:
+    name: str
+    rank: int = strawberry.field(description="0 = entry tier; higher is better.")
+    metric: TierMetric
+    threshold: Long = strawberry.field(description="Reach this within the window to qualify.")
+    window_days: int | None = strawberry.field(
+        default=None, description="Rolling window; null = lifetime."
+    )
+    points_multiplier: float | None = strawberry.field(default=None, description="Default 1.0.")
+
+
+@strawberry.input
+class UpdateTierInput:
+    name: str | None = None
+    rank: int | None = None
+    metric: TierMetric | None = None
+    threshold: Long | None = None
+    window_days: int | None = strawberry.field(
+        default=strawberry.UNSET, description="null makes the window lifetime."
+    )
+    points_multiplier: float | None = None
+
+
+@strawberry.type
+class TierPayload:
+    tier: Tier | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
