@@ -27,7 +27,7 @@ from resolvers.admin import AdminMutations, AdminQueries
 from resolvers.auth import AuthMutations, AuthQueries
 from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
 from resolvers.members import MemberMutations, MemberQueries
-from resolvers.points import PointsMutations
+from resolvers.points import PointsMutations, PointsQueries, PointsSettingsMutations
 from resolvers.tiers import TierMutations, TierQueries
 from tenants.tx import tenant_tx
 
@@ -37,7 +37,9 @@ log = logging.getLogger("membership.graphql")
 
 
 @strawberry.type
-class Query(AuthQueries, MemberQueries, TierQueries, CustomFieldQueries, AdminQueries):
+class Query(
+    AuthQueries, MemberQueries, PointsQueries, TierQueries, CustomFieldQueries, AdminQueries
+):
     pass
 
 
@@ -46,6 +48,7 @@ class Mutation(
     AuthMutations,
     MemberMutations,
     PointsMutations,
+    PointsSettingsMutations,
     TierMutations,
     CustomFieldMutations,
     AdminMutations,

@@ -74,6 +74,9 @@ ZH_CN: dict[str, str] = {
     "The idempotency key must have 1 to 200 characters.": "幂等键须为 1 到 200 个字符。",
     "This idempotency key was used for a different request.": "该幂等键已用于另一个请求。",
     "Only {balance} points are available.": "可用积分只有 {balance}。",
+    "Unknown expiry policy.": "未知的积分过期规则。",
+    "The expiry period is out of range.": "过期周期超出范围。",
+    "days must be between 1 and 3660.": "days 须在 1 到 3660 之间。",
     # tiers
     "Tier names have 1 to 50 characters.": "等级名称为 1 到 50 个字符。",
     "Rank must be between 0 and 100.": "级别须在 0 到 100 之间。",

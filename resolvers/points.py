@@ -1,21 +1,28 @@
-"""Points: adjust and spend (the ledger's writes)."""
+"""Points: adjust and spend (the ledger's writes), the expiry policy, expiring points."""
 
 from __future__ import annotations
 
 import strawberry
 
+from membership.points import expiry
 from membership.points import service as points
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
+from schema.scalars import Long
 from schema.types.members import Member
 from schema.types.points import (
     AdjustPointsInput,
+    PointsExpiryPolicy,
     PointsPayload,
+    PointsSettings,
+    PointsSettingsPayload,
     PointsTransaction,
     SpendPointsInput,
+    UpdatePointsSettingsInput,
 )
+from tenants.permissions import Permission
 
-__all__ = ["PointsMutations"]
+__all__ = ["PointsMutations", "PointsQueries", "PointsSettingsMutations"]
 
 
 def _payload(result: points.PointsResult) -> PointsPayload:
@@ -49,3 +56,37 @@ class PointsMutations:
             idempotency_key=input.idempotency_key,
         )
         return _payload(result)
+
+
+def _settings(policy: expiry.ExpiryPolicy) -> PointsSettings:
+    return PointsSettings(
+        expiry_policy=PointsExpiryPolicy(policy.policy), expiry_period=policy.period
+    )
+
+
+@strawberry.type
+class PointsQueries:
+    @strawberry.field(description="The tenant's points policy.")
+    async def points_settings(self, info: Info) -> PointsSettings:
+        ctx = info.context.auth
+        ctx.require(Permission.MEMBERS_READ)
+        return _settings(await expiry.get_policy(ctx))
+
+    @strawberry.field(description="Points of the whole tenant that expire within `days`.")
+    async def points_expiring(self, info: Info, days: int) -> Long:
+        ctx = info.context.auth
+        ctx.require(Permission.MEMBERS_READ)
+        return Long(await expiry.expiring_points(ctx, days=days))
+
+
+@strawberry.type
+class PointsSettingsMutations:
+    @strawberry.mutation(description="Set when points expire; applies to points earned from now.")
+    @returns_errors(PointsSettingsPayload)
+    async def update_points_settings(
+        self, info: Info, input: UpdatePointsSettingsInput
+    ) -> PointsSettingsPayload:
+        policy = await expiry.set_policy(
+            info.context.auth, input.expiry_policy.value, input.expiry_period
+        )
+        return PointsSettingsPayload(settings=_settings(policy))

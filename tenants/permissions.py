@@ -23,7 +23,7 @@ class Permission(StrEnum):
     MEMBERS_MERGE = "members:merge"
     MEMBER_TOKENS_CREATE = "member_tokens:create"
     POINTS_WRITE = "points:write"  # grant, deduct and spend points
-    TIERS_MANAGE = "tiers:manage"
+    PROGRAMME_MANAGE = "programme:manage"
     CUSTOM_FIELDS_MANAGE = "custom_fields:manage"
     STAFF_MANAGE = "staff:manage"
     APIKEYS_MANAGE = "apikeys:manage"
@@ -47,7 +47,7 @@ _STAFF_ALL = frozenset(p for p in Permission if p not in (P.SELF_READ, P.SELF_WR
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: _STAFF_ALL,
     Role.ADMIN: _STAFF_ALL,
-    Role.MARKETER: frozenset({P.MEMBERS_READ, P.MEMBERS_WRITE, P.TIERS_MANAGE}),
+    Role.MARKETER: frozenset({P.MEMBERS_READ, P.MEMBERS_WRITE, P.PROGRAMME_MANAGE}),
     Role.CLERK: frozenset({P.MEMBERS_READ, P.MEMBERS_WRITE, P.MEMBERS_REVEAL, P.POINTS_WRITE}),
     Role.ANALYST: frozenset({P.MEMBERS_READ}),
 }
@@ -79,7 +79,7 @@ DESCRIPTIONS: dict[Permission, str] = {
     P.MEMBERS_MERGE: "merge two profiles of one person",
     P.MEMBER_TOKENS_CREATE: "mint member tokens for storefronts and mini-programs",
     P.POINTS_WRITE: "grant, deduct and spend members' points",
-    P.TIERS_MANAGE: "create, change and delete tiers",
+    P.PROGRAMME_MANAGE: "set up the programme: tiers and points policies",
     P.CUSTOM_FIELDS_MANAGE: "define, change and delete custom fields",
     P.STAFF_MANAGE: "create staff accounts",
     P.APIKEYS_MANAGE: "create, list and revoke API keys",

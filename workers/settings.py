@@ -11,6 +11,7 @@ from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url
 from membership.logging import configure_logging
 from membership.settings import get_settings
 from workers.outbox import handle_event, relay_outbox
+from workers.points import expire_points
 
 __all__ = ["WorkerSettings", "redis_settings"]
 
@@ -30,9 +31,10 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 class WorkerSettings:
-    functions: ClassVar[list[Any]] = [handle_event, relay_outbox]
+    functions: ClassVar[list[Any]] = [handle_event, relay_outbox, expire_points]
     cron_jobs: ClassVar[list[Any]] = [
         cron(relay_outbox, second=set(range(0, 60, 2)), unique=True, run_at_startup=True),
+        cron(expire_points, second={30}, unique=True),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -8,7 +8,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-__all__ = ["IdempotencyKey", "PointsEntry", "PointsLot"]
+__all__ = ["IdempotencyKey", "PointsEntry", "PointsLot", "PointsSettings"]
 
 
 class PointsEntry(Model):
@@ -62,3 +62,15 @@ class IdempotencyKey(Model):
 
     class Meta:
         table = "idempotency_keys"
+
+
+class PointsSettings(Model):
+    """A tenant's points policy; a tenant without a row uses the defaults (points never expire)."""
+
+    tenant_id = fields.UUIDField(primary_key=True)
+    expiry_policy = fields.TextField(default="NEVER")
+    expiry_period = fields.IntField(default=0)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "points_settings"

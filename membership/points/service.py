@@ -26,6 +26,7 @@ from tortoise.expressions import Q
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members.models import Member
 from membership.outbox import emit
+from membership.points.expiry import expire_member, expires_at, get_policy
 from membership.points.models import IdempotencyKey, PointsEntry, PointsLot
 from tenants.context import RequestContext
 from tenants.permissions import Permission
@@ -142,6 +143,8 @@ async def _write(
             replay = await _replay(key, request_hash)
             if replay is not None:
                 return replay
+            # Points past their expiry leave the balance before anything is taken from it.
+            await expire_member(ctx, conn, member, ctx.clock.now())
             entry = await _apply(ctx, conn, member, kind, delta, reason.strip())
             await IdempotencyKey.create(
                 key=key,
@@ -197,6 +200,7 @@ async def _apply(
             ["input", "points"],
             balance=member.points_balance,
         )
+    expiry = expires_at(await get_policy(ctx), now, ctx.tenant.timezone) if delta > 0 else None
     member.points_balance += delta
     member.updated_at = now
     await member.save(update_fields=["points_balance", "updated_at"])
@@ -209,6 +213,7 @@ async def _apply(
         balance_after=member.points_balance,
         reason=reason,
         available_at=now if delta > 0 else None,
+        expires_at=expiry,
         actor_type=ctx.actor.kind,
         actor_id=str(ctx.actor.id) if ctx.actor.id else None,
         created_at=now,
@@ -222,6 +227,7 @@ async def _apply(
             amount=delta,
             remaining=delta,
             available_at=now,
+            expires_at=expiry,
             created_at=now,
         )
     else:

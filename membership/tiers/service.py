@@ -133,7 +133,7 @@ async def _rank_taken(rank: int, exclude: uuid.UUID | None) -> bool:
 
 
 async def create_tier(ctx: RequestContext, changes: TierChanges) -> Tier:
-    ctx.require(Permission.TIERS_MANAGE)
+    ctx.require(Permission.PROGRAMME_MANAGE)
     missing = [k for k in ("name", "rank", "metric", "threshold") if getattr(changes, k) is None]
     if missing:
         raise DomainError(
@@ -176,7 +176,7 @@ async def create_tier(ctx: RequestContext, changes: TierChanges) -> Tier:
 
 
 async def update_tier(ctx: RequestContext, tier_id: uuid.UUID, changes: TierChanges) -> Tier:
-    ctx.require(Permission.TIERS_MANAGE)
+    ctx.require(Permission.PROGRAMME_MANAGE)
     _validate(changes)
     async with tenant_tx(ctx):
         tier = await Tier.filter(id=tier_id).select_for_update().first()
@@ -208,7 +208,7 @@ async def update_tier(ctx: RequestContext, tier_id: uuid.UUID, changes: TierChan
 
 async def delete_tier(ctx: RequestContext, tier_id: uuid.UUID) -> uuid.UUID:
     """Delete a tier no member holds (move its members first)."""
-    ctx.require(Permission.TIERS_MANAGE)
+    ctx.require(Permission.PROGRAMME_MANAGE)
     async with tenant_tx(ctx) as conn:
         tier = await Tier.filter(id=tier_id).select_for_update().first()
         if tier is None:

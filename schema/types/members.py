@@ -10,6 +10,7 @@ import strawberry
 from membership.members import service as members
 from membership.members.models import CustomFieldDefinition as DefinitionModel
 from membership.members.models import Member as MemberModel
+from membership.points import expiry
 from membership.points import service as points
 from schema.context import Info
 from schema.errors import UserError
@@ -122,6 +123,11 @@ class Member:
             ),
             total_count=page.total,
         )
+
+    @strawberry.field(description="This member's points that expire within `days`.")
+    async def points_expiring(self, info: Info, days: int) -> Long:
+        total = await expiry.expiring_points(info.context.auth, days=days, member_id=self._row.id)
+        return Long(total)
 
     @strawberry.field(description="Points available now.")
     def points_balance(self) -> Long:

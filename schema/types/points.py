@@ -91,6 +91,32 @@ class SpendPointsInput:
     idempotency_key: str
 
 
+@strawberry.enum(description="When earned points expire, counted in the tenant's time zone.")
+class PointsExpiryPolicy(Enum):
+    NEVER = "NEVER"
+    DAYS_AFTER_EARNING = "DAYS_AFTER_EARNING"  # N days after earning
+    END_OF_MONTH = "END_OF_MONTH"  # end of the Nth month after the month of earning
+    END_OF_YEAR = "END_OF_YEAR"  # end of the Nth year after the year of earning
+
+
+@strawberry.type
+class PointsSettings:
+    expiry_policy: PointsExpiryPolicy
+    expiry_period: int
+
+
+@strawberry.input
+class UpdatePointsSettingsInput:
+    expiry_policy: PointsExpiryPolicy
+    expiry_period: int = 0
+
+
+@strawberry.type
+class PointsSettingsPayload:
+    settings: PointsSettings | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
 @strawberry.type
 class PointsPayload:
     transaction: PointsTransaction | None = None
