@@ -27,6 +27,7 @@ from resolvers.admin import AdminMutations, AdminQueries
 from resolvers.auth import AuthMutations, AuthQueries
 from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
 from resolvers.members import MemberMutations, MemberQueries
+from resolvers.orders import OrderMutations, OrderQueries
 from resolvers.points import PointsMutations, PointsQueries, PointsSettingsMutations
 from resolvers.tiers import TierMutations, TierQueries
 from tenants.tx import tenant_tx
@@ -38,7 +39,13 @@ log = logging.getLogger("membership.graphql")
 
 @strawberry.type
 class Query(
-    AuthQueries, MemberQueries, PointsQueries, TierQueries, CustomFieldQueries, AdminQueries
+    AuthQueries,
+    MemberQueries,
+    OrderQueries,
+    PointsQueries,
+    TierQueries,
+    CustomFieldQueries,
+    AdminQueries,
 ):
     pass
 
@@ -48,6 +55,7 @@ class Mutation(
     AuthMutations,
     MemberMutations,
     PointsMutations,
+    OrderMutations,
     PointsSettingsMutations,
     TierMutations,
     CustomFieldMutations,

@@ -39,6 +39,7 @@ MODEL_MODULES = [
     "membership.tiers.models",
     "membership.members.models",
     "membership.points.models",
+    "membership.orders.models",
     "membership.outbox",
 ]
 

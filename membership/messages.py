@@ -77,6 +77,18 @@ ZH_CN: dict[str, str] = {
     "Unknown expiry policy.": "未知的积分过期规则。",
     "The expiry period is out of range.": "过期周期超出范围。",
     "days must be between 1 and 3660.": "days 须在 1 到 3660 之间。",
+    # orders
+    "The order number must have 1 to 100 characters.": "订单号须为 1 到 100 个字符。",
+    "The amount must be positive.": "金额须为正数。",
+    "Points to spend must not be negative.": "抵扣积分不能为负数。",
+    "Store codes have at most 50 characters.": "门店编码最多 50 个字符。",
+    "Every item needs a SKU.": "每个商品都需要 SKU。",
+    "Quantities must be positive.": "数量须为正数。",
+    "Unit prices must not be negative.": "单价不能为负数。",
+    "The points are worth more than the order.": "抵扣积分的价值超过了订单金额。",
+    "This order number was recorded with other details.": "该订单号已以不同的内容记录过。",
+    "No such order in this tenant.": "本商户没有该订单。",
+    "Only {refundable} can still be refunded on this order.": "该订单最多还能退 {refundable}。",
     # tiers
     "Tier names have 1 to 50 characters.": "等级名称为 1 到 50 个字符。",
     "Rank must be between 0 and 100.": "级别须在 0 到 100 之间。",

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     MEMBER_TOKENS_CREATE = "member_tokens:create"
     POINTS_WRITE = "points:write"  # grant, deduct and spend points
     PROGRAMME_MANAGE = "programme:manage"
+    ORDERS_WRITE = "orders:write"  # record and refund orders
     CUSTOM_FIELDS_MANAGE = "custom_fields:manage"
     STAFF_MANAGE = "staff:manage"
     APIKEYS_MANAGE = "apikeys:manage"
@@ -48,7 +49,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: _STAFF_ALL,
     Role.ADMIN: _STAFF_ALL,
     Role.MARKETER: frozenset({P.MEMBERS_READ, P.MEMBERS_WRITE, P.PROGRAMME_MANAGE}),
-    Role.CLERK: frozenset({P.MEMBERS_READ, P.MEMBERS_WRITE, P.MEMBERS_REVEAL, P.POINTS_WRITE}),
+    Role.CLERK: frozenset(
+        {P.MEMBERS_READ, P.MEMBERS_WRITE, P.MEMBERS_REVEAL, P.POINTS_WRITE, P.ORDERS_WRITE}
+    ),
     Role.ANALYST: frozenset({P.MEMBERS_READ}),
 }
 
@@ -61,6 +64,7 @@ API_KEY_SCOPES: frozenset[Permission] = frozenset(
         P.MEMBERS_MERGE,
         P.MEMBER_TOKENS_CREATE,
         P.POINTS_WRITE,
+        P.ORDERS_WRITE,
     }
 )
 
@@ -79,6 +83,7 @@ DESCRIPTIONS: dict[Permission, str] = {
     P.MEMBERS_MERGE: "merge two profiles of one person",
     P.MEMBER_TOKENS_CREATE: "mint member tokens for storefronts and mini-programs",
     P.POINTS_WRITE: "grant, deduct and spend members' points",
+    P.ORDERS_WRITE: "record and refund orders",
     P.PROGRAMME_MANAGE: "set up the programme: tiers and points policies",
     P.CUSTOM_FIELDS_MANAGE: "define, change and delete custom fields",
     P.STAFF_MANAGE: "create staff accounts",

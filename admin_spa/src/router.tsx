@@ -8,6 +8,7 @@ import { ViewerProvider } from './session/ViewerProvider';
 const LoginPage = lazy(() => import('./routes/login/LoginPage'));
 const MembersListPage = lazy(() => import('./routes/members/MembersListPage'));
 const MemberDetailPage = lazy(() => import('./routes/members/MemberDetailPage'));
+const TiersPage = lazy(() => import('./routes/tiers/TiersPage'));
 const CustomFieldsPage = lazy(() => import('./routes/custom-fields/CustomFieldsPage'));
 const StaffPage = lazy(() => import('./routes/staff/StaffPage'));
 const ApiKeysPage = lazy(() => import('./routes/api-keys/ApiKeysPage'));
@@ -30,6 +31,7 @@ export const router = createBrowserRouter(
         { index: true, element: <HomeRedirect /> },
         { path: 'members', element: guarded('members:read', <MembersListPage />) },
         { path: 'members/:id', element: guarded('members:read', <MemberDetailPage />) },
+        { path: 'tiers', element: guarded('members:read', <TiersPage />) },
         { path: 'custom-fields', element: guarded('custom_fields:manage', <CustomFieldsPage />) },
         { path: 'staff', element: guarded('staff:manage', <StaffPage />) },
         { path: 'api-keys', element: guarded('apikeys:manage', <ApiKeysPage />) },

@@ -26,6 +26,7 @@ class Member(Model):
     tier_id = fields.UUIDField(null=True)
     points_balance = fields.BigIntField(default=0)
     pending_points = fields.BigIntField(default=0)
+    points_debt = fields.BigIntField(default=0)
     total_spent = fields.BigIntField(default=0)
     order_count = fields.IntField(default=0)
     last_order_at = fields.DatetimeField(null=True)

@@ -76,10 +76,10 @@ async def set_policy(ctx: RequestContext, policy: str, period: int) -> ExpiryPol
     """Applies to points earned from now on; lots already earned keep their expiry."""
     ctx.require(Permission.PROGRAMME_MANAGE)
     if policy not in POLICIES:
-        raise DomainError(ErrorCode.INVALID, "Unknown expiry policy.", ["input", "policy"])
+        raise DomainError(ErrorCode.INVALID, "Unknown expiry policy.", ["input", "expiryPolicy"])
     if not 0 <= period <= 36500 or (policy == "DAYS_AFTER_EARNING" and period == 0):
         raise DomainError(
-            ErrorCode.INVALID, "The expiry period is out of range.", ["input", "period"]
+            ErrorCode.INVALID, "The expiry period is out of range.", ["input", "expiryPeriod"]
         )
     async with tenant_tx(ctx):
         before = await PointsSettings.get_or_none(tenant_id=ctx.tenant.id)

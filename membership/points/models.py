@@ -5,6 +5,8 @@ Allocations (which lots an entry consumed) are written and read as SQL by the se
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -70,6 +72,12 @@ class PointsSettings(Model):
     tenant_id = fields.UUIDField(primary_key=True)
     expiry_policy = fields.TextField(default="NEVER")
     expiry_period = fields.IntField(default=0)
+    earn_points_per_yuan: Decimal = fields.DecimalField(  # type: ignore[assignment]
+        max_digits=10, decimal_places=3, default=Decimal("1")
+    )
+    point_value_fen: Decimal = fields.DecimalField(  # type: ignore[assignment]
+        max_digits=10, decimal_places=3, default=Decimal("1")
+    )
     updated_at = fields.DatetimeField()
 
     class Meta:

@@ -28,6 +28,7 @@ from membership.members.models import Member
 from membership.outbox import emit
 from membership.points.expiry import expire_member, expires_at, get_policy
 from membership.points.models import IdempotencyKey, PointsEntry, PointsLot
+from tenants import audit
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
@@ -41,6 +42,7 @@ __all__ = [
     "entries_page",
     "entry_cursor",
     "first_pages",
+    "post_entry",
     "spend",
     "transfer_for_merge",
 ]
@@ -145,7 +147,7 @@ async def _write(
                 return replay
             # Points past their expiry leave the balance before anything is taken from it.
             await expire_member(ctx, conn, member, ctx.clock.now())
-            entry = await _apply(ctx, conn, member, kind, delta, reason.strip())
+            entry = await post_entry(ctx, conn, member, kind, delta, reason.strip())
             await IdempotencyKey.create(
                 key=key,
                 tenant_id=ctx.tenant.id,
@@ -154,6 +156,14 @@ async def _write(
                 result_id=entry.id,
                 created_at=entry.created_at,
             )
+            if ctx.actor.kind == "staff":
+                await audit.record(
+                    ctx,
+                    f"points.{operation}",
+                    "member",
+                    member.id,
+                    after={"points": delta, "reason": reason.strip(), "entryId": str(entry.id)},
+                )
             await emit(
                 ctx,
                 "points.changed",
@@ -184,14 +194,22 @@ async def _replay(key: str, request_hash: str) -> PointsResult | None:
     return PointsResult(entry, member, replayed=True)
 
 
-async def _apply(
+async def post_entry(
     ctx: RequestContext,
     conn: BaseDBAsyncClient,
     member: Member,
     kind: str,
     delta: int,
     reason: str,
+    *,
+    order_id: uuid.UUID | None = None,
+    corrects_id: uuid.UUID | None = None,
 ) -> PointsEntry:
+    """Write one entry for a member whose row the caller has locked in this transaction.
+
+    A positive ``delta`` opens a lot (expiring under the tenant's policy); a negative one
+    consumes open lots earliest expiry first, or fails with INSUFFICIENT_POINTS.
+    """
     now = ctx.clock.now()
     if delta < 0 and member.points_balance < -delta:
         raise DomainError(
@@ -214,6 +232,8 @@ async def _apply(
         reason=reason,
         available_at=now if delta > 0 else None,
         expires_at=expiry,
+        order_id=order_id,
+        corrects_id=corrects_id,
         actor_type=ctx.actor.kind,
         actor_id=str(ctx.actor.id) if ctx.actor.id else None,
         created_at=now,

@@ -129,6 +129,13 @@ class Member:
         total = await expiry.expiring_points(info.context.auth, days=days, member_id=self._row.id)
         return Long(total)
 
+    @strawberry.field(
+        description="Points a refund clawed back after they were spent; "
+        "repaid first from later earnings."
+    )
+    def points_debt(self) -> Long:
+        return Long(self._row.points_debt)
+
     @strawberry.field(description="Points available now.")
     def points_balance(self) -> Long:
         return Long(self._row.points_balance)

@@ -119,7 +119,7 @@ async def test_the_policy_and_expiring_points_through_the_api(
         tenant.owner_token,
     )
     assert bad["updatePointsSettings"]["errors"] == [
-        {"code": "INVALID", "field": ["input", "period"]}
+        {"code": "INVALID", "field": ["input", "expiryPeriod"]}
     ]
     good = await api(
         update,

@@ -145,6 +145,18 @@ async def test_roles_without_points_write_cannot_change_points(
     assert refused["errors"][0]["code"] == "PERMISSION_DENIED"
     clerk = await staff_token(api, tenant, "clerk")
     assert (await adjust(api, clerk, member, 10, "c"))["errors"] == []
+    trail = await api(
+        """query($id: ID) { auditLog(targetType: "member", targetId: $id) {
+        edges { node { action actorLabel after } } } }""",
+        {"id": member},
+        tenant.owner_token,
+    )
+    entries = [
+        e["node"] for e in trail["auditLog"]["edges"] if e["node"]["action"] == "points.adjust"
+    ]
+    assert len(entries) == 1
+    assert entries[0]["actorLabel"] == f"clerk@{tenant.info.slug}.example.com"
+    assert entries[0]["after"]["points"] == 10
 
 
 async def test_ledgers_of_a_member_list_take_a_constant_number_of_queries(

@@ -33,9 +33,19 @@ type Documents = {
     "\n  mutation RevealMemberPii($id: ID!) {\n    revealMemberPii(id: $id) {\n      phone\n      customFields\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.RevealMemberPiiDocument,
     "\n  mutation MergeMembers($input: MergeMembersInput!) {\n    mergeMembers(input: $input) {\n      member {\n        ...MemberDetailFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.MergeMembersDocument,
     "\n  query MemberAuditLog($targetId: ID!, $first: Int, $after: String) {\n    auditLog(targetType: \"member\", targetId: $targetId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          action\n          actorType\n          actorId\n          actorLabel\n          before\n          after\n          requestId\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.MemberAuditLogDocument,
+    "\n  query MemberPoints($id: ID!) {\n    member(id: $id) {\n      id\n      pointsBalance\n      pendingPoints\n      pointsExpiring(days: 30)\n    }\n  }\n": typeof types.MemberPointsDocument,
+    "\n  query MemberPointsLedger($id: ID!, $first: Int, $after: String) {\n    member(id: $id) {\n      id\n      pointsTransactions(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            id\n            kind\n            points\n            balanceAfter\n            reason\n            orderId\n            expiresAt\n            availableAt\n            createdAt\n          }\n        }\n      }\n    }\n  }\n": typeof types.MemberPointsLedgerDocument,
+    "\n  mutation AdjustPoints($input: AdjustPointsInput!) {\n    adjustPoints(input: $input) {\n      transaction {\n        id\n        points\n        balanceAfter\n      }\n      member {\n        id\n        pointsBalance\n        pendingPoints\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.AdjustPointsDocument,
     "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n": typeof types.StaffFieldsFragmentDoc,
     "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": typeof types.StaffListDocument,
     "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateStaffDocument,
+    "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    pointsMultiplier\n  }\n": typeof types.TierFieldsFragmentDoc,
+    "\n  query Tiers {\n    tiers {\n      ...TierFields\n    }\n  }\n": typeof types.TiersDocument,
+    "\n  mutation CreateTier($input: CreateTierInput!) {\n    createTier(input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateTierDocument,
+    "\n  mutation UpdateTier($id: ID!, $input: UpdateTierInput!) {\n    updateTier(id: $id, input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateTierDocument,
+    "\n  mutation DeleteTier($id: ID!) {\n    deleteTier(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.DeleteTierDocument,
+    "\n  query PointsSettings {\n    pointsSettings {\n      expiryPolicy\n      expiryPeriod\n    }\n    pointsExpiring(days: 30)\n  }\n": typeof types.PointsSettingsDocument,
+    "\n  mutation UpdatePointsSettings($input: UpdatePointsSettingsInput!) {\n    updatePointsSettings(input: $input) {\n      settings {\n        expiryPolicy\n        expiryPeriod\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdatePointsSettingsDocument,
     "\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n      }\n      permissions\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation Logout {\n    logout {\n      ok\n      errors {\n        code\n        message\n      }\n    }\n  }\n": typeof types.LogoutDocument,
 };
@@ -59,9 +69,19 @@ const documents: Documents = {
     "\n  mutation RevealMemberPii($id: ID!) {\n    revealMemberPii(id: $id) {\n      phone\n      customFields\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.RevealMemberPiiDocument,
     "\n  mutation MergeMembers($input: MergeMembersInput!) {\n    mergeMembers(input: $input) {\n      member {\n        ...MemberDetailFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.MergeMembersDocument,
     "\n  query MemberAuditLog($targetId: ID!, $first: Int, $after: String) {\n    auditLog(targetType: \"member\", targetId: $targetId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          action\n          actorType\n          actorId\n          actorLabel\n          before\n          after\n          requestId\n          createdAt\n        }\n      }\n    }\n  }\n": types.MemberAuditLogDocument,
+    "\n  query MemberPoints($id: ID!) {\n    member(id: $id) {\n      id\n      pointsBalance\n      pendingPoints\n      pointsExpiring(days: 30)\n    }\n  }\n": types.MemberPointsDocument,
+    "\n  query MemberPointsLedger($id: ID!, $first: Int, $after: String) {\n    member(id: $id) {\n      id\n      pointsTransactions(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            id\n            kind\n            points\n            balanceAfter\n            reason\n            orderId\n            expiresAt\n            availableAt\n            createdAt\n          }\n        }\n      }\n    }\n  }\n": types.MemberPointsLedgerDocument,
+    "\n  mutation AdjustPoints($input: AdjustPointsInput!) {\n    adjustPoints(input: $input) {\n      transaction {\n        id\n        points\n        balanceAfter\n      }\n      member {\n        id\n        pointsBalance\n        pendingPoints\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.AdjustPointsDocument,
     "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n": types.StaffFieldsFragmentDoc,
     "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": types.StaffListDocument,
     "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateStaffDocument,
+    "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    pointsMultiplier\n  }\n": types.TierFieldsFragmentDoc,
+    "\n  query Tiers {\n    tiers {\n      ...TierFields\n    }\n  }\n": types.TiersDocument,
+    "\n  mutation CreateTier($input: CreateTierInput!) {\n    createTier(input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateTierDocument,
+    "\n  mutation UpdateTier($id: ID!, $input: UpdateTierInput!) {\n    updateTier(id: $id, input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateTierDocument,
+    "\n  mutation DeleteTier($id: ID!) {\n    deleteTier(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.DeleteTierDocument,
+    "\n  query PointsSettings {\n    pointsSettings {\n      expiryPolicy\n      expiryPeriod\n    }\n    pointsExpiring(days: 30)\n  }\n": types.PointsSettingsDocument,
+    "\n  mutation UpdatePointsSettings($input: UpdatePointsSettingsInput!) {\n    updatePointsSettings(input: $input) {\n      settings {\n        expiryPolicy\n        expiryPeriod\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdatePointsSettingsDocument,
     "\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n      }\n      permissions\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation Logout {\n    logout {\n      ok\n      errors {\n        code\n        message\n      }\n    }\n  }\n": types.LogoutDocument,
 };
@@ -159,6 +179,18 @@ export function graphql(source: "\n  query MemberAuditLog($targetId: ID!, $first
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query MemberPoints($id: ID!) {\n    member(id: $id) {\n      id\n      pointsBalance\n      pendingPoints\n      pointsExpiring(days: 30)\n    }\n  }\n"): (typeof documents)["\n  query MemberPoints($id: ID!) {\n    member(id: $id) {\n      id\n      pointsBalance\n      pendingPoints\n      pointsExpiring(days: 30)\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MemberPointsLedger($id: ID!, $first: Int, $after: String) {\n    member(id: $id) {\n      id\n      pointsTransactions(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            id\n            kind\n            points\n            balanceAfter\n            reason\n            orderId\n            expiresAt\n            availableAt\n            createdAt\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MemberPointsLedger($id: ID!, $first: Int, $after: String) {\n    member(id: $id) {\n      id\n      pointsTransactions(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            id\n            kind\n            points\n            balanceAfter\n            reason\n            orderId\n            expiresAt\n            availableAt\n            createdAt\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdjustPoints($input: AdjustPointsInput!) {\n    adjustPoints(input: $input) {\n      transaction {\n        id\n        points\n        balanceAfter\n      }\n      member {\n        id\n        pointsBalance\n        pendingPoints\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AdjustPoints($input: AdjustPointsInput!) {\n    adjustPoints(input: $input) {\n      transaction {\n        id\n        points\n        balanceAfter\n      }\n      member {\n        id\n        pointsBalance\n        pendingPoints\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n"): (typeof documents)["\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -168,6 +200,34 @@ export function graphql(source: "\n  query StaffList {\n    staff {\n      ...St
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    pointsMultiplier\n  }\n"): (typeof documents)["\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    pointsMultiplier\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Tiers {\n    tiers {\n      ...TierFields\n    }\n  }\n"): (typeof documents)["\n  query Tiers {\n    tiers {\n      ...TierFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateTier($input: CreateTierInput!) {\n    createTier(input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTier($input: CreateTierInput!) {\n    createTier(input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateTier($id: ID!, $input: UpdateTierInput!) {\n    updateTier(id: $id, input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateTier($id: ID!, $input: UpdateTierInput!) {\n    updateTier(id: $id, input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteTier($id: ID!) {\n    deleteTier(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteTier($id: ID!) {\n    deleteTier(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PointsSettings {\n    pointsSettings {\n      expiryPolicy\n      expiryPeriod\n    }\n    pointsExpiring(days: 30)\n  }\n"): (typeof documents)["\n  query PointsSettings {\n    pointsSettings {\n      expiryPolicy\n      expiryPeriod\n    }\n    pointsExpiring(days: 30)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdatePointsSettings($input: UpdatePointsSettingsInput!) {\n    updatePointsSettings(input: $input) {\n      settings {\n        expiryPolicy\n        expiryPeriod\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdatePointsSettings($input: UpdatePointsSettingsInput!) {\n    updatePointsSettings(input: $input) {\n      settings {\n        expiryPolicy\n        expiryPeriod\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

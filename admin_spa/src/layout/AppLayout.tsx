@@ -2,6 +2,7 @@ import { Suspense, useState } from 'react';
 import { Button, Layout, Menu, Space, Spin, Typography, theme } from 'antd';
 import {
   ApiOutlined,
+  CrownOutlined,
   LogoutOutlined,
   ProfileOutlined,
   TeamOutlined,
@@ -16,6 +17,7 @@ import { navigationItems } from './navigation';
 
 const ICONS = {
   members: <UserOutlined />,
+  tiers: <CrownOutlined />,
   customFields: <ProfileOutlined />,
   staff: <TeamOutlined />,
   apiKeys: <ApiOutlined />,

@@ -1,7 +1,7 @@
 import type { Permission } from '../session/permissions';
 
 export interface NavigationItem {
-  key: 'members' | 'customFields' | 'staff' | 'apiKeys';
+  key: 'members' | 'tiers' | 'customFields' | 'staff' | 'apiKeys';
   path: string;
   permission: Permission;
 }
@@ -9,6 +9,7 @@ export interface NavigationItem {
 /** The sider menu, in order; an entry shows only when the viewer holds its permission. */
 export const NAVIGATION: readonly NavigationItem[] = [
   { key: 'members', path: '/members', permission: 'members:read' },
+  { key: 'tiers', path: '/tiers', permission: 'members:read' },
   { key: 'customFields', path: '/custom-fields', permission: 'custom_fields:manage' },
   { key: 'staff', path: '/staff', permission: 'staff:manage' },
   { key: 'apiKeys', path: '/api-keys', permission: 'apikeys:manage' },

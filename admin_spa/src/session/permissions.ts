@@ -5,6 +5,8 @@ export const PERMISSIONS = [
   'members:reveal',
   'members:pii',
   'members:merge',
+  'points:write',
+  'programme:manage',
   'custom_fields:manage',
   'staff:manage',
   'apikeys:manage',

@@ -11,6 +11,7 @@ import { customFieldRecord, sortDefinitions } from '../custom-fields/customField
 import { CustomFieldDefinitionsQuery } from '../custom-fields/queries';
 import { MemberAuditTrail } from './MemberAuditTrail';
 import { MemberEditForm } from './MemberEditForm';
+import { MemberPointsCard } from './MemberPointsCard';
 import { MemberProfile } from './MemberProfile';
 import { MergeMemberModal } from './MergeMemberModal';
 import { MemberDetailQuery, RevealMemberPiiMutation } from './queries';
@@ -114,6 +115,15 @@ function MemberDetail({ id }: { id: string }) {
           onReveal={() => void onReveal()}
         />
       </Card>
+      <MemberPointsCard
+        memberId={id}
+        memberLabel={member.name ?? phone}
+        revision={revision}
+        onAdjusted={() => {
+          refetch({ requestPolicy: 'network-only' });
+          setRevision((r) => r + 1);
+        }}
+      />
       {can('members:write') && (
         <Card title={t('memberDetail.edit')} size="small">
           <MemberEditForm

@@ -149,3 +149,65 @@ export const MemberAuditLogQuery = graphql(`
     }
   }
 `);
+
+export const MemberPointsQuery = graphql(`
+  query MemberPoints($id: ID!) {
+    member(id: $id) {
+      id
+      pointsBalance
+      pendingPoints
+      pointsExpiring(days: 30)
+    }
+  }
+`);
+
+export const MemberPointsLedgerQuery = graphql(`
+  query MemberPointsLedger($id: ID!, $first: Int, $after: String) {
+    member(id: $id) {
+      id
+      pointsTransactions(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          cursor
+          node {
+            id
+            kind
+            points
+            balanceAfter
+            reason
+            orderId
+            expiresAt
+            availableAt
+            createdAt
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const AdjustPointsMutation = graphql(`
+  mutation AdjustPoints($input: AdjustPointsInput!) {
+    adjustPoints(input: $input) {
+      transaction {
+        id
+        points
+        balanceAfter
+      }
+      member {
+        id
+        pointsBalance
+        pendingPoints
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);

@@ -1,0 +1,397 @@
+"""Orders: record (idempotent on the merchant's order number) and refund (full or partial).
+
+Recording an order, spending ``pointsToSpend`` on it and earning its points happen in one
+transaction with the member's row locked: if any part fails, nothing of the order is recorded.
+
+Refunds claw earned points back in proportion to the money refunded and give spent points back
+in the same proportion, each computed on the cumulative refunded amount so rounding never drifts.
+If the member has already spent points a refund claws back, the balance goes to zero and the
+rest becomes a points debt, repaid first from later earnings: nobody cashes the same points twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.members.models import Member
+from membership.orders.earning import cash_paid, earn_points, points_value
+from membership.orders.models import Order
+from membership.outbox import emit
+from membership.points.expiry import expire_member
+from membership.points.models import IdempotencyKey, PointsEntry, PointsSettings
+from membership.points.service import MAX_POINTS, post_entry
+from membership.tiers.models import Tier
+from tenants import audit
+from tenants.context import RequestContext
+from tenants.permissions import Permission
+from tenants.tx import tenant_tx
+
+__all__ = ["OrderItem", "OrderRequest", "OrderResult", "get_order", "record_order", "refund_order"]
+
+MAX_AMOUNT = 2**53 - 1
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    sku: str
+    quantity: int
+    unit_price: int
+    category: str | None = None
+
+
+@dataclass
+class OrderRequest:
+    external_id: str
+    member_id: uuid.UUID
+    amount: int
+    items: list[OrderItem] = field(default_factory=list)
+    store_code: str | None = None
+    paid_at: datetime | None = None
+    points_to_spend: int = 0
+
+
+@dataclass(frozen=True)
+class OrderResult:
+    order: Order
+    member: Member
+    replayed: bool
+
+
+def _validate(request: OrderRequest) -> None:
+    errors: list[DomainError] = []
+    if not 1 <= len(request.external_id.strip()) <= 100:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                "The order number must have 1 to 100 characters.",
+                ["input", "externalId"],
+            )
+        )
+    if not 0 < request.amount <= MAX_AMOUNT:
+        errors.append(
+            DomainError(ErrorCode.INVALID, "The amount must be positive.", ["input", "amount"])
+        )
+    if not 0 <= request.points_to_spend <= MAX_POINTS:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                "Points to spend must not be negative.",
+                ["input", "pointsToSpend"],
+            )
+        )
+    if request.store_code is not None and len(request.store_code) > 50:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID, "Store codes have at most 50 characters.", ["input", "storeCode"]
+            )
+        )
+    for index, item in enumerate(request.items):
+        path = ["input", "items", str(index)]
+        if not item.sku.strip():
+            errors.append(DomainError(ErrorCode.INVALID, "Every item needs a SKU.", [*path, "sku"]))
+        if item.quantity <= 0:
+            errors.append(
+                DomainError(ErrorCode.INVALID, "Quantities must be positive.", [*path, "quantity"])
+            )
+        if not 0 <= item.unit_price <= MAX_AMOUNT:
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID, "Unit prices must not be negative.", [*path, "unitPrice"]
+                )
+            )
+    if errors:
+        raise DomainErrors(errors)
+
+
+def _hash(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _order_hash(request: OrderRequest) -> str:
+    return _hash(
+        {
+            "member": str(request.member_id),
+            "amount": request.amount,
+            "points": request.points_to_spend,
+            "store": request.store_code,
+            "items": [[i.sku, i.quantity, i.unit_price, i.category] for i in request.items],
+        }
+    )
+
+
+async def _settings(ctx: RequestContext) -> PointsSettings:
+    row = await PointsSettings.get_or_none(tenant_id=ctx.tenant.id)
+    return row or PointsSettings(
+        tenant_id=ctx.tenant.id, earn_points_per_yuan=Decimal("1"), point_value_fen=Decimal("1")
+    )
+
+
+async def _lock_member(member_id: uuid.UUID) -> Member:
+    member = await Member.filter(id=member_id, merged_into_id=None).select_for_update().first()
+    if member is None:
+        raise DomainError(
+            ErrorCode.NOT_FOUND, "No such member in this tenant.", ["input", "memberId"]
+        )
+    return member
+
+
+async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResult:
+    ctx.require(Permission.ORDERS_WRITE)
+    _validate(request)
+    request_hash = _order_hash(request)
+    try:
+        async with tenant_tx(ctx) as conn:
+            existing = await Order.get_or_none(external_id=request.external_id)
+            if existing is not None:
+                return await _replayed(existing, request_hash)
+            member = await _lock_member(request.member_id)
+            now = ctx.clock.now()
+            await expire_member(ctx, conn, member, now)
+            settings = await _settings(ctx)
+            if points_value(request.points_to_spend, settings.point_value_fen) > request.amount:
+                raise DomainError(
+                    ErrorCode.INVALID,
+                    "The points are worth more than the order.",
+                    ["input", "pointsToSpend"],
+                )
+            order = await Order.create(
+                id=uuid.uuid4(),
+                tenant_id=ctx.tenant.id,
+                external_id=request.external_id,
+                member_id=member.id,
+                amount=request.amount,
+                status="COMPLETED",
+                store_code=request.store_code,
+                request_hash=request_hash,
+                items=[
+                    {
+                        "sku": i.sku,
+                        "category": i.category,
+                        "quantity": i.quantity,
+                        "unitPrice": i.unit_price,
+                    }
+                    for i in request.items
+                ],
+                paid_at=request.paid_at or now,
+                created_at=now,
+            )
+            if request.points_to_spend:
+                await post_entry(
+                    ctx,
+                    conn,
+                    member,
+                    "SPEND",
+                    -request.points_to_spend,
+                    f"order {order.external_id}",
+                    order_id=order.id,
+                )
+                order.points_spent = request.points_to_spend
+            tier = await Tier.get_or_none(id=member.tier_id) if member.tier_id else None
+            earning = earn_points(
+                cash_paid(
+                    order.amount,
+                    order.discount_amount,
+                    order.points_spent,
+                    settings.point_value_fen,
+                ),
+                settings.earn_points_per_yuan,
+                tier.points_multiplier if tier else Decimal("1"),
+            )
+            order.points_earned = earning.points
+            order.earning = earning.explanation
+            if earning.points:
+                earn = await post_entry(
+                    ctx,
+                    conn,
+                    member,
+                    "EARN",
+                    earning.points,
+                    f"order {order.external_id}",
+                    order_id=order.id,
+                )
+                await _repay_debt(ctx, conn, member, earn)
+            await order.save()
+            member.total_spent += order.amount
+            member.order_count += 1
+            if member.last_order_at is None or order.paid_at > member.last_order_at:
+                member.last_order_at = order.paid_at
+            await member.save()
+            await emit(
+                ctx, "order.recorded", {"orderId": str(order.id), "memberId": str(member.id)}
+            )
+            return OrderResult(order, member, replayed=False)
+    except IntegrityError:
+        # Another request recorded the same order number at the same moment: it won.
+        async with tenant_tx(ctx):
+            existing = await Order.get_or_none(external_id=request.external_id)
+            if existing is None:
+                raise
+            return await _replayed(existing, request_hash)
+
+
+async def _replayed(order: Order, request_hash: str) -> OrderResult:
+    if order.request_hash != request_hash:
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This order number was recorded with other details.",
+            ["input", "externalId"],
+        )
+    return OrderResult(order, await Member.get(id=order.member_id), replayed=True)
+
+
+async def _repay_debt(ctx: RequestContext, conn: Any, member: Member, earn: PointsEntry) -> None:
+    repay = min(member.points_debt, earn.points)
+    if repay <= 0:
+        return
+    await post_entry(
+        ctx,
+        conn,
+        member,
+        "REVERSE",
+        -repay,
+        "repays points debt",
+        corrects_id=earn.id,
+        order_id=earn.order_id,
+    )
+    member.points_debt -= repay
+
+
+async def get_order(ctx: RequestContext, external_id: str) -> Order | None:
+    if not ctx.has(Permission.MEMBERS_READ):
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "You may not read member profiles.")
+    async with tenant_tx(ctx):
+        return await Order.get_or_none(external_id=external_id)
+
+
+async def refund_order(
+    ctx: RequestContext, *, external_id: str, amount: int | None, idempotency_key: str
+) -> OrderResult:
+    """Refund all (``amount`` None) or part of an order; idempotent by key."""
+    ctx.require(Permission.ORDERS_WRITE)
+    if not 1 <= len(idempotency_key.strip()) <= 200:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "The idempotency key must have 1 to 200 characters.",
+            ["input", "idempotencyKey"],
+        )
+    request_hash = _hash({"refund": external_id, "amount": amount})
+    try:
+        async with tenant_tx(ctx) as conn:
+            order = await Order.filter(external_id=external_id).select_for_update().first()
+            if order is None:
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, "No such order in this tenant.", ["input", "externalId"]
+                )
+            member = await _lock_member(order.member_id)
+            key = await IdempotencyKey.get_or_none(key=idempotency_key)
+            if key is not None:
+                if key.request_hash != request_hash:
+                    raise DomainError(
+                        ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                        "This idempotency key was used for a different request.",
+                        ["input", "idempotencyKey"],
+                    )
+                return OrderResult(order, member, replayed=True)
+            refundable = order.amount - order.refunded_amount
+            refund = refundable if amount is None else amount
+            if refund <= 0 or refund > refundable:
+                raise DomainError(
+                    ErrorCode.INVALID,
+                    "Only {refundable} can still be refunded on this order.",
+                    ["input", "amount"],
+                    refundable=refundable,
+                )
+            now = ctx.clock.now()
+            await expire_member(ctx, conn, member, now)
+            order.refunded_amount += refund
+            full = order.refunded_amount == order.amount
+            # Cumulative targets: the rounding of one refund is corrected by the next.
+            returned = (
+                order.points_spent
+                if full
+                else order.points_spent * order.refunded_amount // order.amount
+            )
+            reversed_ = (
+                order.points_earned
+                if full
+                else order.points_earned * order.refunded_amount // order.amount
+            )
+            give_back = returned - order.points_returned
+            claw_back = reversed_ - order.points_reversed
+            if give_back:
+                await post_entry(
+                    ctx,
+                    conn,
+                    member,
+                    "REVERSE",
+                    give_back,
+                    f"refund of order {order.external_id}",
+                    order_id=order.id,
+                )
+                order.points_returned = returned
+            if claw_back:
+                take = min(claw_back, member.points_balance)
+                if take:
+                    await post_entry(
+                        ctx,
+                        conn,
+                        member,
+                        "REVERSE",
+                        -take,
+                        f"refund of order {order.external_id}",
+                        order_id=order.id,
+                    )
+                member.points_debt += claw_back - take
+                order.points_reversed = reversed_
+            order.status = "REFUNDED" if full else "PARTIALLY_REFUNDED"
+            await order.save()
+            member.total_spent -= refund
+            if full:
+                member.order_count -= 1
+                _, rows = await conn.execute_query(
+                    "SELECT max(paid_at) AS last FROM orders WHERE member_id = $1 "
+                    "AND status <> 'REFUNDED'",
+                    [member.id],
+                )
+                member.last_order_at = rows[0]["last"]
+            member.updated_at = now
+            await member.save()
+            await IdempotencyKey.create(
+                key=idempotency_key,
+                tenant_id=ctx.tenant.id,
+                operation="refund",
+                request_hash=request_hash,
+                result_id=order.id,
+                created_at=now,
+            )
+            if ctx.actor.kind == "staff":
+                await audit.record(
+                    ctx,
+                    "order.refund",
+                    "member",
+                    member.id,
+                    after={
+                        "order": order.external_id,
+                        "amount": refund,
+                        "pointsReversed": claw_back,
+                        "pointsReturned": give_back,
+                    },
+                )
+            await emit(ctx, "order.refunded", {"orderId": str(order.id), "amount": refund})
+            return OrderResult(order, member, replayed=False)
+    except IntegrityError:
+        async with tenant_tx(ctx):
+            key = await IdempotencyKey.get_or_none(key=idempotency_key)
+            if key is None or key.request_hash != request_hash:
+                raise
+            order = await Order.get(external_id=external_id)
+            return OrderResult(order, await Member.get(id=order.member_id), replayed=True)

@@ -1,0 +1,123 @@
+"""Order types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from membership.orders.models import Order as OrderModel
+from schema.context import Info
+from schema.errors import UserError
+from schema.scalars import JSON, Long
+
+if TYPE_CHECKING:
+    from schema.types.members import Member
+
+__all__ = ["Order", "OrderItemInput", "OrderPayload", "RecordOrderInput", "RefundOrderInput"]
+
+
+@strawberry.type
+class Order:
+    _row: strawberry.Private[OrderModel]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self._row.id))
+
+    @strawberry.field(description="The merchant's order number.")
+    def external_id(self) -> str:
+        return self._row.external_id
+
+    @strawberry.field(description="Paid amount before coupon discount and points, minor units.")
+    def amount(self) -> Long:
+        return Long(self._row.amount)
+
+    @strawberry.field(description="From coupons.")
+    def discount_amount(self) -> Long:
+        return Long(self._row.discount_amount)
+
+    @strawberry.field
+    def points_spent(self) -> Long:
+        return Long(self._row.points_spent)
+
+    @strawberry.field
+    def points_earned(self) -> Long:
+        return Long(self._row.points_earned)
+
+    @strawberry.field(description="Money refunded so far, minor units.")
+    def refunded_amount(self) -> Long:
+        return Long(self._row.refunded_amount)
+
+    @strawberry.field(description="COMPLETED, PARTIALLY_REFUNDED or REFUNDED.")
+    def status(self) -> str:
+        return self._row.status
+
+    @strawberry.field
+    def store_code(self) -> str | None:
+        return self._row.store_code
+
+    @strawberry.field(description="Why the order earned what it earned: the rules that applied.")
+    def earning(self) -> JSON:
+        return JSON(self._row.earning)
+
+    @strawberry.field
+    def paid_at(self) -> datetime:
+        return self._row.paid_at
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self._row.created_at
+
+    @strawberry.field
+    async def member(
+        self, info: Info
+    ) -> Annotated[Member, strawberry.lazy("schema.types.members")]:
+        from schema.types.members import Member
+
+        row = await info.context.member_loader.load(self._row.member_id)
+        assert row is not None  # orders reference their member by foreign key
+        return Member.of(row)
+
+    @classmethod
+    def of(cls, row: OrderModel) -> Order:
+        return cls(_row=row)
+
+
+@strawberry.input
+class OrderItemInput:
+    sku: str
+    quantity: int
+    unit_price: Long
+    category: str | None = None
+
+
+@strawberry.input
+class RecordOrderInput:
+    external_id: str = strawberry.field(
+        description="The merchant's order number: recording it twice records it once."
+    )
+    member_id: strawberry.ID
+    amount: Long = strawberry.field(
+        description="Paid amount before coupon discount and points deduction, minor units."
+    )
+    items: list[OrderItemInput] | None = None
+    store_code: str | None = None
+    paid_at: datetime | None = None
+    points_to_spend: Long | None = strawberry.field(
+        default=None, description="Points used as payment, atomically with the order."
+    )
+
+
+@strawberry.input
+class RefundOrderInput:
+    external_id: str
+    amount: Long | None = strawberry.field(default=None, description="No amount: full refund.")
+    idempotency_key: str
+
+
+@strawberry.type
+class OrderPayload:
+    order: Order | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
