@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from membership.points import expiry
+from membership.points import expiry, settings
 from membership.points import service as points
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
@@ -18,8 +18,10 @@ from schema.types.points import (
     PointsSettingsPayload,
     PointsTransaction,
     SpendPointsInput,
+    UpdateEarningSettingsInput,
     UpdatePointsSettingsInput,
 )
+from tenants.context import RequestContext
 from tenants.permissions import Permission
 
 __all__ = ["PointsMutations", "PointsQueries", "PointsSettingsMutations"]
@@ -58,9 +60,14 @@ class PointsMutations:
         return _payload(result)
 
 
-def _settings(policy: expiry.ExpiryPolicy) -> PointsSettings:
+async def _settings(ctx: RequestContext) -> PointsSettings:
+    row = await settings.load_settings(ctx)
     return PointsSettings(
-        expiry_policy=PointsExpiryPolicy(policy.policy), expiry_period=policy.period
+        expiry_policy=PointsExpiryPolicy(row.expiry_policy),
+        expiry_period=row.expiry_period,
+        earn_points_per_yuan=float(row.earn_points_per_yuan),
+        point_value_fen=float(row.point_value_fen),
+        return_window_days=row.return_window_days,
     )
 
 
@@ -70,7 +77,7 @@ class PointsQueries:
     async def points_settings(self, info: Info) -> PointsSettings:
         ctx = info.context.auth
         ctx.require(Permission.MEMBERS_READ)
-        return _settings(await expiry.get_policy(ctx))
+        return await _settings(ctx)
 
     @strawberry.field(description="Points of the whole tenant that expire within `days`.")
     async def points_expiring(self, info: Info, days: int) -> Long:
@@ -86,7 +93,18 @@ class PointsSettingsMutations:
     async def update_points_settings(
         self, info: Info, input: UpdatePointsSettingsInput
     ) -> PointsSettingsPayload:
-        policy = await expiry.set_policy(
-            info.context.auth, input.expiry_policy.value, input.expiry_period
+        await expiry.set_policy(info.context.auth, input.expiry_policy.value, input.expiry_period)
+        return PointsSettingsPayload(settings=await _settings(info.context.auth))
+
+    @strawberry.mutation(description="Set how orders earn; applies to orders recorded from now.")
+    @returns_errors(PointsSettingsPayload)
+    async def update_earning_settings(
+        self, info: Info, input: UpdateEarningSettingsInput
+    ) -> PointsSettingsPayload:
+        await settings.update_earning(
+            info.context.auth,
+            earn_points_per_yuan=input.earn_points_per_yuan,
+            point_value_fen=input.point_value_fen,
+            return_window_days=input.return_window_days,
         )
-        return PointsSettingsPayload(settings=_settings(policy))
+        return PointsSettingsPayload(settings=await _settings(info.context.auth))

@@ -1,4 +1,4 @@
-"""Points jobs: expiring due lots, tenant by tenant."""
+"""Points jobs: maturing pending points and expiring due lots, tenant by tenant."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 import structlog
 
 from membership.points.expiry import expire_due
+from membership.points.service import mature_due
 from tenants.context import RequestContext
 from tenants.registry import list_tenants
 
@@ -16,11 +17,14 @@ log = structlog.get_logger("membership.worker")
 
 
 async def expire_points(ctx: dict[str, Any]) -> int:
-    """Write EXPIRE entries for every due lot; safe to run twice or in two workers at once."""
+    """Mature pending points whose return window closed (EARN entries), then expire due lots
+    (EXPIRE entries); safe to run twice or in two workers at once."""
     total = 0
     for tenant in await list_tenants():
-        expired = await expire_due(RequestContext.system(tenant))
-        if expired:
-            log.info("points_expired", tenant=tenant.slug, points=expired)
-        total += expired
+        system = RequestContext.system(tenant)
+        matured = await mature_due(system)
+        expired = await expire_due(system)
+        if matured or expired:
+            log.info("points_settled", tenant=tenant.slug, matured=matured, expired=expired)
+        total += matured + expired
     return total

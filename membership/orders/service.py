@@ -15,7 +15,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,9 +26,16 @@ from membership.members.models import Member
 from membership.orders.earning import cash_paid, earn_points, points_value
 from membership.orders.models import Order
 from membership.outbox import emit
-from membership.points.expiry import expire_member
-from membership.points.models import IdempotencyKey, PointsEntry, PointsSettings
-from membership.points.service import MAX_POINTS, post_entry
+from membership.points.models import IdempotencyKey
+from membership.points.service import (
+    MAX_POINTS,
+    add_pending,
+    cancel_pending,
+    post_entry,
+    repay_debt,
+    settle_member,
+)
+from membership.points.settings import load_settings
 from membership.tiers.models import Tier
 from tenants import audit
 from tenants.context import RequestContext
@@ -128,13 +135,6 @@ def _order_hash(request: OrderRequest) -> str:
     )
 
 
-async def _settings(ctx: RequestContext) -> PointsSettings:
-    row = await PointsSettings.get_or_none(tenant_id=ctx.tenant.id)
-    return row or PointsSettings(
-        tenant_id=ctx.tenant.id, earn_points_per_yuan=Decimal("1"), point_value_fen=Decimal("1")
-    )
-
-
 async def _lock_member(member_id: uuid.UUID) -> Member:
     member = await Member.filter(id=member_id, merged_into_id=None).select_for_update().first()
     if member is None:
@@ -155,8 +155,8 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                 return await _replayed(existing, request_hash)
             member = await _lock_member(request.member_id)
             now = ctx.clock.now()
-            await expire_member(ctx, conn, member, now)
-            settings = await _settings(ctx)
+            await settle_member(ctx, conn, member, now)
+            settings = await load_settings(ctx)
             if points_value(request.points_to_spend, settings.point_value_fen) > request.amount:
                 raise DomainError(
                     ErrorCode.INVALID,
@@ -208,7 +208,16 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
             )
             order.points_earned = earning.points
             order.earning = earning.explanation
-            if earning.points:
+            if earning.points and settings.return_window_days:
+                # Earned inside the return window: pending until the window closes.
+                await add_pending(
+                    ctx,
+                    member,
+                    earning.points,
+                    order_id=order.id,
+                    available_at=order.paid_at + timedelta(days=settings.return_window_days),
+                )
+            elif earning.points:
                 earn = await post_entry(
                     ctx,
                     conn,
@@ -218,7 +227,7 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                     f"order {order.external_id}",
                     order_id=order.id,
                 )
-                await _repay_debt(ctx, conn, member, earn)
+                await repay_debt(ctx, conn, member, earn)
             await order.save()
             member.total_spent += order.amount
             member.order_count += 1
@@ -246,23 +255,6 @@ async def _replayed(order: Order, request_hash: str) -> OrderResult:
             ["input", "externalId"],
         )
     return OrderResult(order, await Member.get(id=order.member_id), replayed=True)
-
-
-async def _repay_debt(ctx: RequestContext, conn: Any, member: Member, earn: PointsEntry) -> None:
-    repay = min(member.points_debt, earn.points)
-    if repay <= 0:
-        return
-    await post_entry(
-        ctx,
-        conn,
-        member,
-        "REVERSE",
-        -repay,
-        "repays points debt",
-        corrects_id=earn.id,
-        order_id=earn.order_id,
-    )
-    member.points_debt -= repay
 
 
 async def get_order(ctx: RequestContext, external_id: str) -> Order | None:
@@ -311,7 +303,7 @@ async def refund_order(
                     refundable=refundable,
                 )
             now = ctx.clock.now()
-            await expire_member(ctx, conn, member, now)
+            await settle_member(ctx, conn, member, now)
             order.refunded_amount += refund
             full = order.refunded_amount == order.amount
             # Cumulative targets: the rounding of one refund is corrected by the next.
@@ -339,7 +331,9 @@ async def refund_order(
                 )
                 order.points_returned = returned
             if claw_back:
-                take = min(claw_back, member.points_balance)
+                # Pending points of this order go first: the available balance is untouched.
+                pending = await cancel_pending(member, order.id, claw_back)
+                take = min(claw_back - pending, member.points_balance)
                 if take:
                     await post_entry(
                         ctx,
@@ -350,7 +344,7 @@ async def refund_order(
                         f"refund of order {order.external_id}",
                         order_id=order.id,
                     )
-                member.points_debt += claw_back - take
+                member.points_debt += claw_back - pending - take
                 order.points_reversed = reversed_
             order.status = "REFUNDED" if full else "PARTIALLY_REFUNDED"
             await order.save()

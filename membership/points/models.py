@@ -41,7 +41,9 @@ class PointsLot(Model):
     id = fields.UUIDField(primary_key=True)
     tenant_id = fields.UUIDField()
     member_id = fields.UUIDField()
-    entry_id = fields.UUIDField()
+    entry_id = fields.UUIDField(null=True)  # None while pending: the EARN entry comes at maturity
+    order_id = fields.UUIDField(null=True)
+    pending = fields.BooleanField(default=False)
     amount = fields.BigIntField()
     remaining = fields.BigIntField()
     available_at = fields.DatetimeField()
@@ -78,6 +80,7 @@ class PointsSettings(Model):
     point_value_fen: Decimal = fields.DecimalField(  # type: ignore[assignment]
         max_digits=10, decimal_places=3, default=Decimal("1")
     )
+    return_window_days = fields.IntField(default=0)
     updated_at = fields.DatetimeField()
 
     class Meta:

@@ -38,11 +38,17 @@ __all__ = [
     "MAX_POINTS",
     "EntryPage",
     "PointsResult",
+    "add_pending",
     "adjust",
+    "cancel_pending",
     "entries_page",
     "entry_cursor",
     "first_pages",
+    "mature_due",
+    "mature_member",
     "post_entry",
+    "repay_debt",
+    "settle_member",
     "spend",
     "transfer_for_merge",
 ]
@@ -145,8 +151,8 @@ async def _write(
             replay = await _replay(key, request_hash)
             if replay is not None:
                 return replay
-            # Points past their expiry leave the balance before anything is taken from it.
-            await expire_member(ctx, conn, member, ctx.clock.now())
+            # Matured points join, and expired points leave, before anything is taken.
+            await settle_member(ctx, conn, member, ctx.clock.now())
             entry = await post_entry(ctx, conn, member, kind, delta, reason.strip())
             await IdempotencyKey.create(
                 key=key,
@@ -265,7 +271,7 @@ async def _consume(
 ) -> None:
     """Take ``points`` from the member's open lots, earliest expiry first, and record from which."""
     lots = await (
-        PointsLot.filter(member_id=member_id, remaining__gt=0, available_at__lte=now)
+        PointsLot.filter(member_id=member_id, remaining__gt=0, pending=False)
         .filter(Q(expires_at=None) | Q(expires_at__gt=now))
         .order_by("expires_at", "created_at", "id")
         .select_for_update()
@@ -382,12 +388,17 @@ async def transfer_for_merge(
     Runs inside the merge's transaction, with both member rows already locked by it.
     """
     amount = source.points_balance
-    if amount == 0:
-        return 0
     now = ctx.clock.now()
     actor_id = str(ctx.actor.id) if ctx.actor.id else None
     async with tenant_tx(ctx):
+        # Pending points move too; they have no entries yet, only the cached total follows.
         await PointsLot.filter(member_id=source.id, remaining__gt=0).update(member_id=target.id)
+        target.pending_points += source.pending_points
+        source.pending_points = 0
+        target.points_debt += source.points_debt
+        source.points_debt = 0
+        if amount == 0:
+            return 0
         for member, delta in ((source, -amount), (target, amount)):
             member.points_balance += delta
             await PointsEntry.create(
@@ -403,3 +414,143 @@ async def transfer_for_merge(
                 created_at=now,
             )
     return int(amount)
+
+
+# ---------------------------------------------------------------- pending points
+
+
+async def add_pending(
+    ctx: RequestContext,
+    member: Member,
+    points: int,
+    *,
+    order_id: uuid.UUID,
+    available_at: datetime,
+) -> PointsLot:
+    """Points earned inside the return window: a pending lot, no entry until it matures."""
+    member.pending_points += points
+    return await PointsLot.create(
+        id=uuid.uuid4(),
+        tenant_id=ctx.tenant.id,
+        member_id=member.id,
+        entry_id=None,
+        order_id=order_id,
+        pending=True,
+        amount=points,
+        remaining=points,
+        available_at=available_at,
+        created_at=ctx.clock.now(),
+    )
+
+
+async def cancel_pending(member: Member, order_id: uuid.UUID, points: int) -> int:
+    """Take up to ``points`` back from an order's pending lots; returns how many were taken."""
+    lots = await PointsLot.filter(
+        order_id=order_id, pending=True, remaining__gt=0
+    ).select_for_update()
+    taken = 0
+    for lot in lots:
+        take = min(lot.remaining, points - taken)
+        if take <= 0:
+            break
+        taken += take
+        # Pending points were never in the ledger: the lot shrinks (or goes) instead of being
+        # consumed, so no allocation is needed to explain the difference.
+        if take == lot.amount:
+            await lot.delete()
+        else:
+            lot.amount -= take
+            lot.remaining -= take
+            await lot.save(update_fields=["amount", "remaining"])
+    member.pending_points -= taken
+    return taken
+
+
+async def mature_member(
+    ctx: RequestContext, conn: BaseDBAsyncClient, member: Member, now: datetime
+) -> int:
+    """Turn the member's pending lots whose return window has closed into EARN entries."""
+    lots = await (
+        PointsLot.filter(member_id=member.id, pending=True, remaining__gt=0, available_at__lte=now)
+        .order_by("available_at", "id")
+        .select_for_update()
+    )
+    if not lots:
+        return 0
+    policy = await get_policy(ctx)
+    matured = 0
+    for lot in lots:
+        expiry = expires_at(policy, lot.available_at, ctx.tenant.timezone)
+        member.pending_points -= lot.remaining
+        member.points_balance += lot.remaining
+        entry = await PointsEntry.create(
+            id=uuid.uuid4(),
+            tenant_id=ctx.tenant.id,
+            member_id=member.id,
+            kind="EARN",
+            points=lot.remaining,
+            balance_after=member.points_balance,
+            reason="points matured after the return window",
+            order_id=lot.order_id,
+            available_at=lot.available_at,
+            expires_at=expiry,
+            actor_type=ctx.actor.kind,
+            actor_id=None,
+            created_at=now,
+        )
+        lot.pending, lot.entry_id, lot.expires_at = False, entry.id, expiry
+        await lot.save(update_fields=["pending", "entry_id", "expires_at"])
+        matured += lot.remaining
+        await repay_debt(ctx, conn, member, entry)
+    member.updated_at = now
+    await member.save(
+        update_fields=["points_balance", "pending_points", "points_debt", "updated_at"]
+    )
+    return matured
+
+
+async def repay_debt(
+    ctx: RequestContext, conn: BaseDBAsyncClient, member: Member, earn: PointsEntry
+) -> None:
+    """Points a refund could not claw back are repaid first from the next earnings."""
+    repay = min(member.points_debt, earn.points)
+    if repay <= 0:
+        return
+    await post_entry(
+        ctx,
+        conn,
+        member,
+        "REVERSE",
+        -repay,
+        "repays points debt",
+        corrects_id=earn.id,
+        order_id=earn.order_id,
+    )
+    member.points_debt -= repay
+
+
+async def settle_member(
+    ctx: RequestContext, conn: BaseDBAsyncClient, member: Member, now: datetime
+) -> None:
+    """Bring a locked member's balance up to date: matured points in, expired points out."""
+    await mature_member(ctx, conn, member, now)
+    await expire_member(ctx, conn, member, now)
+
+
+async def mature_due(ctx: RequestContext, batch: int = 500) -> int:
+    """Mature every due pending lot of the context's tenant; returns the points matured."""
+    now = ctx.clock.now()
+    matured = 0
+    while True:
+        async with tenant_tx(ctx) as conn:
+            _, rows = await conn.execute_query(
+                "SELECT DISTINCT member_id FROM points_lots "
+                "WHERE pending AND remaining > 0 AND available_at <= $1 LIMIT $2",
+                [now, batch],
+            )
+            for row in rows:
+                member = await Member.filter(id=row["member_id"]).select_for_update().first()
+                if member is not None:
+                    matured += await mature_member(ctx, conn, member, now)
+        if len(rows) < batch:
+            return matured

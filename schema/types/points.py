@@ -103,6 +103,18 @@ class PointsExpiryPolicy(Enum):
 class PointsSettings:
     expiry_policy: PointsExpiryPolicy
     expiry_period: int
+    earn_points_per_yuan: float = strawberry.field(description="Base rate: points per yuan paid.")
+    point_value_fen: float = strawberry.field(description="Money value of one point, in fen.")
+    return_window_days: int = strawberry.field(
+        description="Points from an order stay pending this many days after it is paid."
+    )
+
+
+@strawberry.input
+class UpdateEarningSettingsInput:
+    earn_points_per_yuan: float | None = None
+    point_value_fen: float | None = None
+    return_window_days: int | None = None
 
 
 @strawberry.input

@@ -32,7 +32,9 @@ async def ledger_state(tenant: TenantFixture, member_id: uuid.UUID) -> dict[str,
             SELECT m.points_balance AS balance,
               (SELECT coalesce(sum(points), 0) FROM points_entries WHERE member_id = m.id) AS entries,
               (SELECT coalesce(sum(remaining), 0) FROM points_lots
-                 WHERE member_id = m.id AND available_at <= now()) AS lots,
+                 WHERE member_id = m.id AND NOT pending) AS lots,
+              m.pending_points - (SELECT coalesce(sum(remaining), 0) FROM points_lots
+                 WHERE member_id = m.id AND pending) AS pending_drift,
               (SELECT count(*) FROM points_lots l WHERE l.member_id = m.id AND l.amount - l.remaining
                  <> (SELECT coalesce(sum(points), 0) FROM points_allocations a
                      WHERE a.lot_id = l.id)) AS misallocated
@@ -48,6 +50,7 @@ def assert_invariant(state: dict[str, int], expected: int) -> None:
         "balance": expected,
         "entries": expected,
         "lots": expected,
+        "pending_drift": 0,
         "misallocated": 0,
     }, state
 

@@ -1,0 +1,97 @@
+"""A tenant's earning settings: points per yuan, the money value of a point, the return window."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.points.models import PointsSettings
+from tenants import audit
+from tenants.context import RequestContext
+from tenants.permissions import Permission
+from tenants.tx import tenant_tx
+
+__all__ = ["load_settings", "update_earning"]
+
+
+async def load_settings(ctx: RequestContext) -> PointsSettings:
+    """The tenant's settings row, or the defaults when it has none."""
+    async with tenant_tx(ctx):
+        row = await PointsSettings.get_or_none(tenant_id=ctx.tenant.id)
+    return row or PointsSettings(
+        tenant_id=ctx.tenant.id,
+        expiry_policy="NEVER",
+        expiry_period=0,
+        earn_points_per_yuan=Decimal("1"),
+        point_value_fen=Decimal("1"),
+        return_window_days=0,
+    )
+
+
+def _decimal(value: float | None, path: list[str], low: str, high: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.001"))
+    except InvalidOperation as exc:
+        raise DomainError(
+            ErrorCode.INVALID, "Must be between {low} and {high}.", path, low=low, high=high
+        ) from exc
+    if not Decimal(low) <= number <= Decimal(high):
+        raise DomainError(
+            ErrorCode.INVALID, "Must be between {low} and {high}.", path, low=low, high=high
+        )
+    return number
+
+
+async def update_earning(
+    ctx: RequestContext,
+    *,
+    earn_points_per_yuan: float | None = None,
+    point_value_fen: float | None = None,
+    return_window_days: int | None = None,
+) -> PointsSettings:
+    """Change how orders earn; applies to orders recorded from now on."""
+    ctx.require(Permission.PROGRAMME_MANAGE)
+    errors: list[DomainError] = []
+    values: dict[str, object] = {}
+    for key, value, path, low, high in (
+        ("earn_points_per_yuan", earn_points_per_yuan, ["input", "earnPointsPerYuan"], "0", "1000"),
+        ("point_value_fen", point_value_fen, ["input", "pointValueFen"], "0.001", "100000"),
+    ):
+        try:
+            number = _decimal(value, path, low, high)
+        except DomainError as err:
+            errors.append(err)
+            continue
+        if number is not None:
+            values[key] = number
+    if return_window_days is not None:
+        if not 0 <= return_window_days <= 365:
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID,
+                    "Must be between {low} and {high}.",
+                    ["input", "returnWindowDays"],
+                    low="0",
+                    high="365",
+                )
+            )
+        values["return_window_days"] = return_window_days
+    if errors:
+        raise DomainErrors(errors)
+    current = await load_settings(ctx)
+    before = {k: str(getattr(current, k)) for k in values}
+    async with tenant_tx(ctx):
+        await PointsSettings.update_or_create(
+            tenant_id=ctx.tenant.id, defaults={**values, "updated_at": ctx.clock.now()}
+        )
+        await audit.record(
+            ctx,
+            "points.earning_settings",
+            "tenant",
+            ctx.tenant.id,
+            before=before,
+            after={k: str(v) for k, v in values.items()},
+        )
+    return await load_settings(ctx)
