@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from membership.points import expiry, settings
+from membership.points import expiry, liability, settings
 from membership.points import service as points
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
@@ -13,11 +13,13 @@ from schema.types.members import Member
 from schema.types.points import (
     AdjustPointsInput,
     PointsExpiryPolicy,
+    PointsLiability,
     PointsPayload,
     PointsSettings,
     PointsSettingsPayload,
     PointsTransaction,
     SpendPointsInput,
+    StoreLiability,
     UpdateEarningSettingsInput,
     UpdatePointsSettingsInput,
 )
@@ -78,6 +80,25 @@ class PointsQueries:
         ctx = info.context.auth
         ctx.require(Permission.MEMBERS_READ)
         return await _settings(ctx)
+
+    @strawberry.field(description="What the outstanding points are worth, in all and per store.")
+    async def points_liability(self, info: Info) -> PointsLiability:
+        result = await liability.points_liability(info.context.auth)
+        return PointsLiability(
+            points=Long(result.points),
+            pending_points=Long(result.pending_points),
+            amount=Long(result.amount),
+            point_value_fen=float(result.point_value_fen),
+            stores=[
+                StoreLiability(
+                    store_code=s.store_code,
+                    points=Long(s.points),
+                    pending_points=Long(s.pending_points),
+                    amount=Long(s.amount),
+                )
+                for s in result.stores
+            ],
+        )
 
     @strawberry.field(description="Points of the whole tenant that expire within `days`.")
     async def points_expiring(self, info: Info, days: int) -> Long:

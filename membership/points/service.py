@@ -250,6 +250,7 @@ async def post_entry(
             tenant_id=ctx.tenant.id,
             member_id=member.id,
             entry_id=entry.id,
+            order_id=order_id,
             amount=delta,
             remaining=delta,
             available_at=now,

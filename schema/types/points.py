@@ -130,6 +130,23 @@ class PointsSettingsPayload:
 
 
 @strawberry.type
+class StoreLiability:
+    store_code: str | None = strawberry.field(description="null: points granted by hand.")
+    points: Long
+    pending_points: Long
+    amount: Long = strawberry.field(description="What the points are worth, in minor units.")
+
+
+@strawberry.type
+class PointsLiability:
+    points: Long = strawberry.field(description="Outstanding available points.")
+    pending_points: Long
+    amount: Long = strawberry.field(description="Outstanding points × value per point, fen.")
+    point_value_fen: float
+    stores: list[StoreLiability]
+
+
+@strawberry.type
 class PointsPayload:
     transaction: PointsTransaction | None = None
     member: Annotated[Member, strawberry.lazy("schema.types.members")] | None = None

@@ -281,3 +281,38 @@ async def test_orders_through_the_api_and_bad_input(
         )
     )["refundOrder"]
     assert full["order"] == {"status": "REFUNDED", "refundedAmount": 8_800}
+
+
+async def test_points_liability_in_money_for_the_tenant_and_per_store(
+    api: Api, tenant: TenantFixture
+) -> None:
+    from membership.points.settings import update_earning
+
+    await update_earning(tenant.ctx, point_value_fen=0.5)  # 1 point = ¥0.005
+    first, second = await new_member(tenant), await new_member(tenant)
+    await record(tenant, first, f"L1-{first}", 100_000)  # SH-001: 1000 points
+    await orders.record_order(
+        tenant.ctx,
+        orders.OrderRequest(
+            external_id=f"L2-{second}", member_id=second, amount=40_000, store_code="BJ-009"
+        ),
+    )
+    await points.adjust(
+        tenant.ctx, member_id=second, points=101, reason="gift", idempotency_key=f"L-g-{second}"
+    )
+    await points.spend(
+        tenant.ctx, member_id=first, points=250, reason="redeem", idempotency_key=f"L-s-{first}"
+    )
+    data = await api(
+        """{ pointsLiability { points pendingPoints amount pointValueFen
+        stores { storeCode points amount } } }""",
+        token=tenant.owner_token,
+    )
+    liability = data["pointsLiability"]
+    assert liability["points"] == 750 + 400 + 101
+    assert liability["amount"] == 626  # 1251 × 0.5 fen, rounded half up
+    assert liability["stores"] == [
+        {"storeCode": "BJ-009", "points": 400, "amount": 200},
+        {"storeCode": "SH-001", "points": 750, "amount": 375},
+        {"storeCode": None, "points": 101, "amount": 51},
+    ]
