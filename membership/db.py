@@ -40,6 +40,7 @@ MODEL_MODULES = [
     "membership.members.models",
     "membership.points.models",
     "membership.orders.models",
+    "membership.tiering.models",
     "membership.outbox",
 ]
 

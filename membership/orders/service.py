@@ -36,6 +36,7 @@ from membership.points.service import (
     settle_member,
 )
 from membership.points.settings import load_settings
+from membership.tiering.engine import upgrade_if_qualified
 from membership.tiers.models import Tier
 from tenants import audit
 from tenants.context import RequestContext
@@ -234,6 +235,7 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
             if member.last_order_at is None or order.paid_at > member.last_order_at:
                 member.last_order_at = order.paid_at
             await member.save()
+            await upgrade_if_qualified(ctx, conn, member, f"order {order.external_id}")
             await emit(
                 ctx, "order.recorded", {"orderId": str(order.id), "memberId": str(member.id)}
             )

@@ -12,6 +12,7 @@ from membership.members.models import CustomFieldDefinition as DefinitionModel
 from membership.members.models import Member as MemberModel
 from membership.points import expiry
 from membership.points import service as points
+from membership.tiering import engine as tiering
 from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
@@ -21,7 +22,7 @@ from schema.types.points import (
     PointsTransactionConnection,
     PointsTransactionEdge,
 )
-from schema.types.tiers import Tier
+from schema.types.tiers import Tier, TierChange
 from tenants.audit import AuditEntry as AuditModel
 from tenants.permissions import Permission
 
@@ -135,6 +136,21 @@ class Member:
     )
     def points_debt(self) -> Long:
         return Long(self._row.points_debt)
+
+    @strawberry.field(description="The member's tier changes, newest first.")
+    async def tier_history(self, info: Info) -> list[TierChange]:
+        rows = await tiering.tier_history(info.context.auth, self._row.id)
+        return [
+            TierChange(
+                id=strawberry.ID(str(r.id)),
+                from_tier_id=strawberry.ID(str(r.from_tier_id)) if r.from_tier_id else None,
+                to_tier_id=strawberry.ID(str(r.to_tier_id)) if r.to_tier_id else None,
+                reason=r.reason,
+                metric_value=Long(r.metric_value) if r.metric_value is not None else None,
+                created_at=r.created_at,
+            )
+            for r in rows
+        ]
 
     @strawberry.field(description="Points available now.")
     def points_balance(self) -> Long:

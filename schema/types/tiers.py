@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 
 import strawberry
@@ -41,6 +42,16 @@ class Tier:
             window_days=row.window_days,
             points_multiplier=float(row.points_multiplier),
         )
+
+
+@strawberry.type
+class TierChange:
+    id: strawberry.ID
+    from_tier_id: strawberry.ID | None
+    to_tier_id: strawberry.ID | None
+    reason: str
+    metric_value: Long | None = strawberry.field(description="What the member had reached.")
+    created_at: datetime
 
 
 @strawberry.input

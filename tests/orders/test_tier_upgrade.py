@@ -1,0 +1,106 @@
+"""Tier upgrades happen at once when an order crosses a threshold, measured over the window."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from membership.clock import FrozenClock
+from membership.members.models import Member
+from membership.orders import service as orders
+from membership.tiering.models import TierChange
+from membership.tiers.models import Tier
+from membership.tiers.service import forget_catalogue
+from tenants.context import RequestContext
+from tenants.tx import tenant_tx
+from tests.conftest import Api, TenantFixture
+from tests.points.test_ledger_invariants import new_member
+
+
+async def tiers(tenant: TenantFixture) -> dict[str, Tier]:
+    specs = [
+        ("普卡", 0, "SPEND", 0, None, "1"),
+        ("银卡", 1, "SPEND", 200_000, None, "1.2"),
+        ("金卡", 2, "SPEND", 500_000, 30, "1.5"),
+        ("钻石", 3, "ORDER_COUNT", 10, 365, "2"),
+    ]
+    made = {}
+    async with tenant_tx(tenant.ctx):
+        for name, rank, metric, threshold, window, multiplier in specs:
+            made[name] = await Tier.create(
+                id=uuid.uuid4(),
+                tenant_id=tenant.info.id,
+                name=name,
+                rank=rank,
+                metric=metric,
+                threshold=threshold,
+                window_days=window,
+                points_multiplier=Decimal(multiplier),
+            )
+    forget_catalogue(tenant.info.id)
+    return made
+
+
+async def buy(ctx: RequestContext, member: uuid.UUID, amount: int) -> orders.OrderResult:
+    return await orders.record_order(
+        ctx,
+        orders.OrderRequest(
+            external_id=f"T-{uuid.uuid4().hex[:10]}", member_id=member, amount=amount
+        ),
+    )
+
+
+async def member_tier(tenant: TenantFixture, member: uuid.UUID) -> uuid.UUID | None:
+    async with tenant_tx(tenant.ctx):
+        return (await Member.get(id=member)).tier_id
+
+
+async def test_an_order_that_crosses_a_threshold_upgrades_at_once(
+    api: Api, tenant: TenantFixture
+) -> None:
+    made = await tiers(tenant)
+    clock = FrozenClock(datetime(2026, 3, 1, tzinfo=UTC))
+    ctx = RequestContext.system(tenant.info, clock=clock)
+    member = await new_member(tenant)
+    assert await member_tier(tenant, member) == made["普卡"].id
+
+    await buy(ctx, member, 150_000)
+    assert await member_tier(tenant, member) == made["普卡"].id
+    second = await buy(ctx, member, 100_000)  # lifetime ¥2,500 ≥ ¥2,000: 银卡
+    assert await member_tier(tenant, member) == made["银卡"].id
+    # the order that crossed the line earned at the old tier's rate
+    assert second.order.points_earned == 1000
+
+    clock.advance(timedelta(days=40))  # ¥2,500 was more than 30 days ago: 金卡 counts none of it
+    await buy(ctx, member, 300_000)
+    assert await member_tier(tenant, member) == made["银卡"].id
+    clock.advance(timedelta(days=5))
+    await buy(ctx, member, 250_000)  # ¥5,500 within 30 days: 金卡
+    assert await member_tier(tenant, member) == made["金卡"].id
+
+    async with tenant_tx(tenant.ctx):
+        history = await TierChange.filter(member_id=member).order_by("created_at")
+    assert [(h.from_tier_id, h.to_tier_id, h.metric_value) for h in history] == [
+        (made["普卡"].id, made["银卡"].id, 250_000),
+        (made["银卡"].id, made["金卡"].id, 550_000),
+    ]
+    data = await api(
+        """query($id: ID) { member(id: $id) { tier { name }
+        tierHistory { toTierId reason metricValue } } }""",
+        {"id": str(member)},
+        tenant.owner_token,
+    )
+    assert data["member"]["tier"] == {"name": "金卡"}
+    assert [h["metricValue"] for h in data["member"]["tierHistory"]] == [550_000, 250_000]
+
+
+async def test_refunded_orders_do_not_count(tenant: TenantFixture) -> None:
+    made = await tiers(tenant)
+    member = await new_member(tenant)
+    first = await buy(tenant.ctx, member, 150_000)
+    await orders.refund_order(
+        tenant.ctx, external_id=first.order.external_id, amount=None, idempotency_key=f"tr-{member}"
+    )
+    await buy(tenant.ctx, member, 100_000)  # ¥1,000 net, not ¥2,500
+    assert await member_tier(tenant, member) == made["普卡"].id
