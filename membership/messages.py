@@ -90,6 +90,7 @@ ZH_CN: dict[str, str] = {
     "No such order in this tenant.": "本商户没有该订单。",
     "Only {refundable} can still be refunded on this order.": "该订单最多还能退 {refundable}。",
     "Must be between {low} and {high}.": "须在 {low} 到 {high} 之间。",
+    "Unknown downgrade policy.": "未知的降级规则。",
     # tiers
     "Tier names have 1 to 50 characters.": "等级名称为 1 到 50 个字符。",
     "Rank must be between 0 and 100.": "级别须在 0 到 100 之间。",

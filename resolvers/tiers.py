@@ -7,11 +7,23 @@ from decimal import Decimal, InvalidOperation
 import strawberry
 
 from membership.errors import DomainError, ErrorCode
+from membership.points.settings import load_settings
+from membership.tiering import engine as tiering
 from membership.tiers import service as tiers
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
 from schema.types.common import DeletePayload
-from schema.types.tiers import CreateTierInput, Tier, TierPayload, UpdateTierInput
+from schema.types.tiers import (
+    CreateTierInput,
+    Tier,
+    TierDowngradePolicy,
+    TierPayload,
+    TierSettings,
+    TierSettingsPayload,
+    UpdateTierInput,
+    UpdateTierSettingsInput,
+)
+from tenants.context import RequestContext
 from tenants.permissions import Permission
 
 __all__ = ["TierMutations", "TierQueries"]
@@ -30,8 +42,22 @@ def _multiplier(value: float | None) -> Decimal | None:
         ) from exc
 
 
+async def _tier_settings(ctx: RequestContext) -> TierSettings:
+    row = await load_settings(ctx)
+    return TierSettings(
+        downgrade_policy=TierDowngradePolicy(row.tier_downgrade_policy),
+        grace_days=row.tier_grace_days,
+    )
+
+
 @strawberry.type
 class TierQueries:
+    @strawberry.field(description="How members drop to a lower tier.")
+    async def tier_settings(self, info: Info) -> TierSettings:
+        ctx = info.context.auth
+        ctx.require(Permission.MEMBERS_READ)
+        return await _tier_settings(ctx)
+
     @strawberry.field
     async def tiers(self, info: Info) -> list[Tier]:
         ctx = info.context.auth
@@ -71,6 +97,16 @@ class TierMutations:
         )
         row = await tiers.update_tier(info.context.auth, parse_id(id, ["id"]), changes)
         return TierPayload(tier=Tier.of(row))
+
+    @strawberry.mutation(description="Set the downgrade policy and grace period.")
+    @returns_errors(TierSettingsPayload)
+    async def update_tier_settings(
+        self, info: Info, input: UpdateTierSettingsInput
+    ) -> TierSettingsPayload:
+        await tiering.set_downgrade_policy(
+            info.context.auth, policy=input.downgrade_policy.value, grace_days=input.grace_days
+        )
+        return TierSettingsPayload(settings=await _tier_settings(info.context.auth))
 
     @strawberry.mutation(description="Delete a tier that no member holds.")
     @returns_errors(DeletePayload)

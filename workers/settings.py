@@ -12,6 +12,7 @@ from membership.logging import configure_logging
 from membership.settings import get_settings
 from workers.outbox import handle_event, relay_outbox
 from workers.points import expire_points
+from workers.tiers import evaluate_member_tiers
 
 __all__ = ["WorkerSettings", "redis_settings"]
 
@@ -31,10 +32,17 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 class WorkerSettings:
-    functions: ClassVar[list[Any]] = [handle_event, relay_outbox, expire_points]
+    functions: ClassVar[list[Any]] = [
+        handle_event,
+        relay_outbox,
+        expire_points,
+        evaluate_member_tiers,
+    ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(relay_outbox, second=set(range(0, 60, 2)), unique=True, run_at_startup=True),
         cron(expire_points, second={30}, unique=True),
+        # daily, 03:05 in China
+        cron(evaluate_member_tiers, hour={19}, minute={5}, second={0}, unique=True),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -24,6 +24,7 @@ class Member(Model):
     tags: list[str] = ArrayField("text", default=list)  # type: ignore[assignment]
     custom_fields: Any = fields.JSONField(default=dict)
     tier_id = fields.UUIDField(null=True)
+    tier_below_since = fields.DatetimeField(null=True)
     points_balance = fields.BigIntField(default=0)
     pending_points = fields.BigIntField(default=0)
     points_debt = fields.BigIntField(default=0)

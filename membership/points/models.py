@@ -81,6 +81,8 @@ class PointsSettings(Model):
         max_digits=10, decimal_places=3, default=Decimal("1")
     )
     return_window_days = fields.IntField(default=0)
+    tier_downgrade_policy = fields.TextField(default="TO_QUALIFIED")
+    tier_grace_days = fields.IntField(default=30)
     updated_at = fields.DatetimeField()
 
     class Meta:

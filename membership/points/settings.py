@@ -25,6 +25,8 @@ async def load_settings(ctx: RequestContext) -> PointsSettings:
         earn_points_per_yuan=Decimal("1"),
         point_value_fen=Decimal("1"),
         return_window_days=0,
+        tier_downgrade_policy="TO_QUALIFIED",
+        tier_grace_days=30,
     )
 
 

@@ -17,13 +17,24 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from membership.errors import DomainError, ErrorCode
 from membership.members.models import Member
 from membership.outbox import emit
+from membership.points.models import PointsSettings
+from membership.points.settings import load_settings
 from membership.tiering.models import TierChange
 from membership.tiers.models import Tier
+from tenants import audit
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
 
-__all__ = ["metric_value", "tier_history", "upgrade_if_qualified"]
+__all__ = [
+    "DOWNGRADE_POLICIES",
+    "evaluate_downgrade",
+    "evaluate_tiers",
+    "metric_value",
+    "set_downgrade_policy",
+    "tier_history",
+    "upgrade_if_qualified",
+]
 
 _METRICS = {
     "SPEND": "SELECT coalesce(sum(amount - refunded_amount), 0) AS value FROM orders "
@@ -68,8 +79,9 @@ async def upgrade_if_qualified(
             created_at=now,
         )
         member.tier_id = tier.id
+        member.tier_below_since = None
         member.updated_at = now
-        await member.save(update_fields=["tier_id", "updated_at"])
+        await member.save(update_fields=["tier_id", "tier_below_since", "updated_at"])
         await emit(
             ctx,
             "tier.changed",
@@ -90,3 +102,142 @@ async def tier_history(ctx: RequestContext, member_id: uuid.UUID) -> list[TierCh
         raise DomainError(ErrorCode.PERMISSION_DENIED, "You may not read member profiles.")
     async with tenant_tx(ctx):
         return list(await TierChange.filter(member_id=member_id).order_by("-created_at"))
+
+
+# ---------------------------------------------------------------- downgrades
+
+DOWNGRADE_POLICIES = ("ONE_TIER", "TO_QUALIFIED")
+
+
+async def evaluate_downgrade(
+    ctx: RequestContext,
+    conn: BaseDBAsyncClient,
+    member: Member,
+    *,
+    policy: str,
+    grace_days: int,
+) -> TierChange | None:
+    """Check a locked member against its own tier; downgrade once the grace period has passed.
+
+    The first evaluation that finds the member below its tier's threshold starts the grace period
+    (``tier_below_since``); qualifying again ends it. When it runs out, the member drops one tier
+    (``ONE_TIER``) or to the highest lower tier it qualifies for (``TO_QUALIFIED``), and the grace
+    period starts afresh for the new tier.
+    """
+    now = ctx.clock.now()
+    tiers = list(await Tier.all().order_by("rank"))
+    current = next((t for t in tiers if t.id == member.tier_id), None)
+    lower = [t for t in tiers if current is not None and t.rank < current.rank]
+    if current is None or not lower:
+        await _clear_grace(member, now)
+        return None
+    value = await metric_value(conn, member.id, current, now)
+    if value >= current.threshold:
+        await _clear_grace(member, now)
+        return None
+    if member.tier_below_since is None:
+        member.tier_below_since = now
+        await member.save(update_fields=["tier_below_since"])
+        return None
+    if now - member.tier_below_since < timedelta(days=grace_days):
+        return None
+    target = lower[-1]
+    if policy == "TO_QUALIFIED":
+        target = lower[0]
+        for tier in reversed(lower):
+            if await metric_value(conn, member.id, tier, now) >= tier.threshold:
+                target = tier
+                break
+    change = await TierChange.create(
+        id=uuid.uuid4(),
+        tenant_id=ctx.tenant.id,
+        member_id=member.id,
+        from_tier_id=current.id,
+        to_tier_id=target.id,
+        reason=f"below {current.name} for {grace_days} days",
+        metric_value=value,
+        created_at=now,
+    )
+    member.tier_id = target.id
+    member.tier_below_since = None
+    member.updated_at = now
+    await member.save(update_fields=["tier_id", "tier_below_since", "updated_at"])
+    await emit(
+        ctx,
+        "tier.changed",
+        {
+            "memberId": str(member.id),
+            "fromTierId": str(current.id),
+            "toTierId": str(target.id),
+            "reason": change.reason,
+        },
+    )
+    return change
+
+
+async def _clear_grace(member: Member, now: datetime) -> None:
+    if member.tier_below_since is not None:
+        member.tier_below_since = None
+        await member.save(update_fields=["tier_below_since"])
+
+
+async def evaluate_tiers(ctx: RequestContext, *, batch: int = 200) -> int:
+    """Evaluate every member above the entry tier (the daily job); returns how many dropped."""
+    settings = await load_settings(ctx)
+    dropped = 0
+    last = uuid.UUID(int=0)
+    while True:
+        async with tenant_tx(ctx) as conn:
+            _, rows = await conn.execute_query(
+                "SELECT m.id FROM members m JOIN tiers t ON t.id = m.tier_id "
+                "WHERE t.rank > 0 AND m.merged_into_id IS NULL AND m.id > $1 "
+                "ORDER BY m.id LIMIT $2",
+                [last, batch],
+            )
+            for row in rows:
+                member = await Member.filter(id=row["id"]).select_for_update().first()
+                if member is None:
+                    continue
+                change = await evaluate_downgrade(
+                    ctx,
+                    conn,
+                    member,
+                    policy=settings.tier_downgrade_policy,
+                    grace_days=settings.tier_grace_days,
+                )
+                dropped += change is not None
+        if len(rows) < batch:
+            return dropped
+        last = rows[-1]["id"]
+
+
+async def set_downgrade_policy(ctx: RequestContext, *, policy: str, grace_days: int) -> None:
+    ctx.require(Permission.PROGRAMME_MANAGE)
+    if policy not in DOWNGRADE_POLICIES:
+        raise DomainError(
+            ErrorCode.INVALID, "Unknown downgrade policy.", ["input", "downgradePolicy"]
+        )
+    if not 0 <= grace_days <= 3650:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "Must be between {low} and {high}.",
+            ["input", "graceDays"],
+            low="0",
+            high="3650",
+        )
+    async with tenant_tx(ctx):
+        await PointsSettings.update_or_create(
+            tenant_id=ctx.tenant.id,
+            defaults={
+                "tier_downgrade_policy": policy,
+                "tier_grace_days": grace_days,
+                "updated_at": ctx.clock.now(),
+            },
+        )
+        await audit.record(
+            ctx,
+            "tiers.downgrade_policy",
+            "tenant",
+            ctx.tenant.id,
+            after={"policy": policy, "graceDays": grace_days},
+        )

@@ -54,6 +54,30 @@ class TierChange:
     created_at: datetime
 
 
+@strawberry.enum
+class TierDowngradePolicy(Enum):
+    ONE_TIER = "ONE_TIER"  # drop one tier
+    TO_QUALIFIED = "TO_QUALIFIED"  # drop to the highest lower tier the member qualifies for
+
+
+@strawberry.type
+class TierSettings:
+    downgrade_policy: TierDowngradePolicy
+    grace_days: int = strawberry.field(description="Days below a tier before the downgrade.")
+
+
+@strawberry.input
+class UpdateTierSettingsInput:
+    downgrade_policy: TierDowngradePolicy
+    grace_days: int
+
+
+@strawberry.type
+class TierSettingsPayload:
+    settings: TierSettings | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
 @strawberry.input
 class CreateTierInput:
     name: str

@@ -104,3 +104,54 @@ async def test_refunded_orders_do_not_count(tenant: TenantFixture) -> None:
     )
     await buy(tenant.ctx, member, 100_000)  # ¥1,000 net, not ¥2,500
     assert await member_tier(tenant, member) == made["普卡"].id
+
+
+async def test_a_member_below_its_tier_drops_after_the_grace_period(
+    api: Api, tenant: TenantFixture
+) -> None:
+    from membership.tiering import engine
+
+    made = await tiers(tenant)  # 金卡 needs ¥5,000 within 30 days; 银卡 ¥2,000 in a lifetime
+    clock = FrozenClock(datetime(2026, 5, 1, tzinfo=UTC))
+    ctx = RequestContext.system(tenant.info, clock=clock)
+    settings = """mutation { updateTierSettings(input: {downgradePolicy: TO_QUALIFIED,
+        graceDays: 10}) { settings { downgradePolicy graceDays } errors { code } } }"""
+    assert (await api(settings, token=tenant.owner_token))["updateTierSettings"]["settings"] == {
+        "downgradePolicy": "TO_QUALIFIED",
+        "graceDays": 10,
+    }
+    stays, drops = await new_member(tenant), await new_member(tenant)
+    for member in (stays, drops):
+        await buy(ctx, member, 600_000)
+        assert await member_tier(tenant, member) == made["金卡"].id
+
+    clock.advance(timedelta(days=31))  # both fell below ¥5,000 in 30 days: grace starts
+    assert await engine.evaluate_tiers(ctx) == 0
+    clock.advance(timedelta(days=5))
+    await buy(ctx, stays, 500_000)  # qualifies again within the grace period
+    assert await engine.evaluate_tiers(ctx) == 0
+    clock.advance(timedelta(days=6))  # 11 days below for `drops`
+    assert await engine.evaluate_tiers(ctx) == 1
+    assert await member_tier(tenant, stays) == made["金卡"].id
+    assert await member_tier(tenant, drops) == made["银卡"].id  # ¥6,000 lifetime qualifies 银卡
+    assert await engine.evaluate_tiers(ctx) == 0  # 银卡 holds: lifetime spend still counts
+
+
+async def test_one_tier_policy_drops_a_single_rank(tenant: TenantFixture) -> None:
+    from membership.tiering import engine
+
+    made = await tiers(tenant)
+    clock = FrozenClock(datetime(2026, 5, 1, tzinfo=UTC))
+    ctx = RequestContext.system(tenant.info, clock=clock)
+    await engine.set_downgrade_policy(ctx, policy="ONE_TIER", grace_days=0)
+    member = await new_member(tenant)
+    first = await buy(ctx, member, 600_000)
+    await orders.refund_order(
+        ctx, external_id=first.order.external_id, amount=None, idempotency_key=f"one-{member}"
+    )  # nothing counts any more
+    assert await engine.evaluate_tiers(ctx) == 0  # grace starts (0 days)
+    assert await engine.evaluate_tiers(ctx) == 1
+    assert await member_tier(tenant, member) == made["银卡"].id  # one tier, not to 普卡
+    assert await engine.evaluate_tiers(ctx) == 0  # grace starts again for 银卡
+    assert await engine.evaluate_tiers(ctx) == 1
+    assert await member_tier(tenant, member) == made["普卡"].id
