@@ -1,13 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// The backend's committed SDL is the source of truth; the draft only stands in until it exists.
-// npm runs scripts from the package folder, so these paths are relative to admin_spa/.
-const committedSchema = '../schema/schema.graphql';
-const draftSchema = './schema.draft.graphql';
-const schema = existsSync(committedSchema) ? committedSchema : draftSchema;
-
-console.log(`codegen: schema ${schema}`);
+// The backend's committed SDL is the source of truth (a test keeps it equal to the code).
+// npm runs scripts from the package folder, so the path is relative to admin_spa/.
+const schema = '../schema/schema.graphql';
 
 const config: CodegenConfig = {
   schema,

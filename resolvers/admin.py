@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import uuid
-from datetime import datetime
-
 import strawberry
 
+from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, ErrorCode
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
@@ -28,18 +25,6 @@ from tenants.permissions import Permission
 __all__ = ["AdminMutations", "AdminQueries"]
 
 MAX_AUDIT_PAGE = 100
-
-
-def _audit_cursor(created_at: datetime, entry_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{entry_id}".encode()).decode()
-
-
-def _parse_audit_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, entry_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created), uuid.UUID(entry_id)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DomainError(ErrorCode.INVALID, "Malformed cursor.", ["after"]) from exc
 
 
 @strawberry.type
@@ -74,12 +59,12 @@ class AdminQueries:
         rows, total = await audit.list_entries(
             ctx,
             limit=limit + 1,
-            after=_parse_audit_cursor(after) if after else None,
+            after=decode_cursor(after) if after else None,
             target_type=target_type,
             target_id=str(target_id) if target_id else None,
         )
         edges = [
-            AuditEntryEdge(node=AuditEntry.of(r), cursor=_audit_cursor(r.created_at, r.id))
+            AuditEntryEdge(node=AuditEntry.of(r), cursor=encode_cursor(r.created_at, r.id))
             for r in rows[:limit]
         ]
         return AuditEntryConnection(

@@ -6,16 +6,16 @@ service filters by tenant and PostgreSQL row-level security enforces it a second
 
 from __future__ import annotations
 
-import base64
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
+from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members import custom_fields
 from membership.members.models import CustomFieldDefinition, Member
@@ -186,21 +186,8 @@ async def get_member(
     return member
 
 
-def _encode_cursor(member: Member) -> str:
-    raw = f"{member.created_at.isoformat()}|{member.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
 def member_cursor(member: Member) -> str:
-    return _encode_cursor(member)
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, member_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created), uuid.UUID(member_id)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DomainError(ErrorCode.INVALID, "Malformed cursor.", ["after"]) from exc
+    return encode_cursor(member.created_at, member.id)
 
 
 def _filtered(flt: MemberFilter | None) -> Any:
@@ -255,7 +242,7 @@ async def list_members(
         total = await base.count()
         page = base
         if after:
-            created_at, last_id = _decode_cursor(after)
+            created_at, last_id = decode_cursor(after)
             page = page.filter(
                 Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=last_id)
             )

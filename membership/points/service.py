@@ -12,7 +12,6 @@ Invariant, for every member: ``points_balance`` = sum of its entries' points = s
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import uuid
@@ -23,6 +22,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
+from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members.models import Member
 from membership.outbox import emit
@@ -300,20 +300,8 @@ async def _consume(
 # ---------------------------------------------------------------- reads
 
 
-def _cursor(entry: PointsEntry) -> str:
-    return base64.urlsafe_b64encode(f"{entry.created_at.isoformat()}|{entry.id}".encode()).decode()
-
-
 def entry_cursor(entry: PointsEntry) -> str:
-    return _cursor(entry)
-
-
-def _parse_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, entry_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created), uuid.UUID(entry_id)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DomainError(ErrorCode.INVALID, "Malformed cursor.", ["after"]) from exc
+    return encode_cursor(entry.created_at, entry.id)
 
 
 def _check_page(ctx: RequestContext, member_id: uuid.UUID, first: int) -> None:
@@ -341,7 +329,7 @@ async def entries_page(
         total = await base.count()
         page = base
         if after:
-            created_at, last_id = _parse_cursor(after)
+            created_at, last_id = decode_cursor(after)
             page = page.filter(
                 Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=last_id)
             )
