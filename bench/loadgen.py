@@ -38,7 +38,17 @@ from urllib.parse import urlsplit
 
 from membership.demo import demo_phone
 
-__all__ = ["LOOKUP_QUERY", "RunResult", "main", "percentile"]
+__all__ = [
+    "LOOKUP_QUERY",
+    "MakeRequest",
+    "RawSender",
+    "RunResult",
+    "closed_loop",
+    "lookup_request",
+    "main",
+    "open_loop",
+    "percentile",
+]
 
 LOOKUP_QUERY = (
     "query Lookup($phone: String!) { member(phone: $phone) { id name phone tier { name } } }"
@@ -238,29 +248,53 @@ def _body(phone: str) -> bytes:
     ).encode()
 
 
-async def _one(sender: Sender, phone: str, timeout: float) -> tuple[str | None, str]:
+# A request to send: its body, and the check of its answer (None if correct, else the failure).
+Check = Callable[[int, bytes], str | None]
+MakeRequest = Callable[[random.Random], tuple[bytes, Check]]
+
+
+def lookup_request(members: int) -> MakeRequest:
+    """Member lookups for random phones among ``demo_phone(0 … members-1)``."""
+
+    def make(rng: random.Random) -> tuple[bytes, Check]:
+        phone = demo_phone(rng.randrange(members))
+        return _body(phone), lambda status, payload: check(status, payload, phone)
+
+    return make
+
+
+async def _one(
+    sender: Sender, request: tuple[bytes, Check], timeout: float
+) -> tuple[str | None, str]:
+    body, check_answer = request
     try:
         async with asyncio.timeout(timeout):
-            status, payload = await sender.post(_body(phone))
+            status, payload = await sender.post(body)
     except TimeoutError:
         return "timeout", ""
     except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as exc:
         return "transport", repr(exc)
-    failure = check(status, payload, phone)
+    failure = check_answer(status, payload)
     return failure, "" if failure is None else payload.decode("utf-8", "replace")
 
 
 async def closed_loop(
-    sender: Sender, result: RunResult, members: int, warmup: float, timeout: float, seed: int
+    sender: Sender,
+    result: RunResult,
+    members: int,
+    warmup: float,
+    timeout: float,
+    seed: int,
+    make_request: MakeRequest | None = None,
 ) -> None:
+    make = make_request or lookup_request(members)
     start = time.perf_counter()
     measure_from, end = start + warmup, start + warmup + result.duration_s
 
     async def worker(n: int) -> None:
         rng = random.Random(seed * 1000 + n)
         while (sent := time.perf_counter()) < end:
-            phone = demo_phone(rng.randrange(members))
-            failure, detail = await _one(sender, phone, timeout)
+            failure, detail = await _one(sender, make(rng), timeout)
             done = time.perf_counter()
             result.answered += 1
             if measure_from <= done <= end:
@@ -270,17 +304,24 @@ async def closed_loop(
 
 
 async def open_loop(
-    sender: Sender, result: RunResult, members: int, warmup: float, timeout: float, seed: int
+    sender: Sender,
+    result: RunResult,
+    members: int,
+    warmup: float,
+    timeout: float,
+    seed: int,
+    make_request: MakeRequest | None = None,
 ) -> None:
     assert result.target_rate is not None and result.target_rate > 0
+    make = make_request or lookup_request(members)
     rate = result.target_rate
     rng = random.Random(seed)
     start = time.perf_counter() + 0.05
     measure_from, end = start + warmup, start + warmup + result.duration_s
     pending: set[asyncio.Task[None]] = set()
 
-    async def fire(intended: float, phone: str) -> None:
-        failure, detail = await _one(sender, phone, timeout)
+    async def fire(intended: float, request: tuple[bytes, Check]) -> None:
+        failure, detail = await _one(sender, request, timeout)
         result.answered += 1
         if measure_from <= intended < end:
             # From the scheduled start: time spent queued behind a slow server counts.
@@ -291,7 +332,7 @@ async def open_loop(
         delay = intended - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        task = asyncio.create_task(fire(intended, demo_phone(rng.randrange(members))))
+        task = asyncio.create_task(fire(intended, make(rng)))
         pending.add(task)
         task.add_done_callback(pending.discard)
     if pending:

@@ -26,6 +26,7 @@ from membership.settings import get_settings
 from resolvers.admin import AdminMutations, AdminQueries
 from resolvers.auth import AuthMutations, AuthQueries
 from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
+from resolvers.earning import EarningRuleMutations, EarningRuleQueries
 from resolvers.members import MemberMutations, MemberQueries
 from resolvers.orders import OrderMutations, OrderQueries
 from resolvers.points import PointsMutations, PointsQueries, PointsSettingsMutations
@@ -42,6 +43,7 @@ class Query(
     AuthQueries,
     MemberQueries,
     OrderQueries,
+    EarningRuleQueries,
     PointsQueries,
     TierQueries,
     CustomFieldQueries,
@@ -56,6 +58,7 @@ class Mutation(
     MemberMutations,
     PointsMutations,
     OrderMutations,
+    EarningRuleMutations,
     PointsSettingsMutations,
     TierMutations,
     CustomFieldMutations,

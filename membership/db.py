@@ -41,6 +41,7 @@ MODEL_MODULES = [
     "membership.points.models",
     "membership.orders.models",
     "membership.tiering.models",
+    "membership.earning.models",
     "membership.outbox",
 ]
 

@@ -121,6 +121,22 @@ ZH_CN: dict[str, str] = {
     "{label}: '{value}' is not a real date.": "{label}：“{value}”不是有效日期。",
     "Unknown custom field '{key}'.": "未知的自定义字段“{key}”。",
     "{label} is required.": "{label}必填。",
+    # earning rules and orders
+    "Unknown rule kind {kind}; see earningRuleKinds.": "未知的规则类型 {kind}；请查看 earningRuleKinds。",
+    "Parameters must be a JSON object.": "参数须为 JSON 对象。",
+    "Names have 1 to 100 characters.": "名称须为 1 到 100 个字符。",
+    "A tenant has at most {max} earning rules.": "每个商户最多 {max} 条积分规则。",
+    "No such earning rule.": "没有该积分规则。",
+    "Status must be one of: {statuses}.": "状态须为以下之一：{statuses}。",
+    "Must be a number between {low} and {high}.": "须为 {low} 到 {high} 之间的数字。",
+    "Must be a whole number between {low} and {high}.": "须为 {low} 到 {high} 之间的整数。",
+    "Give a list of 1 to {max} texts of 1 to {length} characters.": "请提供 1 到 {max} 项、每项 1 到 {length} 个字符的文本列表。",
+    "Give a list of whole numbers between {low} and {high}.": "请提供 {low} 到 {high} 之间的整数列表。",
+    "Give a date and time with a time zone, such as 2026-11-11T00:00:00+08:00.": "请提供带时区的日期时间，例如 2026-11-11T00:00:00+08:00。",
+    "{kind} has no parameter {name}.": "{kind} 没有参数 {name}。",
+    "This parameter is required.": "此参数必填。",
+    "Give weekdays, days of the month or both.": "请提供星期几、每月几号，或两者。",
+    "The end must come after the start.": "结束时间须晚于开始时间。",
 }
 
 

@@ -1,15 +1,48 @@
-"""Orders: look up, record, refund."""
+"""Orders: look up, list, preview, record, refund."""
 
 from __future__ import annotations
 
 import strawberry
 
+from membership.cursors import encode_cursor
+from membership.earning.rules import RuleDraft
 from membership.orders import service as orders
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
-from schema.types.orders import Order, OrderPayload, RecordOrderInput, RefundOrderInput
+from schema.types.common import PageInfo
+from schema.types.earning import OrderPreview, OrderPreviewPayload, PreviewOrderInput
+from schema.types.orders import (
+    Order,
+    OrderConnection,
+    OrderEdge,
+    OrderFilter,
+    OrderItemInput,
+    OrderPayload,
+    RecordOrderInput,
+    RefundOrderInput,
+)
 
 __all__ = ["OrderMutations", "OrderQueries"]
+
+
+def _items(items: list[OrderItemInput] | None) -> list[orders.OrderItem]:
+    return [
+        orders.OrderItem(
+            sku=i.sku, quantity=i.quantity, unit_price=int(i.unit_price), category=i.category
+        )
+        for i in items or []
+    ]
+
+
+def _filter(value: OrderFilter | None) -> orders.OrderFilter:
+    if value is None:
+        return orders.OrderFilter()
+    return orders.OrderFilter(
+        member_id=parse_id(value.member_id, ["filter", "memberId"]) if value.member_id else None,
+        status=value.status,
+        store_code=value.store_code,
+        search=value.search,
+    )
 
 
 @strawberry.type
@@ -18,6 +51,32 @@ class OrderQueries:
     async def order(self, info: Info, external_id: str) -> Order | None:
         row = await orders.get_order(info.context.auth, external_id)
         return Order.of(row) if row else None
+
+    @strawberry.field(description="The tenant's orders, newest first.")
+    async def orders(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        filter: OrderFilter | None = None,
+    ) -> OrderConnection:
+        page = await orders.list_orders(
+            info.context.auth, first=first, after=after, filter=_filter(filter)
+        )
+        edges = [
+            OrderEdge(node=Order.of(row), cursor=encode_cursor(row.created_at, row.id))
+            for row in page.rows
+        ]
+        return OrderConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total,
+        )
 
 
 @strawberry.type
@@ -32,21 +91,33 @@ class OrderMutations:
             external_id=input.external_id,
             member_id=parse_id(input.member_id, ["input", "memberId"]),
             amount=int(input.amount),
-            items=[
-                orders.OrderItem(
-                    sku=i.sku,
-                    quantity=i.quantity,
-                    unit_price=int(i.unit_price),
-                    category=i.category,
-                )
-                for i in input.items or []
-            ],
+            items=_items(input.items),
             store_code=input.store_code,
             paid_at=input.paid_at,
             points_to_spend=int(input.points_to_spend or 0),
         )
         result = await orders.record_order(info.context.auth, request)
         return OrderPayload(order=Order.of(result.order))
+
+    @strawberry.mutation(
+        description="What an order would earn and which rules would apply; records nothing."
+    )
+    @returns_errors(OrderPreviewPayload)
+    async def preview_order(self, info: Info, input: PreviewOrderInput) -> OrderPreviewPayload:
+        request = orders.PreviewRequest(
+            amount=int(input.amount),
+            member_id=parse_id(input.member_id, ["input", "memberId"]) if input.member_id else None,
+            tier_id=parse_id(input.tier_id, ["input", "tierId"]) if input.tier_id else None,
+            items=_items(input.items),
+            store_code=input.store_code,
+            paid_at=input.paid_at,
+            points_to_spend=int(input.points_to_spend or 0),
+            rules=None
+            if input.rules is None
+            else [RuleDraft(r.name, r.kind, r.params, r.priority, r.enabled) for r in input.rules],
+        )
+        preview = await orders.preview_order(info.context.auth, request)
+        return OrderPreviewPayload(preview=OrderPreview.of(preview))
 
     @strawberry.mutation(description="Refund all or part of an order; points follow the money.")
     @returns_errors(OrderPayload)

@@ -18,15 +18,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
+from membership.cursors import decode_cursor
+from membership.earning.engine import EarningOutcome, compute
+from membership.earning.rules import RuleDraft, active_rules, draft_specs, kinds
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members.models import Member
-from membership.orders.earning import cash_paid, earn_points, points_value
+from membership.orders.earning import cash_paid, points_value
 from membership.orders.models import Order
 from membership.outbox import emit
-from membership.points.models import IdempotencyKey
+from membership.points.models import IdempotencyKey, PointsSettings
 from membership.points.service import (
     MAX_POINTS,
     add_pending,
@@ -38,12 +43,26 @@ from membership.points.service import (
 from membership.points.settings import load_settings
 from membership.tiering.engine import upgrade_if_qualified
 from membership.tiers.models import Tier
+from plugins.earning import MemberFacts, OrderFacts, OrderLine
 from tenants import audit
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
 
-__all__ = ["OrderItem", "OrderRequest", "OrderResult", "get_order", "record_order", "refund_order"]
+__all__ = [
+    "OrderFilter",
+    "OrderItem",
+    "OrderPage",
+    "OrderPreview",
+    "OrderRequest",
+    "OrderResult",
+    "PreviewRequest",
+    "get_order",
+    "list_orders",
+    "preview_order",
+    "record_order",
+    "refund_order",
+]
 
 MAX_AMOUNT = 2**53 - 1
 
@@ -67,6 +86,26 @@ class OrderRequest:
     points_to_spend: int = 0
 
 
+@dataclass
+class PreviewRequest:
+    """An order not recorded: a member (or a tier) and, for the rule editor, unsaved rules."""
+
+    amount: int
+    member_id: uuid.UUID | None = None
+    tier_id: uuid.UUID | None = None
+    items: list[OrderItem] = field(default_factory=list)
+    store_code: str | None = None
+    paid_at: datetime | None = None
+    points_to_spend: int = 0
+    rules: list[RuleDraft] | None = None  # None: the tenant's enabled rules
+
+
+@dataclass(frozen=True)
+class OrderPreview:
+    outcome: EarningOutcome
+    pending_until: datetime | None  # when the points would become available, if pending
+
+
 @dataclass(frozen=True)
 class OrderResult:
     order: Order
@@ -74,9 +113,9 @@ class OrderResult:
     replayed: bool
 
 
-def _validate(request: OrderRequest) -> None:
+def _validate(request: OrderRequest | PreviewRequest) -> None:
     errors: list[DomainError] = []
-    if not 1 <= len(request.external_id.strip()) <= 100:
+    if isinstance(request, OrderRequest) and not 1 <= len(request.external_id.strip()) <= 100:
         errors.append(
             DomainError(
                 ErrorCode.INVALID,
@@ -197,18 +236,15 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                 )
                 order.points_spent = request.points_to_spend
             tier = await Tier.get_or_none(id=member.tier_id) if member.tier_id else None
-            earning = earn_points(
-                cash_paid(
-                    order.amount,
-                    order.discount_amount,
-                    order.points_spent,
-                    settings.point_value_fen,
-                ),
-                settings.earn_points_per_yuan,
-                tier.points_multiplier if tier else Decimal("1"),
+            earning = compute(
+                await active_rules(ctx),
+                _order_facts(ctx, request, order.paid_at, order.discount_amount, settings),
+                _member_facts(member, tier),
+                base_rate=settings.earn_points_per_yuan,
+                kinds=kinds(),
             )
             order.points_earned = earning.points
-            order.earning = earning.explanation
+            order.earning = earning.explanation()
             if earning.points and settings.return_window_days:
                 # Earned inside the return window: pending until the window closes.
                 await add_pending(
@@ -249,6 +285,86 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
             return await _replayed(existing, request_hash)
 
 
+def _order_facts(
+    ctx: RequestContext,
+    request: OrderRequest | PreviewRequest,
+    paid_at: datetime,
+    discount: int,
+    settings: PointsSettings,
+) -> OrderFacts:
+    cash = cash_paid(request.amount, discount, request.points_to_spend, settings.point_value_fen)
+    return OrderFacts(
+        amount=request.amount,
+        cash=cash,
+        store_code=request.store_code,
+        paid_at=paid_at,
+        local_paid_at=paid_at.astimezone(ZoneInfo(ctx.tenant.timezone)),
+        lines=tuple(
+            OrderLine(i.sku, i.category, i.quantity, i.quantity * i.unit_price)
+            for i in request.items
+        ),
+    )
+
+
+def _member_facts(member: Member | None, tier: Tier | None) -> MemberFacts:
+    return MemberFacts(
+        id=str(member.id) if member else None,
+        tier_id=str(tier.id) if tier else None,
+        tier_name=tier.name if tier else None,
+        tier_multiplier=tier.points_multiplier if tier else Decimal(1),
+        birthday=member.birthday if member else None,
+        joined_at=member.created_at if member else None,
+    )
+
+
+async def preview_order(ctx: RequestContext, request: PreviewRequest) -> OrderPreview:
+    """What an order would earn, and why; records nothing (a dry run of ``record_order``)."""
+    if not ctx.has(Permission.PROGRAMME_MANAGE):
+        ctx.require(Permission.ORDERS_WRITE)
+    _validate(request)
+    drafts = None if request.rules is None else draft_specs(request.rules, ["input", "rules"])
+    async with tenant_tx(ctx):
+        member = None
+        if request.member_id is not None:
+            member = await Member.get_or_none(id=request.member_id, merged_into_id=None)
+            if member is None:
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, "No such member in this tenant.", ["input", "memberId"]
+                )
+            if request.points_to_spend > member.points_balance:
+                raise DomainError(
+                    ErrorCode.INSUFFICIENT_POINTS,
+                    "Only {balance} points are available.",
+                    ["input", "pointsToSpend"],
+                    balance=member.points_balance,
+                )
+        tier_id = request.tier_id or (member.tier_id if member else None)
+        tier = await Tier.get_or_none(id=tier_id) if tier_id else None
+        if request.tier_id is not None and tier is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such tier.", ["input", "tierId"])
+        settings = await load_settings(ctx)
+        if points_value(request.points_to_spend, settings.point_value_fen) > request.amount:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "The points are worth more than the order.",
+                ["input", "pointsToSpend"],
+            )
+        paid_at = request.paid_at or ctx.clock.now()
+        outcome = compute(
+            await active_rules(ctx) if drafts is None else drafts,
+            _order_facts(ctx, request, paid_at, 0, settings),
+            _member_facts(member, tier),
+            base_rate=settings.earn_points_per_yuan,
+            kinds=kinds(),
+        )
+    pending_until = (
+        paid_at + timedelta(days=settings.return_window_days)
+        if outcome.points and settings.return_window_days
+        else None
+    )
+    return OrderPreview(outcome, pending_until)
+
+
 async def _replayed(order: Order, request_hash: str) -> OrderResult:
     if order.request_hash != request_hash:
         raise DomainError(
@@ -257,6 +373,66 @@ async def _replayed(order: Order, request_hash: str) -> OrderResult:
             ["input", "externalId"],
         )
     return OrderResult(order, await Member.get(id=order.member_id), replayed=True)
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    member_id: uuid.UUID | None = None
+    status: str | None = None
+    store_code: str | None = None
+    search: str | None = None  # the start of the merchant's order number
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    rows: list[Order]
+    total: int
+    has_next: bool
+
+
+MAX_PAGE = 100
+STATUSES = ("COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED")
+
+
+async def list_orders(
+    ctx: RequestContext, *, first: int, after: str | None, filter: OrderFilter
+) -> OrderPage:
+    """The tenant's orders, newest first, keyset-paginated."""
+    if not ctx.has(Permission.MEMBERS_READ):
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "You may not read member profiles.")
+    if not 0 <= first <= MAX_PAGE:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "first must be between 0 and {MAX_PAGE}.",
+            ["first"],
+            MAX_PAGE=MAX_PAGE,
+        )
+    if filter.status is not None and filter.status not in STATUSES:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "Status must be one of: {statuses}.",
+            ["filter", "status"],
+            statuses=", ".join(STATUSES),
+        )
+    query = Order.all()
+    if filter.member_id is not None:
+        query = query.filter(member_id=filter.member_id)
+    if filter.status is not None:
+        query = query.filter(status=filter.status)
+    if filter.store_code:
+        query = query.filter(store_code=filter.store_code)
+    if filter.search and filter.search.strip():
+        query = query.filter(external_id__startswith=filter.search.strip())
+    async with tenant_tx(ctx):
+        total = await query.count()
+        page = query
+        if after:
+            created_at, last_id = decode_cursor(after)
+            page = page.filter(
+                Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=last_id)
+            )
+        rows = list(await page.order_by("-created_at", "-id").limit(first + 1))
+    return OrderPage(rows[:first], total, has_next=len(rows) > first)
 
 
 async def get_order(ctx: RequestContext, external_id: str) -> Order | None:

@@ -3,19 +3,68 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from membership.earning.engine import AppliedRule
 from membership.orders.models import Order as OrderModel
 from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
+from schema.types.common import PageInfo
 
 if TYPE_CHECKING:
     from schema.types.members import Member
 
-__all__ = ["Order", "OrderItemInput", "OrderPayload", "RecordOrderInput", "RefundOrderInput"]
+__all__ = [
+    "AppliedEarningRule",
+    "Order",
+    "OrderConnection",
+    "OrderEdge",
+    "OrderFilter",
+    "OrderItemInput",
+    "OrderLine",
+    "OrderPayload",
+    "RecordOrderInput",
+    "RefundOrderInput",
+]
+
+
+@strawberry.type(description="A rule that changed an order's points, and what it did.")
+class AppliedEarningRule:
+    rule_id: strawberry.ID | None = strawberry.field(description="Null for built-in rules.")
+    name: str
+    kind: str
+    detail: JSON
+
+    @classmethod
+    def of(cls, applied: AppliedRule) -> AppliedEarningRule:
+        return cls(
+            rule_id=strawberry.ID(str(applied.rule_id)) if applied.rule_id else None,
+            name=applied.name,
+            kind=applied.kind,
+            detail=JSON(dict(applied.detail)),
+        )
+
+    @classmethod
+    def recorded(cls, entry: dict[str, Any]) -> AppliedEarningRule:
+        detail = {k: v for k, v in entry.items() if k not in ("ruleId", "name", "kind")}
+        rule_id = entry.get("ruleId")
+        return cls(
+            rule_id=strawberry.ID(rule_id) if rule_id else None,
+            name=str(entry.get("name", entry["kind"])),
+            kind=entry["kind"],
+            detail=JSON(detail),
+        )
+
+
+@strawberry.type
+class OrderLine:
+    sku: str
+    category: str | None
+    quantity: int
+    unit_price: Long
 
 
 @strawberry.type
@@ -62,6 +111,30 @@ class Order:
     def earning(self) -> JSON:
         return JSON(self._row.earning)
 
+    @strawberry.field(description="The rules that applied when the order was recorded, in order.")
+    def applied_rules(self) -> list[AppliedEarningRule]:
+        return [AppliedEarningRule.recorded(e) for e in self._row.earning.get("rules", [])]
+
+    @strawberry.field
+    def items(self) -> list[OrderLine]:
+        return [
+            OrderLine(
+                sku=i["sku"],
+                category=i.get("category"),
+                quantity=i["quantity"],
+                unit_price=Long(i["unitPrice"]),
+            )
+            for i in self._row.items
+        ]
+
+    @strawberry.field
+    def points_returned(self) -> Long:
+        return Long(self._row.points_returned)
+
+    @strawberry.field
+    def points_reversed(self) -> Long:
+        return Long(self._row.points_reversed)
+
     @strawberry.field
     def paid_at(self) -> datetime:
         return self._row.paid_at
@@ -83,6 +156,31 @@ class Order:
     @classmethod
     def of(cls, row: OrderModel) -> Order:
         return cls(_row=row)
+
+
+@strawberry.type
+class OrderEdge:
+    node: Order
+    cursor: str
+
+
+@strawberry.type
+class OrderConnection:
+    edges: list[OrderEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input
+class OrderFilter:
+    member_id: strawberry.ID | None = None
+    status: str | None = strawberry.field(
+        default=None, description="COMPLETED, PARTIALLY_REFUNDED or REFUNDED."
+    )
+    store_code: str | None = None
+    search: str | None = strawberry.field(
+        default=None, description="The start of the merchant's order number."
+    )
 
 
 @strawberry.input

@@ -11,18 +11,11 @@ import pytest
 from membership.errors import DomainError, ErrorCode
 from membership.members.models import Member
 from membership.orders import service as orders
-from membership.orders.earning import earn_points
 from membership.points import service as points
 from membership.tiers.models import Tier
 from tenants.tx import tenant_tx
 from tests.conftest import Api, TenantFixture
 from tests.points.test_ledger_invariants import assert_invariant, ledger_state, new_member
-
-
-def test_earning_rounds_down_once_at_the_end() -> None:
-    assert earn_points(12_399, Decimal("1"), Decimal("1")).points == 123
-    assert earn_points(12_399, Decimal("1"), Decimal("1.5")).points == 185  # 185.985
-    assert earn_points(99, Decimal("1"), Decimal("1")).points == 0
 
 
 async def record(
@@ -66,7 +59,9 @@ async def test_an_order_earns_by_the_base_rate_and_tier_and_updates_totals(
     assert (await member_row(tenant, member)).tier_id == gold.id
     result = await record(tenant, member, f"A-{member}", 12_345)
     assert result.order.points_earned == 246  # ¥123.45 × 1 × 2, rounded down
-    assert result.order.earning["rules"][1] == {"kind": "TIER_MULTIPLIER", "multiplier": "2.000"}
+    applied = result.order.earning["rules"]
+    assert [r["kind"] for r in applied] == ["BASE_RATE", "TIER_MULTIPLIER"]
+    assert (applied[0]["pointsPerYuan"], applied[1]["multiplier"]) == ("1.000", "2.000")
     row = await member_row(tenant, member)
     assert (row.total_spent, row.order_count, row.points_balance) == (12_345, 1, 246)
     assert_invariant(await ledger_state(tenant, member), 246)

@@ -13,6 +13,8 @@ from membership.messages import ZH_CN, choose_language, localized
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("membership", "tenants", "schema", "resolvers", "workers", "plugins")
+# calls whose second argument is a message template
+TEMPLATE_CALLS = ("DomainError", "ParamProblem", "_range_problem")
 
 
 def raised_templates() -> set[str]:
@@ -22,11 +24,12 @@ def raised_templates() -> set[str]:
             for node in ast.walk(ast.parse(path.read_text())):
                 if (
                     isinstance(node, ast.Call)
-                    and getattr(node.func, "id", None) == "DomainError"
+                    and getattr(node.func, "id", None) in TEMPLATE_CALLS
                     and len(node.args) > 1
                 ):
                     message = node.args[1]
-                    if isinstance(message, ast.Name):  # chosen from a table of constants below
+                    # chosen from a table of constants below, or a plugin's ParamProblem
+                    if isinstance(message, ast.Name | ast.Attribute):
                         continue
                     assert isinstance(message, ast.Constant), (
                         f"{path}:{node.lineno}: pass a template and params, not an f-string"
