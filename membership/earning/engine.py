@@ -60,12 +60,17 @@ class EarningOutcome:
     cash: int
     applied: tuple[AppliedRule, ...]
 
+    @property
+    def exact_text(self) -> str:
+        """The exact points without trailing zeros (123.99, 200)."""
+        return format(self.exact.normalize(), "f")
+
     def explanation(self) -> dict[str, Any]:
         """What the order records about why it earned what it earned."""
         return {
             "rules": [rule.as_json() for rule in self.applied],
             "cashFen": self.cash,
-            "exact": str(self.exact),
+            "exact": self.exact_text,
             "rounding": "down",
             "points": self.points,
         }

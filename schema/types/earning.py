@@ -117,7 +117,7 @@ class OrderPreview:
         outcome = preview.outcome
         return cls(
             points_earned=Long(outcome.points),
-            exact_points=str(outcome.exact),
+            exact_points=outcome.exact_text,
             cash_paid=Long(outcome.cash),
             available_at=preview.pending_until,
             rules=[AppliedEarningRule.of(a) for a in outcome.applied],

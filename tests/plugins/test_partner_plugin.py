@@ -1,0 +1,163 @@
+"""A partner's plugin, installed as a distribution with an entry point, adds an earning-rule kind.
+
+The plugin below is written only against the public contract (``plugins.hookspecs``,
+``plugins.earning``), exactly as a partner's package would be.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from membership.members import service as members
+from plugins.earning import EarningCalculation, EarningRuleKind, Stage
+from plugins.hookspecs import PluginManifest, hookimpl
+from plugins.manager import PluginError, build, loaded_plugins
+from tests.conftest import Api, TenantFixture
+
+PLUGIN = '''
+"""Birthday month: members earn more in the month of their birthday."""
+
+from decimal import Decimal
+
+from plugins.earning import EarningRuleKind, Param, Stage
+from plugins.hookspecs import PluginManifest, hookimpl
+
+MANIFEST = PluginManifest(
+    name="partner-birthday", version="1.0.0", core=">=0.1", description="Birthday month bonus"
+)
+
+
+class BirthdayMonth(EarningRuleKind):
+    name = "BIRTHDAY_MONTH"
+    stage = Stage.ORDER
+    description = "Multiply orders paid in the member's birthday month."
+    params = (Param("multiplier", "decimal", "Times.", minimum=Decimal(1), maximum=Decimal(10)),)
+
+    def apply(self, calc, params):
+        birthday = calc.member.birthday
+        if birthday is None or birthday.month != calc.order.local_paid_at.month:
+            return None
+        calc.order_multiplier *= params["multiplier"]
+        return {"multiplier": str(params["multiplier"])}
+
+
+@hookimpl
+def membership_earning_rule_kinds():
+    return [BirthdayMonth()]
+'''
+
+
+@pytest.fixture
+def partner_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    (tmp_path / "partner_birthday.py").write_text(PLUGIN)
+    dist = tmp_path / "partner_birthday-1.0.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: partner-birthday\nVersion: 1.0.0\n"
+    )
+    (dist / "entry_points.txt").write_text("[membership.plugins]\nbirthday = partner_birthday\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    loaded_plugins.cache_clear()
+    yield
+    loaded_plugins.cache_clear()
+    sys.modules.pop("partner_birthday", None)
+
+
+async def test_a_partner_kind_is_found_managed_and_applied(
+    partner_installed: None, api: Api, tenant: TenantFixture
+) -> None:
+    kinds = await api("{ earningRuleKinds { name plugin } }", token=tenant.owner_token)
+    assert {"name": "BIRTHDAY_MONTH", "plugin": "birthday"} in kinds["earningRuleKinds"]
+    assert {"name": "MEMBER_DAY", "plugin": "membership-core"} in kinds["earningRuleKinds"]
+
+    created = await api(
+        """mutation($input: CreateEarningRuleInput!) {
+          createEarningRule(input: $input) { rule { id } errors { code field } }
+        }""",
+        {"input": {"name": "生日月", "kind": "BIRTHDAY_MONTH", "params": {"multiplier": 20}}},
+        tenant.owner_token,
+    )
+    assert created["createEarningRule"]["errors"] == [
+        {"code": "INVALID", "field": ["input", "params", "multiplier"]}
+    ]
+    created = await api(
+        """mutation($input: CreateEarningRuleInput!) {
+          createEarningRule(input: $input) { rule { id } errors { code field } }
+        }""",
+        {"input": {"name": "生日月", "kind": "BIRTHDAY_MONTH", "params": {"multiplier": 3}}},
+        tenant.owner_token,
+    )
+    assert created["createEarningRule"]["errors"] == []
+
+    member = await members.create_member(
+        tenant.ctx, members.MemberChanges(phone="13500077001", birthday="1990-11-02")
+    )
+    record = """mutation($input: RecordOrderInput!) {
+      recordOrder(input: $input) { order { pointsEarned appliedRules { kind } } errors { code } }
+    }"""
+    for number, paid_at, expected in (
+        ("B-NOV", "2026-11-30T15:00:00Z", 300),  # 23:00 on 30 November in Shanghai
+        ("B-DEC", "2026-11-30T16:00:00Z", 100),  # already 1 December there
+    ):
+        order = {
+            "externalId": f"{number}-{member.id}",
+            "memberId": str(member.id),
+            "amount": 10_000,
+            "paidAt": paid_at,
+        }
+        data = await api(record, {"input": order}, tenant.secret_key)
+        assert data["recordOrder"]["order"]["pointsEarned"] == expected, number
+
+
+class _Kind(EarningRuleKind):
+    name = "MEMBER_DAY"
+    stage = Stage.ORDER
+    description = "A second kind under a taken name."
+
+    def apply(self, calc: EarningCalculation, params: object) -> None:  # type: ignore[override]
+        return None
+
+
+def _plugin(manifest: PluginManifest | None, kind: EarningRuleKind | None) -> types.ModuleType:
+    module = types.ModuleType("partner_test_plugin")
+    if manifest is not None:
+        module.MANIFEST = manifest  # type: ignore[attr-defined]
+    if kind is not None:
+
+        @hookimpl
+        def membership_earning_rule_kinds() -> list[EarningRuleKind]:
+            return [kind]
+
+        module.membership_earning_rule_kinds = membership_earning_rule_kinds  # type: ignore[attr-defined]
+    return module
+
+
+def test_plugins_that_cannot_be_used_stop_the_start_up_with_their_name() -> None:
+    import plugins.builtin as core
+
+    good = PluginManifest("p", "1.0", ">=0.1", "")
+    with pytest.raises(
+        PluginError, match=r"MEMBER_DAY comes from both 'membership-core' and 'clash'"
+    ):
+        build({"membership-core": core, "clash": _plugin(good, _Kind())})
+    with pytest.raises(PluginError, match=re.escape("'old' 1.0 needs membership <0.1")):
+        build({"old": _plugin(PluginManifest("p", "1.0", "<0.1", ""), None)})
+    with pytest.raises(PluginError, match=re.escape("'bare' has no MANIFEST")):
+        build({"bare": _plugin(None, None)})
+    bad_name = _Kind()
+    bad_name.name = "member day"  # type: ignore[misc]
+    with pytest.raises(PluginError, match="bad rule kind name"):
+        build({"odd": _plugin(good, bad_name)})
+
+
+def test_the_installed_core_plugin_is_found_through_its_entry_point() -> None:
+    loaded = loaded_plugins()
+    assert "membership-core" in loaded.manifests
+    assert loaded.kind_plugins["CAMPAIGN"] == "membership-core"
+    assert loaded.manifests["membership-core"].core == ">=0.1,<0.2"
