@@ -135,6 +135,9 @@ ZH_CN: dict[str, str] = {
     "Give a date and time with a time zone, such as 2026-11-11T00:00:00+08:00.": "请提供带时区的日期时间，例如 2026-11-11T00:00:00+08:00。",
     "{kind} has no parameter {name}.": "{kind} 没有参数 {name}。",
     "This parameter is required.": "此参数必填。",
+    "A rolling window needs windowDays.": "滚动周期需要 windowDays。",
+    "windowDays is only for rolling windows.": "windowDays 只适用于滚动周期。",
+    "Unknown tier window.": "未知的等级统计周期。",
     "Give weekdays, days of the month or both.": "请提供星期几、每月几号，或两者。",
     "The end must come after the start.": "结束时间须晚于开始时间。",
 }

@@ -76,6 +76,7 @@ class TierMutations:
             metric=input.metric.value,
             threshold=int(input.threshold),
             window_days=input.window_days,
+            window=input.window.value if input.window else None,
             points_multiplier=_multiplier(input.points_multiplier),
         )
         return TierPayload(tier=Tier.of(await tiers.create_tier(info.context.auth, changes)))
@@ -93,6 +94,7 @@ class TierMutations:
             threshold=int(input.threshold) if input.threshold is not None else None,
             window_days=window if window not in (None, strawberry.UNSET) else None,
             clear_window=window is None,
+            window=input.window.value if input.window else None,
             points_multiplier=_multiplier(input.points_multiplier),
         )
         row = await tiers.update_tier(info.context.auth, parse_id(id, ["id"]), changes)

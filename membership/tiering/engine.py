@@ -2,8 +2,12 @@
 
 Each tier measures its own metric over its own window: SPEND (order amounts net of refunds),
 ORDER_COUNT (orders not fully refunded) or POINTS_EARNED (EARN entries), over the last
-``window_days`` days or the member's lifetime. A member qualifies for a tier when the metric
-reaches the tier's threshold; it is moved to the highest tier it qualifies for above its own.
+``window_days`` days, the calendar year in the tenant's time zone, or the member's lifetime. A
+member qualifies for a tier when the metric reaches the tier's threshold; it is moved to the
+highest tier it qualifies for above its own.
+
+A calendar-year tier, once reached, is kept through the following year: the downgrade check
+counts the previous calendar year as well as the current one, so nobody drops on 1 January.
 Every move is kept in the member's tier history and emitted as ``tier.changed``.
 """
 
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -31,6 +36,7 @@ __all__ = [
     "evaluate_downgrade",
     "evaluate_tiers",
     "metric_value",
+    "window_start",
     "set_downgrade_policy",
     "tier_history",
     "upgrade_if_qualified",
@@ -44,13 +50,46 @@ _METRICS = {
     "POINTS_EARNED": "SELECT coalesce(sum(points), 0) AS value FROM points_entries "
     "WHERE member_id = $1 AND created_at >= $2 AND kind = 'EARN'",
 }
+# Last year and this year apart, for calendar-year tiers: $2 starts last year, $3 this year.
+_YEARLY = {
+    "SPEND": "SELECT coalesce(sum(amount - refunded_amount) FILTER (WHERE paid_at < $3), 0) "
+    "AS last_year, coalesce(sum(amount - refunded_amount) FILTER (WHERE paid_at >= $3), 0) "
+    "AS this_year FROM orders WHERE member_id = $1 AND paid_at >= $2",
+    "ORDER_COUNT": "SELECT count(*) FILTER (WHERE paid_at < $3) AS last_year, "
+    "count(*) FILTER (WHERE paid_at >= $3) AS this_year FROM orders "
+    "WHERE member_id = $1 AND paid_at >= $2 AND status <> 'REFUNDED'",
+    "POINTS_EARNED": "SELECT coalesce(sum(points) FILTER (WHERE created_at < $3), 0) AS last_year, "
+    "coalesce(sum(points) FILTER (WHERE created_at >= $3), 0) AS this_year FROM points_entries "
+    "WHERE member_id = $1 AND created_at >= $2 AND kind = 'EARN'",
+}
 _LIFETIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def window_start(tier: Tier, now: datetime, timezone: str, *, keeping: bool = False) -> datetime:
+    """Where the tier's window starts; ``keeping``: for the check whether a member keeps it."""
+    if tier.window_days:
+        return now - timedelta(days=tier.window_days)
+    if tier.calendar_year:
+        year = now.astimezone(ZoneInfo(timezone)).year - (1 if keeping else 0)
+        return datetime(year, 1, 1, tzinfo=ZoneInfo(timezone))
+    return _LIFETIME
+
+
 async def metric_value(
-    conn: BaseDBAsyncClient, member_id: uuid.UUID, tier: Tier, now: datetime
+    ctx: RequestContext,
+    conn: BaseDBAsyncClient,
+    member_id: uuid.UUID,
+    tier: Tier,
+    *,
+    keeping: bool = False,
 ) -> int:
-    since = now - timedelta(days=tier.window_days) if tier.window_days else _LIFETIME
+    now = ctx.clock.now()
+    since = window_start(tier, now, ctx.tenant.timezone, keeping=keeping)
+    if tier.calendar_year and keeping:
+        # the better of last year and this year, each counted on its own
+        this_year = window_start(tier, now, ctx.tenant.timezone)
+        _, rows = await conn.execute_query(_YEARLY[tier.metric], [member_id, since, this_year])
+        return max(int(rows[0]["last_year"]), int(rows[0]["this_year"]))
     _, rows = await conn.execute_query(_METRICS[tier.metric], [member_id, since])
     return int(rows[0]["value"])
 
@@ -65,7 +104,7 @@ async def upgrade_if_qualified(
     for tier in tiers:
         if current is not None and tier.rank <= current.rank:
             return None
-        value = await metric_value(conn, member.id, tier, now)
+        value = await metric_value(ctx, conn, member.id, tier)
         if value < tier.threshold:
             continue
         change = await TierChange.create(
@@ -131,7 +170,7 @@ async def evaluate_downgrade(
     if current is None or not lower:
         await _clear_grace(member, now)
         return None
-    value = await metric_value(conn, member.id, current, now)
+    value = await metric_value(ctx, conn, member.id, current, keeping=True)
     if value >= current.threshold:
         await _clear_grace(member, now)
         return None
@@ -145,7 +184,7 @@ async def evaluate_downgrade(
     if policy == "TO_QUALIFIED":
         target = lower[0]
         for tier in reversed(lower):
-            if await metric_value(conn, member.id, tier, now) >= tier.threshold:
+            if await metric_value(ctx, conn, member.id, tier, keeping=True) >= tier.threshold:
                 target = tier
                 break
     change = await TierChange.create(

@@ -17,7 +17,8 @@ class Tier(Model):
     rank = fields.IntField()
     metric = fields.TextField()
     threshold = fields.BigIntField()
-    window_days = fields.IntField(null=True)
+    window_days = fields.IntField(null=True)  # a rolling window of N days
+    calendar_year = fields.BooleanField(default=False)  # or the calendar year; neither: lifetime
     points_multiplier: Decimal = fields.DecimalField(
         max_digits=6, decimal_places=3, default=Decimal("1.0")
     )  # type: ignore[assignment]

@@ -28,6 +28,7 @@ __all__ = [
     "list_tiers",
     "tier_catalogue",
     "update_tier",
+    "window_of",
 ]
 
 # A tenant has a handful of tiers and almost every member read shows one, so their definitions
@@ -61,6 +62,7 @@ def forget_catalogue(tenant_id: uuid.UUID) -> None:
 # ---------------------------------------------------------------- writes
 
 METRICS = ("POINTS_EARNED", "SPEND", "ORDER_COUNT")
+WINDOWS = ("ROLLING_DAYS", "CALENDAR_YEAR", "LIFETIME")
 MAX_MULTIPLIER = Decimal("100")
 
 
@@ -74,7 +76,37 @@ class TierChanges:
     threshold: int | None = None
     window_days: int | None = None
     clear_window: bool = False
+    window: str | None = None  # ROLLING_DAYS (needs window_days), CALENDAR_YEAR or LIFETIME
     points_multiplier: Decimal | None = None
+
+
+def window_of(tier: Tier) -> str:
+    if tier.window_days:
+        return "ROLLING_DAYS"
+    return "CALENDAR_YEAR" if tier.calendar_year else "LIFETIME"
+
+
+def _set_window(tier: Tier, changes: TierChanges) -> None:
+    """Apply the window part of ``changes``; a tier has one window."""
+    window = changes.window
+    if window is None:
+        if changes.window_days is not None:
+            window = "ROLLING_DAYS"
+        elif changes.clear_window:
+            window = "LIFETIME"
+        else:
+            return
+    days = changes.window_days if changes.window_days is not None else tier.window_days
+    if window == "ROLLING_DAYS" and not days:
+        raise DomainError(
+            ErrorCode.INVALID, "A rolling window needs windowDays.", ["input", "windowDays"]
+        )
+    if window != "ROLLING_DAYS" and changes.window_days is not None:
+        raise DomainError(
+            ErrorCode.INVALID, "windowDays is only for rolling windows.", ["input", "windowDays"]
+        )
+    tier.window_days = days if window == "ROLLING_DAYS" else None
+    tier.calendar_year = window == "CALENDAR_YEAR"
 
 
 def _validate(changes: TierChanges) -> None:
@@ -87,6 +119,8 @@ def _validate(changes: TierChanges) -> None:
         errors.append(
             DomainError(ErrorCode.INVALID, "Rank must be between 0 and 100.", ["input", "rank"])
         )
+    if changes.window is not None and changes.window not in WINDOWS:
+        errors.append(DomainError(ErrorCode.INVALID, "Unknown tier window.", ["input", "window"]))
     if changes.metric is not None and changes.metric not in METRICS:
         errors.append(DomainError(ErrorCode.INVALID, "Unknown tier metric.", ["input", "metric"]))
     if changes.threshold is not None and not 0 <= changes.threshold <= 2**53:
@@ -121,6 +155,7 @@ def _describe(tier: Tier) -> dict[str, object]:
         "metric": tier.metric,
         "threshold": tier.threshold,
         "windowDays": tier.window_days,
+        "window": window_of(tier),
         "pointsMultiplier": str(tier.points_multiplier),
     }
 
@@ -151,18 +186,19 @@ async def create_tier(ctx: RequestContext, changes: TierChanges) -> Tier:
                 ["input", "rank"],
                 rank=changes.rank,
             )
+        tier = Tier(
+            id=uuid.uuid4(),
+            tenant_id=ctx.tenant.id,
+            name=changes.name.strip(),
+            rank=changes.rank,
+            metric=changes.metric,
+            threshold=changes.threshold,
+            points_multiplier=changes.points_multiplier or Decimal("1.0"),
+            created_at=ctx.clock.now(),
+        )
+        _set_window(tier, changes)
         try:
-            tier = await Tier.create(
-                id=uuid.uuid4(),
-                tenant_id=ctx.tenant.id,
-                name=changes.name.strip(),
-                rank=changes.rank,
-                metric=changes.metric,
-                threshold=changes.threshold,
-                window_days=changes.window_days,
-                points_multiplier=changes.points_multiplier or Decimal("1.0"),
-                created_at=ctx.clock.now(),
-            )
+            await tier.save()
         except IntegrityError as exc:
             raise DomainError(
                 ErrorCode.DUPLICATE,
@@ -190,14 +226,13 @@ async def update_tier(ctx: RequestContext, tier_id: uuid.UUID, changes: TierChan
                 ["input", "rank"],
                 rank=changes.rank,
             )
-        for attr in ("rank", "metric", "threshold", "window_days", "points_multiplier"):
+        for attr in ("rank", "metric", "threshold", "points_multiplier"):
             value = getattr(changes, attr)
             if value is not None:
                 setattr(tier, attr, value)
         if changes.name is not None:
             tier.name = changes.name.strip()
-        if changes.clear_window:
-            tier.window_days = None
+        _set_window(tier, changes)
         await tier.save()
         await audit.record(
             ctx, "tier.update", "tier", tier.id, before=before, after=_describe(tier)

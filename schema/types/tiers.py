@@ -8,10 +8,18 @@ from enum import Enum
 import strawberry
 
 from membership.tiers.models import Tier as TierModel
+from membership.tiers.service import window_of
 from schema.errors import UserError
 from schema.scalars import Long
 
-__all__ = ["CreateTierInput", "Tier", "TierMetric", "TierPayload", "UpdateTierInput"]
+__all__ = [
+    "CreateTierInput",
+    "Tier",
+    "TierMetric",
+    "TierPayload",
+    "TierWindow",
+    "UpdateTierInput",
+]
 
 
 @strawberry.enum
@@ -19,6 +27,13 @@ class TierMetric(Enum):
     POINTS_EARNED = "POINTS_EARNED"
     SPEND = "SPEND"
     ORDER_COUNT = "ORDER_COUNT"
+
+
+@strawberry.enum(description="What a tier's metric is measured over.")
+class TierWindow(Enum):
+    ROLLING_DAYS = "ROLLING_DAYS"
+    CALENDAR_YEAR = "CALENDAR_YEAR"
+    LIFETIME = "LIFETIME"
 
 
 @strawberry.type
@@ -29,6 +44,10 @@ class Tier:
     metric: TierMetric
     threshold: Long
     window_days: int | None = strawberry.field(description="Rolling window; null = lifetime.")
+    window: TierWindow = strawberry.field(
+        description="CALENDAR_YEAR counts the year in the tenant's time zone; a tier reached in "
+        "a year is kept through the next."
+    )
     points_multiplier: float
 
     @classmethod
@@ -40,6 +59,7 @@ class Tier:
             metric=TierMetric(row.metric),
             threshold=Long(row.threshold),
             window_days=row.window_days,
+            window=TierWindow(window_of(row)),
             points_multiplier=float(row.points_multiplier),
         )
 
@@ -88,6 +108,9 @@ class CreateTierInput:
         default=None, description="Rolling window; null = lifetime."
     )
     points_multiplier: float | None = strawberry.field(default=None, description="Default 1.0.")
+    window: TierWindow | None = strawberry.field(
+        default=None, description="Default: ROLLING_DAYS with windowDays, else LIFETIME."
+    )
 
 
 @strawberry.input
@@ -100,6 +123,7 @@ class UpdateTierInput:
         default=strawberry.UNSET, description="null makes the window lifetime."
     )
     points_multiplier: float | None = None
+    window: TierWindow | None = None
 
 
 @strawberry.type

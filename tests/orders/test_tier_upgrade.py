@@ -155,3 +155,72 @@ async def test_one_tier_policy_drops_a_single_rank(tenant: TenantFixture) -> Non
     assert await engine.evaluate_tiers(ctx) == 0  # grace starts again for 银卡
     assert await engine.evaluate_tiers(ctx) == 1
     assert await member_tier(tenant, member) == made["普卡"].id
+
+
+CREATE_TIER = """mutation($input: CreateTierInput!) {
+  createTier(input: $input) { tier { id name window windowDays } errors { code field } }
+}"""
+
+
+async def test_a_calendar_year_tier_counts_the_year_in_shanghai_and_lasts_through_the_next(
+    api: Api, tenant: TenantFixture
+) -> None:
+    from membership.tiering import engine
+
+    async def create(variables: dict[str, object]) -> dict[str, object]:
+        data = await api(CREATE_TIER, {"input": variables}, tenant.owner_token)
+        return data["createTier"]  # type: ignore[no-any-return]
+
+    base = await create({"name": "普卡", "rank": 0, "metric": "SPEND", "threshold": 0})
+    gold = await create(
+        {
+            "name": "年度金卡",
+            "rank": 1,
+            "metric": "SPEND",
+            "threshold": 500_000,
+            "window": "CALENDAR_YEAR",
+        }
+    )
+    assert gold["tier"]["window"] == "CALENDAR_YEAR" and gold["tier"]["windowDays"] is None  # type: ignore[index]
+    assert base["tier"]["window"] == "LIFETIME"  # type: ignore[index]
+    bad = await create(
+        {"name": "x", "rank": 5, "metric": "SPEND", "threshold": 1, "window": "ROLLING_DAYS"}
+    )
+    assert bad["errors"] == [{"code": "INVALID", "field": ["input", "windowDays"]}]
+    bad = await create(
+        {
+            "name": "x",
+            "rank": 5,
+            "metric": "SPEND",
+            "threshold": 1,
+            "window": "CALENDAR_YEAR",
+            "windowDays": 30,
+        }
+    )
+    assert bad["errors"] == [{"code": "INVALID", "field": ["input", "windowDays"]}]
+
+    gold_id = uuid.UUID(gold["tier"]["id"])  # type: ignore[index]
+    base_id = uuid.UUID(base["tier"]["id"])  # type: ignore[index]
+    # 31 December 2025 23:30 in Shanghai: still 2025 there (15:30 UTC)
+    clock = FrozenClock(datetime(2025, 12, 31, 15, 30, tzinfo=UTC))
+    ctx = RequestContext.system(tenant.info, clock=clock)
+    member = await new_member(tenant)
+    await buy(ctx, member, 300_000)
+    clock.advance(timedelta(hours=1))  # 00:30 on 1 January 2026 in Shanghai: a new year
+    await buy(ctx, member, 300_000)
+    assert await member_tier(tenant, member) == base_id  # ¥3,000 in each year, not ¥6,000
+    await buy(ctx, member, 200_000)
+    assert await member_tier(tenant, member) == gold_id  # ¥5,000 in 2026
+
+    # kept through 2027 although 2027 has no orders yet...
+    clock.advance(timedelta(days=370))
+    assert await engine.evaluate_tiers(ctx) == 0
+    clock.advance(timedelta(days=60))
+    assert await engine.evaluate_tiers(ctx) == 0
+    assert await member_tier(tenant, member) == gold_id
+    # ...and no further: in 2028 neither 2027 nor 2028 qualifies, so after the grace period it drops
+    clock.set(datetime(2028, 1, 1, 0, 0, tzinfo=UTC))
+    await engine.evaluate_tiers(ctx)
+    clock.advance(timedelta(days=31))
+    assert await engine.evaluate_tiers(ctx) == 1
+    assert await member_tier(tenant, member) == base_id
