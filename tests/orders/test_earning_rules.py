@@ -369,6 +369,18 @@ async def test_another_tenant_cannot_see_change_or_use_the_rules_and_members(
         PREVIEW, {"input": {"amount": 1_000, "memberId": str(member)}}, other_tenant.secret_key
     )
     assert [e["code"] for e in preview["previewOrder"]["errors"]] == ["NOT_FOUND"]
+    tier = await api(
+        """mutation { createTier(input: {name: "金卡", rank: 1, metric: SPEND, threshold: 1,
+          pointsMultiplier: 5}) { tier { id } } }""",
+        token=tenant.owner_token,
+    )
+    as_gold = {"amount": 1_000, "tierId": tier["createTier"]["tier"]["id"]}
+    mine = await api(PREVIEW, {"input": as_gold}, tenant.owner_token)
+    assert mine["previewOrder"]["preview"]["pointsEarned"] == 10  # capped at 10 by the rule
+    theirs = await api(PREVIEW, {"input": as_gold}, other_tenant.owner_token)
+    assert theirs["previewOrder"]["errors"] == [
+        {"code": "NOT_FOUND", "field": ["input", "tierId"], "message": "No such tier."}
+    ]
     # the other tenant's own orders are not capped by this tenant's rule
     capped = await api(PREVIEW, {"input": {"amount": 100_000}}, other_tenant.owner_token)
     assert capped["previewOrder"]["preview"]["pointsEarned"] == 1_000

@@ -248,6 +248,27 @@ async def test_orders_through_the_api_and_bad_input(
         ("input", "items", "0", "quantity"),
         ("input", "items", "0", "sku"),
     ]
+    huge = await api.raw(
+        record_q,
+        {"input": {"externalId": "POS-3", "memberId": member, "amount": 2**63}},
+        tenant.secret_key,
+    )
+    assert huge.json()["errors"] and huge.json()["data"] is None  # past BIGINT: never reaches SQL
+    past_safe = await api(
+        record_q,
+        {"input": {"externalId": "POS-3", "memberId": member, "amount": 2**63 - 1}},
+        tenant.secret_key,
+    )
+    assert past_safe["recordOrder"]["errors"][0]["field"] == ["input", "amount"]
+    zero = await api(
+        refund_q,
+        {"input": {"externalId": "POS-1", "amount": 0, "idempotencyKey": "k0"}},
+        tenant.secret_key,
+    )
+    assert zero["refundOrder"]["errors"] == [{"code": "INVALID", "field": ["input", "amount"]}]
+    assert (await api('{ order(externalId: "POS-3") { id } }', token=tenant.secret_key))[
+        "order"
+    ] is None
     too_much = (
         await api(
             refund_q,
