@@ -31,6 +31,7 @@ from membership.members.models import Member
 from membership.orders.earning import cash_paid, points_value
 from membership.orders.models import Order
 from membership.outbox import emit
+from membership.points.expiry import ExpiryPolicy
 from membership.points.models import IdempotencyKey, PointsSettings
 from membership.points.service import (
     MAX_POINTS,
@@ -190,25 +191,42 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
     request_hash = _order_hash(request)
     try:
         async with tenant_tx(ctx) as conn:
-            existing = await Order.get_or_none(external_id=request.external_id)
-            if existing is not None:
-                return await _replayed(existing, request_hash)
-            member = await _lock_member(request.member_id)
+            member = (
+                await Member.filter(id=request.member_id, merged_into_id=None)
+                .select_for_update()
+                .first()
+            )
+            if member is None:
+                # a replay still answers after its member was merged away
+                existing = await Order.get_or_none(external_id=request.external_id)
+                if existing is not None:
+                    return await _replayed(existing, request_hash)
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, "No such member in this tenant.", ["input", "memberId"]
+                )
             now = ctx.clock.now()
             await settle_member(ctx, conn, member, now)
             settings = await load_settings(ctx)
-            if points_value(request.points_to_spend, settings.point_value_fen) > request.amount:
-                raise DomainError(
-                    ErrorCode.INVALID,
-                    "The points are worth more than the order.",
-                    ["input", "pointsToSpend"],
-                )
+            policy = ExpiryPolicy(settings.expiry_policy, settings.expiry_period)
+            tiers = list(await Tier.all().order_by("-rank"))
+            paid_at = request.paid_at or now
+            earning = compute(
+                await active_rules(ctx),
+                _order_facts(ctx, request, paid_at, 0, settings),
+                _member_facts(member, next((t for t in tiers if t.id == member.tier_id), None)),
+                base_rate=settings.earn_points_per_yuan,
+                kinds=kinds(),
+            )
+            # A second order with this number fails here (unique key): it is a replay.
             order = await Order.create(
                 id=uuid.uuid4(),
                 tenant_id=ctx.tenant.id,
                 external_id=request.external_id,
                 member_id=member.id,
                 amount=request.amount,
+                points_spent=request.points_to_spend,
+                points_earned=earning.points,
+                earning=earning.explanation(),
                 status="COMPLETED",
                 store_code=request.store_code,
                 request_hash=request_hash,
@@ -221,9 +239,15 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                     }
                     for i in request.items
                 ],
-                paid_at=request.paid_at or now,
+                paid_at=paid_at,
                 created_at=now,
             )
+            if points_value(request.points_to_spend, settings.point_value_fen) > request.amount:
+                raise DomainError(
+                    ErrorCode.INVALID,
+                    "The points are worth more than the order.",
+                    ["input", "pointsToSpend"],
+                )
             if request.points_to_spend:
                 await post_entry(
                     ctx,
@@ -233,18 +257,8 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                     -request.points_to_spend,
                     f"order {order.external_id}",
                     order_id=order.id,
+                    save_member=False,
                 )
-                order.points_spent = request.points_to_spend
-            tier = await Tier.get_or_none(id=member.tier_id) if member.tier_id else None
-            earning = compute(
-                await active_rules(ctx),
-                _order_facts(ctx, request, order.paid_at, order.discount_amount, settings),
-                _member_facts(member, tier),
-                base_rate=settings.earn_points_per_yuan,
-                kinds=kinds(),
-            )
-            order.points_earned = earning.points
-            order.earning = earning.explanation()
             if earning.points and settings.return_window_days:
                 # Earned inside the return window: pending until the window closes.
                 await add_pending(
@@ -263,15 +277,27 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                     earning.points,
                     f"order {order.external_id}",
                     order_id=order.id,
+                    policy=policy,
+                    save_member=False,
                 )
                 await repay_debt(ctx, conn, member, earn)
-            await order.save()
             member.total_spent += order.amount
             member.order_count += 1
             if member.last_order_at is None or order.paid_at > member.last_order_at:
                 member.last_order_at = order.paid_at
-            await member.save()
-            await upgrade_if_qualified(ctx, conn, member, f"order {order.external_id}")
+            member.updated_at = now
+            await member.save(
+                update_fields=[
+                    "points_balance",
+                    "pending_points",
+                    "points_debt",
+                    "total_spent",
+                    "order_count",
+                    "last_order_at",
+                    "updated_at",
+                ]
+            )
+            await upgrade_if_qualified(ctx, conn, member, f"order {order.external_id}", tiers=tiers)
             await emit(
                 ctx, "order.recorded", {"orderId": str(order.id), "memberId": str(member.id)}
             )

@@ -26,7 +26,7 @@ from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members.models import Member
 from membership.outbox import emit
-from membership.points.expiry import expire_member, expires_at, get_policy
+from membership.points.expiry import ExpiryPolicy, expire_member, expires_at, get_policy
 from membership.points.models import IdempotencyKey, PointsEntry, PointsLot
 from tenants import audit
 from tenants.context import RequestContext
@@ -210,11 +210,15 @@ async def post_entry(
     *,
     order_id: uuid.UUID | None = None,
     corrects_id: uuid.UUID | None = None,
+    policy: ExpiryPolicy | None = None,
+    save_member: bool = True,
 ) -> PointsEntry:
     """Write one entry for a member whose row the caller has locked in this transaction.
 
-    A positive ``delta`` opens a lot (expiring under the tenant's policy); a negative one
-    consumes open lots earliest expiry first, or fails with INSUFFICIENT_POINTS.
+    A positive ``delta`` opens a lot (expiring under the tenant's policy, read unless given); a
+    negative one consumes open lots earliest expiry first, or fails with INSUFFICIENT_POINTS.
+    With ``save_member`` False the caller saves the member's new balance itself, later in the
+    same transaction.
     """
     now = ctx.clock.now()
     if delta < 0 and member.points_balance < -delta:
@@ -224,10 +228,13 @@ async def post_entry(
             ["input", "points"],
             balance=member.points_balance,
         )
-    expiry = expires_at(await get_policy(ctx), now, ctx.tenant.timezone) if delta > 0 else None
+    expiry = None
+    if delta > 0:
+        expiry = expires_at(policy or await get_policy(ctx), now, ctx.tenant.timezone)
     member.points_balance += delta
     member.updated_at = now
-    await member.save(update_fields=["points_balance", "updated_at"])
+    if save_member:
+        await member.save(update_fields=["points_balance", "updated_at"])
     entry = await PointsEntry.create(
         id=uuid.uuid4(),
         tenant_id=ctx.tenant.id,
@@ -490,7 +497,10 @@ async def mature_member(
         lot.pending, lot.entry_id, lot.expires_at = False, entry.id, expiry
         await lot.save(update_fields=["pending", "entry_id", "expires_at"])
         matured += lot.remaining
-        await repay_debt(ctx, conn, member, entry)
+        # A lot can mature already expired (expiry at the end of the month it was earned, a late
+        # job): its points expire next and cannot repay a debt.
+        if expiry is None or expiry > now:
+            await repay_debt(ctx, conn, member, entry)
     member.updated_at = now
     await member.save(
         update_fields=["points_balance", "pending_points", "points_debt", "updated_at"]
@@ -522,8 +532,17 @@ async def settle_member(
     ctx: RequestContext, conn: BaseDBAsyncClient, member: Member, now: datetime
 ) -> None:
     """Bring a locked member's balance up to date: matured points in, expired points out."""
-    await mature_member(ctx, conn, member, now)
-    await expire_member(ctx, conn, member, now)
+    # One probe for the common case: nothing to mature and nothing expired.
+    _, rows = await conn.execute_query(
+        "SELECT coalesce(bool_or(pending AND available_at <= $2), false) AS mature, "
+        "coalesce(bool_or(expires_at <= $2), false) AS expire FROM points_lots "
+        "WHERE member_id = $1 AND remaining > 0 AND (pending OR expires_at IS NOT NULL)",
+        [member.id, now],
+    )
+    if rows[0]["mature"]:
+        await mature_member(ctx, conn, member, now)
+    if rows[0]["expire"] or rows[0]["mature"]:
+        await expire_member(ctx, conn, member, now)
 
 
 async def mature_due(ctx: RequestContext, batch: int = 500) -> int:

@@ -36,10 +36,10 @@ __all__ = [
     "evaluate_downgrade",
     "evaluate_tiers",
     "metric_value",
-    "window_start",
     "set_downgrade_policy",
     "tier_history",
     "upgrade_if_qualified",
+    "window_start",
 ]
 
 _METRICS = {
@@ -95,10 +95,20 @@ async def metric_value(
 
 
 async def upgrade_if_qualified(
-    ctx: RequestContext, conn: BaseDBAsyncClient, member: Member, reason: str
+    ctx: RequestContext,
+    conn: BaseDBAsyncClient,
+    member: Member,
+    reason: str,
+    *,
+    tiers: list[Tier] | None = None,
 ) -> TierChange | None:
-    """Move a locked member up to the highest tier it now qualifies for, if above its own."""
-    tiers = list(await Tier.all().order_by("-rank"))
+    """Move a locked member up to the highest tier it now qualifies for, if above its own.
+
+    ``tiers``: the tenant's tiers by rank, highest first, if the caller read them in this
+    transaction already.
+    """
+    if tiers is None:
+        tiers = list(await Tier.all().order_by("-rank"))
     current = next((t for t in tiers if t.id == member.tier_id), None)
     now = ctx.clock.now()
     for tier in tiers:

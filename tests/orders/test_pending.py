@@ -138,3 +138,32 @@ async def test_earning_settings_are_validated(api: Api, tenant: TenantFixture) -
         "pointValueFen": 0.5,
         "returnWindowDays": 0,
     }
+
+
+async def test_points_that_mature_already_expired_expire_and_repay_no_debt(
+    tenant: TenantFixture,
+) -> None:
+    from membership.points.expiry import expire_due, set_policy
+
+    ctx, clock = await shop(tenant)  # return window 7 days, 1 November
+    await set_policy(ctx, "DAYS_AFTER_EARNING", 10)
+    member = await new_member(tenant)
+    first = await order(ctx, member, f"E1-{member}", 10_000)  # 100 pending, matures 8 November
+    clock.advance(timedelta(days=8))
+    await points.adjust(
+        ctx, member_id=member, points=100, reason="r", idempotency_key=f"g-{member}"
+    )  # settles: 100 matured
+    await points.spend(ctx, member_id=member, points=200, reason="r", idempotency_key=f"s-{member}")
+    await orders.refund_order(
+        ctx, external_id=first.order.external_id, amount=None, idempotency_key=f"r-{member}"
+    )
+    assert (await row(tenant, member)).points_debt == 100
+    clock.set(datetime(2026, 11, 28, 4, 0, tzinfo=UTC))
+    await order(ctx, member, f"E2-{member}", 5_000)  # 50 pending until 5 December
+    # The job runs late: the lot matures on 20 December already expired (on 15 December).
+    clock.set(datetime(2026, 12, 20, 4, 0, tzinfo=UTC))
+    assert await points.mature_due(ctx) == 50
+    assert await expire_due(ctx) == 50
+    m = await row(tenant, member)
+    assert (m.points_balance, m.pending_points, m.points_debt) == (0, 0, 100)
+    assert_invariant(await ledger_state(tenant, member), 0)
