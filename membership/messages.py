@@ -88,7 +88,7 @@ ZH_CN: dict[str, str] = {
     "The points are worth more than the order.": "抵扣积分的价值超过了订单金额。",
     "This order number was recorded with other details.": "该订单号已以不同的内容记录过。",
     "No such order in this tenant.": "本商户没有该订单。",
-    "Only {refundable} can still be refunded on this order.": "该订单最多还能退 {refundable}。",
+    "Only {refundable} {currency} can still be refunded on this order.": "该订单最多还能退 {refundable} {currency}。",
     "Must be between {low} and {high}.": "须在 {low} 到 {high} 之间。",
     "Unknown downgrade policy.": "未知的降级规则。",
     # tiers
@@ -135,6 +135,7 @@ ZH_CN: dict[str, str] = {
     "Give a date and time with a time zone, such as 2026-11-11T00:00:00+08:00.": "请提供带时区的日期时间，例如 2026-11-11T00:00:00+08:00。",
     "{kind} has no parameter {name}.": "{kind} 没有参数 {name}。",
     "This parameter is required.": "此参数必填。",
+    "{kind} applies to every order by itself; it cannot be added as a rule.": "{kind} 自动作用于每笔订单，不能添加为规则。",
     "A rolling window needs windowDays.": "滚动周期需要 windowDays。",
     "windowDays is only for rolling windows.": "windowDays 只适用于滚动周期。",
     "Unknown tier window.": "未知的等级统计周期。",

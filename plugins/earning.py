@@ -179,6 +179,8 @@ class EarningRuleKind(ABC):
     stage: ClassVar[Stage]
     description: ClassVar[str]
     params: ClassVar[tuple[Param, ...]] = ()
+    # False for kinds the platform applies by itself (the tier multiplier): never stored as rules
+    storable: ClassVar[bool] = True
 
     def check(self, params: Mapping[str, Any]) -> list[ParamProblem]:
         """Problems across parameters (an end before a start); single ones are checked already."""

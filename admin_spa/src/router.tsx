@@ -8,6 +8,9 @@ import { ViewerProvider } from './session/ViewerProvider';
 const LoginPage = lazy(() => import('./routes/login/LoginPage'));
 const MembersListPage = lazy(() => import('./routes/members/MembersListPage'));
 const MemberDetailPage = lazy(() => import('./routes/members/MemberDetailPage'));
+const OrdersListPage = lazy(() => import('./routes/orders/OrdersListPage'));
+const OrderDetailPage = lazy(() => import('./routes/orders/OrderDetailPage'));
+const EarningRulesPage = lazy(() => import('./routes/earning-rules/EarningRulesPage'));
 const TiersPage = lazy(() => import('./routes/tiers/TiersPage'));
 const CustomFieldsPage = lazy(() => import('./routes/custom-fields/CustomFieldsPage'));
 const StaffPage = lazy(() => import('./routes/staff/StaffPage'));
@@ -31,7 +34,10 @@ export const router = createBrowserRouter(
         { index: true, element: <HomeRedirect /> },
         { path: 'members', element: guarded('members:read', <MembersListPage />) },
         { path: 'members/:id', element: guarded('members:read', <MemberDetailPage />) },
+        { path: 'orders', element: guarded('members:read', <OrdersListPage />) },
+        { path: 'orders/:externalId', element: guarded('members:read', <OrderDetailPage />) },
         { path: 'tiers', element: guarded('members:read', <TiersPage />) },
+        { path: 'earning-rules', element: guarded('programme:manage', <EarningRulesPage />) },
         { path: 'custom-fields', element: guarded('custom_fields:manage', <CustomFieldsPage />) },
         { path: 'staff', element: guarded('staff:manage', <StaffPage />) },
         { path: 'api-keys', element: guarded('apikeys:manage', <ApiKeysPage />) },

@@ -29,12 +29,13 @@ __all__ = ["AppliedRule", "EarningOutcome", "RuleSpec", "compute", "split_cash"]
 class RuleSpec:
     """A rule ready to apply: parameters already cleaned (Decimal, datetime, lists)."""
 
-    id: uuid.UUID | None  # None: a built-in rule
+    id: uuid.UUID | None  # None: built in, or an unsaved draft
     name: str
     kind: str
     params: Mapping[str, Any]
     priority: int = 0
     created_at: datetime | None = None
+    built_in: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,11 @@ class AppliedRule:
 @dataclass(frozen=True)
 class EarningOutcome:
     points: int
-    exact: Decimal
+    exact: Decimal  # before the eligibility check, the cap and rounding
     cash: int
     applied: tuple[AppliedRule, ...]
+    eligible: bool = True
+    cap: int | None = None
 
     @property
     def exact_text(self) -> str:
@@ -71,6 +74,8 @@ class EarningOutcome:
             "rules": [rule.as_json() for rule in self.applied],
             "cashFen": self.cash,
             "exact": self.exact_text,
+            "eligible": self.eligible,
+            "cap": self.cap,
             "rounding": "down",
             "points": self.points,
         }
@@ -89,8 +94,8 @@ def split_cash(order: OrderFacts) -> list[LineEarning]:
 
 def _built_in(base_rate: Decimal) -> list[RuleSpec]:
     return [
-        RuleSpec(None, "Base rate", "BASE_RATE", {"pointsPerYuan": base_rate}),
-        RuleSpec(None, "Tier multiplier", "TIER_MULTIPLIER", {}),
+        RuleSpec(None, "Base rate", "BASE_RATE", {"pointsPerYuan": base_rate}, built_in=True),
+        RuleSpec(None, "Tier multiplier", "TIER_MULTIPLIER", {}, built_in=True),
     ]
 
 
@@ -104,15 +109,25 @@ def compute(
 ) -> EarningOutcome:
     """The order's points under ``rules`` (stored ones; the built-in ones are added here)."""
 
-    def order_key(rule: RuleSpec) -> tuple[int, int, int, str, str]:
+    def order_key(position: int) -> tuple[int, bool, int, str, str, int]:
+        rule = usable[position]
         created = rule.created_at.isoformat() if rule.created_at else ""
-        return (kinds[rule.kind].stage, rule.id is None, -rule.priority, created, str(rule.id))
+        stage = kinds[rule.kind].stage
+        # drafts (no id, no time) keep the order they were given in
+        return (stage, rule.built_in, -rule.priority, created, str(rule.id or ""), position)
 
     calc = EarningCalculation(order=order, member=member, lines=split_cash(order))
     applied = []
     usable = [r for r in [*rules, *_built_in(base_rate)] if r.kind in kinds]
-    for rule in sorted(usable, key=order_key):
+    for rule in (usable[i] for i in sorted(range(len(usable)), key=order_key)):
         detail = kinds[rule.kind].apply(calc, rule.params)
         if detail is not None:
             applied.append(AppliedRule(rule.id, rule.name, rule.kind, detail))
-    return EarningOutcome(calc.points(), calc.exact_points(), order.cash, tuple(applied))
+    return EarningOutcome(
+        calc.points(),
+        calc.exact_points(),
+        order.cash,
+        tuple(applied),
+        eligible=calc.eligible,
+        cap=calc.cap,
+    )

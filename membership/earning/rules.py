@@ -72,6 +72,13 @@ def _kind(name: str, path: list[str]) -> EarningRuleKind:
             path,
             kind=name[:64],
         )
+    if not kind.storable:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "{kind} applies to every order by itself; it cannot be added as a rule.",
+            path,
+            kind=name,
+        )
     return kind
 
 
@@ -128,6 +135,7 @@ def draft_specs(drafts: list[RuleDraft], prefix: list[str]) -> list[RuleSpec]:
         values = _validated(draft, [*prefix, str(index)])
         if draft.enabled:
             specs.append(RuleSpec(None, draft.name.strip(), draft.kind, values, draft.priority))
+    # the built-in rules come from the engine, never from drafts
     return specs
 
 

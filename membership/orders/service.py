@@ -502,9 +502,10 @@ async def refund_order(
             if refund <= 0 or refund > refundable:
                 raise DomainError(
                     ErrorCode.INVALID,
-                    "Only {refundable} can still be refunded on this order.",
+                    "Only {refundable} {currency} can still be refunded on this order.",
                     ["input", "amount"],
-                    refundable=refundable,
+                    refundable=f"{refundable // 100}.{refundable % 100:02d}",
+                    currency=ctx.tenant.currency,
                 )
             now = ctx.clock.now()
             await settle_member(ctx, conn, member, now)

@@ -29,7 +29,7 @@ def _at_store(calc: EarningCalculation, params: Mapping[str, Any]) -> bool:
 
 def _multiply_order(calc: EarningCalculation, multiplier: Decimal) -> dict[str, Any]:
     calc.order_multiplier *= multiplier
-    return {"multiplier": str(multiplier)}
+    return {"multiplier": format(multiplier.normalize(), "f")}
 
 
 class BaseRate(EarningRuleKind):
@@ -54,13 +54,15 @@ class BaseRate(EarningRuleKind):
         if calc.points_per_yuan is not None or not _at_store(calc, params):
             return None
         calc.points_per_yuan = params["pointsPerYuan"]
-        return {"pointsPerYuan": str(calc.points_per_yuan), "cashFen": calc.order.cash}
+        rate = format(params["pointsPerYuan"].normalize(), "f")
+        return {"pointsPerYuan": rate, "cashFen": calc.order.cash}
 
 
 class TierMultiplier(EarningRuleKind):
     name = "TIER_MULTIPLIER"
     stage = Stage.ORDER
     description = "The member's tier multiplier (set on the tier). Applies to every order."
+    storable = False
 
     def apply(self, calc: EarningCalculation, params: Mapping[str, Any]) -> dict[str, Any] | None:
         if calc.member.tier_id is None:
@@ -128,7 +130,8 @@ class _LineMultiplier(EarningRuleKind):
                 hits.append(str(value))
         if not hits:
             return None
-        return {"multiplier": str(params["multiplier"]), self.listed: sorted(set(hits))}
+        multiplier = format(params["multiplier"].normalize(), "f")
+        return {"multiplier": multiplier, self.listed: sorted(set(hits))}
 
 
 class SkuMultiplier(_LineMultiplier):

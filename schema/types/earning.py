@@ -89,6 +89,9 @@ class EarningRuleKind:
     )
     description: str
     plugin: str
+    storable: bool = strawberry.field(
+        description="False for kinds applied to every order by themselves (TIER_MULTIPLIER)."
+    )
     params: list[EarningRuleParam]
 
     @classmethod
@@ -98,6 +101,7 @@ class EarningRuleKind:
             stage=kind.stage.name,
             description=kind.description,
             plugin=plugin,
+            storable=kind.storable,
             params=[EarningRuleParam.of(p) for p in kind.params],
         )
 

@@ -389,3 +389,33 @@ async def test_another_tenant_cannot_see_change_or_use_the_rules_and_members(
     assert [r["enabled"] for r in (await api(RULES, token=tenant.owner_token))["earningRules"]] == [
         True
     ]
+
+
+async def test_the_tier_multiplier_cannot_be_stored_twice(api: Api, tenant: TenantFixture) -> None:
+    rule = {"name": "x", "kind": "TIER_MULTIPLIER", "params": {}}
+    payload = (await api(CREATE, {"input": rule}, tenant.owner_token))["createEarningRule"]
+    assert payload["errors"] == [
+        {
+            "code": "INVALID",
+            "field": ["input", "kind"],
+            "message": "TIER_MULTIPLIER applies to every order by itself; it cannot be added as a rule.",
+        }
+    ]
+    preview = await api(PREVIEW, {"input": {**TEA_ORDER, "rules": [rule]}}, tenant.owner_token)
+    assert preview["previewOrder"]["errors"][0]["field"] == ["input", "rules", "0", "kind"]
+
+
+async def test_draft_rules_preview_exactly_what_stored_ones_record(
+    api: Api, tenant: TenantFixture
+) -> None:
+    member = await new_member(tenant)
+    low = {"name": "五倍", "kind": "BASE_RATE", "params": {"pointsPerYuan": 5}, "priority": -1}
+    preview = await api(PREVIEW, {"input": {**TEA_ORDER, "rules": [low]}}, tenant.owner_token)
+    await create(api, tenant, **low)
+    recorded = await api(
+        RECORD,
+        {"input": {**TEA_ORDER, "externalId": f"D-{member}", "memberId": str(member)}},
+        tenant.secret_key,
+    )
+    earned = recorded["recordOrder"]["order"]["pointsEarned"]
+    assert earned == preview["previewOrder"]["preview"]["pointsEarned"] == 500

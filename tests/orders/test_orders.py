@@ -61,7 +61,7 @@ async def test_an_order_earns_by_the_base_rate_and_tier_and_updates_totals(
     assert result.order.points_earned == 246  # ¥123.45 × 1 × 2, rounded down
     applied = result.order.earning["rules"]
     assert [r["kind"] for r in applied] == ["BASE_RATE", "TIER_MULTIPLIER"]
-    assert (applied[0]["pointsPerYuan"], applied[1]["multiplier"]) == ("1.000", "2.000")
+    assert (applied[0]["pointsPerYuan"], applied[1]["multiplier"]) == ("1", "2")
     row = await member_row(tenant, member)
     assert (row.total_spent, row.order_count, row.points_balance) == (12_345, 1, 246)
     assert_invariant(await ledger_state(tenant, member), 246)

@@ -5,7 +5,9 @@ import {
   CrownOutlined,
   LogoutOutlined,
   ProfileOutlined,
+  ShoppingOutlined,
   TeamOutlined,
+  ThunderboltOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -17,7 +19,9 @@ import { navigationItems } from './navigation';
 
 const ICONS = {
   members: <UserOutlined />,
+  orders: <ShoppingOutlined />,
   tiers: <CrownOutlined />,
+  earningRules: <ThunderboltOutlined />,
   customFields: <ProfileOutlined />,
   staff: <TeamOutlined />,
   apiKeys: <ApiOutlined />,

@@ -1,7 +1,7 @@
 import type { Permission } from '../session/permissions';
 
 export interface NavigationItem {
-  key: 'members' | 'tiers' | 'customFields' | 'staff' | 'apiKeys';
+  key: 'members' | 'orders' | 'tiers' | 'earningRules' | 'customFields' | 'staff' | 'apiKeys';
   path: string;
   permission: Permission;
 }
@@ -9,7 +9,9 @@ export interface NavigationItem {
 /** The sider menu, in order; an entry shows only when the viewer holds its permission. */
 export const NAVIGATION: readonly NavigationItem[] = [
   { key: 'members', path: '/members', permission: 'members:read' },
+  { key: 'orders', path: '/orders', permission: 'members:read' },
   { key: 'tiers', path: '/tiers', permission: 'members:read' },
+  { key: 'earningRules', path: '/earning-rules', permission: 'programme:manage' },
   { key: 'customFields', path: '/custom-fields', permission: 'custom_fields:manage' },
   { key: 'staff', path: '/staff', permission: 'staff:manage' },
   { key: 'apiKeys', path: '/api-keys', permission: 'apikeys:manage' },

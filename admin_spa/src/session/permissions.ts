@@ -6,6 +6,7 @@ export const PERMISSIONS = [
   'members:pii',
   'members:merge',
   'points:write',
+  'orders:write',
   'programme:manage',
   'custom_fields:manage',
   'staff:manage',

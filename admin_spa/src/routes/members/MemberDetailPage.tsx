@@ -9,6 +9,7 @@ import { describeError } from '../../api/userErrors';
 import { useViewer } from '../../session/ViewerProvider';
 import { customFieldRecord, sortDefinitions } from '../custom-fields/customFieldValue';
 import { CustomFieldDefinitionsQuery } from '../custom-fields/queries';
+import { MemberOrdersCard } from '../orders/MemberOrdersCard';
 import { MemberAuditTrail } from './MemberAuditTrail';
 import { MemberEditForm } from './MemberEditForm';
 import { MemberPointsCard } from './MemberPointsCard';
@@ -124,6 +125,7 @@ function MemberDetail({ id }: { id: string }) {
           setRevision((r) => r + 1);
         }}
       />
+      <MemberOrdersCard memberId={id} revision={revision} />
       {can('members:write') && (
         <Card title={t('memberDetail.edit')} size="small">
           <MemberEditForm

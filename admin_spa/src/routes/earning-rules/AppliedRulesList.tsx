@@ -1,0 +1,56 @@
+import type { HTMLAttributes } from 'react';
+import { Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { formatMoney } from '../../format/money';
+import { useViewer } from '../../session/ViewerProvider';
+import { KIND_COLORS, appliedRuleName, describeApplied, kindLabel, type AppliedRuleLike } from './ruleFormat';
+
+interface Props {
+  rules: readonly AppliedRuleLike[];
+  /** data-testid of the table; each row is `applied-rule-row`. */
+  testId: string;
+  loading?: boolean;
+}
+
+/** Why an order earned what it earned: the rules that applied, in the order they ran. */
+export function AppliedRulesList({ rules, testId, loading }: Props) {
+  const { t, i18n } = useTranslation();
+  const { viewer } = useViewer();
+  const ctx = {
+    t,
+    money: (fen: number) => formatMoney(fen, viewer.tenant.currency, i18n.language),
+    timeZone: viewer.tenant.timezone,
+  };
+  const rows = rules.map((rule, index) => ({ ...rule, key: `${index}` }));
+
+  return (
+    <Table
+      data-testid={testId}
+      size="small"
+      loading={loading}
+      pagination={false}
+      dataSource={rows}
+      locale={{ emptyText: t('earningRules.noneApplied') }}
+      onRow={() => ({ 'data-testid': 'applied-rule-row' }) as HTMLAttributes<HTMLElement>}
+      columns={[
+        { title: '#', key: 'index', width: 40, render: (_, __, index) => index + 1 },
+        {
+          title: t('earningRules.kind'),
+          dataIndex: 'kind',
+          width: 140,
+          render: (kind: string) => <Tag color={KIND_COLORS[kind]}>{kindLabel(kind, t)}</Tag>,
+        },
+        {
+          title: t('earningRules.name'),
+          key: 'name',
+          render: (_, rule) => <Typography.Text strong>{appliedRuleName(rule, t)}</Typography.Text>,
+        },
+        {
+          title: t('earningRules.effect'),
+          key: 'detail',
+          render: (_, rule) => <span data-testid="applied-rule-detail">{describeApplied(rule, ctx)}</span>,
+        },
+      ]}
+    />
+  );
+}
