@@ -35,6 +35,7 @@ from tenants.tx import tenant_tx
 
 __all__ = [
     "KINDS",
+    "MAX_LOTS",
     "MAX_POINTS",
     "EntryPage",
     "PointsResult",
@@ -46,6 +47,7 @@ __all__ = [
     "first_pages",
     "mature_due",
     "mature_member",
+    "member_lots",
     "post_entry",
     "repay_debt",
     "settle_member",
@@ -56,6 +58,7 @@ __all__ = [
 KINDS = ("EARN", "SPEND", "EXPIRE", "REVERSE", "ADJUST")
 MAX_POINTS = 2**53 - 1  # the contract's Long is safe to 2^53 in JSON clients
 MAX_PAGE = 100
+MAX_LOTS = 500  # a member's open lots; more would mean years of daily earning without spending
 
 
 @dataclass(frozen=True)
@@ -327,12 +330,19 @@ def _check_page(ctx: RequestContext, member_id: uuid.UUID, first: int) -> None:
 
 
 async def entries_page(
-    ctx: RequestContext, member_id: uuid.UUID, *, first: int, after: str | None
+    ctx: RequestContext,
+    member_id: uuid.UUID,
+    *,
+    first: int,
+    after: str | None,
+    kinds: list[str] | None = None,
 ) -> EntryPage:
-    """One member's entries, newest first, keyset-paginated."""
+    """One member's entries, newest first, keyset-paginated; only ``kinds`` when given."""
     _check_page(ctx, member_id, first)
     async with tenant_tx(ctx):
         base = PointsEntry.filter(member_id=member_id)
+        if kinds:
+            base = base.filter(kind__in=kinds)
         total = await base.count()
         page = base
         if after:
@@ -342,6 +352,19 @@ async def entries_page(
             )
         rows = list(await page.order_by("-created_at", "-id").limit(first + 1))
     return EntryPage(rows[:first], total, has_next=len(rows) > first)
+
+
+async def member_lots(
+    ctx: RequestContext, member_id: uuid.UUID, *, include_closed: bool = False
+) -> list[PointsLot]:
+    """A member's lots, soonest to expire first: open ones (pending or with points left), or all."""
+    _check_page(ctx, member_id, 0)
+    async with tenant_tx(ctx):
+        query = PointsLot.filter(member_id=member_id)
+        if not include_closed:
+            query = query.filter(remaining__gt=0)
+        rows = await query.limit(MAX_LOTS).order_by("pending", "expires_at", "created_at", "id")
+    return list(rows)
 
 
 async def first_pages(

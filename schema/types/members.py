@@ -18,9 +18,11 @@ from schema.errors import UserError
 from schema.scalars import JSON, Long
 from schema.types.common import PageInfo
 from schema.types.points import (
+    PointsLot,
     PointsTransaction,
     PointsTransactionConnection,
     PointsTransactionEdge,
+    PointsTransactionKind,
 )
 from schema.types.tiers import Tier, TierChange
 from tenants.audit import AuditEntry as AuditModel
@@ -101,14 +103,22 @@ class Member:
 
     @strawberry.field(description="The points ledger of this member, newest first.")
     async def points_transactions(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        kinds: list[PointsTransactionKind] | None = None,
     ) -> PointsTransactionConnection:
         size = 20 if first is None else first
-        if after is None:
+        if after is None and not kinds:
             page = await info.context.points_first_pages.load((self._row.id, size))
         else:
             page = await points.entries_page(
-                info.context.auth, self._row.id, first=size, after=after
+                info.context.auth,
+                self._row.id,
+                first=size,
+                after=after,
+                kinds=[k.value for k in kinds] if kinds else None,
             )
         edges = [
             PointsTransactionEdge(node=PointsTransaction.of(e), cursor=points.entry_cursor(e))
@@ -124,6 +134,16 @@ class Member:
             ),
             total_count=page.total,
         )
+
+    @strawberry.field(
+        description="This member's lots, soonest to expire first: the open ones (pending or "
+        "with points left), or with `includeClosed` every one."
+    )
+    async def points_lots(self, info: Info, include_closed: bool = False) -> list[PointsLot]:
+        rows = await points.member_lots(
+            info.context.auth, self._row.id, include_closed=include_closed
+        )
+        return [PointsLot.of(row) for row in rows]
 
     @strawberry.field(description="This member's points that expire within `days`.")
     async def points_expiring(self, info: Info, days: int) -> Long:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from membership.points.models import PointsEntry
+from membership.points.models import PointsLot as PointsLotModel
 from schema.errors import UserError
 from schema.scalars import Long
 from schema.types.common import PageInfo
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AdjustPointsInput",
+    "PointsLot",
     "PointsPayload",
     "PointsTransaction",
     "PointsTransactionConnection",
@@ -58,6 +60,31 @@ class PointsTransaction:
             order_id=strawberry.ID(str(row.order_id)) if row.order_id else None,
             expires_at=row.expires_at,
             available_at=row.available_at,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type(description="Points earned together, and what is left of them.")
+class PointsLot:
+    id: strawberry.ID
+    amount: Long
+    remaining: Long
+    pending: bool = strawberry.field(description="Inside the return window: not spendable yet.")
+    order_id: strawberry.ID | None
+    available_at: datetime
+    expires_at: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: PointsLotModel) -> PointsLot:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            amount=Long(row.amount),
+            remaining=Long(row.remaining),
+            pending=row.pending,
+            order_id=strawberry.ID(str(row.order_id)) if row.order_id else None,
+            available_at=row.available_at,
+            expires_at=row.expires_at,
             created_at=row.created_at,
         )
 

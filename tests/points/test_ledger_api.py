@@ -194,3 +194,33 @@ async def test_transactions_paginate_with_cursors(api: Api, tenant: TenantFixtur
             break
         after = page["pageInfo"]["endCursor"]
     assert seen == [5, 4, 3, 2, 1]
+
+
+async def test_the_ledger_filters_by_kind_and_lists_the_members_lots(
+    api: Api, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    member = await new_member(api, tenant.secret_key, "13600000077")
+    await adjust(api, tenant.secret_key, member, 100, "lot-1")
+    await adjust(api, tenant.secret_key, member, 50, "lot-2")
+    await spend(api, tenant.secret_key, member, 120, "spend-1")
+    query = """query($id: ID!, $kinds: [PointsTransactionKind!], $closed: Boolean!) {
+      member(id: $id) {
+        pointsTransactions(first: 10, kinds: $kinds) { totalCount edges { node { kind points } } }
+        pointsLots(includeClosed: $closed) { amount remaining pending expiresAt }
+      }
+    }"""
+    data = await api(query, {"id": member, "kinds": ["SPEND"], "closed": False}, tenant.secret_key)
+    ledger = data["member"]["pointsTransactions"]
+    assert ledger["totalCount"] == 1
+    assert [e["node"] for e in ledger["edges"]] == [{"kind": "SPEND", "points": -120}]
+    # the older lot was used first; only the newer one has points left
+    assert data["member"]["pointsLots"] == [
+        {"amount": 50, "remaining": 30, "pending": False, "expiresAt": None}
+    ]
+    data = await api(query, {"id": member, "kinds": None, "closed": True}, tenant.secret_key)
+    assert data["member"]["pointsTransactions"]["totalCount"] == 3
+    assert sorted(lot["remaining"] for lot in data["member"]["pointsLots"]) == [0, 30]
+    theirs = await api(
+        query, {"id": member, "kinds": None, "closed": True}, other_tenant.secret_key
+    )
+    assert theirs["member"] is None

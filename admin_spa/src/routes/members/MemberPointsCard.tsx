@@ -7,6 +7,7 @@ import { describeError } from '../../api/userErrors';
 import { useViewer } from '../../session/ViewerProvider';
 import { AdjustPointsModal } from './AdjustPointsModal';
 import { MemberPointsLedger } from './MemberPointsLedger';
+import { MemberPointsLots } from './MemberPointsLots';
 import { MemberPointsQuery } from './queries';
 
 interface Props {
@@ -67,6 +68,7 @@ export function MemberPointsCard({ memberId, memberLabel, revision, onAdjusted }
         </Col>
       </Row>
       <MemberPointsLedger memberId={memberId} revision={revision} />
+      <MemberPointsLots memberId={memberId} revision={revision} />
       {adjusting && (
         <AdjustPointsModal
           memberId={memberId}

@@ -21,17 +21,17 @@ interface Props {
   revision: number;
 }
 
-/** The member's ledger, newest first, paged by cursor; the kind filter applies to the loaded page. */
+/** The member's ledger, newest first, paged by cursor, optionally of one kind (filtered by the server). */
 export function MemberPointsLedger({ memberId, revision }: Props) {
   const { t } = useTranslation();
   const { viewer } = useViewer();
   const timeZone = viewer.tenant.timezone;
-  // After a write the newest entries are on page one: a new revision starts from there.
-  const pager = useCursorPager(`${memberId}:${revision}`);
   const [kind, setKind] = useState<PointsTransactionKind | null>(null);
+  // After a write the newest entries are on page one: a new revision or kind starts from there.
+  const pager = useCursorPager(`${memberId}:${revision}:${kind ?? ''}`);
   const [{ data, fetching, error }, refetch] = useQuery({
     query: MemberPointsLedgerQuery,
-    variables: { id: memberId, first: PAGE_SIZE, after: pager.after },
+    variables: { id: memberId, first: PAGE_SIZE, after: pager.after, kinds: kind ? [kind] : null },
   });
 
   useEffect(() => {
@@ -39,10 +39,7 @@ export function MemberPointsLedger({ memberId, revision }: Props) {
   }, [revision, refetch]);
 
   const connection = data?.member?.pointsTransactions;
-  const rows = useMemo(() => {
-    const nodes = connection?.edges.map((edge) => edge.node) ?? [];
-    return kind ? nodes.filter((node) => node.kind === kind) : nodes;
-  }, [connection, kind]);
+  const rows = useMemo(() => connection?.edges.map((edge) => edge.node) ?? [], [connection]);
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>

@@ -162,10 +162,10 @@ export const MemberPointsQuery = graphql(`
 `);
 
 export const MemberPointsLedgerQuery = graphql(`
-  query MemberPointsLedger($id: ID!, $first: Int, $after: String) {
+  query MemberPointsLedger($id: ID!, $first: Int, $after: String, $kinds: [PointsTransactionKind!]) {
     member(id: $id) {
       id
-      pointsTransactions(first: $first, after: $after) {
+      pointsTransactions(first: $first, after: $after, kinds: $kinds) {
         totalCount
         pageInfo {
           hasNextPage
@@ -207,6 +207,24 @@ export const AdjustPointsMutation = graphql(`
         code
         field
         message
+      }
+    }
+  }
+`);
+
+export const MemberPointsLotsQuery = graphql(`
+  query MemberPointsLots($id: ID!, $includeClosed: Boolean!) {
+    member(id: $id) {
+      id
+      pointsLots(includeClosed: $includeClosed) {
+        id
+        amount
+        remaining
+        pending
+        orderId
+        availableAt
+        expiresAt
+        createdAt
       }
     }
   }
