@@ -55,7 +55,7 @@ type Documents = {
     "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n": typeof types.StaffFieldsFragmentDoc,
     "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": typeof types.StaffListDocument,
     "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateStaffDocument,
-    "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    pointsMultiplier\n  }\n": typeof types.TierFieldsFragmentDoc,
+    "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n  }\n": typeof types.TierFieldsFragmentDoc,
     "\n  query Tiers {\n    tiers {\n      ...TierFields\n    }\n  }\n": typeof types.TiersDocument,
     "\n  mutation CreateTier($input: CreateTierInput!) {\n    createTier(input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateTierDocument,
     "\n  mutation UpdateTier($id: ID!, $input: UpdateTierInput!) {\n    updateTier(id: $id, input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateTierDocument,
@@ -107,7 +107,7 @@ const documents: Documents = {
     "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n": types.StaffFieldsFragmentDoc,
     "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": types.StaffListDocument,
     "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateStaffDocument,
-    "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    pointsMultiplier\n  }\n": types.TierFieldsFragmentDoc,
+    "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n  }\n": types.TierFieldsFragmentDoc,
     "\n  query Tiers {\n    tiers {\n      ...TierFields\n    }\n  }\n": types.TiersDocument,
     "\n  mutation CreateTier($input: CreateTierInput!) {\n    createTier(input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateTierDocument,
     "\n  mutation UpdateTier($id: ID!, $input: UpdateTierInput!) {\n    updateTier(id: $id, input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateTierDocument,
@@ -299,7 +299,7 @@ export function graphql(source: "\n  mutation CreateStaff($input: CreateStaffInp
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    pointsMultiplier\n  }\n"): (typeof documents)["\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    pointsMultiplier\n  }\n"];
+export function graphql(source: "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n  }\n"): (typeof documents)["\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

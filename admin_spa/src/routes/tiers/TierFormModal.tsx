@@ -2,16 +2,19 @@ import { useState } from 'react';
 import { Alert, App, Form, Input, InputNumber, Modal, Select, type ButtonProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from 'urql';
-import type { TierFieldsFragment, TierMetric } from '../../gql/graphql';
+import type { TierFieldsFragment, TierMetric, TierWindow } from '../../gql/graphql';
 import { applyUserErrors, describeError } from '../../api/userErrors';
 import { CreateTierMutation, UpdateTierMutation } from './queries';
 import { TIER_METRICS, thresholdFromForm, thresholdToForm } from './tierThreshold';
+
+const TIER_WINDOWS: readonly TierWindow[] = ['LIFETIME', 'CALENDAR_YEAR', 'ROLLING_DAYS'];
 
 interface Values {
   name: string;
   rank: number;
   metric: TierMetric;
   threshold: number;
+  window: TierWindow;
   windowDays: number | null;
   pointsMultiplier: number;
 }
@@ -30,6 +33,7 @@ export function TierFormModal({ editing, nextRank, onClose, onSaved }: Props) {
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const metric = Form.useWatch('metric', form) ?? editing?.metric ?? 'SPEND';
+  const tierWindow = Form.useWatch('window', form) ?? editing?.window ?? 'LIFETIME';
   const [formError, setFormError] = useState<string[]>([]);
   const [{ fetching: creating }, create] = useMutation(CreateTierMutation);
   const [{ fetching: updating }, update] = useMutation(UpdateTierMutation);
@@ -41,8 +45,9 @@ export function TierFormModal({ editing, nextRank, onClose, onSaved }: Props) {
       rank: values.rank,
       metric: values.metric,
       threshold: thresholdFromForm(values.metric, values.threshold),
-      // An empty window is sent as null: lifetime (on update, null clears a window).
-      windowDays: values.windowDays ?? null,
+      window: values.window,
+      // Days only for a rolling window; null clears them on update.
+      windowDays: values.window === 'ROLLING_DAYS' ? (values.windowDays ?? null) : null,
       pointsMultiplier: values.pointsMultiplier,
     };
     const result = editing
@@ -84,10 +89,11 @@ export function TierFormModal({ editing, nextRank, onClose, onSaved }: Props) {
                 rank: editing.rank,
                 metric: editing.metric,
                 threshold: thresholdToForm(editing.metric, editing.threshold),
+                window: editing.window,
                 windowDays: editing.windowDays ?? null,
                 pointsMultiplier: editing.pointsMultiplier,
               }
-            : { name: '', rank: nextRank, metric: 'SPEND', windowDays: null, pointsMultiplier: 1.0 }
+            : { name: '', rank: nextRank, metric: 'SPEND', window: 'LIFETIME', windowDays: null, pointsMultiplier: 1.0 }
         }
       >
         <Form.Item
@@ -127,9 +133,21 @@ export function TierFormModal({ editing, nextRank, onClose, onSaved }: Props) {
             data-testid="tier-threshold"
           />
         </Form.Item>
-        <Form.Item name="windowDays" label={t('tiers.windowDays')} extra={t('tiers.windowHint')}>
-          <InputNumber min={1} max={3660} precision={0} style={{ width: '100%' }} data-testid="tier-window" />
+        <Form.Item name="window" label={t('tiers.window')} extra={t(`tiers.windowHints.${tierWindow}`)}>
+          <Select
+            data-testid="tier-window-kind"
+            options={TIER_WINDOWS.map((value) => ({ value, label: t(`tiers.windows.${value}`) }))}
+          />
         </Form.Item>
+        {tierWindow === 'ROLLING_DAYS' && (
+          <Form.Item
+            name="windowDays"
+            label={t('tiers.windowDays')}
+            rules={[{ required: true, message: t('common.required', { field: t('tiers.windowDays') }) }]}
+          >
+            <InputNumber min={1} max={3660} precision={0} style={{ width: '100%' }} data-testid="tier-window" />
+          </Form.Item>
+        )}
         <Form.Item
           name="pointsMultiplier"
           label={t('tiers.pointsMultiplier')}

@@ -67,9 +67,12 @@ export default function TiersPage() {
               render: (_, tier) => formatThreshold(tier.metric, tier.threshold, viewer.tenant.currency, i18n.language, t),
             },
             {
-              title: t('tiers.windowDays'),
-              dataIndex: 'windowDays',
-              render: (days: number | null) => (days ? t('tiers.days', { count: days }) : t('tiers.lifetime')),
+              title: t('tiers.window'),
+              dataIndex: 'window',
+              render: (_, tier) =>
+                tier.window === 'ROLLING_DAYS' && tier.windowDays
+                  ? t('tiers.days', { count: tier.windowDays })
+                  : t(`tiers.windows.${tier.window}`),
             },
             {
               title: t('tiers.pointsMultiplier'),

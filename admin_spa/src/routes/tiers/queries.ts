@@ -8,6 +8,7 @@ export const TierFields = graphql(`
     metric
     threshold
     windowDays
+    window
     pointsMultiplier
   }
 `);
