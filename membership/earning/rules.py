@@ -8,8 +8,9 @@ stored but does not apply; the API shows it as unavailable.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from membership.earning.engine import RuleSpec
@@ -32,6 +33,7 @@ __all__ = [
     "draft_specs",
     "kinds",
     "list_rules",
+    "specs_of",
     "update_rule",
 ]
 
@@ -235,16 +237,41 @@ async def delete_rule(ctx: RequestContext, rule_id: uuid.UUID) -> uuid.UUID:
 
 async def active_rules(ctx: RequestContext) -> list[RuleSpec]:
     """The enabled rules whose kind is installed, in the caller's transaction."""
-    installed = kinds()
     async with tenant_tx(ctx):
         rows = await EarningRule.filter(enabled=True)
+    return specs_of(
+        {
+            "id": row.id,
+            "name": row.name,
+            "kind": row.kind,
+            "params": row.params,
+            "priority": row.priority,
+            "created_at": row.created_at,
+        }
+        for row in rows
+    )
+
+
+def specs_of(rows: Iterable[Mapping[str, Any]]) -> list[RuleSpec]:
+    """Stored rules ready to apply, leaving out those whose kind is not installed."""
+    installed = kinds()
     specs = []
     for row in rows:
-        kind = installed.get(row.kind)
+        kind = installed.get(row["kind"])
         if kind is None:
             continue
-        values, problems = clean_params(kind, row.params)
+        values, problems = clean_params(kind, row["params"])
         if problems:  # a plugin upgrade tightened its parameters: the rule stops applying
             continue
-        specs.append(RuleSpec(row.id, row.name, row.kind, values, row.priority, row.created_at))
+        created = row["created_at"]
+        specs.append(
+            RuleSpec(
+                uuid.UUID(str(row["id"])),
+                row["name"],
+                row["kind"],
+                values,
+                row["priority"],
+                created if isinstance(created, datetime) else datetime.fromisoformat(created),
+            )
+        )
     return specs

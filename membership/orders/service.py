@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
@@ -30,6 +31,8 @@ from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members.models import Member
 from membership.orders.earning import cash_paid, points_value
 from membership.orders.models import Order
+from membership.orders.programme import read_programme
+from membership.orders.writes import write_earning_order
 from membership.outbox import emit
 from membership.points.expiry import ExpiryPolicy
 from membership.points.models import IdempotencyKey, PointsSettings
@@ -205,27 +208,39 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                     ErrorCode.NOT_FOUND, "No such member in this tenant.", ["input", "memberId"]
                 )
             now = ctx.clock.now()
-            await settle_member(ctx, conn, member, now)
-            settings = await load_settings(ctx)
-            policy = ExpiryPolicy(settings.expiry_policy, settings.expiry_period)
-            tiers = list(await Tier.all().order_by("-rank"))
+            programme = await read_programme(ctx, conn, member.id, now)
+            await settle_member(
+                ctx, conn, member, now, due=(programme.mature_due, programme.expire_due)
+            )
+            settings = programme.settings
             paid_at = request.paid_at or now
             earning = compute(
-                await active_rules(ctx),
+                programme.rules,
                 _order_facts(ctx, request, paid_at, 0, settings),
-                _member_facts(member, next((t for t in tiers if t.id == member.tier_id), None)),
+                _member_facts(
+                    member, next((t for t in programme.tiers if t.id == member.tier_id), None)
+                ),
                 base_rate=settings.earn_points_per_yuan,
                 kinds=kinds(),
             )
-            # A second order with this number fails here (unique key): it is a replay.
-            order = await Order.create(
+            if points_value(request.points_to_spend, settings.point_value_fen) > request.amount:
+                raise DomainError(
+                    ErrorCode.INVALID,
+                    "The points are worth more than the order.",
+                    ["input", "pointsToSpend"],
+                )
+            order = Order(
                 id=uuid.uuid4(),
                 tenant_id=ctx.tenant.id,
                 external_id=request.external_id,
                 member_id=member.id,
                 amount=request.amount,
+                discount_amount=0,
                 points_spent=request.points_to_spend,
                 points_earned=earning.points,
+                refunded_amount=0,
+                points_reversed=0,
+                points_returned=0,
                 earning=earning.explanation(),
                 status="COMPLETED",
                 store_code=request.store_code,
@@ -242,64 +257,17 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                 paid_at=paid_at,
                 created_at=now,
             )
-            if points_value(request.points_to_spend, settings.point_value_fen) > request.amount:
-                raise DomainError(
-                    ErrorCode.INVALID,
-                    "The points are worth more than the order.",
-                    ["input", "pointsToSpend"],
-                )
-            if request.points_to_spend:
-                await post_entry(
-                    ctx,
-                    conn,
-                    member,
-                    "SPEND",
-                    -request.points_to_spend,
-                    f"order {order.external_id}",
-                    order_id=order.id,
-                    save_member=False,
-                )
-            if earning.points and settings.return_window_days:
-                # Earned inside the return window: pending until the window closes.
-                await add_pending(
-                    ctx,
-                    member,
-                    earning.points,
-                    order_id=order.id,
-                    available_at=order.paid_at + timedelta(days=settings.return_window_days),
-                )
-            elif earning.points:
-                earn = await post_entry(
-                    ctx,
-                    conn,
-                    member,
-                    "EARN",
-                    earning.points,
-                    f"order {order.external_id}",
-                    order_id=order.id,
-                    policy=policy,
-                    save_member=False,
-                )
-                await repay_debt(ctx, conn, member, earn)
             member.total_spent += order.amount
             member.order_count += 1
             if member.last_order_at is None or order.paid_at > member.last_order_at:
                 member.last_order_at = order.paid_at
             member.updated_at = now
-            await member.save(
-                update_fields=[
-                    "points_balance",
-                    "pending_points",
-                    "points_debt",
-                    "total_spent",
-                    "order_count",
-                    "last_order_at",
-                    "updated_at",
-                ]
-            )
-            await upgrade_if_qualified(ctx, conn, member, f"order {order.external_id}", tiers=tiers)
-            await emit(
-                ctx, "order.recorded", {"orderId": str(order.id), "memberId": str(member.id)}
+            if request.points_to_spend or member.points_debt:
+                await _write_order_with_ledger(ctx, conn, member, order, settings)
+            else:
+                await write_earning_order(ctx, conn, member, order, settings)
+            await upgrade_if_qualified(
+                ctx, conn, member, f"order {order.external_id}", tiers=programme.tiers
             )
             return OrderResult(order, member, replayed=False)
     except IntegrityError:
@@ -309,6 +277,62 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
             if existing is None:
                 raise
             return await _replayed(existing, request_hash)
+
+
+async def _write_order_with_ledger(
+    ctx: RequestContext,
+    conn: BaseDBAsyncClient,
+    member: Member,
+    order: Order,
+    settings: PointsSettings,
+) -> None:
+    """Write an order that spends points or repays a debt through the ledger service."""
+    # A second order with this number fails here (unique key): the caller treats it as a replay.
+    await order.save()
+    if order.points_spent:
+        await post_entry(
+            ctx,
+            conn,
+            member,
+            "SPEND",
+            -order.points_spent,
+            f"order {order.external_id}",
+            order_id=order.id,
+            save_member=False,
+        )
+    if order.points_earned and settings.return_window_days:
+        await add_pending(
+            ctx,
+            member,
+            order.points_earned,
+            order_id=order.id,
+            available_at=order.paid_at + timedelta(days=settings.return_window_days),
+        )
+    elif order.points_earned:
+        earn = await post_entry(
+            ctx,
+            conn,
+            member,
+            "EARN",
+            order.points_earned,
+            f"order {order.external_id}",
+            order_id=order.id,
+            policy=ExpiryPolicy(settings.expiry_policy, settings.expiry_period),
+            save_member=False,
+        )
+        await repay_debt(ctx, conn, member, earn)
+    await member.save(
+        update_fields=[
+            "points_balance",
+            "pending_points",
+            "points_debt",
+            "total_spent",
+            "order_count",
+            "last_order_at",
+            "updated_at",
+        ]
+    )
+    await emit(ctx, "order.recorded", {"orderId": str(order.id), "memberId": str(member.id)})
 
 
 def _order_facts(

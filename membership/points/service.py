@@ -552,19 +552,29 @@ async def repay_debt(
 
 
 async def settle_member(
-    ctx: RequestContext, conn: BaseDBAsyncClient, member: Member, now: datetime
+    ctx: RequestContext,
+    conn: BaseDBAsyncClient,
+    member: Member,
+    now: datetime,
+    due: tuple[bool, bool] | None = None,
 ) -> None:
-    """Bring a locked member's balance up to date: matured points in, expired points out."""
-    # One probe for the common case: nothing to mature and nothing expired.
-    _, rows = await conn.execute_query(
-        "SELECT coalesce(bool_or(pending AND available_at <= $2), false) AS mature, "
-        "coalesce(bool_or(expires_at <= $2), false) AS expire FROM points_lots "
-        "WHERE member_id = $1 AND remaining > 0 AND (pending OR expires_at IS NOT NULL)",
-        [member.id, now],
-    )
-    if rows[0]["mature"]:
+    """Bring a locked member's balance up to date: matured points in, expired points out.
+
+    ``due``: whether anything is due to mature and to expire, if the caller probed already.
+    """
+    if due is None:
+        # One probe for the common case: nothing to mature and nothing expired.
+        _, rows = await conn.execute_query(
+            "SELECT coalesce(bool_or(pending AND available_at <= $2), false) AS mature, "
+            "coalesce(bool_or(expires_at <= $2), false) AS expire FROM points_lots "
+            "WHERE member_id = $1 AND remaining > 0 AND (pending OR expires_at IS NOT NULL)",
+            [member.id, now],
+        )
+        due = (bool(rows[0]["mature"]), bool(rows[0]["expire"]))
+    mature, expire = due
+    if mature:
         await mature_member(ctx, conn, member, now)
-    if rows[0]["expire"] or rows[0]["mature"]:
+    if expire or mature:
         await expire_member(ctx, conn, member, now)
 
 

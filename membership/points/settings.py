@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.points.models import PointsSettings
@@ -11,23 +14,35 @@ from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
 
-__all__ = ["load_settings", "update_earning"]
+__all__ = ["DEFAULTS", "load_settings", "settings_of", "update_earning"]
+
+
+DEFAULTS: dict[str, object] = {
+    "expiry_policy": "NEVER",
+    "expiry_period": 0,
+    "earn_points_per_yuan": Decimal("1"),
+    "point_value_fen": Decimal("1"),
+    "return_window_days": 0,
+    "tier_downgrade_policy": "TO_QUALIFIED",
+    "tier_grace_days": 30,
+}
+
+
+def settings_of(tenant_id: uuid.UUID, row: Mapping[str, Any] | None) -> PointsSettings:
+    """Settings from a row read as JSON (numbers as Decimal), or the defaults without one."""
+    values = dict(DEFAULTS)
+    if row is not None:
+        values.update({key: row[key] for key in DEFAULTS if key in row})
+        for key in ("earn_points_per_yuan", "point_value_fen"):
+            values[key] = Decimal(str(values[key]))
+    return PointsSettings(tenant_id=tenant_id, **values)
 
 
 async def load_settings(ctx: RequestContext) -> PointsSettings:
     """The tenant's settings row, or the defaults when it has none."""
     async with tenant_tx(ctx):
         row = await PointsSettings.get_or_none(tenant_id=ctx.tenant.id)
-    return row or PointsSettings(
-        tenant_id=ctx.tenant.id,
-        expiry_policy="NEVER",
-        expiry_period=0,
-        earn_points_per_yuan=Decimal("1"),
-        point_value_fen=Decimal("1"),
-        return_window_days=0,
-        tier_downgrade_policy="TO_QUALIFIED",
-        tier_grace_days=30,
-    )
+    return row or settings_of(ctx.tenant.id, None)
 
 
 def _decimal(value: float | None, path: list[str], low: str, high: str) -> Decimal | None:

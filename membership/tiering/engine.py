@@ -36,6 +36,7 @@ __all__ = [
     "evaluate_downgrade",
     "evaluate_tiers",
     "metric_value",
+    "metric_values",
     "set_downgrade_policy",
     "tier_history",
     "upgrade_if_qualified",
@@ -94,6 +95,22 @@ async def metric_value(
     return int(rows[0]["value"])
 
 
+async def metric_values(
+    ctx: RequestContext, conn: BaseDBAsyncClient, member_id: uuid.UUID, tiers: list[Tier]
+) -> list[int]:
+    """Each tier's metric for the member over the tier's own window, in one round trip."""
+    if not tiers:
+        return []
+    now = ctx.clock.now()
+    columns = [
+        f"({_METRICS[tier.metric].replace('$2', f'${i + 2}')}) AS v{i}"
+        for i, tier in enumerate(tiers)
+    ]
+    starts = [window_start(tier, now, ctx.tenant.timezone) for tier in tiers]
+    _, rows = await conn.execute_query("SELECT " + ", ".join(columns), [member_id, *starts])
+    return [int(rows[0][f"v{i}"]) for i in range(len(tiers))]
+
+
 async def upgrade_if_qualified(
     ctx: RequestContext,
     conn: BaseDBAsyncClient,
@@ -111,10 +128,9 @@ async def upgrade_if_qualified(
         tiers = list(await Tier.all().order_by("-rank"))
     current = next((t for t in tiers if t.id == member.tier_id), None)
     now = ctx.clock.now()
-    for tier in tiers:
-        if current is not None and tier.rank <= current.rank:
-            return None
-        value = await metric_value(ctx, conn, member.id, tier)
+    higher = [t for t in tiers if current is None or t.rank > current.rank]
+    values = await metric_values(ctx, conn, member.id, higher)
+    for tier, value in zip(higher, values, strict=True):
         if value < tier.threshold:
             continue
         change = await TierChange.create(
