@@ -156,6 +156,18 @@ async def bootstrap_database(admin: PgTarget, settings: Settings | None = None) 
         await conn.close()
 
 
+async def reset_connection(connection: asyncpg.Connection) -> None:
+    """Make a connection going back to the pool clean, without a round trip when it is.
+
+    The platform keeps no session state: the tenant is set per transaction
+    (``set_config(..., true)``), and nothing listens, locks advisorily or keeps cursors. So only
+    a connection returned inside a transaction (a cancelled request) needs the full reset.
+    """
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
+        await connection.execute(connection.get_reset_query())
+
+
 def tortoise_config(
     target: PgTarget, *, with_migrations: bool = False, settings: Settings | None = None
 ) -> dict[str, Any]:
@@ -172,6 +184,7 @@ def tortoise_config(
                     "minsize": settings.db_pool_min,
                     "maxsize": settings.db_pool_max,
                     "server_settings": {"jit": "off", "application_name": "membership"},
+                    "reset": reset_connection,
                 },
             }
         },
