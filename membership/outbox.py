@@ -6,12 +6,12 @@ idempotent because the queue delivers at least once.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
 
+from membership.ids import new_id
 from tenants.context import RequestContext
 from tenants.tx import tenant_tx
 
@@ -33,7 +33,7 @@ class OutboxEvent(Model):
 async def emit(ctx: RequestContext, topic: str, payload: dict[str, Any]) -> OutboxEvent:
     async with tenant_tx(ctx):
         return await OutboxEvent.create(
-            id=uuid.uuid4(),
+            id=new_id(),
             tenant_id=ctx.tenant.id,
             topic=topic,
             payload=payload,

@@ -28,6 +28,7 @@ from membership.cursors import decode_cursor
 from membership.earning.engine import EarningOutcome, compute
 from membership.earning.rules import RuleDraft, active_rules, draft_specs, kinds
 from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.ids import new_id
 from membership.members.models import Member
 from membership.orders.earning import cash_paid, points_value
 from membership.orders.models import Order
@@ -230,7 +231,7 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                     ["input", "pointsToSpend"],
                 )
             order = Order(
-                id=uuid.uuid4(),
+                id=new_id(),
                 tenant_id=ctx.tenant.id,
                 external_id=request.external_id,
                 member_id=member.id,

@@ -10,11 +10,11 @@ invariant. Foreign keys are checked at the end of the statement, when every row 
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from membership.ids import new_id
 from membership.members.models import Member
 from membership.orders.models import Order
 from membership.points.expiry import ExpiryPolicy, expires_at
@@ -63,8 +63,8 @@ async def write_earning_order(
     now = order.created_at
     points = order.points_earned
     pending = bool(points and settings.return_window_days)
-    entry_id = uuid.uuid4() if points and not pending else None
-    lot_id = uuid.uuid4() if points else None
+    entry_id = new_id() if points and not pending else None
+    lot_id = new_id() if points else None
     expiry = None
     if entry_id is not None:
         policy = ExpiryPolicy(settings.expiry_policy, settings.expiry_period)
@@ -100,7 +100,7 @@ async def write_earning_order(
             member.total_spent,
             member.order_count,
             member.last_order_at,
-            uuid.uuid4(),
+            new_id(),
             json.dumps({"orderId": str(order.id), "memberId": str(member.id)}),
         ],
     )

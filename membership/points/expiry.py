@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from membership.errors import DomainError, ErrorCode
+from membership.ids import new_id
 from membership.members.models import Member
 from membership.points.models import PointsEntry, PointsLot, PointsSettings
 from tenants import audit
@@ -119,7 +120,7 @@ async def expire_member(
     member.updated_at = now
     await member.save(update_fields=["points_balance", "updated_at"])
     entry = await PointsEntry.create(
-        id=uuid.uuid4(),
+        id=new_id(),
         tenant_id=ctx.tenant.id,
         member_id=member.id,
         kind="EXPIRE",

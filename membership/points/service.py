@@ -24,6 +24,7 @@ from tortoise.expressions import Q
 
 from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.ids import new_id
 from membership.members.models import Member
 from membership.outbox import emit
 from membership.points.expiry import ExpiryPolicy, expire_member, expires_at, get_policy
@@ -239,7 +240,7 @@ async def post_entry(
     if save_member:
         await member.save(update_fields=["points_balance", "updated_at"])
     entry = await PointsEntry.create(
-        id=uuid.uuid4(),
+        id=new_id(),
         tenant_id=ctx.tenant.id,
         member_id=member.id,
         kind=kind,
@@ -256,7 +257,7 @@ async def post_entry(
     )
     if delta > 0:
         await PointsLot.create(
-            id=uuid.uuid4(),
+            id=new_id(),
             tenant_id=ctx.tenant.id,
             member_id=member.id,
             entry_id=entry.id,
@@ -421,7 +422,7 @@ async def transfer_for_merge(
         for member, delta in ((source, -amount), (target, amount)):
             member.points_balance += delta
             await PointsEntry.create(
-                id=uuid.uuid4(),
+                id=new_id(),
                 tenant_id=ctx.tenant.id,
                 member_id=member.id,
                 kind="ADJUST",
@@ -449,7 +450,7 @@ async def add_pending(
     """Points earned inside the return window: a pending lot, no entry until it matures."""
     member.pending_points += points
     return await PointsLot.create(
-        id=uuid.uuid4(),
+        id=new_id(),
         tenant_id=ctx.tenant.id,
         member_id=member.id,
         entry_id=None,
@@ -503,7 +504,7 @@ async def mature_member(
         member.pending_points -= lot.remaining
         member.points_balance += lot.remaining
         entry = await PointsEntry.create(
-            id=uuid.uuid4(),
+            id=new_id(),
             tenant_id=ctx.tenant.id,
             member_id=member.id,
             kind="EARN",

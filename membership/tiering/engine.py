@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from membership.errors import DomainError, ErrorCode
+from membership.ids import new_id
 from membership.members.models import Member
 from membership.outbox import emit
 from membership.points.models import PointsSettings
@@ -134,7 +135,7 @@ async def upgrade_if_qualified(
         if value < tier.threshold:
             continue
         change = await TierChange.create(
-            id=uuid.uuid4(),
+            id=new_id(),
             tenant_id=ctx.tenant.id,
             member_id=member.id,
             from_tier_id=current.id if current else None,
@@ -214,7 +215,7 @@ async def evaluate_downgrade(
                 target = tier
                 break
     change = await TierChange.create(
-        id=uuid.uuid4(),
+        id=new_id(),
         tenant_id=ctx.tenant.id,
         member_id=member.id,
         from_tier_id=current.id,
