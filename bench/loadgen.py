@@ -40,9 +40,12 @@ from membership.demo import demo_phone
 
 __all__ = [
     "LOOKUP_QUERY",
+    "Check",
+    "HttpxSender",
     "MakeRequest",
     "RawSender",
     "RunResult",
+    "Sender",
     "closed_loop",
     "lookup_request",
     "main",

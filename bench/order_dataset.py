@@ -8,7 +8,11 @@ millions of rows load in minutes instead of hours through the ORM.
 
 Every member ``i`` of a tenant with ``n`` members has a points history of ``entries / n`` EARN
 entries (the first ``entries % n`` members one more), each with one lot, so the ledger invariant
-holds: ``points_balance`` = sum of the member's entries = sum of its lots' ``remaining``.
+holds: ``points_balance`` = sum of the member's entries = sum of its lots' ``remaining``. It also
+has ``orders_per_member`` past orders inside the tiers' one-year window (below the next tier), so
+the tier metric reads real rows and the planner never sees an empty ``orders`` table: a server
+that first plans its queries on an empty table keeps those plans on its connections until the
+table is analysed again, and with autovacuum off that is never.
 
 Ids look like ``uuid4`` (an md5 of the tenant, the kind and the ordinal), except that their first
 byte is ``i * 256 // n``: the rows of a load chunk are inserted in primary-key order after those
@@ -69,7 +73,7 @@ __all__ = [
     "member_id",
 ]
 
-LOADED_TABLES = ("members", "points_entries", "points_lots")
+LOADED_TABLES = ("members", "points_entries", "points_lots", "orders")
 MAX_MEMBERS = 10_000_000  # phones are demo_phone(i): seven digits
 _CHUNK_BYTES = 256  # ids' first byte: chunks are ranges of it
 
@@ -89,6 +93,7 @@ class TenantData:
     members: int
     entries: int  # EARN entries, one lot each
     min_entries_per_member: int  # members with fewer points than a spend would fail
+    orders: int  # past orders, ``orders_per_member`` each
 
     @property
     def min_balance(self) -> int:
@@ -157,30 +162,59 @@ FROM (SELECT i, {_MEMBER_ID} AS id,
 ORDER BY m.id
 """
 
-# Entries and their lots: entry k of member i earns p = 100 + i % 50 points, 30 days apart.
-_INSERT_LEDGER = f"""
-WITH e AS (
-    INSERT INTO points_entries (
-        tenant_id, id, member_id, kind, points, balance_after, reason, available_at,
-        actor_type, created_at)
-    SELECT $1::uuid,
-           (lpad(to_hex(m.b), 2, '0') || substr(md5($1::uuid::text || ':e:' || m.i || ':' || k), 3))::uuid,
-           m.id, 'EARN', m.p, m.p * (k + 1), 'order', t.at, 'system', t.at
-    FROM (SELECT i, (i * 256) / $4 AS b, {_MEMBER_ID} AS id, {_POINTS_MIN} + i % 50 AS p,
-                 $5 + (i < $6)::int AS n
-          FROM generate_series($2::bigint, $3::bigint - 1) AS i) AS m
-    CROSS JOIN LATERAL generate_series(0, m.n - 1) AS k
-    CROSS JOIN LATERAL (
-        SELECT $7::timestamptz - make_interval(days => ((m.n - k) * 30 + m.i % 30)::int) AS at
-    ) AS t
-    ORDER BY 2
-    RETURNING id, member_id, points, created_at
-)
+# Entry k of member i earns p = 100 + i % 50 points, 30 days after the one before; each entry
+# has one lot, whose id is derived from the entry's. Entries and lots are two statements over the
+# same generated rows, run side by side on two connections.
+_LEDGER_ROWS = f"""
+SELECT lpad(to_hex(m.b), 2, '0') || substr(md5($1::uuid::text || ':e:' || m.i || ':' || k), 3)
+           AS entry_hex,
+       m.id AS member_id, m.p AS points, m.p * (k + 1) AS balance_after,
+       $7::timestamptz - make_interval(days => ((m.n - k) * 30 + m.i % 30)::int) AS at
+FROM (SELECT i, (i * 256) / $4 AS b, {_MEMBER_ID} AS id, {_POINTS_MIN} + i % 50 AS p,
+             $5 + (i < $6)::int AS n
+      FROM generate_series($2::bigint, $3::bigint - 1) AS i) AS m
+CROSS JOIN LATERAL generate_series(0, m.n - 1) AS k
+"""
+_INSERT_ENTRIES = f"""
+INSERT INTO points_entries (
+    tenant_id, id, member_id, kind, points, balance_after, reason, available_at,
+    actor_type, created_at)
+SELECT $1::uuid, r.entry_hex::uuid, r.member_id, 'EARN', r.points, r.balance_after, 'order',
+       r.at, 'system', r.at
+FROM ({_LEDGER_ROWS}) AS r
+ORDER BY 2
+"""
+_INSERT_LOTS = f"""
 INSERT INTO points_lots (
     tenant_id, id, member_id, entry_id, amount, remaining, available_at, created_at)
-SELECT $1::uuid, (substr(e.id::text, 1, 2) || substr(md5(e.id::text || ':l'), 3))::uuid,
-       e.member_id, e.id, e.points, e.points, e.created_at, e.created_at
-FROM e
+SELECT $1::uuid, (substr(r.entry_hex, 1, 2) || substr(md5(r.entry_hex || ':l'), 3))::uuid,
+       r.member_id, r.entry_hex::uuid, r.points, r.points, r.at, r.at
+FROM ({_LEDGER_ROWS}) AS r
+ORDER BY 2
+"""
+
+# Order j of member i: 50 to 200 yuan, 20 to 320 days ago (inside the tiers' one-year window,
+# far below the next tier's threshold). Past orders make the tier metric read real rows, and give
+# the planner a table that is not empty when the API first plans its queries.
+_INSERT_ORDERS = f"""
+INSERT INTO orders (
+    tenant_id, id, external_id, member_id, amount, points_earned, status, store_code, items,
+    earning, request_hash, paid_at, created_at)
+SELECT $1::uuid,
+       (lpad(to_hex(m.b), 2, '0') || substr(md5($1::uuid::text || ':o:' || m.i || ':' || j), 3))::uuid,
+       'seed-' || m.i || '-' || j, m.id, a.amount, a.amount / 100, 'COMPLETED',
+       'S' || lpad((1 + (m.i + j) % 50)::text, 3, '0'),
+       jsonb_build_array(jsonb_build_object(
+           'sku', 'SKU-' || lpad(((m.i * 31 + j) % 10000)::text, 5, '0'), 'category', '食品',
+           'quantity', 1, 'unitPrice', a.amount)),
+       '{{}}'::jsonb, 'seed', a.at, a.at
+FROM (SELECT i, (i * 256) / $4 AS b, {_MEMBER_ID} AS id
+      FROM generate_series($2::bigint, $3::bigint - 1) AS i) AS m
+CROSS JOIN LATERAL generate_series(0, $5 - 1) AS j
+CROSS JOIN LATERAL (
+    SELECT 5000 + (m.i * 7919 + j * 104729) % 15000 AS amount,
+           $6::timestamptz - make_interval(days => (20 + (m.i + j * 97) % 300)::int) AS at
+) AS a
 ORDER BY 2
 """
 
@@ -216,7 +250,8 @@ FROM (SELECT * FROM members WHERE tenant_id = $1 ORDER BY id LIMIT $2) AS m
 LEFT JOIN LATERAL (SELECT sum(points) AS points FROM points_entries
                    WHERE tenant_id = $1 AND member_id = m.id) AS e ON true
 LEFT JOIN LATERAL (SELECT sum(remaining) AS points FROM points_lots
-                   WHERE tenant_id = $1 AND member_id = m.id AND NOT pending) AS l ON true
+                   WHERE tenant_id = $1 AND member_id = m.id AND remaining > 0
+                     AND NOT pending) AS l ON true
 """
 
 
@@ -324,6 +359,7 @@ async def build_order_dataset(
     small_entries: int,
     big_members: int,
     big_entries: int,
+    orders_per_member: int = 2,
     console: Console,
 ) -> OrderDataset:
     """Migrate ``database`` (already created), make both tenants and bulk-load their ledgers."""
@@ -331,6 +367,8 @@ async def build_order_dataset(
     for role, (members, entries) in sizes.items():
         if not 1 <= members <= MAX_MEMBERS or entries < 0:
             raise ValueError(f"{role}: 1 ≤ members ≤ {MAX_MEMBERS:,} and entries ≥ 0 needed")
+    if orders_per_member < 0:
+        raise ValueError("orders_per_member must be ≥ 0")
     started = time.monotonic()
     with console.status("migrating, creating tenants, tiers and API keys …"):
         made = await _setup(admin_url, database, {role: m for role, (m, _) in sizes.items()})
@@ -346,6 +384,7 @@ async def build_order_dataset(
             members=members,
             entries=entries,
             min_entries_per_member=entries // members,
+            orders=members * orders_per_member,
         )
         for role, (members, entries) in sizes.items()
     }
@@ -362,10 +401,11 @@ async def build_order_dataset(
     try:
         if not await conn.fetchval("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"):
             raise RuntimeError("the bulk load needs a superuser DATABASE_URL (it bypasses RLS)")
-        await conn.execute(
-            "SET session_replication_role = replica; SET synchronous_commit = off; SET jit = off; "
-            "SET work_mem = '64MB'; SET maintenance_work_mem = '1GB'"
-        )
+        for c in (conn, watcher):  # the watcher is the second loader while ledgers load
+            await c.execute(
+                "SET session_replication_role = replica; SET synchronous_commit = off; "
+                "SET jit = off; SET work_mem = '64MB'; SET maintenance_work_mem = '1GB'"
+            )
         await conn.execute(
             "INSERT INTO points_settings (tenant_id) SELECT unnest($1::uuid[])",
             [t.tenant_id for t in dataset.tenants()],
@@ -389,7 +429,7 @@ async def build_order_dataset(
 
             # Tenants in id order: each one's primary-key range is filled at the right edge.
             for tenant in sorted(dataset.tenants(), key=lambda t: t.tenant_id):
-                await _load_tenant(conn, steps, tenant, made[tenant.role][2])
+                await _load_tenant(conn, watcher, steps, tenant, made[tenant.role][2])
 
             for index in indexes:
                 name = f"index {index['index_name']}"
@@ -449,7 +489,11 @@ async def build_order_dataset(
 
 
 async def _load_tenant(
-    conn: asyncpg.Connection, steps: _Steps, tenant: TenantData, tiers: list[uuid.UUID]
+    conn: asyncpg.Connection,
+    second: asyncpg.Connection,
+    steps: _Steps,
+    tenant: TenantData,
+    tiers: list[uuid.UUID],
 ) -> None:
     if len(tiers) < 4:
         raise RuntimeError("the bench tenants need the four demo tiers")
@@ -475,13 +519,23 @@ async def _load_tenant(
         progress.advance(task, hi - lo)
     steps.finish(task, t0, name, tenant.members)
 
+    if tenant.orders:
+        name = f"orders {tenant.role}"
+        task, t0 = steps.start(name, tenant.orders)
+        each = tenant.orders // tenant.members
+        for lo, hi in chunks:
+            await conn.execute(_INSERT_ORDERS, tenant.tenant_id, lo, hi, tenant.members, each, now)
+            progress.advance(task, (hi - lo) * each)
+        steps.finish(task, t0, name, tenant.orders)
+
     if tenant.entries == 0:
         return
     name = f"entries + lots {tenant.role}"
     task, t0 = steps.start(name, tenant.entries)
     for lo, hi in chunks:
-        await conn.execute(
-            _INSERT_LEDGER, tenant.tenant_id, lo, hi, tenant.members, per_member, extra, now
+        values = (tenant.tenant_id, lo, hi, tenant.members, per_member, extra, now)
+        await asyncio.gather(
+            conn.execute(_INSERT_ENTRIES, *values), second.execute(_INSERT_LOTS, *values)
         )
         progress.advance(task, _entries_of(lo, hi, per_member, extra))
     steps.finish(task, t0, name, 2 * tenant.entries)
