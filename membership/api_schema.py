@@ -25,6 +25,7 @@ from membership.metrics import observe_operation
 from membership.settings import get_settings
 from resolvers.admin import AdminMutations, AdminQueries
 from resolvers.auth import AuthMutations, AuthQueries
+from resolvers.coupons import CouponMutations, CouponQueries
 from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
 from resolvers.earning import EarningRuleMutations, EarningRuleQueries
 from resolvers.members import MemberMutations, MemberQueries
@@ -44,6 +45,7 @@ class Query(
     MemberQueries,
     OrderQueries,
     EarningRuleQueries,
+    CouponQueries,
     PointsQueries,
     TierQueries,
     CustomFieldQueries,
@@ -59,6 +61,7 @@ class Mutation(
     PointsMutations,
     OrderMutations,
     EarningRuleMutations,
+    CouponMutations,
     PointsSettingsMutations,
     TierMutations,
     CustomFieldMutations,

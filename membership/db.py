@@ -42,6 +42,7 @@ MODEL_MODULES = [
     "membership.orders.models",
     "membership.tiering.models",
     "membership.earning.models",
+    "membership.coupons.models",
     "membership.outbox",
 ]
 

@@ -13,8 +13,8 @@ from membership.messages import ZH_CN, choose_language, localized
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("membership", "tenants", "schema", "resolvers", "workers", "plugins")
-# calls whose second argument is a message template
-TEMPLATE_CALLS = ("DomainError", "ParamProblem", "_range_problem")
+# calls with a message template, and which argument it is
+TEMPLATE_CALLS = {"DomainError": 1, "ParamProblem": 1, "_range_problem": 1, "_error": 0}
 
 
 def raised_templates() -> set[str]:
@@ -22,12 +22,13 @@ def raised_templates() -> set[str]:
     for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
+                name = getattr(node, "func", None) and getattr(node.func, "id", None)
                 if (
                     isinstance(node, ast.Call)
-                    and getattr(node.func, "id", None) in TEMPLATE_CALLS
-                    and len(node.args) > 1
+                    and name in TEMPLATE_CALLS
+                    and len(node.args) > TEMPLATE_CALLS[name]
                 ):
-                    message = node.args[1]
+                    message = node.args[TEMPLATE_CALLS[name]]
                     # chosen from a table of constants below, or a plugin's ParamProblem
                     if isinstance(message, ast.Name | ast.Attribute):
                         continue

@@ -1,0 +1,64 @@
+"""Coupons: templates."""
+
+from __future__ import annotations
+
+import strawberry
+
+from membership.coupons import templates
+from resolvers.conventions import returns_errors
+from schema.context import Info
+from schema.types.coupons import (
+    CouponTemplate,
+    CouponTemplatePayload,
+    CreateCouponTemplateInput,
+)
+
+__all__ = ["CouponMutations", "CouponQueries"]
+
+
+def _int(value: int | None) -> int | None:
+    return None if value is None else int(value)
+
+
+@strawberry.type
+class CouponQueries:
+    @strawberry.field(description="The tenant's coupon templates, oldest first.")
+    async def coupon_templates(self, info: Info) -> list[CouponTemplate]:
+        return [CouponTemplate.of(t) for t in await templates.list_templates(info.context.auth)]
+
+
+@strawberry.type
+class CouponMutations:
+    @strawberry.mutation
+    @returns_errors(CouponTemplatePayload)
+    async def create_coupon_template(
+        self, info: Info, input: CreateCouponTemplateInput
+    ) -> CouponTemplatePayload:
+        draft = templates.TemplateDraft(
+            name=input.name,
+            kind=input.kind.value,
+            amount_off=_int(input.amount_off),
+            percent_off=input.percent_off,
+            max_discount=_int(input.max_discount),
+            min_spend=_int(input.min_spend),
+            gift_sku=input.gift_sku,
+            skus=input.skus or [],
+            categories=input.categories or [],
+            stores=input.stores or [],
+            excluded_skus=input.excluded_skus or [],
+            excluded_categories=input.excluded_categories or [],
+            valid_days=input.valid_days,
+            start_delay_days=input.start_delay_days,
+            valid_from=input.valid_from,
+            valid_until=input.valid_until,
+            per_member_limit=input.per_member_limit,
+            total_limit=input.total_limit,
+            period=input.period.value if input.period else None,
+            period_limit=input.period_limit,
+            budget=_int(input.budget),
+            stackable=input.stackable,
+            priority=input.priority,
+            max_per_order=input.max_per_order,
+        )
+        row = await templates.create_template(info.context.auth, draft)
+        return CouponTemplatePayload(template=CouponTemplate.of(row))

@@ -1,0 +1,209 @@
+"""Coupon types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from membership.coupons.models import CouponTemplate as TemplateModel
+from schema.errors import UserError
+from schema.scalars import Long
+
+__all__ = [
+    "CouponKind",
+    "CouponPeriod",
+    "CouponTemplate",
+    "CouponTemplatePayload",
+    "CreateCouponTemplateInput",
+]
+
+
+@strawberry.enum
+class CouponKind(Enum):
+    AMOUNT_OFF = "AMOUNT_OFF"
+    PERCENT_OFF = "PERCENT_OFF"
+    GIFT = "GIFT"
+
+
+@strawberry.enum(description="The period of a per-member, per-period issue limit.")
+class CouponPeriod(Enum):
+    DAY = "DAY"
+    WEEK = "WEEK"
+    MONTH = "MONTH"
+
+
+def _long(value: int | None) -> Long | None:
+    return None if value is None else Long(value)
+
+
+@strawberry.type
+class CouponTemplate:
+    _row: strawberry.Private[TemplateModel]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self._row.id))
+
+    @strawberry.field
+    def name(self) -> str:
+        return self._row.name
+
+    @strawberry.field
+    def kind(self) -> CouponKind:
+        return CouponKind(self._row.kind)
+
+    @strawberry.field(description="AMOUNT_OFF: minor units off.")
+    def amount_off(self) -> Long | None:
+        return _long(self._row.amount_off)
+
+    @strawberry.field(description="PERCENT_OFF: 15 = 15% off (85 折).")
+    def percent_off(self) -> int | None:
+        return self._row.percent_off
+
+    @strawberry.field(description="PERCENT_OFF: the most it takes off, minor units.")
+    def max_discount(self) -> Long | None:
+        return _long(self._row.max_discount)
+
+    @strawberry.field(description="The order amount needed, minor units.")
+    def min_spend(self) -> Long | None:
+        return _long(self._row.min_spend)
+
+    @strawberry.field
+    def gift_sku(self) -> str | None:
+        return self._row.gift_sku
+
+    @strawberry.field(description="Valid this many days from issue (after startDelayDays).")
+    def valid_days(self) -> int | None:
+        return self._row.valid_days
+
+    @strawberry.field
+    def start_delay_days(self) -> int:
+        return self._row.start_delay_days
+
+    @strawberry.field
+    def valid_from(self) -> datetime | None:
+        return self._row.valid_from
+
+    @strawberry.field
+    def valid_until(self) -> datetime | None:
+        return self._row.valid_until
+
+    @strawberry.field(description="SKUs it applies to; empty: every SKU.")
+    def skus(self) -> list[str]:
+        return list(self._row.skus)
+
+    @strawberry.field(description="Categories it applies to; empty: every category.")
+    def categories(self) -> list[str]:
+        return list(self._row.categories)
+
+    @strawberry.field(description="Stores it applies at; empty: every store.")
+    def stores(self) -> list[str]:
+        return list(self._row.stores)
+
+    @strawberry.field
+    def excluded_skus(self) -> list[str]:
+        return list(self._row.excluded_skus)
+
+    @strawberry.field
+    def excluded_categories(self) -> list[str]:
+        return list(self._row.excluded_categories)
+
+    @strawberry.field(description="Coupons of this template one member may be issued.")
+    def per_member_limit(self) -> int | None:
+        return self._row.per_member_limit
+
+    @strawberry.field(description="Coupons of this template issued in all.")
+    def total_limit(self) -> int | None:
+        return self._row.total_limit
+
+    @strawberry.field
+    def period(self) -> CouponPeriod | None:
+        return CouponPeriod(self._row.period) if self._row.period else None
+
+    @strawberry.field(description="Coupons one member may be issued per period.")
+    def period_limit(self) -> int | None:
+        return self._row.period_limit
+
+    @strawberry.field(description="The most discount all its coupons together may give.")
+    def budget(self) -> Long | None:
+        return _long(self._row.budget)
+
+    @strawberry.field(description="False: exclusive, the only coupon on its order.")
+    def stackable(self) -> bool:
+        return self._row.stackable
+
+    @strawberry.field(description="Higher applies first when coupons stack.")
+    def priority(self) -> int:
+        return self._row.priority
+
+    @strawberry.field(description="Coupons of this template on one order.")
+    def max_per_order(self) -> int:
+        return self._row.max_per_order
+
+    @strawberry.field
+    def issued_count(self) -> int:
+        return self._row.issued_count
+
+    @strawberry.field
+    def redeemed_count(self) -> int:
+        return self._row.redeemed_count
+
+    @strawberry.field(description="Discount its coupons have given, minor units.")
+    def discount_given(self) -> Long:
+        return Long(self._row.discount_given)
+
+    @classmethod
+    def of(cls, row: TemplateModel) -> CouponTemplate:
+        return cls(_row=row)
+
+
+@strawberry.input
+class CreateCouponTemplateInput:
+    name: str
+    kind: CouponKind
+    amount_off: Long | None = strawberry.field(
+        default=None, description="AMOUNT_OFF: e.g. 2000 = ¥20 off."
+    )
+    percent_off: int | None = strawberry.field(
+        default=None, description="PERCENT_OFF: 15 = 15% off (i.e. 85 折)."
+    )
+    max_discount: Long | None = strawberry.field(default=None, description="PERCENT_OFF cap.")
+    min_spend: Long | None = strawberry.field(
+        default=None, description="Order amount needed (满 X 减 Y)."
+    )
+    gift_sku: str | None = strawberry.field(default=None, description="GIFT: the item.")
+    valid_days: int | None = strawberry.field(
+        default=None, description="Valid N days from issue, or"
+    )
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    per_member_limit: int | None = strawberry.field(
+        default=None, description="Issued coupons of this template per member."
+    )
+    total_limit: int | None = strawberry.field(
+        default=None, description="Issued coupons of this template in all."
+    )
+    start_delay_days: int | None = strawberry.field(
+        default=None, description="With validDays: the coupon starts this many days after issue."
+    )
+    skus: list[str] | None = None
+    categories: list[str] | None = None
+    stores: list[str] | None = None
+    excluded_skus: list[str] | None = None
+    excluded_categories: list[str] | None = None
+    period: CouponPeriod | None = None
+    period_limit: int | None = strawberry.field(
+        default=None, description="With period: coupons one member may be issued per period."
+    )
+    budget: Long | None = None
+    stackable: bool = False
+    priority: int = 0
+    max_per_order: int = 1
+
+
+@strawberry.type
+class CouponTemplatePayload:
+    template: CouponTemplate | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
