@@ -136,6 +136,11 @@ ZH_CN: dict[str, str] = {
     "{kind} has no parameter {name}.": "{kind} 没有参数 {name}。",
     "This parameter is required.": "此参数必填。",
     # coupons
+    "All {limit} coupons of this template are issued.": "该模板的 {limit} 张券已全部发放。",
+    "This member already has {limit} coupons of this template.": "该会员已领取该模板的 {limit} 张券。",
+    "This member already has {limit} coupons of this template in this {period}.": "该会员在本周期（{period}）已领取该模板的 {limit} 张券。",
+    "This template's coupons can no longer be issued.": "该模板的券已过有效期，不能再发放。",
+    "No such coupon template.": "没有该券模板。",
     "Amounts must be positive.": "金额须为正数。",
     "The minimum spend must not be negative.": "最低消费不能为负数。",
     "An AMOUNT_OFF coupon needs amountOff.": "满减券需要 amountOff。",

@@ -1,16 +1,19 @@
-"""Coupons: templates."""
+"""Coupons: templates, issuing, lookup by code."""
 
 from __future__ import annotations
 
 import strawberry
 
-from membership.coupons import templates
-from resolvers.conventions import returns_errors
+from membership.coupons import issue, templates
+from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
 from schema.types.coupons import (
+    Coupon,
+    CouponPayload,
     CouponTemplate,
     CouponTemplatePayload,
     CreateCouponTemplateInput,
+    IssueCouponInput,
 )
 
 __all__ = ["CouponMutations", "CouponQueries"]
@@ -25,6 +28,11 @@ class CouponQueries:
     @strawberry.field(description="The tenant's coupon templates, oldest first.")
     async def coupon_templates(self, info: Info) -> list[CouponTemplate]:
         return [CouponTemplate.of(t) for t in await templates.list_templates(info.context.auth)]
+
+    @strawberry.field(description="A coupon of this tenant by its code; null when not found here.")
+    async def coupon(self, info: Info, code: str) -> Coupon | None:
+        row = await issue.find_coupon(info.context.auth, code)
+        return Coupon.of(row) if row else None
 
 
 @strawberry.type
@@ -62,3 +70,16 @@ class CouponMutations:
         )
         row = await templates.create_template(info.context.auth, draft)
         return CouponTemplatePayload(template=CouponTemplate.of(row))
+
+    @strawberry.mutation(
+        description="Issue a coupon of a template to a member; a replayed key issues once."
+    )
+    @returns_errors(CouponPayload)
+    async def issue_coupon(self, info: Info, input: IssueCouponInput) -> CouponPayload:
+        result = await issue.issue_coupon(
+            info.context.auth,
+            template_id=parse_id(input.template_id, ["input", "templateId"]),
+            member_id=parse_id(input.member_id, ["input", "memberId"]),
+            idempotency_key=input.idempotency_key,
+        )
+        return CouponPayload(coupon=Coupon.of(result.coupon))

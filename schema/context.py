@@ -10,6 +10,9 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
+from membership.coupons.models import CouponTemplate
+from membership.coupons.templates import templates_by_ids
+from membership.coupons.wallet import CouponPage, first_coupon_pages
 from membership.errors import DomainError, ErrorCode
 from membership.members import service as members
 from membership.members.models import CustomFieldDefinition
@@ -43,6 +46,10 @@ class Context:
     _member_loader: DataLoader[uuid.UUID, MemberModel | None] | None = field(
         default=None, repr=False
     )
+    _template_loader: DataLoader[uuid.UUID, CouponTemplate] | None = field(default=None, repr=False)
+    _coupons_loader: DataLoader[tuple[uuid.UUID, int, str | None], CouponPage] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def auth(self) -> RequestContext:
@@ -66,6 +73,37 @@ class Context:
 
             self._member_loader = DataLoader(load_fn=load)
         return self._member_loader
+
+    @property
+    def coupon_template_loader(self) -> DataLoader[uuid.UUID, CouponTemplate]:
+        """Coupon templates by id, batched across a list of coupons."""
+        if self._template_loader is None:
+            ctx = self.auth
+
+            async def load(ids: list[uuid.UUID]) -> list[CouponTemplate]:
+                found = await templates_by_ids(ctx, ids)
+                return [found[i] for i in ids]  # coupons reference templates by foreign key
+
+            self._template_loader = DataLoader(load_fn=load)
+        return self._template_loader
+
+    @property
+    def coupon_first_pages(self) -> DataLoader[tuple[uuid.UUID, int, str | None], CouponPage]:
+        """First pages of members' coupons, batched across a list of members."""
+        if self._coupons_loader is None:
+            ctx = self.auth
+
+            async def load(keys: list[tuple[uuid.UUID, int, str | None]]) -> list[CouponPage]:
+                pages: dict[tuple[uuid.UUID, int, str | None], CouponPage] = {}
+                for first, status in {(f, s) for _, f, s in keys}:
+                    ids = [m for m, f, s in keys if (f, s) == (first, status)]
+                    found = await first_coupon_pages(ctx, ids, first=first, status=status)
+                    for member_id, page in found.items():
+                        pages[(member_id, first, status)] = page
+                return [pages[k] for k in keys]
+
+            self._coupons_loader = DataLoader(load_fn=load)
+        return self._coupons_loader
 
     @property
     def points_first_pages(self) -> DataLoader[tuple[uuid.UUID, int], EntryPage]:

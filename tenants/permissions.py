@@ -25,6 +25,7 @@ class Permission(StrEnum):
     POINTS_WRITE = "points:write"  # grant, deduct and spend points
     PROGRAMME_MANAGE = "programme:manage"
     ORDERS_WRITE = "orders:write"  # record and refund orders
+    COUPONS_WRITE = "coupons:write"  # issue, redeem and void members' coupons
     CUSTOM_FIELDS_MANAGE = "custom_fields:manage"
     STAFF_MANAGE = "staff:manage"
     APIKEYS_MANAGE = "apikeys:manage"
@@ -48,9 +49,18 @@ _STAFF_ALL = frozenset(p for p in Permission if p not in (P.SELF_READ, P.SELF_WR
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: _STAFF_ALL,
     Role.ADMIN: _STAFF_ALL,
-    Role.MARKETER: frozenset({P.MEMBERS_READ, P.MEMBERS_WRITE, P.PROGRAMME_MANAGE}),
+    Role.MARKETER: frozenset(
+        {P.MEMBERS_READ, P.MEMBERS_WRITE, P.PROGRAMME_MANAGE, P.COUPONS_WRITE}
+    ),
     Role.CLERK: frozenset(
-        {P.MEMBERS_READ, P.MEMBERS_WRITE, P.MEMBERS_REVEAL, P.POINTS_WRITE, P.ORDERS_WRITE}
+        {
+            P.MEMBERS_READ,
+            P.MEMBERS_WRITE,
+            P.MEMBERS_REVEAL,
+            P.POINTS_WRITE,
+            P.ORDERS_WRITE,
+            P.COUPONS_WRITE,
+        }
     ),
     Role.ANALYST: frozenset({P.MEMBERS_READ}),
 }
@@ -65,6 +75,7 @@ API_KEY_SCOPES: frozenset[Permission] = frozenset(
         P.MEMBER_TOKENS_CREATE,
         P.POINTS_WRITE,
         P.ORDERS_WRITE,
+        P.COUPONS_WRITE,
     }
 )
 
@@ -84,6 +95,7 @@ DESCRIPTIONS: dict[Permission, str] = {
     P.MEMBER_TOKENS_CREATE: "mint member tokens for storefronts and mini-programs",
     P.POINTS_WRITE: "grant, deduct and spend members' points",
     P.ORDERS_WRITE: "record and refund orders",
+    P.COUPONS_WRITE: "issue, redeem and void members' coupons",
     P.PROGRAMME_MANAGE: "set up the programme: tiers and points policies",
     P.CUSTOM_FIELDS_MANAGE: "define, change and delete custom fields",
     P.STAFF_MANAGE: "create staff accounts",

@@ -7,7 +7,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-__all__ = ["CouponTemplate"]
+__all__ = ["Coupon", "CouponTemplate"]
 
 
 class CouponTemplate(Model):
@@ -45,3 +45,19 @@ class CouponTemplate(Model):
 
     class Meta:
         table = "coupon_templates"
+
+
+class Coupon(Model):
+    id = fields.UUIDField(primary_key=True)
+    tenant_id = fields.UUIDField()
+    template_id = fields.UUIDField()
+    code = fields.TextField()
+    member_id = fields.UUIDField(null=True)
+    status = fields.TextField()  # ISSUED, REDEEMED, EXPIRED, VOIDED
+    valid_from = fields.DatetimeField()
+    valid_until = fields.DatetimeField()
+    issued_at = fields.DatetimeField()
+    redeemed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "coupons"

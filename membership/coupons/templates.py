@@ -9,6 +9,7 @@ budget, and how it stacks with other coupons on one order.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,7 +21,14 @@ from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
 
-__all__ = ["KINDS", "PERIODS", "TemplateDraft", "create_template", "list_templates"]
+__all__ = [
+    "KINDS",
+    "PERIODS",
+    "TemplateDraft",
+    "create_template",
+    "list_templates",
+    "templates_by_ids",
+]
 
 KINDS = ("AMOUNT_OFF", "PERCENT_OFF", "GIFT")
 PERIODS = ("DAY", "WEEK", "MONTH")
@@ -245,3 +253,12 @@ async def list_templates(ctx: RequestContext) -> list[CouponTemplate]:
         ctx.require(Permission.MEMBERS_READ)
     async with tenant_tx(ctx):
         return list(await CouponTemplate.all().order_by("created_at", "id"))
+
+
+async def templates_by_ids(
+    ctx: RequestContext, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, CouponTemplate]:
+    """Templates by id in one query (a DataLoader's batch)."""
+    async with tenant_tx(ctx):
+        rows = await CouponTemplate.filter(id__in=list(set(ids)))
+    return {row.id: row for row in rows}

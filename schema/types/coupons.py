@@ -4,19 +4,32 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from membership.coupons.models import Coupon as CouponModel
 from membership.coupons.models import CouponTemplate as TemplateModel
+from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import Long
+from schema.types.common import PageInfo
+
+if TYPE_CHECKING:
+    from schema.types.members import Member
 
 __all__ = [
+    "Coupon",
+    "CouponConnection",
+    "CouponEdge",
     "CouponKind",
+    "CouponPayload",
     "CouponPeriod",
+    "CouponStatus",
     "CouponTemplate",
     "CouponTemplatePayload",
     "CreateCouponTemplateInput",
+    "IssueCouponInput",
 ]
 
 
@@ -206,4 +219,94 @@ class CreateCouponTemplateInput:
 @strawberry.type
 class CouponTemplatePayload:
     template: CouponTemplate | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.enum
+class CouponStatus(Enum):
+    ISSUED = "ISSUED"
+    REDEEMED = "REDEEMED"
+    EXPIRED = "EXPIRED"
+    VOIDED = "VOIDED"
+
+
+@strawberry.type
+class Coupon:
+    _row: strawberry.Private[CouponModel]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self._row.id))
+
+    @strawberry.field
+    def code(self) -> str:
+        return self._row.code
+
+    @strawberry.field(description="EXPIRED once its validity has passed, even before the job.")
+    def status(self, info: Info) -> CouponStatus:
+        if self._row.status == "ISSUED" and self._row.valid_until <= info.context.auth.clock.now():
+            return CouponStatus.EXPIRED
+        return CouponStatus(self._row.status)
+
+    @strawberry.field
+    async def template(self, info: Info) -> CouponTemplate:
+        row = await info.context.coupon_template_loader.load(self._row.template_id)
+        return CouponTemplate.of(row)
+
+    @strawberry.field
+    async def member(
+        self, info: Info
+    ) -> Annotated[Member, strawberry.lazy("schema.types.members")] | None:
+        from schema.types.members import Member
+
+        if self._row.member_id is None:
+            return None
+        row = await info.context.member_loader.load(self._row.member_id)
+        return Member.of(row) if row else None
+
+    @strawberry.field
+    def valid_from(self) -> datetime:
+        return self._row.valid_from
+
+    @strawberry.field
+    def valid_until(self) -> datetime:
+        return self._row.valid_until
+
+    @strawberry.field
+    def issued_at(self) -> datetime:
+        return self._row.issued_at
+
+    @strawberry.field
+    def redeemed_at(self) -> datetime | None:
+        return self._row.redeemed_at
+
+    @classmethod
+    def of(cls, row: CouponModel) -> Coupon:
+        return cls(_row=row)
+
+
+@strawberry.type
+class CouponEdge:
+    node: Coupon
+    cursor: str
+
+
+@strawberry.type
+class CouponConnection:
+    edges: list[CouponEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input
+class IssueCouponInput:
+    template_id: strawberry.ID
+    member_id: strawberry.ID
+    idempotency_key: str
+
+
+@strawberry.type
+class CouponPayload:
+    coupon: Coupon | None = None
+    discount_amount: Long | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)

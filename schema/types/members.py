@@ -7,6 +7,7 @@ from enum import Enum
 
 import strawberry
 
+from membership.coupons import wallet
 from membership.members import service as members
 from membership.members.models import CustomFieldDefinition as DefinitionModel
 from membership.members.models import Member as MemberModel
@@ -17,6 +18,7 @@ from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
 from schema.types.common import PageInfo
+from schema.types.coupons import Coupon, CouponConnection, CouponEdge, CouponStatus
 from schema.types.points import (
     PointsLot,
     PointsTransaction,
@@ -125,6 +127,36 @@ class Member:
             for e in page.entries
         ]
         return PointsTransactionConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="The member's coupons, newest first.")
+    async def coupons(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: CouponStatus | None = None,
+    ) -> CouponConnection:
+        size = 20 if first is None else first
+        wanted = status.value if status else None
+        if after is None:
+            page = await info.context.coupon_first_pages.load((self._row.id, size, wanted))
+        else:
+            page = await wallet.member_coupons(
+                info.context.auth, self._row.id, first=size, after=after, status=wanted
+            )
+        edges = [
+            CouponEdge(node=Coupon.of(c), cursor=wallet.coupon_cursor(c)) for c in page.coupons
+        ]
+        return CouponConnection(
             edges=edges,
             page_info=PageInfo(
                 has_next_page=page.has_next,

@@ -222,7 +222,10 @@ async def test_random_orders_refunds_spends_and_clock_moves_keep_the_ledger_whol
     await asyncio.to_thread(
         run_state_machine_as_test,
         machine,
+        # Derandomized: CI runs the same 25 sequences every time, so a red run is reproducible
+        # and the coverage check below is stable.
         settings=settings(
+            derandomize=True,
             max_examples=25,
             stateful_step_count=25,
             deadline=None,

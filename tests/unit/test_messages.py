@@ -14,7 +14,13 @@ from membership.messages import ZH_CN, choose_language, localized
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("membership", "tenants", "schema", "resolvers", "workers", "plugins")
 # calls with a message template, and which argument it is
-TEMPLATE_CALLS = {"DomainError": 1, "ParamProblem": 1, "_range_problem": 1, "_error": 0}
+TEMPLATE_CALLS = {
+    "DomainError": 1,
+    "ParamProblem": 1,
+    "_range_problem": 1,
+    "_error": 0,
+    "_not_applicable": 0,
+}
 
 
 def raised_templates() -> set[str]:

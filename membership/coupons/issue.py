@@ -1,0 +1,170 @@
+"""Issuing coupons to members, once per idempotency key, within every limit of the template.
+
+The template's row is locked for the issue, so its limits (per member, per member per period,
+in total) are counted and raised in one serial order: twenty simultaneous issues against a
+total limit of five issue exactly five. A replay of the key returns the first coupon.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tortoise.exceptions import IntegrityError
+
+from membership.coupons.codes import new_code, normalize
+from membership.coupons.models import Coupon, CouponTemplate
+from membership.errors import DomainError, ErrorCode
+from membership.ids import new_id
+from membership.members.models import Member
+from membership.points.models import IdempotencyKey
+from tenants.context import RequestContext
+from tenants.permissions import Permission
+from tenants.tx import tenant_tx
+
+__all__ = ["IssueResult", "find_coupon", "issue_coupon", "period_start", "validity"]
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    coupon: Coupon
+    replayed: bool
+
+
+def _not_applicable(template: str, **params: object) -> DomainError:
+    return DomainError(ErrorCode.COUPON_NOT_APPLICABLE, template, ["input", "templateId"], **params)
+
+
+def validity(template: CouponTemplate, issued_at: datetime) -> tuple[datetime, datetime]:
+    """When a coupon issued now is valid: N days after a delay, or the template's window."""
+    if template.valid_days is not None:
+        start = issued_at + timedelta(days=template.start_delay_days)
+        return start, start + timedelta(days=template.valid_days)
+    assert template.valid_until is not None  # a template has one of the two (a CHECK says so)
+    return template.valid_from or issued_at, template.valid_until
+
+
+def period_start(period: str, now: datetime, timezone: str) -> datetime:
+    """The start of the current DAY, WEEK (Monday) or MONTH in the tenant's time zone."""
+    local = now.astimezone(ZoneInfo(timezone))
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "WEEK":
+        day -= timedelta(days=day.weekday())
+    elif period == "MONTH":
+        day = day.replace(day=1)
+    return day
+
+
+async def _check_limits(
+    ctx: RequestContext, template: CouponTemplate, member_id: uuid.UUID
+) -> None:
+    now = ctx.clock.now()
+    if template.total_limit is not None and template.issued_count >= template.total_limit:
+        raise _not_applicable(
+            "All {limit} coupons of this template are issued.", limit=template.total_limit
+        )
+    mine = Coupon.filter(template_id=template.id, member_id=member_id)
+    if template.per_member_limit is not None and await mine.count() >= template.per_member_limit:
+        raise _not_applicable(
+            "This member already has {limit} coupons of this template.",
+            limit=template.per_member_limit,
+        )
+    if template.period is not None and template.period_limit is not None:
+        since = period_start(template.period, now, ctx.tenant.timezone)
+        if await mine.filter(issued_at__gte=since).count() >= template.period_limit:
+            raise _not_applicable(
+                "This member already has {limit} coupons of this template in this {period}.",
+                limit=template.period_limit,
+                period=template.period,
+            )
+
+
+def _request_hash(template_id: uuid.UUID, member_id: uuid.UUID) -> str:
+    return hashlib.sha256(f"issue_coupon|{template_id}|{member_id}".encode()).hexdigest()
+
+
+async def _replay(key: str, request_hash: str) -> IssueResult | None:
+    found = await IdempotencyKey.get_or_none(key=key)
+    if found is None:
+        return None
+    if found.request_hash != request_hash:
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was used for a different request.",
+            ["input", "idempotencyKey"],
+        )
+    return IssueResult(await Coupon.get(id=found.result_id), replayed=True)
+
+
+async def issue_coupon(
+    ctx: RequestContext, *, template_id: uuid.UUID, member_id: uuid.UUID, idempotency_key: str
+) -> IssueResult:
+    """Issue one coupon of the template to the member, or refuse with every limit checked."""
+    ctx.require(Permission.COUPONS_WRITE)
+    if not 1 <= len(idempotency_key.strip()) <= 200:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "The idempotency key must have 1 to 200 characters.",
+            ["input", "idempotencyKey"],
+        )
+    request_hash = _request_hash(template_id, member_id)
+    try:
+        async with tenant_tx(ctx):
+            replayed = await _replay(idempotency_key, request_hash)
+            if replayed is not None:
+                return replayed
+            template = await CouponTemplate.filter(id=template_id).select_for_update().first()
+            if template is None:
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, "No such coupon template.", ["input", "templateId"]
+                )
+            if not await Member.filter(id=member_id, merged_into_id=None).exists():
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, "No such member in this tenant.", ["input", "memberId"]
+                )
+            now = ctx.clock.now()
+            valid_from, valid_until = validity(template, now)
+            if valid_until <= now:
+                raise _not_applicable("This template's coupons can no longer be issued.")
+            await _check_limits(ctx, template, member_id)
+            coupon = await Coupon.create(
+                id=new_id(),
+                tenant_id=ctx.tenant.id,
+                template_id=template.id,
+                code=normalize(new_code()),
+                member_id=member_id,
+                status="ISSUED",
+                valid_from=valid_from,
+                valid_until=valid_until,
+                issued_at=now,
+            )
+            template.issued_count += 1
+            template.updated_at = now
+            await template.save(update_fields=["issued_count", "updated_at"])
+            await IdempotencyKey.create(
+                key=idempotency_key,
+                tenant_id=ctx.tenant.id,
+                operation="issue_coupon",
+                request_hash=request_hash,
+                result_id=coupon.id,
+                created_at=now,
+            )
+            return IssueResult(coupon, replayed=False)
+    except IntegrityError:
+        # The same key raced in from another request and won: answer with its coupon.
+        async with tenant_tx(ctx):
+            replayed = await _replay(idempotency_key, request_hash)
+            if replayed is None:
+                raise
+            return replayed
+
+
+async def find_coupon(ctx: RequestContext, code: str) -> Coupon | None:
+    """A coupon of this tenant by its code, as typed (spaces, dashes and case do not matter)."""
+    if not ctx.has(Permission.MEMBERS_READ):
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "You may not read member profiles.")
+    async with tenant_tx(ctx):
+        return await Coupon.get_or_none(code=normalize(code))
