@@ -1,19 +1,24 @@
-"""Coupons: templates, issuing, lookup by code."""
+"""Coupons: templates, issuing, lookup by code, validation and redemption."""
 
 from __future__ import annotations
 
 import strawberry
 
-from membership.coupons import issue, templates
+from membership.coupons import issue, redeem, templates
+from membership.errors import DomainError, DomainErrors
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
+from schema.errors import user_errors
+from schema.scalars import Long
 from schema.types.coupons import (
     Coupon,
     CouponPayload,
     CouponTemplate,
     CouponTemplatePayload,
+    CouponValidation,
     CreateCouponTemplateInput,
     IssueCouponInput,
+    RedeemCouponInput,
 )
 
 __all__ = ["CouponMutations", "CouponQueries"]
@@ -33,6 +38,32 @@ class CouponQueries:
     async def coupon(self, info: Info, code: str) -> Coupon | None:
         row = await issue.find_coupon(info.context.auth, code)
         return Coupon.of(row) if row else None
+
+    @strawberry.field(
+        description="Whether the member can use the coupon on this order amount now, with every "
+        "reason it cannot, in the caller's language. Changes nothing."
+    )
+    async def validate_coupon(
+        self, info: Info, code: str, member_id: strawberry.ID, order_amount: Long
+    ) -> CouponValidation:
+        language = info.context.language
+        try:
+            result = await redeem.validate_coupon(
+                info.context.auth,
+                code=code,
+                member_id=parse_id(member_id, ["memberId"]),
+                amount=int(order_amount),
+            )
+        except DomainError as exc:
+            return CouponValidation(
+                valid=False, discount_amount=Long(0), errors=user_errors(exc, language)
+            )
+        errors = user_errors(DomainErrors(result.reasons), language) if result.reasons else []
+        return CouponValidation(
+            valid=result.valid,
+            discount_amount=Long(result.discount if result.valid else 0),
+            errors=errors,
+        )
 
 
 @strawberry.type
@@ -83,3 +114,17 @@ class CouponMutations:
             idempotency_key=input.idempotency_key,
         )
         return CouponPayload(coupon=Coupon.of(result.coupon))
+
+    @strawberry.mutation(
+        description="Redeem a coupon on an order amount, once; a replayed key redeems once."
+    )
+    @returns_errors(CouponPayload)
+    async def redeem_coupon(self, info: Info, input: RedeemCouponInput) -> CouponPayload:
+        result = await redeem.redeem_coupon(
+            info.context.auth,
+            code=input.code,
+            member_id=parse_id(input.member_id, ["input", "memberId"]),
+            amount=int(input.order_amount),
+            idempotency_key=input.idempotency_key,
+        )
+        return CouponPayload(coupon=Coupon.of(result.coupon), discount_amount=Long(result.discount))

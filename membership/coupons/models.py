@@ -58,6 +58,8 @@ class Coupon(Model):
     valid_until = fields.DatetimeField()
     issued_at = fields.DatetimeField()
     redeemed_at = fields.DatetimeField(null=True)
+    discount_amount = fields.BigIntField(null=True)  # what the redemption took off
+    order_amount = fields.BigIntField(null=True)  # of the order it was redeemed on
 
     class Meta:
         table = "coupons"

@@ -28,8 +28,10 @@ __all__ = [
     "CouponStatus",
     "CouponTemplate",
     "CouponTemplatePayload",
+    "CouponValidation",
     "CreateCouponTemplateInput",
     "IssueCouponInput",
+    "RedeemCouponInput",
 ]
 
 
@@ -310,3 +312,18 @@ class CouponPayload:
     coupon: Coupon | None = None
     discount_amount: Long | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="Whether a coupon can be used now, and every reason it cannot.")
+class CouponValidation:
+    valid: bool
+    discount_amount: Long
+    errors: list[UserError]
+
+
+@strawberry.input
+class RedeemCouponInput:
+    code: str
+    member_id: strawberry.ID
+    order_amount: Long
+    idempotency_key: str

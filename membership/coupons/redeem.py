@@ -1,0 +1,238 @@
+"""Checking and redeeming a coupon on an order amount.
+
+``check`` is pure: it lists every reason a coupon cannot be used now, and the discount it would
+give. ``validate_coupon`` runs it on what the database says; ``redeem_coupon`` runs it again with
+the coupon's and then the template's rows locked, so of ten simultaneous redemptions of one code
+exactly one succeeds, and a template's budget is never passed.
+
+The discount:
+
+- AMOUNT_OFF: ``amountOff``, never more than the order amount;
+- PERCENT_OFF: ``percentOff`` % of the order amount, rounded down to the fen, at most
+  ``maxDiscount``;
+- GIFT: no money off (the coupon is exchanged for ``giftSku``).
+
+Here the order amount is taken as the amount the coupon applies to. The SKU, category and store
+scopes of a template apply when a coupon is redeemed with the order's items (``recordOrder``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+
+from membership.coupons.codes import normalize
+from membership.coupons.models import Coupon, CouponTemplate
+from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.members.models import Member
+from membership.points.models import IdempotencyKey
+from tenants.context import RequestContext
+from tenants.permissions import Permission
+from tenants.tx import tenant_tx
+
+__all__ = ["Redemption", "Validation", "check", "discount_for", "redeem_coupon", "validate_coupon"]
+
+MAX_AMOUNT = 2**53 - 1
+
+
+@dataclass(frozen=True)
+class Validation:
+    discount: int
+    reasons: list[DomainError]
+
+    @property
+    def valid(self) -> bool:
+        return not self.reasons
+
+
+@dataclass(frozen=True)
+class Redemption:
+    coupon: Coupon
+    discount: int
+    replayed: bool
+
+
+def discount_for(template: CouponTemplate, amount: int) -> int:
+    if template.kind == "AMOUNT_OFF":
+        return min(template.amount_off or 0, amount)
+    if template.kind == "PERCENT_OFF":
+        off = amount * (template.percent_off or 0) // 100
+        return off if template.max_discount is None else min(off, template.max_discount)
+    return 0
+
+
+def _reason(code: ErrorCode, template: str, **params: object) -> DomainError:
+    return DomainError(code, template, ["code"], **params)
+
+
+def check(
+    coupon: Coupon,
+    template: CouponTemplate,
+    *,
+    member_id: uuid.UUID,
+    amount: int,
+    now: datetime,
+    currency: str,
+) -> Validation:
+    """Every reason ``coupon`` cannot be used by the member on ``amount`` now, and its discount."""
+    reasons = []
+    if coupon.member_id is not None and coupon.member_id != member_id:
+        reasons.append(
+            _reason(ErrorCode.COUPON_NOT_APPLICABLE, "This coupon belongs to another member.")
+        )
+    if coupon.status == "REDEEMED":
+        reasons.append(
+            _reason(ErrorCode.COUPON_ALREADY_REDEEMED, "This coupon has been redeemed already.")
+        )
+    elif coupon.status == "VOIDED":
+        reasons.append(_reason(ErrorCode.COUPON_NOT_APPLICABLE, "This coupon was voided."))
+    elif coupon.status == "EXPIRED" or coupon.valid_until <= now:
+        reasons.append(_reason(ErrorCode.COUPON_NOT_APPLICABLE, "This coupon has expired."))
+    if now < coupon.valid_from:
+        reasons.append(
+            _reason(
+                ErrorCode.COUPON_NOT_APPLICABLE,
+                "This coupon is valid from {start}.",
+                start=coupon.valid_from.isoformat(),
+            )
+        )
+    if amount < template.min_spend:
+        reasons.append(
+            _reason(
+                ErrorCode.COUPON_NOT_APPLICABLE,
+                "Spend at least {amount} {currency} to use this coupon.",
+                amount=f"{template.min_spend // 100}.{template.min_spend % 100:02d}",
+                currency=currency,
+            )
+        )
+    discount = discount_for(template, amount)
+    if template.budget is not None and template.discount_given + discount > template.budget:
+        reasons.append(
+            _reason(ErrorCode.COUPON_NOT_APPLICABLE, "This campaign's budget is used up.")
+        )
+    return Validation(discount, reasons)
+
+
+def _check_amount(amount: int, path: list[str]) -> None:
+    if not 0 < amount <= MAX_AMOUNT:
+        raise DomainError(ErrorCode.INVALID, "The order amount must be positive.", path)
+
+
+async def _member_exists(member_id: uuid.UUID, path: list[str]) -> None:
+    if not await Member.filter(id=member_id, merged_into_id=None).exists():
+        raise DomainError(ErrorCode.NOT_FOUND, "No such member in this tenant.", path)
+
+
+async def validate_coupon(
+    ctx: RequestContext, *, code: str, member_id: uuid.UUID, amount: int
+) -> Validation:
+    """Whether the member can use the coupon on this amount now; changes nothing."""
+    if not (ctx.has(Permission.COUPONS_WRITE) or ctx.has(Permission.MEMBERS_READ)):
+        ctx.require(Permission.COUPONS_WRITE)
+    _check_amount(amount, ["orderAmount"])
+    async with tenant_tx(ctx):
+        await _member_exists(member_id, ["memberId"])
+        coupon = await Coupon.get_or_none(code=normalize(code))
+        if coupon is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such coupon in this tenant.", ["code"])
+        template = await CouponTemplate.get(id=coupon.template_id)
+    return check(
+        coupon,
+        template,
+        member_id=member_id,
+        amount=amount,
+        now=ctx.clock.now(),
+        currency=ctx.tenant.currency,
+    )
+
+
+def _hash(code: str, member_id: uuid.UUID, amount: int) -> str:
+    return hashlib.sha256(f"redeem_coupon|{code}|{member_id}|{amount}".encode()).hexdigest()
+
+
+async def _replay(key: str, request_hash: str) -> Redemption | None:
+    found = await IdempotencyKey.get_or_none(key=key)
+    if found is None:
+        return None
+    if found.request_hash != request_hash:
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was used for a different request.",
+            ["input", "idempotencyKey"],
+        )
+    coupon = await Coupon.get(id=found.result_id)
+    return Redemption(coupon, coupon.discount_amount or 0, replayed=True)
+
+
+async def redeem_coupon(
+    ctx: RequestContext, *, code: str, member_id: uuid.UUID, amount: int, idempotency_key: str
+) -> Redemption:
+    """Redeem the coupon once, on ``amount``; refused with every reason otherwise."""
+    ctx.require(Permission.COUPONS_WRITE)
+    _check_amount(amount, ["input", "orderAmount"])
+    if not 1 <= len(idempotency_key.strip()) <= 200:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "The idempotency key must have 1 to 200 characters.",
+            ["input", "idempotencyKey"],
+        )
+    wanted = normalize(code)
+    request_hash = _hash(wanted, member_id, amount)
+    try:
+        async with tenant_tx(ctx):
+            replayed = await _replay(idempotency_key, request_hash)
+            if replayed is not None:
+                return replayed
+            await _member_exists(member_id, ["input", "memberId"])
+            coupon = await Coupon.filter(code=wanted).select_for_update().first()
+            if coupon is None:
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, "No such coupon in this tenant.", ["input", "code"]
+                )
+            template = await CouponTemplate.filter(id=coupon.template_id).select_for_update().get()
+            now = ctx.clock.now()
+            result = check(
+                coupon,
+                template,
+                member_id=member_id,
+                amount=amount,
+                now=now,
+                currency=ctx.tenant.currency,
+            )
+            if not result.valid:
+                raise DomainErrors(
+                    [
+                        DomainError(r.code, r.template, ["input", *(r.field or [])], **r.params)
+                        for r in result.reasons
+                    ]
+                )
+            coupon.status = "REDEEMED"
+            coupon.redeemed_at = now
+            coupon.discount_amount = result.discount
+            coupon.order_amount = amount
+            await coupon.save(
+                update_fields=["status", "redeemed_at", "discount_amount", "order_amount"]
+            )
+            template.redeemed_count += 1
+            template.discount_given += result.discount
+            template.updated_at = now
+            await template.save(update_fields=["redeemed_count", "discount_given", "updated_at"])
+            await IdempotencyKey.create(
+                key=idempotency_key,
+                tenant_id=ctx.tenant.id,
+                operation="redeem_coupon",
+                request_hash=request_hash,
+                result_id=coupon.id,
+                created_at=now,
+            )
+            return Redemption(coupon, result.discount, replayed=False)
+    except IntegrityError:
+        async with tenant_tx(ctx):
+            replayed = await _replay(idempotency_key, request_hash)
+            if replayed is None:
+                raise
+            return replayed
