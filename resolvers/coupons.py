@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from membership.coupons import issue, redeem, templates
+from membership.coupons import issue, lifecycle, redeem, templates
 from membership.errors import DomainError, DomainErrors
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
@@ -19,6 +19,7 @@ from schema.types.coupons import (
     CreateCouponTemplateInput,
     IssueCouponInput,
     RedeemCouponInput,
+    VoidCouponInput,
 )
 
 __all__ = ["CouponMutations", "CouponQueries"]
@@ -128,3 +129,9 @@ class CouponMutations:
             idempotency_key=input.idempotency_key,
         )
         return CouponPayload(coupon=Coupon.of(result.coupon), discount_amount=Long(result.discount))
+
+    @strawberry.mutation(description="Void an issued coupon; audited. A redeemed one is refunded.")
+    @returns_errors(CouponPayload)
+    async def void_coupon(self, info: Info, input: VoidCouponInput) -> CouponPayload:
+        row = await lifecycle.void_coupon(info.context.auth, code=input.code, reason=input.reason)
+        return CouponPayload(coupon=Coupon.of(row))

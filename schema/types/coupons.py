@@ -32,6 +32,7 @@ __all__ = [
     "CreateCouponTemplateInput",
     "IssueCouponInput",
     "RedeemCouponInput",
+    "VoidCouponInput",
 ]
 
 
@@ -327,3 +328,9 @@ class RedeemCouponInput:
     member_id: strawberry.ID
     order_amount: Long
     idempotency_key: str
+
+
+@strawberry.input
+class VoidCouponInput:
+    code: str
+    reason: str

@@ -1,0 +1,67 @@
+"""The end of a coupon's life: voided by staff or a server, or expired by the daily job."""
+
+from __future__ import annotations
+
+from membership.coupons.codes import normalize
+from membership.coupons.models import Coupon
+from membership.errors import DomainError, ErrorCode
+from tenants import audit
+from tenants.context import RequestContext
+from tenants.permissions import Permission
+from tenants.tx import tenant_tx
+
+__all__ = ["expire_due_coupons", "void_coupon"]
+
+
+async def void_coupon(ctx: RequestContext, *, code: str, reason: str) -> Coupon:
+    """Void an issued coupon (mis-issued, fraud); a redeemed one must be refunded instead."""
+    ctx.require(Permission.COUPONS_WRITE)
+    if not 1 <= len(reason.strip()) <= 200:
+        raise DomainError(
+            ErrorCode.INVALID, "Give a reason of 1 to 200 characters.", ["input", "reason"]
+        )
+    async with tenant_tx(ctx):
+        coupon = await Coupon.filter(code=normalize(code)).select_for_update().first()
+        if coupon is None:
+            raise DomainError(
+                ErrorCode.NOT_FOUND, "No such coupon in this tenant.", ["input", "code"]
+            )
+        if coupon.status == "REDEEMED":
+            raise DomainError(
+                ErrorCode.COUPON_ALREADY_REDEEMED,
+                "This coupon has been redeemed already.",
+                ["input", "code"],
+            )
+        if coupon.status != "VOIDED":
+            before = coupon.status
+            coupon.status = "VOIDED"
+            await coupon.save(update_fields=["status"])
+            await audit.record(
+                ctx,
+                "coupon.void",
+                "coupon",
+                coupon.id,
+                before={"status": before},
+                after={"status": "VOIDED", "reason": reason.strip()},
+            )
+    return coupon
+
+
+async def expire_due_coupons(ctx: RequestContext, batch: int = 10_000) -> int:
+    """Mark the tenant's issued coupons whose validity has passed EXPIRED; returns how many.
+
+    One UPDATE per batch: two jobs at once expire each coupon once (the second finds it
+    EXPIRED already).
+    """
+    now = ctx.clock.now()
+    expired = 0
+    while True:
+        async with tenant_tx(ctx) as conn:
+            count, _ = await conn.execute_query(
+                "UPDATE coupons SET status = 'EXPIRED' WHERE id IN (SELECT id FROM coupons "
+                "WHERE status = 'ISSUED' AND valid_until <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)",
+                [now, batch],
+            )
+        expired += count
+        if count < batch:
+            return expired
