@@ -136,6 +136,10 @@ ZH_CN: dict[str, str] = {
     "{kind} has no parameter {name}.": "{kind} 没有参数 {name}。",
     "This parameter is required.": "此参数必填。",
     # coupons
+    "A coupon code appears twice.": "同一券码出现了两次。",
+    "This coupon cannot be combined with other coupons.": "该券不能与其他券同时使用。",
+    "At most {count} coupons of this kind per order.": "每笔订单最多使用 {count} 张此类券。",
+    "Nothing in this order is something this coupon applies to.": "该订单中没有此券适用的商品。",
     "This coupon belongs to another member.": "该券属于其他会员。",
     "This coupon has been redeemed already.": "该券已被核销。",
     "This coupon was voided.": "该券已作废。",

@@ -95,6 +95,7 @@ class OrderMutations:
             store_code=input.store_code,
             paid_at=input.paid_at,
             points_to_spend=int(input.points_to_spend or 0),
+            coupon_codes=list(input.coupon_codes or []),
         )
         result = await orders.record_order(info.context.auth, request)
         return OrderPayload(order=Order.of(result.order))

@@ -60,6 +60,7 @@ class Coupon(Model):
     redeemed_at = fields.DatetimeField(null=True)
     discount_amount = fields.BigIntField(null=True)  # what the redemption took off
     order_amount = fields.BigIntField(null=True)  # of the order it was redeemed on
+    order_id = fields.UUIDField(null=True)  # when redeemed with recordOrder
 
     class Meta:
         table = "coupons"

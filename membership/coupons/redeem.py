@@ -77,8 +77,14 @@ def check(
     amount: int,
     now: datetime,
     currency: str,
+    discount: int | None = None,
+    budget_used: int = 0,
 ) -> Validation:
-    """Every reason ``coupon`` cannot be used by the member on ``amount`` now, and its discount."""
+    """Every reason ``coupon`` cannot be used by the member on ``amount`` now, and its discount.
+
+    ``discount``: what stacking with other coupons left it to give (default: its own discount
+    on ``amount``); ``budget_used``: what coupons of the same template on the same order take.
+    """
     reasons = []
     if coupon.member_id is not None and coupon.member_id != member_id:
         reasons.append(
@@ -109,8 +115,10 @@ def check(
                 currency=currency,
             )
         )
-    discount = discount_for(template, amount)
-    if template.budget is not None and template.discount_given + discount > template.budget:
+    if discount is None:
+        discount = discount_for(template, amount)
+    given = template.discount_given + budget_used + discount
+    if template.budget is not None and given > template.budget:
         reasons.append(
             _reason(ErrorCode.COUPON_NOT_APPLICABLE, "This campaign's budget is used up.")
         )

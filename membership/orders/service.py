@@ -24,6 +24,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
+from membership.coupons.checkout import redeem_uses, release_coupons, take_coupons
+from membership.coupons.codes import normalize
+from membership.coupons.stacking import Line
 from membership.cursors import decode_cursor
 from membership.earning.engine import EarningOutcome, compute
 from membership.earning.rules import RuleDraft, active_rules, draft_specs, kinds
@@ -89,6 +92,7 @@ class OrderRequest:
     store_code: str | None = None
     paid_at: datetime | None = None
     points_to_spend: int = 0
+    coupon_codes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -176,6 +180,7 @@ def _order_hash(request: OrderRequest) -> str:
             "points": request.points_to_spend,
             "store": request.store_code,
             "items": [[i.sku, i.quantity, i.unit_price, i.category] for i in request.items],
+            "coupons": sorted(normalize(c) for c in request.coupon_codes),
         }
     )
 
@@ -215,16 +220,32 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
             )
             settings = programme.settings
             paid_at = request.paid_at or now
+            uses = []
+            if request.coupon_codes:
+                # A replay would find its own coupons redeemed: answer it before looking at them.
+                existing = await Order.get_or_none(external_id=request.external_id)
+                if existing is not None:
+                    return await _replayed(existing, request_hash)
+                uses = await take_coupons(
+                    ctx,
+                    request.coupon_codes,
+                    member_id=member.id,
+                    lines=_coupon_lines(request),
+                    store=request.store_code,
+                    now=now,
+                )
+            discount = sum(use.discount for use in uses)
             earning = compute(
                 programme.rules,
-                _order_facts(ctx, request, paid_at, 0, settings),
+                _order_facts(ctx, request, paid_at, discount, settings),
                 _member_facts(
                     member, next((t for t in programme.tiers if t.id == member.tier_id), None)
                 ),
                 base_rate=settings.earn_points_per_yuan,
                 kinds=kinds(),
             )
-            if points_value(request.points_to_spend, settings.point_value_fen) > request.amount:
+            payable = request.amount - discount
+            if points_value(request.points_to_spend, settings.point_value_fen) > payable:
                 raise DomainError(
                     ErrorCode.INVALID,
                     "The points are worth more than the order.",
@@ -236,7 +257,7 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                 external_id=request.external_id,
                 member_id=member.id,
                 amount=request.amount,
-                discount_amount=0,
+                discount_amount=discount,
                 points_spent=request.points_to_spend,
                 points_earned=earning.points,
                 refunded_amount=0,
@@ -263,8 +284,9 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
             if member.last_order_at is None or order.paid_at > member.last_order_at:
                 member.last_order_at = order.paid_at
             member.updated_at = now
-            if request.points_to_spend or member.points_debt:
+            if request.points_to_spend or member.points_debt or uses:
                 await _write_order_with_ledger(ctx, conn, member, order, settings)
+                await redeem_uses(uses, order_id=order.id, order_amount=order.amount, now=now)
             else:
                 await write_earning_order(ctx, conn, member, order, settings)
             await upgrade_if_qualified(
@@ -334,6 +356,13 @@ async def _write_order_with_ledger(
         ]
     )
     await emit(ctx, "order.recorded", {"orderId": str(order.id), "memberId": str(member.id)})
+
+
+def _coupon_lines(request: OrderRequest) -> list[Line]:
+    """The order's lines for coupon scopes; an order without items is one line of its amount."""
+    if not request.items:
+        return [Line(None, None, request.amount)]
+    return [Line(i.sku, i.category, i.quantity * i.unit_price) for i in request.items]
 
 
 def _order_facts(
@@ -576,6 +605,8 @@ async def refund_order(
                     )
                 member.points_debt += claw_back - pending - take
                 order.points_reversed = reversed_
+            if full:
+                await release_coupons(order.id, now)
             order.status = "REFUNDED" if full else "PARTIALLY_REFUNDED"
             await order.save()
             member.total_spent -= refund

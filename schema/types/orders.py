@@ -203,6 +203,9 @@ class RecordOrderInput:
     items: list[OrderItemInput] | None = None
     store_code: str | None = None
     paid_at: datetime | None = None
+    coupon_codes: list[str] | None = strawberry.field(
+        default=None, description="Redeemed atomically with the order."
+    )
     points_to_spend: Long | None = strawberry.field(
         default=None, description="Points used as payment, atomically with the order."
     )

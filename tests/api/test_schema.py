@@ -27,7 +27,6 @@ PENDING_TYPES = {
     "RedeemRewardPayload",
 }
 PENDING_FIELDS = {
-    "RecordOrderInput.couponCodes",  # coupons redeemed with the order
     "Query.rewards",
     "Mutation.createReward",
     "Mutation.redeemReward",
