@@ -31,6 +31,7 @@ from resolvers.earning import EarningRuleMutations, EarningRuleQueries
 from resolvers.members import MemberMutations, MemberQueries
 from resolvers.orders import OrderMutations, OrderQueries
 from resolvers.points import PointsMutations, PointsQueries, PointsSettingsMutations
+from resolvers.rewards import RewardMutations, RewardQueries
 from resolvers.tiers import TierMutations, TierQueries
 from tenants.tx import tenant_tx
 
@@ -46,6 +47,7 @@ class Query(
     OrderQueries,
     EarningRuleQueries,
     CouponQueries,
+    RewardQueries,
     PointsQueries,
     TierQueries,
     CustomFieldQueries,
@@ -62,6 +64,7 @@ class Mutation(
     OrderMutations,
     EarningRuleMutations,
     CouponMutations,
+    RewardMutations,
     PointsSettingsMutations,
     TierMutations,
     CustomFieldMutations,

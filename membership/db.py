@@ -43,6 +43,7 @@ MODEL_MODULES = [
     "membership.tiering.models",
     "membership.earning.models",
     "membership.coupons.models",
+    "membership.rewards.models",
     "membership.outbox",
 ]
 

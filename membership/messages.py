@@ -135,6 +135,13 @@ ZH_CN: dict[str, str] = {
     "Give a date and time with a time zone, such as 2026-11-11T00:00:00+08:00.": "请提供带时区的日期时间，例如 2026-11-11T00:00:00+08:00。",
     "{kind} has no parameter {name}.": "{kind} 没有参数 {name}。",
     "This parameter is required.": "此参数必填。",
+    # rewards
+    "The points cost must be positive.": "所需积分须为正数。",
+    "Stock must not be negative.": "库存不能为负数。",
+    "No such reward.": "没有该奖品。",
+    "This reward is out of stock.": "该奖品已兑完。",
+    "This member has redeemed this reward {limit} times already.": "该会员已兑换该奖品 {limit} 次。",
+    "No such redemption.": "没有该兑换记录。",
     # coupons
     "A coupon code appears twice.": "同一券码出现了两次。",
     "This coupon cannot be combined with other coupons.": "该券不能与其他券同时使用。",

@@ -25,7 +25,14 @@ from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
 
-__all__ = ["IssueResult", "find_coupon", "issue_coupon", "period_start", "validity"]
+__all__ = [
+    "IssueResult",
+    "find_coupon",
+    "issue_coupon",
+    "issue_locked",
+    "period_start",
+    "validity",
+]
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,32 @@ async def _check_limits(
             )
 
 
+async def issue_locked(
+    ctx: RequestContext, template: CouponTemplate, member_id: uuid.UUID
+) -> Coupon:
+    """Issue one coupon of a template whose row the caller locked, in the caller's transaction."""
+    now = ctx.clock.now()
+    valid_from, valid_until = validity(template, now)
+    if valid_until <= now:
+        raise _not_applicable("This template's coupons can no longer be issued.")
+    await _check_limits(ctx, template, member_id)
+    coupon = await Coupon.create(
+        id=new_id(),
+        tenant_id=ctx.tenant.id,
+        template_id=template.id,
+        code=normalize(new_code()),
+        member_id=member_id,
+        status="ISSUED",
+        valid_from=valid_from,
+        valid_until=valid_until,
+        issued_at=now,
+    )
+    template.issued_count += 1
+    template.updated_at = now
+    await template.save(update_fields=["issued_count", "updated_at"])
+    return coupon
+
+
 def _request_hash(template_id: uuid.UUID, member_id: uuid.UUID) -> str:
     return hashlib.sha256(f"issue_coupon|{template_id}|{member_id}".encode()).hexdigest()
 
@@ -126,24 +159,7 @@ async def issue_coupon(
                     ErrorCode.NOT_FOUND, "No such member in this tenant.", ["input", "memberId"]
                 )
             now = ctx.clock.now()
-            valid_from, valid_until = validity(template, now)
-            if valid_until <= now:
-                raise _not_applicable("This template's coupons can no longer be issued.")
-            await _check_limits(ctx, template, member_id)
-            coupon = await Coupon.create(
-                id=new_id(),
-                tenant_id=ctx.tenant.id,
-                template_id=template.id,
-                code=normalize(new_code()),
-                member_id=member_id,
-                status="ISSUED",
-                valid_from=valid_from,
-                valid_until=valid_until,
-                issued_at=now,
-            )
-            template.issued_count += 1
-            template.updated_at = now
-            await template.save(update_fields=["issued_count", "updated_at"])
+            coupon = await issue_locked(ctx, template, member_id)
             await IdempotencyKey.create(
                 key=idempotency_key,
                 tenant_id=ctx.tenant.id,

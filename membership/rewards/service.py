@@ -1,0 +1,250 @@
+"""The points mall: create rewards, redeem them for points, cancel a redemption.
+
+Redeeming locks the reward's row (its stock), then the member's (its points): the stock is
+checked and taken, the points spent (a SPEND entry through the ledger), and the coupon issued,
+all in one transaction. If any step fails nothing happens, so a member who does not get the
+reward pays nothing, and stock is never oversold: with a stock of 3 and 10 members at once,
+exactly 3 redeem it. Cancelling returns the points (a REVERSE entry opening a new lot), the stock,
+and voids the coupon if it is still unused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
+
+from membership.coupons.issue import issue_locked
+from membership.coupons.models import Coupon, CouponTemplate
+from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.ids import new_id
+from membership.members.models import Member
+from membership.points.models import IdempotencyKey, PointsEntry
+from membership.points.service import MAX_POINTS, post_entry, settle_member
+from membership.rewards.models import Reward, RewardRedemption
+from tenants import audit
+from tenants.context import RequestContext
+from tenants.permissions import Permission
+from tenants.tx import tenant_tx
+
+__all__ = [
+    "Redeemed",
+    "RewardDraft",
+    "cancel_redemption",
+    "create_reward",
+    "list_rewards",
+    "redeem_reward",
+]
+
+
+@dataclass(frozen=True)
+class RewardDraft:
+    name: str
+    points_cost: int
+    stock: int | None = None
+    coupon_template_id: uuid.UUID | None = None
+    per_member_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    redemption: RewardRedemption
+    entry: PointsEntry
+    coupon: Coupon | None
+    replayed: bool
+
+
+def _invalid(template: str, name: str, **params: object) -> DomainError:
+    return DomainError(ErrorCode.INVALID, template, ["input", name], **params)
+
+
+async def create_reward(ctx: RequestContext, draft: RewardDraft) -> Reward:
+    ctx.require(Permission.PROGRAMME_MANAGE)
+    errors = []
+    if not 1 <= len(draft.name.strip()) <= 100:
+        errors.append(_invalid("Names have 1 to 100 characters.", "name"))
+    if not 0 < draft.points_cost <= MAX_POINTS:
+        errors.append(_invalid("The points cost must be positive.", "pointsCost"))
+    if draft.stock is not None and not 0 <= draft.stock <= 100_000_000:
+        errors.append(_invalid("Stock must not be negative.", "stock"))
+    if draft.per_member_limit is not None and not 1 <= draft.per_member_limit <= 100_000:
+        errors.append(_invalid("Limits must be at least 1.", "perMemberLimit"))
+    if errors:
+        raise DomainErrors(errors)
+    now = ctx.clock.now()
+    async with tenant_tx(ctx):
+        if draft.coupon_template_id is not None and not await CouponTemplate.exists(
+            id=draft.coupon_template_id
+        ):
+            raise DomainError(
+                ErrorCode.NOT_FOUND, "No such coupon template.", ["input", "couponTemplateId"]
+            )
+        reward = await Reward.create(
+            id=new_id(),
+            tenant_id=ctx.tenant.id,
+            name=draft.name.strip(),
+            points_cost=draft.points_cost,
+            stock=draft.stock,
+            coupon_template_id=draft.coupon_template_id,
+            per_member_limit=draft.per_member_limit,
+            created_at=now,
+            updated_at=now,
+        )
+        await audit.record(ctx, "reward.create", "reward", reward.id, after={"name": reward.name})
+    return reward
+
+
+async def list_rewards(ctx: RequestContext) -> list[Reward]:
+    """The tenant's rewards, oldest first (members browse them with a publishable key too)."""
+    async with tenant_tx(ctx):
+        return list(await Reward.all().order_by("created_at", "id"))
+
+
+def _hash(reward_id: uuid.UUID, member_id: uuid.UUID) -> str:
+    return hashlib.sha256(f"redeem_reward|{reward_id}|{member_id}".encode()).hexdigest()
+
+
+async def _replay(key: str, request_hash: str) -> Redeemed | None:
+    found = await IdempotencyKey.get_or_none(key=key)
+    if found is None:
+        return None
+    if found.request_hash != request_hash:
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was used for a different request.",
+            ["input", "idempotencyKey"],
+        )
+    redemption = await RewardRedemption.get(id=found.result_id)
+    coupon = await Coupon.get(id=redemption.coupon_id) if redemption.coupon_id else None
+    entry = await PointsEntry.get(id=redemption.entry_id)
+    return Redeemed(redemption, entry, coupon, replayed=True)
+
+
+async def redeem_reward(
+    ctx: RequestContext, *, reward_id: uuid.UUID, member_id: uuid.UUID, idempotency_key: str
+) -> Redeemed:
+    """Spend the member's points on the reward and issue its coupon, in one transaction."""
+    ctx.require(Permission.POINTS_WRITE)
+    if not 1 <= len(idempotency_key.strip()) <= 200:
+        raise _invalid("The idempotency key must have 1 to 200 characters.", "idempotencyKey")
+    request_hash = _hash(reward_id, member_id)
+    try:
+        async with tenant_tx(ctx) as conn:
+            replayed = await _replay(idempotency_key, request_hash)
+            if replayed is not None:
+                return replayed
+            reward = await Reward.filter(id=reward_id).select_for_update().first()
+            if reward is None:
+                raise DomainError(ErrorCode.NOT_FOUND, "No such reward.", ["input", "rewardId"])
+            member = (
+                await Member.filter(id=member_id, merged_into_id=None).select_for_update().first()
+            )
+            if member is None:
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, "No such member in this tenant.", ["input", "memberId"]
+                )
+            if reward.stock is not None and reward.stock <= 0:
+                raise DomainError(
+                    ErrorCode.OUT_OF_STOCK, "This reward is out of stock.", ["input", "rewardId"]
+                )
+            if reward.per_member_limit is not None:
+                taken = await RewardRedemption.filter(
+                    reward_id=reward.id, member_id=member.id, status="REDEEMED"
+                ).count()
+                if taken >= reward.per_member_limit:
+                    raise DomainError(
+                        ErrorCode.INVALID,
+                        "This member has redeemed this reward {limit} times already.",
+                        ["input", "rewardId"],
+                        limit=reward.per_member_limit,
+                    )
+            now = ctx.clock.now()
+            await settle_member(ctx, conn, member, now)
+            entry = await post_entry(
+                ctx, conn, member, "SPEND", -reward.points_cost, f"reward {reward.name}"
+            )
+            coupon = None
+            if reward.coupon_template_id is not None:
+                template = (
+                    await CouponTemplate.filter(id=reward.coupon_template_id)
+                    .select_for_update()
+                    .get()
+                )
+                coupon = await issue_locked(ctx, template, member.id)
+            if reward.stock is not None:
+                reward.stock -= 1
+            reward.redeemed_count += 1
+            reward.updated_at = now
+            await reward.save(update_fields=["stock", "redeemed_count", "updated_at"])
+            redemption = await RewardRedemption.create(
+                id=new_id(),
+                tenant_id=ctx.tenant.id,
+                reward_id=reward.id,
+                member_id=member.id,
+                points=reward.points_cost,
+                entry_id=entry.id,
+                coupon_id=coupon.id if coupon else None,
+                status="REDEEMED",
+                created_at=now,
+            )
+            await IdempotencyKey.create(
+                key=idempotency_key,
+                tenant_id=ctx.tenant.id,
+                operation="redeem_reward",
+                request_hash=request_hash,
+                result_id=redemption.id,
+                created_at=now,
+            )
+            return Redeemed(redemption, entry, coupon, replayed=False)
+    except IntegrityError:
+        async with tenant_tx(ctx):
+            replayed = await _replay(idempotency_key, request_hash)
+            if replayed is None:
+                raise
+            return replayed
+
+
+async def cancel_redemption(ctx: RequestContext, redemption_id: uuid.UUID) -> RewardRedemption:
+    """Give the points and the stock back, and void the coupon; refused once it was used."""
+    ctx.require(Permission.POINTS_WRITE)
+    async with tenant_tx(ctx) as conn:
+        redemption = await RewardRedemption.filter(id=redemption_id).select_for_update().first()
+        if redemption is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such redemption.", ["id"])
+        if redemption.status == "CANCELLED":
+            return redemption
+        reward = await Reward.filter(id=redemption.reward_id).select_for_update().get()
+        member = await Member.filter(id=redemption.member_id).select_for_update().get()
+        now = ctx.clock.now()
+        if redemption.coupon_id is not None:
+            coupon = await Coupon.filter(id=redemption.coupon_id).select_for_update().get()
+            if coupon.status == "REDEEMED":
+                raise DomainError(
+                    ErrorCode.COUPON_ALREADY_REDEEMED,
+                    "This coupon has been redeemed already.",
+                    ["id"],
+                )
+            coupon.status = "VOIDED"
+            await coupon.save(update_fields=["status"])
+        await settle_member(ctx, conn, member, now)
+        await post_entry(
+            ctx,
+            conn,
+            member,
+            "REVERSE",
+            redemption.points,
+            f"cancelled reward {reward.name}",
+            corrects_id=redemption.entry_id,
+        )
+        if reward.stock is not None:
+            reward.stock += 1
+        reward.redeemed_count -= 1
+        reward.updated_at = now
+        await reward.save(update_fields=["stock", "redeemed_count", "updated_at"])
+        redemption.status = "CANCELLED"
+        redemption.cancelled_at = now
+        await redemption.save(update_fields=["status", "cancelled_at"])
+        await audit.record(ctx, "reward.cancel", "reward_redemption", redemption.id)
+    return redemption
