@@ -143,6 +143,8 @@ ZH_CN: dict[str, str] = {
     "This member has redeemed this reward {limit} times already.": "该会员已兑换该奖品 {limit} 次。",
     "No such redemption.": "没有该兑换记录。",
     # coupons
+    "A code prefix has at most 10 letters and digits.": "券码前缀最多 10 个字母或数字。",
+    "Codes have 8 to 32 random characters.": "券码的随机部分须为 8 到 32 个字符。",
     "A coupon code appears twice.": "同一券码出现了两次。",
     "This coupon cannot be combined with other coupons.": "该券不能与其他券同时使用。",
     "At most {count} coupons of this kind per order.": "每笔订单最多使用 {count} 张此类券。",

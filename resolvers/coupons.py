@@ -99,6 +99,8 @@ class CouponMutations:
             stackable=input.stackable,
             priority=input.priority,
             max_per_order=input.max_per_order,
+            code_prefix=input.code_prefix,
+            code_length=input.code_length,
         )
         row = await templates.create_template(info.context.auth, draft)
         return CouponTemplatePayload(template=CouponTemplate.of(row))

@@ -102,7 +102,7 @@ async def issue_locked(
         id=new_id(),
         tenant_id=ctx.tenant.id,
         template_id=template.id,
-        code=normalize(new_code()),
+        code=normalize(new_code(template.code_length, template.code_prefix)),
         member_id=member_id,
         status="ISSUED",
         valid_from=valid_from,

@@ -37,6 +37,8 @@ class CouponTemplate(Model):
     stackable = fields.BooleanField(default=False)
     priority = fields.IntField(default=0)
     max_per_order = fields.IntField(default=1)
+    code_prefix = fields.TextField(default="")  # e.g. "CNY26"; codes are prefix + random part
+    code_length = fields.IntField(default=12)  # of the random part
     issued_count = fields.IntField(default=0)
     redeemed_count = fields.IntField(default=0)
     discount_given = fields.BigIntField(default=0)

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from membership.coupons.codes import DEFAULT_LENGTH
 from membership.coupons.models import CouponTemplate
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.ids import new_id
@@ -62,6 +63,8 @@ class TemplateDraft:
     stackable: bool = False
     priority: int = 0
     max_per_order: int = 1
+    code_prefix: str = ""
+    code_length: int = DEFAULT_LENGTH
 
 
 def _error(template: str, input_field: str, **params: object) -> DomainError:
@@ -181,6 +184,16 @@ def _check_scopes(draft: TemplateDraft) -> list[DomainError]:
     return errors
 
 
+def _check_codes(draft: TemplateDraft) -> list[DomainError]:
+    errors = []
+    prefix = draft.code_prefix.strip().upper()
+    if len(prefix) > 10 or not all(c.isascii() and c.isalnum() for c in prefix):
+        errors.append(_error("A code prefix has at most 10 letters and digits.", "codePrefix"))
+    if not 8 <= draft.code_length <= 32:
+        errors.append(_error("Codes have 8 to 32 random characters.", "codeLength"))
+    return errors
+
+
 def validate(draft: TemplateDraft) -> None:
     """Every problem of a draft at once, or nothing."""
     errors: list[DomainError] = []
@@ -194,6 +207,7 @@ def validate(draft: TemplateDraft) -> None:
     errors += _check_validity(draft)
     errors += _check_limits(draft)
     errors += _check_scopes(draft)
+    errors += _check_codes(draft)
     if errors:
         raise DomainErrors(errors)
 
@@ -234,6 +248,8 @@ async def create_template(ctx: RequestContext, draft: TemplateDraft) -> CouponTe
             stackable=draft.stackable,
             priority=draft.priority,
             max_per_order=draft.max_per_order,
+            code_prefix=draft.code_prefix.strip().upper(),
+            code_length=draft.code_length,
             created_at=now,
             updated_at=now,
         )

@@ -158,6 +158,14 @@ class CouponTemplate:
     def max_per_order(self) -> int:
         return self._row.max_per_order
 
+    @strawberry.field(description="Codes of its coupons start with this.")
+    def code_prefix(self) -> str:
+        return self._row.code_prefix
+
+    @strawberry.field(description="Random characters after the prefix.")
+    def code_length(self) -> int:
+        return self._row.code_length
+
     @strawberry.field
     def issued_count(self) -> int:
         return self._row.issued_count
@@ -217,6 +225,12 @@ class CreateCouponTemplateInput:
     stackable: bool = False
     priority: int = 0
     max_per_order: int = 1
+    code_prefix: str = strawberry.field(
+        default="", description="Up to 10 letters and digits every code starts with."
+    )
+    code_length: int = strawberry.field(
+        default=12, description="8 to 32 random characters after the prefix."
+    )
 
 
 @strawberry.type

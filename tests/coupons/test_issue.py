@@ -191,3 +191,31 @@ async def test_another_tenant_cannot_issue_find_or_list_the_coupons(
     assert (await api(LOOKUP, {"code": code}, other_tenant.secret_key))["coupon"] is None
     wallet = await api(WALLET, {"id": str(member), "status": None}, other_tenant.secret_key)
     assert wallet["member"] is None
+
+
+async def test_codes_follow_the_templates_pattern(api: Api, tenant: TenantFixture) -> None:
+    template_id = await template(api, tenant, codePrefix="cny26", codeLength=8)
+    member = await new_member(tenant)
+    issued = await issue_api(api, tenant.secret_key, template_id, member, f"p-{member}")
+    code = issued["coupon"]["code"]
+    assert code.startswith("CNY26") and len(code) == 13
+    assert set(code[5:]) <= set(ALPHABET)
+    bad = await api(
+        """mutation($input: CreateCouponTemplateInput!) {
+          createCouponTemplate(input: $input) { errors { field } } }""",
+        {
+            "input": {
+                "name": "x",
+                "kind": "AMOUNT_OFF",
+                "amountOff": 100,
+                "validDays": 3,
+                "codePrefix": "AB-C",
+                "codeLength": 40,
+            }
+        },
+        tenant.owner_token,
+    )
+    assert sorted(e["field"][1] for e in bad["createCouponTemplate"]["errors"]) == [
+        "codeLength",
+        "codePrefix",
+    ]
