@@ -8,7 +8,7 @@ from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, ErrorCode
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
-from schema.types.common import PageInfo
+from schema.types.common import page_info
 from schema.types.members import AuditEntry, AuditEntryConnection, AuditEntryEdge
 from schema.types.tenancy import (
     ApiKey,
@@ -69,11 +69,10 @@ class AdminQueries:
         ]
         return AuditEntryConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > limit,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                [e.cursor for e in edges],
+                has_next=len(rows) > limit,
+                has_previous=after is not None,
             ),
             total_count=total,
         )

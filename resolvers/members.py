@@ -12,7 +12,7 @@ from membership.members.models import Member as MemberModel
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
 from schema.scalars import JSON
-from schema.types.common import PageInfo
+from schema.types.common import page_info
 from schema.types.members import (
     CreateMemberInput,
     Member,
@@ -66,11 +66,8 @@ def _connection(page: members.MemberPage) -> MemberConnection:
     edges = [MemberEdge(node=Member.of(m), cursor=members.member_cursor(m)) for m in page.members]
     return MemberConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+        page_info=page_info(
+            [e.cursor for e in edges], has_next=page.has_next, has_previous=page.has_previous
         ),
         total_count=page.total,
     )

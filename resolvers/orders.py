@@ -9,7 +9,7 @@ from membership.earning.rules import RuleDraft
 from membership.orders import service as orders
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
-from schema.types.common import PageInfo
+from schema.types.common import page_info
 from schema.types.earning import OrderPreview, OrderPreviewPayload, PreviewOrderInput
 from schema.types.orders import (
     Order,
@@ -69,11 +69,8 @@ class OrderQueries:
         ]
         return OrderConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=after is not None
             ),
             total_count=page.total,
         )

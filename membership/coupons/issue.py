@@ -7,7 +7,6 @@ total limit of five issue exactly five. A replay of the key returns the first co
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, ErrorCode
 from membership.ids import new_id
 from membership.members.models import Member
-from membership.points.models import IdempotencyKey
+from membership.points import idempotency
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
@@ -115,21 +114,9 @@ async def issue_locked(
     return coupon
 
 
-def _request_hash(template_id: uuid.UUID, member_id: uuid.UUID) -> str:
-    return hashlib.sha256(f"issue_coupon|{template_id}|{member_id}".encode()).hexdigest()
-
-
-async def _replay(key: str, request_hash: str) -> IssueResult | None:
-    found = await IdempotencyKey.get_or_none(key=key)
-    if found is None:
-        return None
-    if found.request_hash != request_hash:
-        raise DomainError(
-            ErrorCode.IDEMPOTENCY_KEY_REUSED,
-            "This idempotency key was used for a different request.",
-            ["input", "idempotencyKey"],
-        )
-    return IssueResult(await Coupon.get(id=found.result_id), replayed=True)
+async def _replay(key: str, hashed: str) -> IssueResult | None:
+    coupon_id = await idempotency.first_result(key, hashed)
+    return None if coupon_id is None else IssueResult(await Coupon.get(id=coupon_id), True)
 
 
 async def issue_coupon(
@@ -137,13 +124,8 @@ async def issue_coupon(
 ) -> IssueResult:
     """Issue one coupon of the template to the member, or refuse with every limit checked."""
     ctx.require(Permission.COUPONS_WRITE)
-    if not 1 <= len(idempotency_key.strip()) <= 200:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "The idempotency key must have 1 to 200 characters.",
-            ["input", "idempotencyKey"],
-        )
-    request_hash = _request_hash(template_id, member_id)
+    idempotency.check_key(idempotency_key)
+    request_hash = idempotency.request_hash("issue_coupon", template_id, member_id)
     try:
         async with tenant_tx(ctx):
             replayed = await _replay(idempotency_key, request_hash)
@@ -158,15 +140,9 @@ async def issue_coupon(
                 raise DomainError(
                     ErrorCode.NOT_FOUND, "No such member in this tenant.", ["input", "memberId"]
                 )
-            now = ctx.clock.now()
             coupon = await issue_locked(ctx, template, member_id)
-            await IdempotencyKey.create(
-                key=idempotency_key,
-                tenant_id=ctx.tenant.id,
-                operation="issue_coupon",
-                request_hash=request_hash,
-                result_id=coupon.id,
-                created_at=now,
+            await idempotency.remember(
+                ctx, idempotency_key, "issue_coupon", request_hash, coupon.id
             )
             return IssueResult(coupon, replayed=False)
     except IntegrityError:

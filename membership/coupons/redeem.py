@@ -18,7 +18,6 @@ scopes of a template apply when a coupon is redeemed with the order's items (``r
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +28,7 @@ from membership.coupons.codes import normalize
 from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members.models import Member
-from membership.points.models import IdempotencyKey
+from membership.points import idempotency
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
@@ -158,21 +157,11 @@ async def validate_coupon(
     )
 
 
-def _hash(code: str, member_id: uuid.UUID, amount: int) -> str:
-    return hashlib.sha256(f"redeem_coupon|{code}|{member_id}|{amount}".encode()).hexdigest()
-
-
-async def _replay(key: str, request_hash: str) -> Redemption | None:
-    found = await IdempotencyKey.get_or_none(key=key)
-    if found is None:
+async def _replay(key: str, hashed: str) -> Redemption | None:
+    coupon_id = await idempotency.first_result(key, hashed)
+    if coupon_id is None:
         return None
-    if found.request_hash != request_hash:
-        raise DomainError(
-            ErrorCode.IDEMPOTENCY_KEY_REUSED,
-            "This idempotency key was used for a different request.",
-            ["input", "idempotencyKey"],
-        )
-    coupon = await Coupon.get(id=found.result_id)
+    coupon = await Coupon.get(id=coupon_id)
     return Redemption(coupon, coupon.discount_amount or 0, replayed=True)
 
 
@@ -182,14 +171,9 @@ async def redeem_coupon(
     """Redeem the coupon once, on ``amount``; refused with every reason otherwise."""
     ctx.require(Permission.COUPONS_WRITE)
     _check_amount(amount, ["input", "orderAmount"])
-    if not 1 <= len(idempotency_key.strip()) <= 200:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "The idempotency key must have 1 to 200 characters.",
-            ["input", "idempotencyKey"],
-        )
+    idempotency.check_key(idempotency_key)
     wanted = normalize(code)
-    request_hash = _hash(wanted, member_id, amount)
+    request_hash = idempotency.request_hash("redeem_coupon", wanted, member_id, amount)
     try:
         async with tenant_tx(ctx):
             replayed = await _replay(idempotency_key, request_hash)
@@ -229,13 +213,8 @@ async def redeem_coupon(
             template.discount_given += result.discount
             template.updated_at = now
             await template.save(update_fields=["redeemed_count", "discount_given", "updated_at"])
-            await IdempotencyKey.create(
-                key=idempotency_key,
-                tenant_id=ctx.tenant.id,
-                operation="redeem_coupon",
-                request_hash=request_hash,
-                result_id=coupon.id,
-                created_at=now,
+            await idempotency.remember(
+                ctx, idempotency_key, "redeem_coupon", request_hash, coupon.id
             )
             return Redemption(coupon, result.discount, replayed=False)
     except IntegrityError:

@@ -10,7 +10,6 @@ and voids the coupon if it is still unused.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 
@@ -21,7 +20,8 @@ from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.ids import new_id
 from membership.members.models import Member
-from membership.points.models import IdempotencyKey, PointsEntry
+from membership.points import idempotency
+from membership.points.models import PointsEntry
 from membership.points.service import MAX_POINTS, post_entry, settle_member
 from membership.rewards.models import Reward, RewardRedemption
 from tenants import audit
@@ -102,21 +102,11 @@ async def list_rewards(ctx: RequestContext) -> list[Reward]:
         return list(await Reward.all().order_by("created_at", "id"))
 
 
-def _hash(reward_id: uuid.UUID, member_id: uuid.UUID) -> str:
-    return hashlib.sha256(f"redeem_reward|{reward_id}|{member_id}".encode()).hexdigest()
-
-
-async def _replay(key: str, request_hash: str) -> Redeemed | None:
-    found = await IdempotencyKey.get_or_none(key=key)
-    if found is None:
+async def _replay(key: str, hashed: str) -> Redeemed | None:
+    redemption_id = await idempotency.first_result(key, hashed)
+    if redemption_id is None:
         return None
-    if found.request_hash != request_hash:
-        raise DomainError(
-            ErrorCode.IDEMPOTENCY_KEY_REUSED,
-            "This idempotency key was used for a different request.",
-            ["input", "idempotencyKey"],
-        )
-    redemption = await RewardRedemption.get(id=found.result_id)
+    redemption = await RewardRedemption.get(id=redemption_id)
     coupon = await Coupon.get(id=redemption.coupon_id) if redemption.coupon_id else None
     entry = await PointsEntry.get(id=redemption.entry_id)
     return Redeemed(redemption, entry, coupon, replayed=True)
@@ -127,9 +117,8 @@ async def redeem_reward(
 ) -> Redeemed:
     """Spend the member's points on the reward and issue its coupon, in one transaction."""
     ctx.require(Permission.POINTS_WRITE)
-    if not 1 <= len(idempotency_key.strip()) <= 200:
-        raise _invalid("The idempotency key must have 1 to 200 characters.", "idempotencyKey")
-    request_hash = _hash(reward_id, member_id)
+    idempotency.check_key(idempotency_key)
+    request_hash = idempotency.request_hash("redeem_reward", reward_id, member_id)
     try:
         async with tenant_tx(ctx) as conn:
             replayed = await _replay(idempotency_key, request_hash)
@@ -189,13 +178,8 @@ async def redeem_reward(
                 status="REDEEMED",
                 created_at=now,
             )
-            await IdempotencyKey.create(
-                key=idempotency_key,
-                tenant_id=ctx.tenant.id,
-                operation="redeem_reward",
-                request_hash=request_hash,
-                result_id=redemption.id,
-                created_at=now,
+            await idempotency.remember(
+                ctx, idempotency_key, "redeem_reward", request_hash, redemption.id
             )
             return Redeemed(redemption, entry, coupon, replayed=False)
     except IntegrityError:

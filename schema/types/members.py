@@ -17,7 +17,7 @@ from membership.tiering import engine as tiering
 from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
-from schema.types.common import PageInfo
+from schema.types.common import PageInfo, page_info
 from schema.types.coupons import Coupon, CouponConnection, CouponEdge, CouponStatus
 from schema.types.points import (
     PointsLot,
@@ -128,11 +128,8 @@ class Member:
         ]
         return PointsTransactionConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=after is not None
             ),
             total_count=page.total,
         )
@@ -158,11 +155,8 @@ class Member:
         ]
         return CouponConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=after is not None
             ),
             total_count=page.total,
         )

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useMutation } from 'urql';
 import { applyUserErrors, describeError } from '../../api/userErrors';
 import { AdjustPointsMutation } from './queries';
+import { newIdempotencyKey } from '../../api/idempotencyKey';
 
 interface Values {
   direction: 'add' | 'deduct';
@@ -17,14 +18,6 @@ interface Props {
   memberLabel: string;
   onClose: () => void;
   onAdjusted: () => void;
-}
-
-function newIdempotencyKey(): string {
-  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  // crypto.randomUUID needs a secure context; plain-http intranet hosts fall back to this.
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**

@@ -5,7 +5,7 @@ import { useMutation } from 'urql';
 import { applyUserErrors, describeError } from '../../api/userErrors';
 import { formatMoney } from '../../format/money';
 import { useViewer } from '../../session/ViewerProvider';
-import { newIdempotencyKey } from './idempotencyKey';
+import { newIdempotencyKey } from '../../api/idempotencyKey';
 import { fenToYuan, yuanToFen } from './orderFormat';
 import { RefundOrderMutation } from './queries';
 

@@ -1,0 +1,58 @@
+"""Idempotency keys of money-like writes: check one, find the first result, remember it.
+
+A key belongs to the tenant and is used once: a replay with the same request finds the id of
+the first result; the same key with another request is ``IDEMPOTENCY_KEY_REUSED``. The key is
+written in the write's own transaction, so a request that fails leaves no key behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from membership.errors import DomainError, ErrorCode
+from membership.points.models import IdempotencyKey
+from tenants.context import RequestContext
+
+__all__ = ["check_key", "first_result", "remember", "request_hash"]
+
+
+def check_key(key: str) -> None:
+    if not 1 <= len(key.strip()) <= 200:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "The idempotency key must have 1 to 200 characters.",
+            ["input", "idempotencyKey"],
+        )
+
+
+def request_hash(operation: str, *parts: object) -> str:
+    return hashlib.sha256("|".join([operation, *map(str, parts)]).encode()).hexdigest()
+
+
+async def first_result(key: str, hashed: str) -> uuid.UUID | None:
+    """The id of what the key's first request produced, or None for a new key."""
+    found = await IdempotencyKey.get_or_none(key=key)
+    if found is None:
+        return None
+    if found.request_hash != hashed:
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was used for a different request.",
+            ["input", "idempotencyKey"],
+        )
+    return found.result_id
+
+
+async def remember(
+    ctx: RequestContext, key: str, operation: str, hashed: str, result_id: uuid.UUID
+) -> None:
+    """Record the key with its result, in the caller's transaction."""
+    await IdempotencyKey.create(
+        key=key,
+        tenant_id=ctx.tenant.id,
+        operation=operation,
+        request_hash=hashed,
+        result_id=result_id,
+        created_at=ctx.clock.now(),
+    )
