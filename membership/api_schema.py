@@ -25,6 +25,7 @@ from membership.metrics import observe_operation
 from membership.settings import get_settings
 from resolvers.admin import AdminMutations, AdminQueries
 from resolvers.auth import AuthMutations, AuthQueries
+from resolvers.coupon_tools import CouponToolMutations, CouponToolQueries
 from resolvers.coupons import CouponMutations, CouponQueries
 from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
 from resolvers.earning import EarningRuleMutations, EarningRuleQueries
@@ -47,6 +48,7 @@ class Query(
     OrderQueries,
     EarningRuleQueries,
     CouponQueries,
+    CouponToolQueries,
     RewardQueries,
     PointsQueries,
     TierQueries,
@@ -64,6 +66,7 @@ class Mutation(
     OrderMutations,
     EarningRuleMutations,
     CouponMutations,
+    CouponToolMutations,
     RewardMutations,
     PointsSettingsMutations,
     TierMutations,

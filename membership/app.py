@@ -28,6 +28,7 @@ from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url
 from membership.logging import configure_logging
 from membership.messages import choose_language
 from membership.settings import Settings, get_settings
+from resolvers.downloads import coupon_batch_csv
 from schema.context import Context
 from tenants.auth import Authenticator, AuthError
 from tenants.context import RequestContext
@@ -219,6 +220,7 @@ def create_app(
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
         Route("/admin", admin_redirect),
+        Route("/coupon-batches/{batch_id}/codes.csv", coupon_batch_csv),
     ]
     dist = Path(settings.admin_dist)
     if (dist / "index.html").exists():

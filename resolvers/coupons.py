@@ -22,11 +22,43 @@ from schema.types.coupons import (
     VoidCouponInput,
 )
 
-__all__ = ["CouponMutations", "CouponQueries"]
+__all__ = ["CouponMutations", "CouponQueries", "template_draft"]
 
 
 def _int(value: int | None) -> int | None:
     return None if value is None else int(value)
+
+
+def template_draft(input: CreateCouponTemplateInput) -> templates.TemplateDraft:
+    """The service's draft of a template input."""
+    return templates.TemplateDraft(
+        name=input.name,
+        kind=input.kind.value,
+        amount_off=_int(input.amount_off),
+        percent_off=input.percent_off,
+        max_discount=_int(input.max_discount),
+        min_spend=_int(input.min_spend),
+        gift_sku=input.gift_sku,
+        skus=input.skus or [],
+        categories=input.categories or [],
+        stores=input.stores or [],
+        excluded_skus=input.excluded_skus or [],
+        excluded_categories=input.excluded_categories or [],
+        valid_days=input.valid_days,
+        start_delay_days=input.start_delay_days,
+        valid_from=input.valid_from,
+        valid_until=input.valid_until,
+        per_member_limit=input.per_member_limit,
+        total_limit=input.total_limit,
+        period=input.period.value if input.period else None,
+        period_limit=input.period_limit,
+        budget=_int(input.budget),
+        stackable=input.stackable,
+        priority=input.priority,
+        max_per_order=input.max_per_order,
+        code_prefix=input.code_prefix,
+        code_length=input.code_length,
+    )
 
 
 @strawberry.type
@@ -74,34 +106,7 @@ class CouponMutations:
     async def create_coupon_template(
         self, info: Info, input: CreateCouponTemplateInput
     ) -> CouponTemplatePayload:
-        draft = templates.TemplateDraft(
-            name=input.name,
-            kind=input.kind.value,
-            amount_off=_int(input.amount_off),
-            percent_off=input.percent_off,
-            max_discount=_int(input.max_discount),
-            min_spend=_int(input.min_spend),
-            gift_sku=input.gift_sku,
-            skus=input.skus or [],
-            categories=input.categories or [],
-            stores=input.stores or [],
-            excluded_skus=input.excluded_skus or [],
-            excluded_categories=input.excluded_categories or [],
-            valid_days=input.valid_days,
-            start_delay_days=input.start_delay_days,
-            valid_from=input.valid_from,
-            valid_until=input.valid_until,
-            per_member_limit=input.per_member_limit,
-            total_limit=input.total_limit,
-            period=input.period.value if input.period else None,
-            period_limit=input.period_limit,
-            budget=_int(input.budget),
-            stackable=input.stackable,
-            priority=input.priority,
-            max_per_order=input.max_per_order,
-            code_prefix=input.code_prefix,
-            code_length=input.code_length,
-        )
+        draft = template_draft(input)
         row = await templates.create_template(info.context.auth, draft)
         return CouponTemplatePayload(template=CouponTemplate.of(row))
 

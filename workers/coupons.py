@@ -1,16 +1,18 @@
-"""Coupon jobs: expiring issued coupons whose validity has passed, tenant by tenant."""
+"""Coupon jobs: expiring coupons and reservations that ran out, and generating codes in bulk."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import structlog
 
+from membership.coupons.batches import generate_batch
 from membership.coupons.lifecycle import expire_due_coupons
 from tenants.context import RequestContext
-from tenants.registry import list_tenants
+from tenants.registry import get_tenant, list_tenants
 
-__all__ = ["expire_coupons"]
+__all__ = ["expire_coupons", "generate_coupon_batch"]
 
 log = structlog.get_logger("membership.worker")
 
@@ -24,3 +26,12 @@ async def expire_coupons(ctx: dict[str, Any]) -> int:
             log.info("coupons_expired", tenant=tenant.slug, expired=expired)
         total += expired
     return total
+
+
+async def generate_coupon_batch(tenant_id: str, payload: dict[str, Any]) -> None:
+    """Make a batch's codes (``coupon_batch.created``); resumes a batch a stopped job left."""
+    tenant = await get_tenant(uuid.UUID(tenant_id))
+    if tenant is None:
+        return
+    batch = await generate_batch(RequestContext.system(tenant), uuid.UUID(payload["batchId"]))
+    log.info("coupon_batch_done", tenant=tenant.slug, batch_id=str(batch.id), codes=batch.generated)

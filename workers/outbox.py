@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
 from arq.connections import ArqRedis
 
+from membership.coupons.batches import BATCH_TOPIC
 from membership.outbox import OutboxEvent
 from tenants.context import RequestContext
 from tenants.registry import list_tenants
 from tenants.tx import tenant_tx
+from workers.coupons import generate_coupon_batch
 
 __all__ = ["handle_event", "relay_outbox"]
 
 log = structlog.get_logger("membership.worker")
 BATCH = 500
+
+# The platform's own subscribers: topic -> handler(tenant_id, payload), idempotent.
+SUBSCRIBERS: dict[str, Callable[[str, dict[str, Any]], Awaitable[None]]] = {
+    BATCH_TOPIC: generate_coupon_batch,
+}
 
 
 async def relay_outbox(ctx: dict[str, Any]) -> int:
@@ -54,4 +62,7 @@ async def handle_event(
 ) -> str:
     """Dispatch one event to its subscribers (automations, webhooks, tags arrive here)."""
     log.info("event", tenant_id=tenant_id, event_id=event_id, topic=topic)
+    subscriber = SUBSCRIBERS.get(topic)
+    if subscriber is not None:
+        await subscriber(tenant_id, payload)
     return topic

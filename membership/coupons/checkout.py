@@ -117,18 +117,35 @@ async def take_coupons(
 
 
 async def redeem_uses(
-    uses: Sequence[CouponUse], *, order_id: uuid.UUID, order_amount: int, now: datetime
+    uses: Sequence[CouponUse],
+    *,
+    member_id: uuid.UUID,
+    order_id: uuid.UUID,
+    order_amount: int,
+    now: datetime,
 ) -> None:
-    """Mark the coupons redeemed on the order (already locked by ``take_coupons``)."""
+    """Mark the coupons redeemed on the order (already locked by ``take_coupons``); a bulk
+    code becomes the member's."""
     for use in uses:
         coupon = use.coupon
         coupon.status = "REDEEMED"
+        coupon.member_id = coupon.member_id or member_id
         coupon.redeemed_at = now
         coupon.discount_amount = use.discount
         coupon.order_amount = order_amount
         coupon.order_id = order_id
+        coupon.reserved_for = coupon.reserved_until = None
         await coupon.save(
-            update_fields=["status", "redeemed_at", "discount_amount", "order_amount", "order_id"]
+            update_fields=[
+                "status",
+                "member_id",
+                "redeemed_at",
+                "discount_amount",
+                "order_amount",
+                "order_id",
+                "reserved_for",
+                "reserved_until",
+            ]
         )
         use.template.redeemed_count += 1
         use.template.discount_given += use.discount

@@ -7,7 +7,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-__all__ = ["Coupon", "CouponTemplate"]
+__all__ = ["Coupon", "CouponBatch", "CouponTemplate"]
 
 
 class CouponTemplate(Model):
@@ -39,6 +39,7 @@ class CouponTemplate(Model):
     max_per_order = fields.IntField(default=1)
     code_prefix = fields.TextField(default="")  # e.g. "CNY26"; codes are prefix + random part
     code_length = fields.IntField(default=12)  # of the random part
+    public_code = fields.TextField(null=True)  # a campaign code members claim a coupon with
     issued_count = fields.IntField(default=0)
     redeemed_count = fields.IntField(default=0)
     discount_given = fields.BigIntField(default=0)
@@ -63,6 +64,27 @@ class Coupon(Model):
     discount_amount = fields.BigIntField(null=True)  # what the redemption took off
     order_amount = fields.BigIntField(null=True)  # of the order it was redeemed on
     order_id = fields.UUIDField(null=True)  # when redeemed with recordOrder
+    batch_id = fields.UUIDField(null=True)  # when generated in bulk
+    reserved_for = fields.TextField(null=True)  # the checkout holding it, until reserved_until
+    reserved_until = fields.DatetimeField(null=True)
 
     class Meta:
         table = "coupons"
+
+
+class CouponBatch(Model):
+    """Codes generated in bulk by a background job; ``generated`` of ``quantity`` so far."""
+
+    id = fields.UUIDField(primary_key=True)
+    tenant_id = fields.UUIDField()
+    template_id = fields.UUIDField()
+    quantity = fields.IntField()
+    generated = fields.IntField(default=0)
+    status = fields.TextField()  # QUEUED, RUNNING, DONE, FAILED
+    error = fields.TextField(null=True)
+    created_at = fields.DatetimeField()
+    started_at = fields.DatetimeField(null=True)
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "coupon_batches"

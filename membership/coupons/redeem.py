@@ -203,11 +203,18 @@ async def redeem_coupon(
                     ]
                 )
             coupon.status = "REDEEMED"
+            coupon.member_id = coupon.member_id or member_id  # a bulk code: its first redeemer
             coupon.redeemed_at = now
             coupon.discount_amount = result.discount
             coupon.order_amount = amount
             await coupon.save(
-                update_fields=["status", "redeemed_at", "discount_amount", "order_amount"]
+                update_fields=[
+                    "status",
+                    "member_id",
+                    "redeemed_at",
+                    "discount_amount",
+                    "order_amount",
+                ]
             )
             template.redeemed_count += 1
             template.discount_given += result.discount

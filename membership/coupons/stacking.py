@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from membership.coupons.models import CouponTemplate
 from membership.coupons.redeem import discount_for
 
-__all__ = ["Line", "Stacked", "stack"]
+__all__ = ["Line", "Stacked", "applies", "share", "stack"]
 
 _KIND_ORDER = {"AMOUNT_OFF": 0, "PERCENT_OFF": 1, "GIFT": 2}
 
@@ -37,7 +37,7 @@ class Stacked:
     total: int
 
 
-def _applies(template: CouponTemplate, line: Line, store: str | None) -> bool:
+def applies(template: CouponTemplate, line: Line, store: str | None) -> bool:
     if template.stores and store not in template.stores:
         return False
     if line.sku in template.excluded_skus or line.category in template.excluded_categories:
@@ -47,7 +47,7 @@ def _applies(template: CouponTemplate, line: Line, store: str | None) -> bool:
     return line.sku in template.skus or line.category in template.categories
 
 
-def _share(discount: int, remaining: list[int], eligible: list[int]) -> None:
+def share(discount: int, remaining: list[int], eligible: list[int]) -> None:
     """Take ``discount`` off the eligible lines in proportion to what is left of them."""
     base = sum(remaining[i] for i in eligible)
     if base == 0 or discount == 0:
@@ -80,9 +80,9 @@ def stack(
     eligible_amounts = [0] * len(templates)
     for i in order:
         template = templates[i]
-        eligible = [n for n, line in enumerate(lines) if _applies(template, line, store)]
+        eligible = [n for n, line in enumerate(lines) if applies(template, line, store)]
         eligible_amounts[i] = sum(lines[n].amount for n in eligible)
         base = sum(remaining[n] for n in eligible)
         discounts[i] = min(discount_for(template, base), base)
-        _share(discounts[i], remaining, eligible)
+        share(discounts[i], remaining, eligible)
     return Stacked(discounts, eligible_amounts, sum(discounts))

@@ -26,9 +26,11 @@ __all__ = [
     "KINDS",
     "PERIODS",
     "TemplateDraft",
+    "build_template",
     "create_template",
     "list_templates",
     "templates_by_ids",
+    "validate",
 ]
 
 KINDS = ("AMOUNT_OFF", "PERCENT_OFF", "GIFT")
@@ -216,43 +218,52 @@ def _clean(values: list[str]) -> list[str]:
     return sorted({v.strip() for v in values})
 
 
+def build_template(ctx: RequestContext, draft: TemplateDraft) -> CouponTemplate:
+    """The template a valid draft makes, not yet saved (``previewCouponTemplate`` uses it as is)."""
+    now = ctx.clock.now()
+    return CouponTemplate(
+        id=new_id(),
+        tenant_id=ctx.tenant.id,
+        name=draft.name.strip(),
+        kind=draft.kind,
+        amount_off=draft.amount_off,
+        percent_off=draft.percent_off,
+        max_discount=draft.max_discount,
+        min_spend=draft.min_spend or 0,
+        gift_sku=draft.gift_sku.strip() if draft.gift_sku else None,
+        skus=_clean(draft.skus),
+        categories=_clean(draft.categories),
+        stores=_clean(draft.stores),
+        excluded_skus=_clean(draft.excluded_skus),
+        excluded_categories=_clean(draft.excluded_categories),
+        valid_days=draft.valid_days,
+        start_delay_days=draft.start_delay_days or 0,
+        valid_from=draft.valid_from,
+        valid_until=draft.valid_until,
+        per_member_limit=draft.per_member_limit,
+        total_limit=draft.total_limit,
+        period=draft.period,
+        period_limit=draft.period_limit,
+        budget=draft.budget,
+        stackable=draft.stackable,
+        priority=draft.priority,
+        max_per_order=draft.max_per_order,
+        code_prefix=draft.code_prefix.strip().upper(),
+        code_length=draft.code_length,
+        issued_count=0,
+        redeemed_count=0,
+        discount_given=0,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 async def create_template(ctx: RequestContext, draft: TemplateDraft) -> CouponTemplate:
     ctx.require(Permission.PROGRAMME_MANAGE)
     validate(draft)
-    now = ctx.clock.now()
+    template = build_template(ctx, draft)
     async with tenant_tx(ctx):
-        template = await CouponTemplate.create(
-            id=new_id(),
-            tenant_id=ctx.tenant.id,
-            name=draft.name.strip(),
-            kind=draft.kind,
-            amount_off=draft.amount_off,
-            percent_off=draft.percent_off,
-            max_discount=draft.max_discount,
-            min_spend=draft.min_spend or 0,
-            gift_sku=draft.gift_sku.strip() if draft.gift_sku else None,
-            skus=_clean(draft.skus),
-            categories=_clean(draft.categories),
-            stores=_clean(draft.stores),
-            excluded_skus=_clean(draft.excluded_skus),
-            excluded_categories=_clean(draft.excluded_categories),
-            valid_days=draft.valid_days,
-            start_delay_days=draft.start_delay_days or 0,
-            valid_from=draft.valid_from,
-            valid_until=draft.valid_until,
-            per_member_limit=draft.per_member_limit,
-            total_limit=draft.total_limit,
-            period=draft.period,
-            period_limit=draft.period_limit,
-            budget=draft.budget,
-            stackable=draft.stackable,
-            priority=draft.priority,
-            max_per_order=draft.max_per_order,
-            code_prefix=draft.code_prefix.strip().upper(),
-            code_length=draft.code_length,
-            created_at=now,
-            updated_at=now,
-        )
+        await template.save(force_create=True)
         await audit.record(
             ctx,
             "coupon_template.create",

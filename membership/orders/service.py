@@ -286,7 +286,13 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
             member.updated_at = now
             if request.points_to_spend or member.points_debt or uses:
                 await _write_order_with_ledger(ctx, conn, member, order, settings)
-                await redeem_uses(uses, order_id=order.id, order_amount=order.amount, now=now)
+                await redeem_uses(
+                    uses,
+                    member_id=member.id,
+                    order_id=order.id,
+                    order_amount=order.amount,
+                    now=now,
+                )
             else:
                 await write_earning_order(ctx, conn, member, order, settings)
             await upgrade_if_qualified(
