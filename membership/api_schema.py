@@ -25,6 +25,7 @@ from membership.metrics import observe_operation
 from membership.settings import get_settings
 from resolvers.admin import AdminMutations, AdminQueries
 from resolvers.auth import AuthMutations, AuthQueries
+from resolvers.coupon_checkout import CouponCheckoutMutations
 from resolvers.coupon_tools import CouponToolMutations, CouponToolQueries
 from resolvers.coupons import CouponMutations, CouponQueries
 from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
@@ -67,6 +68,7 @@ class Mutation(
     EarningRuleMutations,
     CouponMutations,
     CouponToolMutations,
+    CouponCheckoutMutations,
     RewardMutations,
     PointsSettingsMutations,
     TierMutations,

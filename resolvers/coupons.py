@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from membership.coupons import issue, lifecycle, redeem, templates
@@ -58,6 +60,7 @@ def template_draft(input: CreateCouponTemplateInput) -> templates.TemplateDraft:
         max_per_order=input.max_per_order,
         code_prefix=input.code_prefix,
         code_length=input.code_length,
+        public_code=input.public_code,
     )
 
 
@@ -77,7 +80,15 @@ class CouponQueries:
         "reason it cannot, in the caller's language. Changes nothing."
     )
     async def validate_coupon(
-        self, info: Info, code: str, member_id: strawberry.ID, order_amount: Long
+        self,
+        info: Info,
+        code: str,
+        member_id: strawberry.ID,
+        order_amount: Long,
+        checkout_id: Annotated[
+            str | None,
+            strawberry.argument(description="The checkout asking, if it reserved the coupon."),
+        ] = None,
     ) -> CouponValidation:
         language = info.context.language
         try:
@@ -86,6 +97,7 @@ class CouponQueries:
                 code=code,
                 member_id=parse_id(member_id, ["memberId"]),
                 amount=int(order_amount),
+                checkout_id=checkout_id,
             )
         except DomainError as exc:
             return CouponValidation(
@@ -134,6 +146,7 @@ class CouponMutations:
             member_id=parse_id(input.member_id, ["input", "memberId"]),
             amount=int(input.order_amount),
             idempotency_key=input.idempotency_key,
+            checkout_id=input.checkout_id,
         )
         return CouponPayload(coupon=Coupon.of(result.coupon), discount_amount=Long(result.discount))
 

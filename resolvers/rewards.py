@@ -16,6 +16,7 @@ from schema.types.rewards import (
     RedeemRewardPayload,
     Reward,
     RewardPayload,
+    UpdateRewardInput,
 )
 
 __all__ = ["RewardMutations", "RewardQueries"]
@@ -23,9 +24,13 @@ __all__ = ["RewardMutations", "RewardQueries"]
 
 @strawberry.type
 class RewardQueries:
-    @strawberry.field(description="The points mall's rewards, oldest first.")
-    async def rewards(self, info: Info) -> list[Reward]:
-        return [Reward.of(r) for r in await rewards.list_rewards(info.context.auth)]
+    @strawberry.field(
+        description="The points mall's rewards, oldest first; inactive ones too unless "
+        "active is given (a storefront asks for active: true)."
+    )
+    async def rewards(self, info: Info, active: bool | None = None) -> list[Reward]:
+        rows = await rewards.list_rewards(info.context.auth, active=active)
+        return [Reward.of(r) for r in rows]
 
 
 @strawberry.type
@@ -45,6 +50,26 @@ class RewardMutations:
         return RewardPayload(
             reward=Reward.of(await rewards.create_reward(info.context.auth, draft))
         )
+
+    @strawberry.mutation(
+        description="Rename, reprice, restock (addStock) or take a reward off the mall; "
+        "bad input changes nothing."
+    )
+    @returns_errors(RewardPayload)
+    async def update_reward(
+        self, info: Info, id: strawberry.ID, input: UpdateRewardInput
+    ) -> RewardPayload:
+        limit = input.per_member_limit
+        patch = rewards.RewardPatch(
+            name=input.name,
+            points_cost=int(input.points_cost) if input.points_cost is not None else None,
+            per_member_limit=limit if limit not in (None, strawberry.UNSET) else None,
+            clear_per_member_limit=limit is None,
+            add_stock=input.add_stock,
+            active=input.active,
+        )
+        row = await rewards.update_reward(info.context.auth, parse_id(id, ["id"]), patch)
+        return RewardPayload(reward=Reward.of(row))
 
     @strawberry.mutation(
         description="Spend a member's points on a reward and issue its coupon, in one "

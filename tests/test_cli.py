@@ -119,3 +119,37 @@ def test_demo_seed_creates_logins_keys_and_members(database: PgTarget) -> None:
     assert out["secretKey"].startswith("sk_") and out["publishableKey"].startswith("pk_")
     again = json.loads(run(database, "demo", "seed", "--members", "40", "--slug", slug).stdout)
     assert again["members"] == 40
+
+
+async def test_coupons_generate_makes_the_codes_and_writes_them_as_csv(
+    database: PgTarget, tmp_path: Path
+) -> None:
+    from membership.coupons.templates import TemplateDraft, create_template
+    from tenants.context import RequestContext
+    from tenants.registry import get_tenant_by_slug
+
+    slug = f"cli-{uuid.uuid4().hex[:8]}"
+    assert run(database, "tenant", "create", "--slug", slug, "--name", "券商户").returncode == 0
+    tenant = await get_tenant_by_slug(slug)
+    assert tenant is not None
+    template = await create_template(
+        RequestContext.system(tenant),
+        TemplateDraft(
+            name="印刷券", kind="AMOUNT_OFF", amount_off=500, valid_days=30, code_prefix="PR"
+        ),
+    )
+    out = tmp_path / "codes.csv"
+    args = ["coupons", "generate", "--tenant", slug, "--template", str(template.id)]
+    made = run(database, *args, "--quantity", "1200", "--out", str(out))
+    assert made.returncode == 0, made.stderr
+    printed = json.loads(made.stdout)
+    assert (printed["generated"], printed["status"]) == (1200, "DONE")
+    lines = out.read_text().splitlines()
+    assert lines[0] == "code,status,valid_from,valid_until" and len(lines) == 1201
+    assert len({line.split(",")[0] for line in lines[1:]}) == 1200
+    assert all(line.startswith("PR") for line in lines[1:])
+    assert "generating codes" in made.stderr  # the progress bar
+
+    refused = run(database, *args, "--quantity", "0")
+    assert refused.returncode == 1
+    assert json.loads(refused.stdout)["errors"][0]["field"] == ["input", "quantity"]

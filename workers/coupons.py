@@ -9,10 +9,11 @@ import structlog
 
 from membership.coupons.batches import generate_batch
 from membership.coupons.lifecycle import expire_due_coupons
+from membership.coupons.reservations import release_expired_reservations
 from tenants.context import RequestContext
 from tenants.registry import get_tenant, list_tenants
 
-__all__ = ["expire_coupons", "generate_coupon_batch"]
+__all__ = ["expire_coupons", "generate_coupon_batch", "release_coupon_reservations"]
 
 log = structlog.get_logger("membership.worker")
 
@@ -35,3 +36,11 @@ async def generate_coupon_batch(tenant_id: str, payload: dict[str, Any]) -> None
         return
     batch = await generate_batch(RequestContext.system(tenant), uuid.UUID(payload["batchId"]))
     log.info("coupon_batch_done", tenant=tenant.slug, batch_id=str(batch.id), codes=batch.generated)
+
+
+async def release_coupon_reservations(ctx: dict[str, Any]) -> int:
+    """Clear reservations that ran out (they stopped holding their coupon the moment they did)."""
+    total = 0
+    for tenant in await list_tenants():
+        total += await release_expired_reservations(RequestContext.system(tenant))
+    return total

@@ -10,7 +10,7 @@ from arq.connections import RedisSettings
 from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url, role_target
 from membership.logging import configure_logging
 from membership.settings import get_settings
-from workers.coupons import expire_coupons
+from workers.coupons import expire_coupons, release_coupon_reservations
 from workers.outbox import handle_event, relay_outbox
 from workers.points import expire_points
 from workers.tiers import evaluate_member_tiers
@@ -38,12 +38,14 @@ class WorkerSettings:
         relay_outbox,
         expire_points,
         expire_coupons,
+        release_coupon_reservations,
         evaluate_member_tiers,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(relay_outbox, second=set(range(0, 60, 2)), unique=True, run_at_startup=True),
         cron(expire_points, second={30}, unique=True),
         cron(expire_coupons, second={40}, unique=True),
+        cron(release_coupon_reservations, second={50}, unique=True),
         # daily, 03:05 in China
         cron(evaluate_member_tiers, hour={19}, minute={5}, second={0}, unique=True),
     ]

@@ -42,8 +42,11 @@ async def take_coupons(
     lines: Sequence[Line],
     store: str | None,
     now: datetime,
+    checkout_id: str | None = None,
 ) -> list[CouponUse]:
-    """Lock and check the order's coupons; every reason of every code at once, or their uses."""
+    """Lock and check the order's coupons; every reason of every code at once, or their uses.
+
+    ``checkout_id``: the order's number, which may use coupons reserved for it."""
     wanted = [normalize(code) for code in codes]
     errors: list[DomainError] = []
     seen: set[str] = set()
@@ -83,6 +86,7 @@ async def take_coupons(
             currency=ctx.tenant.currency,
             discount=stacked.discounts[index],
             budget_used=used[template.id],
+            checkout_id=checkout_id,
         ).reasons
         used[template.id] += stacked.discounts[index]
         if len(coupons) > 1 and not template.stackable:
@@ -134,7 +138,8 @@ async def redeem_uses(
         coupon.discount_amount = use.discount
         coupon.order_amount = order_amount
         coupon.order_id = order_id
-        coupon.reserved_for = coupon.reserved_until = None
+        coupon.reserved_for = None
+        coupon.reserved_until = None
         await coupon.save(
             update_fields=[
                 "status",

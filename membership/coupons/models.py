@@ -65,7 +65,7 @@ class Coupon(Model):
     order_amount = fields.BigIntField(null=True)  # of the order it was redeemed on
     order_id = fields.UUIDField(null=True)  # when redeemed with recordOrder
     batch_id = fields.UUIDField(null=True)  # when generated in bulk
-    reserved_for = fields.TextField(null=True)  # the checkout holding it, until reserved_until
+    reserved_for: Any = fields.TextField(null=True)  # the checkout holding it until reserved_until
     reserved_until = fields.DatetimeField(null=True)
 
     class Meta:

@@ -78,13 +78,27 @@ def check(
     currency: str,
     discount: int | None = None,
     budget_used: int = 0,
+    checkout_id: str | None = None,
 ) -> Validation:
     """Every reason ``coupon`` cannot be used by the member on ``amount`` now, and its discount.
 
     ``discount``: what stacking with other coupons left it to give (default: its own discount
-    on ``amount``); ``budget_used``: what coupons of the same template on the same order take.
+    on ``amount``); ``budget_used``: what coupons of the same template on the same order take;
+    ``checkout_id``: the checkout asking, which may use a coupon it reserved.
     """
     reasons = []
+    if (
+        coupon.reserved_until is not None
+        and coupon.reserved_until > now
+        and coupon.reserved_for != checkout_id
+    ):
+        reasons.append(
+            _reason(
+                ErrorCode.COUPON_NOT_APPLICABLE,
+                "This coupon is held by another checkout until {until}.",
+                until=coupon.reserved_until.isoformat(),
+            )
+        )
     if coupon.member_id is not None and coupon.member_id != member_id:
         reasons.append(
             _reason(ErrorCode.COUPON_NOT_APPLICABLE, "This coupon belongs to another member.")
@@ -135,7 +149,12 @@ async def _member_exists(member_id: uuid.UUID, path: list[str]) -> None:
 
 
 async def validate_coupon(
-    ctx: RequestContext, *, code: str, member_id: uuid.UUID, amount: int
+    ctx: RequestContext,
+    *,
+    code: str,
+    member_id: uuid.UUID,
+    amount: int,
+    checkout_id: str | None = None,
 ) -> Validation:
     """Whether the member can use the coupon on this amount now; changes nothing."""
     if not (ctx.has(Permission.COUPONS_WRITE) or ctx.has(Permission.MEMBERS_READ)):
@@ -154,6 +173,7 @@ async def validate_coupon(
         amount=amount,
         now=ctx.clock.now(),
         currency=ctx.tenant.currency,
+        checkout_id=checkout_id,
     )
 
 
@@ -166,9 +186,17 @@ async def _replay(key: str, hashed: str) -> Redemption | None:
 
 
 async def redeem_coupon(
-    ctx: RequestContext, *, code: str, member_id: uuid.UUID, amount: int, idempotency_key: str
+    ctx: RequestContext,
+    *,
+    code: str,
+    member_id: uuid.UUID,
+    amount: int,
+    idempotency_key: str,
+    checkout_id: str | None = None,
 ) -> Redemption:
-    """Redeem the coupon once, on ``amount``; refused with every reason otherwise."""
+    """Redeem the coupon once, on ``amount``; refused with every reason otherwise.
+
+    ``checkout_id``: the checkout that reserved the coupon, if one did."""
     ctx.require(Permission.COUPONS_WRITE)
     _check_amount(amount, ["input", "orderAmount"])
     idempotency.check_key(idempotency_key)
@@ -194,6 +222,7 @@ async def redeem_coupon(
                 amount=amount,
                 now=now,
                 currency=ctx.tenant.currency,
+                checkout_id=checkout_id,
             )
             if not result.valid:
                 raise DomainErrors(
@@ -207,6 +236,8 @@ async def redeem_coupon(
             coupon.redeemed_at = now
             coupon.discount_amount = result.discount
             coupon.order_amount = amount
+            coupon.reserved_for = None
+            coupon.reserved_until = None
             await coupon.save(
                 update_fields=[
                     "status",
@@ -214,6 +245,8 @@ async def redeem_coupon(
                     "redeemed_at",
                     "discount_amount",
                     "order_amount",
+                    "reserved_for",
+                    "reserved_until",
                 ]
             )
             template.redeemed_count += 1

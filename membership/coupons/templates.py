@@ -13,7 +13,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from membership.coupons.codes import DEFAULT_LENGTH
+from tortoise.exceptions import IntegrityError
+
+from membership.coupons.codes import DEFAULT_LENGTH, normalize
 from membership.coupons.models import CouponTemplate
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.ids import new_id
@@ -67,6 +69,7 @@ class TemplateDraft:
     max_per_order: int = 1
     code_prefix: str = ""
     code_length: int = DEFAULT_LENGTH
+    public_code: str | None = None
 
 
 def _error(template: str, input_field: str, **params: object) -> DomainError:
@@ -193,6 +196,10 @@ def _check_codes(draft: TemplateDraft) -> list[DomainError]:
         errors.append(_error("A code prefix has at most 10 letters and digits.", "codePrefix"))
     if not 8 <= draft.code_length <= 32:
         errors.append(_error("Codes have 8 to 32 random characters.", "codeLength"))
+    if draft.public_code is not None:
+        public = normalize(draft.public_code)
+        if not 4 <= len(public) <= 32 or not all(c.isascii() and c.isalnum() for c in public):
+            errors.append(_error("A campaign code has 4 to 32 letters and digits.", "publicCode"))
     return errors
 
 
@@ -250,6 +257,7 @@ def build_template(ctx: RequestContext, draft: TemplateDraft) -> CouponTemplate:
         max_per_order=draft.max_per_order,
         code_prefix=draft.code_prefix.strip().upper(),
         code_length=draft.code_length,
+        public_code=normalize(draft.public_code) if draft.public_code else None,
         issued_count=0,
         redeemed_count=0,
         discount_given=0,
@@ -262,15 +270,23 @@ async def create_template(ctx: RequestContext, draft: TemplateDraft) -> CouponTe
     ctx.require(Permission.PROGRAMME_MANAGE)
     validate(draft)
     template = build_template(ctx, draft)
-    async with tenant_tx(ctx):
-        await template.save(force_create=True)
-        await audit.record(
-            ctx,
-            "coupon_template.create",
-            "coupon_template",
-            template.id,
-            after={"name": template.name, "kind": template.kind},
-        )
+    taken = _error("Another template has this campaign code.", "publicCode")
+    try:
+        async with tenant_tx(ctx):
+            if template.public_code and await CouponTemplate.exists(
+                public_code=template.public_code
+            ):
+                raise taken
+            await template.save(force_create=True)
+            await audit.record(
+                ctx,
+                "coupon_template.create",
+                "coupon_template",
+                template.id,
+                after={"name": template.name, "kind": template.kind},
+            )
+    except IntegrityError as exc:  # the same campaign code created at the same moment
+        raise taken from exc
     return template
 
 

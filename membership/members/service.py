@@ -571,7 +571,10 @@ async def merge_members(
 
 
 async def members_by_ids(ctx: RequestContext, ids: list[uuid.UUID]) -> dict[uuid.UUID, Member]:
-    """One query for any number of ids (a DataLoader's batch function); staff and keys only."""
-    _require_read(ctx)
+    """One query for any number of ids (a DataLoader's batch function); a member token reads
+    only its own member."""
+    if not ctx.has(Permission.MEMBERS_READ):
+        for member_id in ids:
+            _require_read(ctx, member_id)
     async with tenant_tx(ctx):
         return {m.id: m for m in await Member.filter(id__in=list(set(ids)))}

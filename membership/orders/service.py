@@ -233,6 +233,7 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                     lines=_coupon_lines(request),
                     store=request.store_code,
                     now=now,
+                    checkout_id=request.external_id,
                 )
             discount = sum(use.discount for use in uses)
             earning = compute(

@@ -17,6 +17,7 @@ class Reward(Model):
     coupon_template_id = fields.UUIDField(null=True)  # None: a physical item, fulfilled by staff
     per_member_limit = fields.IntField(null=True)
     redeemed_count = fields.IntField(default=0)
+    active = fields.BooleanField(default=True)  # False: off the mall, listed but not redeemable
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

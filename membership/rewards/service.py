@@ -1,11 +1,13 @@
-"""The points mall: create rewards, redeem them for points, cancel a redemption.
+"""The points mall: create and change rewards, redeem them for points, cancel a redemption.
 
 Redeeming locks the reward's row (its stock), then the member's (its points): the stock is
 checked and taken, the points spent (a SPEND entry through the ledger), and the coupon issued,
 all in one transaction. If any step fails nothing happens, so a member who does not get the
 reward pays nothing, and stock is never oversold: with a stock of 3 and 10 members at once,
 exactly 3 redeem it. Cancelling returns the points (a REVERSE entry opening a new lot), the stock,
-and voids the coupon if it is still unused.
+and voids the coupon if it is still unused. Restocking adds a signed delta in SQL under the same
+row lock, so it never loses a concurrent redemption's decrement; an inactive reward stays listed
+(staff manage it) but cannot be redeemed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 
 from membership.coupons.issue import issue_locked
 from membership.coupons.models import Coupon, CouponTemplate
@@ -30,13 +33,18 @@ from tenants.permissions import Permission
 from tenants.tx import tenant_tx
 
 __all__ = [
+    "MAX_STOCK",
     "Redeemed",
     "RewardDraft",
+    "RewardPatch",
     "cancel_redemption",
     "create_reward",
     "list_rewards",
     "redeem_reward",
+    "update_reward",
 ]
+
+MAX_STOCK = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,22 @@ class RewardDraft:
     stock: int | None = None
     coupon_template_id: uuid.UUID | None = None
     per_member_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class RewardPatch:
+    """Input of update: ``None`` leaves a field as it is.
+
+    ``add_stock`` is a signed delta on the current stock (restocking, or writing off broken
+    items); ``clear_per_member_limit`` removes the limit.
+    """
+
+    name: str | None = None
+    points_cost: int | None = None
+    per_member_limit: int | None = None
+    clear_per_member_limit: bool = False
+    add_stock: int | None = None
+    active: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -60,17 +84,35 @@ def _invalid(template: str, name: str, **params: object) -> DomainError:
     return DomainError(ErrorCode.INVALID, template, ["input", name], **params)
 
 
-async def create_reward(ctx: RequestContext, draft: RewardDraft) -> Reward:
-    ctx.require(Permission.PROGRAMME_MANAGE)
+def _field_errors(
+    name: str | None, points_cost: int | None, per_member_limit: int | None
+) -> list[DomainError]:
     errors = []
-    if not 1 <= len(draft.name.strip()) <= 100:
+    if name is not None and not 1 <= len(name.strip()) <= 100:
         errors.append(_invalid("Names have 1 to 100 characters.", "name"))
-    if not 0 < draft.points_cost <= MAX_POINTS:
+    if points_cost is not None and not 0 < points_cost <= MAX_POINTS:
         errors.append(_invalid("The points cost must be positive.", "pointsCost"))
-    if draft.stock is not None and not 0 <= draft.stock <= 100_000_000:
-        errors.append(_invalid("Stock must not be negative.", "stock"))
-    if draft.per_member_limit is not None and not 1 <= draft.per_member_limit <= 100_000:
+    if per_member_limit is not None and not 1 <= per_member_limit <= 100_000:
         errors.append(_invalid("Limits must be at least 1.", "perMemberLimit"))
+    return errors
+
+
+def _describe(reward: Reward) -> dict[str, object]:
+    return {
+        "name": reward.name,
+        "pointsCost": reward.points_cost,
+        "stock": reward.stock,
+        "perMemberLimit": reward.per_member_limit,
+        "active": reward.active,
+    }
+
+
+async def create_reward(ctx: RequestContext, draft: RewardDraft) -> Reward:
+    """Add a reward to the points mall, on offer at once."""
+    ctx.require(Permission.PROGRAMME_MANAGE)
+    errors = _field_errors(draft.name, draft.points_cost, draft.per_member_limit)
+    if draft.stock is not None and not 0 <= draft.stock <= MAX_STOCK:
+        errors.append(_invalid("Stock must not be negative.", "stock"))
     if errors:
         raise DomainErrors(errors)
     now = ctx.clock.now()
@@ -92,14 +134,77 @@ async def create_reward(ctx: RequestContext, draft: RewardDraft) -> Reward:
             created_at=now,
             updated_at=now,
         )
-        await audit.record(ctx, "reward.create", "reward", reward.id, after={"name": reward.name})
+        await audit.record(ctx, "reward.create", "reward", reward.id, after=_describe(reward))
     return reward
 
 
-async def list_rewards(ctx: RequestContext) -> list[Reward]:
-    """The tenant's rewards, oldest first (members browse them with a publishable key too)."""
+def _check_restock(reward: Reward, delta: int) -> None:
+    if reward.stock is None:
+        raise _invalid("This reward has unlimited stock; there is no count to add to.", "addStock")
+    if reward.stock + delta < 0:
+        raise _invalid(
+            "Only {stock} left in stock; the stock cannot go below zero.",
+            "addStock",
+            stock=reward.stock,
+        )
+    if reward.stock + delta > MAX_STOCK:
+        raise _invalid("Stock must be at most {max}.", "addStock", max=MAX_STOCK)
+
+
+async def update_reward(ctx: RequestContext, reward_id: uuid.UUID, patch: RewardPatch) -> Reward:
+    """Rename, reprice, restock, or take a reward off the mall (``active=False``).
+
+    The stock changes by ``add_stock`` in SQL (``stock = stock + delta``) while the row is locked,
+    so concurrent restocks and redemptions all count. Refused, changing nothing, when the stock
+    would go below zero or when the reward has unlimited stock.
+    """
+    ctx.require(Permission.PROGRAMME_MANAGE)
+    errors = _field_errors(patch.name, patch.points_cost, patch.per_member_limit)
+    if patch.add_stock is not None and not -MAX_STOCK <= patch.add_stock <= MAX_STOCK:
+        errors.append(_invalid("Stock must be at most {max}.", "addStock", max=MAX_STOCK))
+    if errors:
+        raise DomainErrors(errors)
     async with tenant_tx(ctx):
-        return list(await Reward.all().order_by("created_at", "id"))
+        reward = await Reward.filter(id=reward_id).select_for_update().first()
+        if reward is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such reward.", ["id"])
+        before = _describe(reward)
+        if patch.add_stock:
+            _check_restock(reward, patch.add_stock)
+        if patch.name is not None:
+            reward.name = patch.name.strip()
+        if patch.points_cost is not None:
+            reward.points_cost = patch.points_cost
+        if patch.clear_per_member_limit:
+            reward.per_member_limit = None
+        elif patch.per_member_limit is not None:
+            reward.per_member_limit = patch.per_member_limit
+        if patch.active is not None:
+            reward.active = patch.active
+        reward.updated_at = ctx.clock.now()
+        await reward.save(
+            update_fields=["name", "points_cost", "per_member_limit", "active", "updated_at"]
+        )
+        if patch.add_stock:
+            await Reward.filter(id=reward.id).update(stock=F("stock") + patch.add_stock)
+            await reward.refresh_from_db(fields=["stock"])
+        after = _describe(reward)
+        if after != before:
+            await audit.record(
+                ctx, "reward.update", "reward", reward.id, before=before, after=after
+            )
+    return reward
+
+
+async def list_rewards(ctx: RequestContext, *, active: bool | None = None) -> list[Reward]:
+    """The tenant's rewards, oldest first (members browse them with a publishable key too).
+
+    Inactive rewards are listed too unless ``active`` asks for one kind: staff manage them, a
+    storefront asks for ``active=True``.
+    """
+    async with tenant_tx(ctx):
+        query = Reward.all() if active is None else Reward.filter(active=active)
+        return list(await query.order_by("created_at", "id"))
 
 
 async def _replay(key: str, hashed: str) -> Redeemed | None:
@@ -127,6 +232,12 @@ async def redeem_reward(
             reward = await Reward.filter(id=reward_id).select_for_update().first()
             if reward is None:
                 raise DomainError(ErrorCode.NOT_FOUND, "No such reward.", ["input", "rewardId"])
+            if not reward.active:
+                raise DomainError(
+                    ErrorCode.INVALID,
+                    "This reward has been taken off the points mall.",
+                    ["input", "rewardId"],
+                )
             member = (
                 await Member.filter(id=member_id, merged_into_id=None).select_for_update().first()
             )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from schema.types.members import Member
 
 __all__ = [
+    "ClaimCouponInput",
     "Coupon",
     "CouponConnection",
     "CouponEdge",
@@ -32,6 +33,8 @@ __all__ = [
     "CreateCouponTemplateInput",
     "IssueCouponInput",
     "RedeemCouponInput",
+    "ReleaseCouponInput",
+    "ReserveCouponInput",
     "VoidCouponInput",
 ]
 
@@ -166,6 +169,10 @@ class CouponTemplate:
     def code_length(self) -> int:
         return self._row.code_length
 
+    @strawberry.field(description="The public campaign code members claim a coupon with.")
+    def public_code(self) -> str | None:
+        return self._row.public_code
+
     @strawberry.field
     def issued_count(self) -> int:
         return self._row.issued_count
@@ -230,6 +237,10 @@ class CreateCouponTemplateInput:
     )
     code_length: int = strawberry.field(
         default=12, description="8 to 32 random characters after the prefix."
+    )
+    public_code: str | None = strawberry.field(
+        default=None,
+        description="A campaign code (4 to 32 letters and digits) members claim a coupon with.",
     )
 
 
@@ -297,6 +308,18 @@ class Coupon:
     def redeemed_at(self) -> datetime | None:
         return self._row.redeemed_at
 
+    @strawberry.field(description="The checkout holding the coupon now; null when none is.")
+    def reserved_for(self, info: Info) -> str | None:
+        return self._row.reserved_for if self._held(info) else None
+
+    @strawberry.field(description="Until when that checkout holds it.")
+    def reserved_until(self, info: Info) -> datetime | None:
+        return self._row.reserved_until if self._held(info) else None
+
+    def _held(self, info: Info) -> bool:
+        until = self._row.reserved_until
+        return until is not None and until > info.context.auth.clock.now()
+
     @classmethod
     def of(cls, row: CouponModel) -> Coupon:
         return cls(_row=row)
@@ -342,9 +365,36 @@ class RedeemCouponInput:
     member_id: strawberry.ID
     order_amount: Long
     idempotency_key: str
+    checkout_id: str | None = strawberry.field(
+        default=None, description="The checkout that reserved the coupon, if one did."
+    )
 
 
 @strawberry.input
 class VoidCouponInput:
     code: str
     reason: str
+
+
+@strawberry.input
+class ClaimCouponInput:
+    code: str = strawberry.field(description="The campaign's public code.")
+    member_id: strawberry.ID
+    idempotency_key: str
+
+
+@strawberry.input
+class ReserveCouponInput:
+    code: str
+    member_id: strawberry.ID
+    order_amount: Long
+    checkout_id: str = strawberry.field(
+        description="The order number the order will be recorded with (or the cart's id)."
+    )
+    ttl_seconds: int = strawberry.field(default=900, description="30 to 86,400 seconds.")
+
+
+@strawberry.input
+class ReleaseCouponInput:
+    code: str
+    checkout_id: str

@@ -18,6 +18,7 @@ __all__ = [
     "RedeemRewardPayload",
     "Reward",
     "RewardPayload",
+    "UpdateRewardInput",
 ]
 
 
@@ -49,6 +50,10 @@ class Reward:
     def redeemed_count(self) -> int:
         return self._row.redeemed_count
 
+    @strawberry.field(description="False: taken off the mall; listed, but redeemReward refuses it.")
+    def active(self) -> bool:
+        return self._row.active
+
     @strawberry.field(description="The coupon a redemption issues; null: a physical item.")
     async def coupon_template(self, info: Info) -> CouponTemplate | None:
         if self._row.coupon_template_id is None:
@@ -68,6 +73,23 @@ class CreateRewardInput:
     stock: int | None = None
     coupon_template_id: strawberry.ID | None = None
     per_member_limit: int | None = None
+
+
+@strawberry.input
+class UpdateRewardInput:
+    name: str | None = None
+    points_cost: Long | None = None
+    per_member_limit: int | None = strawberry.field(
+        default=strawberry.UNSET, description="null removes the limit."
+    )
+    add_stock: int | None = strawberry.field(
+        default=None,
+        description="Added to the stock (negative: taken off); refused below zero or when the "
+        "stock is unlimited.",
+    )
+    active: bool | None = strawberry.field(
+        default=None, description="false takes the reward off the mall."
+    )
 
 
 @strawberry.input
