@@ -12,6 +12,10 @@ const OrdersListPage = lazy(() => import('./routes/orders/OrdersListPage'));
 const OrderDetailPage = lazy(() => import('./routes/orders/OrderDetailPage'));
 const EarningRulesPage = lazy(() => import('./routes/earning-rules/EarningRulesPage'));
 const TiersPage = lazy(() => import('./routes/tiers/TiersPage'));
+const CouponTemplatesPage = lazy(() => import('./routes/coupons/CouponTemplatesPage'));
+const CouponTemplateDetailPage = lazy(() => import('./routes/coupons/CouponTemplateDetailPage'));
+const CouponLookupPage = lazy(() => import('./routes/coupons/CouponLookupPage'));
+const RewardsPage = lazy(() => import('./routes/rewards/RewardsPage'));
 const CustomFieldsPage = lazy(() => import('./routes/custom-fields/CustomFieldsPage'));
 const StaffPage = lazy(() => import('./routes/staff/StaffPage'));
 const ApiKeysPage = lazy(() => import('./routes/api-keys/ApiKeysPage'));
@@ -38,6 +42,10 @@ export const router = createBrowserRouter(
         { path: 'orders/:externalId', element: guarded('members:read', <OrderDetailPage />) },
         { path: 'tiers', element: guarded('members:read', <TiersPage />) },
         { path: 'earning-rules', element: guarded('programme:manage', <EarningRulesPage />) },
+        { path: 'coupons', element: guarded('programme:manage', <CouponTemplatesPage />) },
+        { path: 'coupons/lookup', element: guarded('coupons:write', <CouponLookupPage />) },
+        { path: 'coupons/:id', element: guarded('programme:manage', <CouponTemplateDetailPage />) },
+        { path: 'rewards', element: guarded('programme:manage', <RewardsPage />) },
         { path: 'custom-fields', element: guarded('custom_fields:manage', <CustomFieldsPage />) },
         { path: 'staff', element: guarded('staff:manage', <StaffPage />) },
         { path: 'api-keys', element: guarded('apikeys:manage', <ApiKeysPage />) },

@@ -116,12 +116,12 @@ async def test_owner_creates_a_tier_and_grants_points_once(
 
     # the kind filter asks the server: no SPEND entries, then back to every entry
     await page.get_by_test_id("points-kind-filter").click()  # type: ignore[attr-defined]
-    await page.get_by_title("使用").click()  # type: ignore[attr-defined]
+    await page.get_by_title("使用", exact=True).click()  # type: ignore[attr-defined]
     await page.wait_for_function(  # type: ignore[attr-defined]
         "() => document.querySelectorAll('[data-testid=points-ledger-row]').length === 0"
     )
     await page.get_by_test_id("points-kind-filter").click()  # type: ignore[attr-defined]
-    await page.get_by_title("调整").click()  # type: ignore[attr-defined]
+    await page.get_by_title("调整", exact=True).click()  # type: ignore[attr-defined]
     await ledger.get_by_test_id("points-ledger-row").filter(has_text="客诉补偿").wait_for()
     assert await ledger.get_by_test_id("points-ledger-row").count() == 1
     await page.screenshot(path=str(SHOTS / "13-points-lots.png"), full_page=True)  # type: ignore[attr-defined]

@@ -18,6 +18,18 @@ type Documents = {
     "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      key\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  fragment CouponTemplateFields on CouponTemplate {\n    id\n    name\n    kind\n    amountOff\n    percentOff\n    maxDiscount\n    minSpend\n    giftSku\n    validDays\n    startDelayDays\n    validFrom\n    validUntil\n    skus\n    categories\n    stores\n    excludedSkus\n    excludedCategories\n    perMemberLimit\n    totalLimit\n    period\n    periodLimit\n    budget\n    stackable\n    priority\n    maxPerOrder\n    codePrefix\n    codeLength\n    issuedCount\n    redeemedCount\n    discountGiven\n  }\n": typeof types.CouponTemplateFieldsFragmentDoc,
+    "\n  query CouponTemplates {\n    couponTemplates {\n      ...CouponTemplateFields\n    }\n  }\n": typeof types.CouponTemplatesDocument,
+    "\n  mutation CreateCouponTemplate($input: CreateCouponTemplateInput!) {\n    createCouponTemplate(input: $input) {\n      template {\n        ...CouponTemplateFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateCouponTemplateDocument,
+    "\n  fragment CouponFields on Coupon {\n    id\n    code\n    status\n    validFrom\n    validUntil\n    issuedAt\n    redeemedAt\n    template {\n      ...CouponTemplateFields\n    }\n    member {\n      id\n      name\n      phone\n      phoneMasked\n    }\n  }\n": typeof types.CouponFieldsFragmentDoc,
+    "\n  query CouponByCode($code: String!) {\n    coupon(code: $code) {\n      ...CouponFields\n    }\n  }\n": typeof types.CouponByCodeDocument,
+    "\n  query CouponMemberByPhone($phone: String!) {\n    member(phone: $phone) {\n      id\n      name\n      phone\n      phoneMasked\n    }\n  }\n": typeof types.CouponMemberByPhoneDocument,
+    "\n  query ValidateCoupon($code: String!, $memberId: ID!, $orderAmount: Long!) {\n    validateCoupon(code: $code, memberId: $memberId, orderAmount: $orderAmount) {\n      valid\n      discountAmount\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.ValidateCouponDocument,
+    "\n  mutation RedeemCoupon($input: RedeemCouponInput!) {\n    redeemCoupon(input: $input) {\n      coupon {\n        ...CouponFields\n      }\n      discountAmount\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.RedeemCouponDocument,
+    "\n  mutation PreviewCouponTemplate($input: PreviewCouponTemplateInput!) {\n    previewCouponTemplate(input: $input) {\n      preview {\n        discountAmount\n        eligibleAmount\n        payableAmount\n        lines {\n          sku\n          category\n          amount\n          discount\n          eligible\n        }\n        reasons {\n          code\n          field\n          message\n        }\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.PreviewCouponTemplateDocument,
+    "\n  fragment CouponBatchFields on CouponBatch {\n    id\n    quantity\n    generated\n    status\n    error\n    createdAt\n    startedAt\n    finishedAt\n    downloadUrl\n  }\n": typeof types.CouponBatchFieldsFragmentDoc,
+    "\n  query CouponBatches($templateId: ID!) {\n    couponBatches(templateId: $templateId) {\n      ...CouponBatchFields\n    }\n  }\n": typeof types.CouponBatchesDocument,
+    "\n  mutation GenerateCouponCodes($input: GenerateCouponCodesInput!) {\n    generateCouponCodes(input: $input) {\n      batch {\n        ...CouponBatchFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.GenerateCouponCodesDocument,
     "\n  fragment CustomFieldDefinitionFields on CustomFieldDefinition {\n    id\n    key\n    label\n    type\n    required\n    pii\n    options\n    position\n  }\n": typeof types.CustomFieldDefinitionFieldsFragmentDoc,
     "\n  query CustomFieldDefinitions {\n    customFieldDefinitions {\n      ...CustomFieldDefinitionFields\n    }\n  }\n": typeof types.CustomFieldDefinitionsDocument,
     "\n  mutation CreateCustomFieldDefinition($input: CreateCustomFieldDefinitionInput!) {\n    createCustomFieldDefinition(input: $input) {\n      definition {\n        ...CustomFieldDefinitionFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateCustomFieldDefinitionDocument,
@@ -32,6 +44,11 @@ type Documents = {
     "\n  mutation PreviewOrder($input: PreviewOrderInput!) {\n    previewOrder(input: $input) {\n      preview {\n        pointsEarned\n        exactPoints\n        cashPaid\n        availableAt\n        rules {\n          ...AppliedRuleFields\n        }\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.PreviewOrderDocument,
     "\n  query EarningSettings {\n    pointsSettings {\n      earnPointsPerYuan\n      returnWindowDays\n    }\n  }\n": typeof types.EarningSettingsDocument,
     "\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  fragment MemberCouponFields on Coupon {\n    id\n    code\n    status\n    validFrom\n    validUntil\n    issuedAt\n    redeemedAt\n    template {\n      id\n      name\n    }\n  }\n": typeof types.MemberCouponFieldsFragmentDoc,
+    "\n  query MemberCoupons($id: ID!, $first: Int, $after: String, $status: CouponStatus) {\n    member(id: $id) {\n      id\n      coupons(first: $first, after: $after, status: $status) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...MemberCouponFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.MemberCouponsDocument,
+    "\n  query MemberCouponTemplates {\n    couponTemplates {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.MemberCouponTemplatesDocument,
+    "\n  mutation MemberIssueCoupon($input: IssueCouponInput!) {\n    issueCoupon(input: $input) {\n      coupon {\n        ...MemberCouponFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.MemberIssueCouponDocument,
+    "\n  mutation MemberVoidCoupon($input: VoidCouponInput!) {\n    voidCoupon(input: $input) {\n      coupon {\n        ...MemberCouponFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.MemberVoidCouponDocument,
     "\n  fragment MemberListFields on Member {\n    id\n    name\n    phone\n    phoneMasked\n    tags\n    createdAt\n    tier {\n      id\n      name\n    }\n  }\n": typeof types.MemberListFieldsFragmentDoc,
     "\n  query Members($first: Int, $after: String, $filter: MemberFilter) {\n    members(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...MemberListFields\n        }\n      }\n    }\n  }\n": typeof types.MembersDocument,
     "\n  fragment MemberDetailFields on Member {\n    id\n    phone\n    phoneMasked\n    name\n    gender\n    birthday\n    externalId\n    sourceChannel\n    tags\n    tier {\n      id\n      name\n    }\n    pointsBalance\n    pendingPoints\n    totalSpent\n    orderCount\n    lastOrderAt\n    createdAt\n    customFields\n  }\n": typeof types.MemberDetailFieldsFragmentDoc,
@@ -52,6 +69,11 @@ type Documents = {
     "\n  query OrderDetail($externalId: String!) {\n    order(externalId: $externalId) {\n      ...OrderDetailFields\n    }\n  }\n": typeof types.OrderDetailDocument,
     "\n  mutation RefundOrder($input: RefundOrderInput!) {\n    refundOrder(input: $input) {\n      order {\n        ...OrderDetailFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.RefundOrderDocument,
     "\n  query MemberOrders($memberId: ID!, $first: Int!) {\n    orders(first: $first, filter: { memberId: $memberId }) {\n      totalCount\n      edges {\n        node {\n          id\n          externalId\n          amount\n          refundedAmount\n          pointsEarned\n          status\n          storeCode\n          paidAt\n        }\n      }\n    }\n  }\n": typeof types.MemberOrdersDocument,
+    "\n  fragment RewardFields on Reward {\n    id\n    name\n    pointsCost\n    stock\n    perMemberLimit\n    redeemedCount\n    active\n    couponTemplate {\n      id\n      name\n    }\n  }\n": typeof types.RewardFieldsFragmentDoc,
+    "\n  query Rewards {\n    rewards {\n      ...RewardFields\n    }\n  }\n": typeof types.RewardsDocument,
+    "\n  query RewardCouponTemplates {\n    couponTemplates {\n      id\n      name\n    }\n  }\n": typeof types.RewardCouponTemplatesDocument,
+    "\n  mutation CreateReward($input: CreateRewardInput!) {\n    createReward(input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateRewardDocument,
+    "\n  mutation UpdateReward($id: ID!, $input: UpdateRewardInput!) {\n    updateReward(id: $id, input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateRewardDocument,
     "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n": typeof types.StaffFieldsFragmentDoc,
     "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": typeof types.StaffListDocument,
     "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateStaffDocument,
@@ -70,6 +92,18 @@ const documents: Documents = {
     "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      key\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  fragment CouponTemplateFields on CouponTemplate {\n    id\n    name\n    kind\n    amountOff\n    percentOff\n    maxDiscount\n    minSpend\n    giftSku\n    validDays\n    startDelayDays\n    validFrom\n    validUntil\n    skus\n    categories\n    stores\n    excludedSkus\n    excludedCategories\n    perMemberLimit\n    totalLimit\n    period\n    periodLimit\n    budget\n    stackable\n    priority\n    maxPerOrder\n    codePrefix\n    codeLength\n    issuedCount\n    redeemedCount\n    discountGiven\n  }\n": types.CouponTemplateFieldsFragmentDoc,
+    "\n  query CouponTemplates {\n    couponTemplates {\n      ...CouponTemplateFields\n    }\n  }\n": types.CouponTemplatesDocument,
+    "\n  mutation CreateCouponTemplate($input: CreateCouponTemplateInput!) {\n    createCouponTemplate(input: $input) {\n      template {\n        ...CouponTemplateFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateCouponTemplateDocument,
+    "\n  fragment CouponFields on Coupon {\n    id\n    code\n    status\n    validFrom\n    validUntil\n    issuedAt\n    redeemedAt\n    template {\n      ...CouponTemplateFields\n    }\n    member {\n      id\n      name\n      phone\n      phoneMasked\n    }\n  }\n": types.CouponFieldsFragmentDoc,
+    "\n  query CouponByCode($code: String!) {\n    coupon(code: $code) {\n      ...CouponFields\n    }\n  }\n": types.CouponByCodeDocument,
+    "\n  query CouponMemberByPhone($phone: String!) {\n    member(phone: $phone) {\n      id\n      name\n      phone\n      phoneMasked\n    }\n  }\n": types.CouponMemberByPhoneDocument,
+    "\n  query ValidateCoupon($code: String!, $memberId: ID!, $orderAmount: Long!) {\n    validateCoupon(code: $code, memberId: $memberId, orderAmount: $orderAmount) {\n      valid\n      discountAmount\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.ValidateCouponDocument,
+    "\n  mutation RedeemCoupon($input: RedeemCouponInput!) {\n    redeemCoupon(input: $input) {\n      coupon {\n        ...CouponFields\n      }\n      discountAmount\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.RedeemCouponDocument,
+    "\n  mutation PreviewCouponTemplate($input: PreviewCouponTemplateInput!) {\n    previewCouponTemplate(input: $input) {\n      preview {\n        discountAmount\n        eligibleAmount\n        payableAmount\n        lines {\n          sku\n          category\n          amount\n          discount\n          eligible\n        }\n        reasons {\n          code\n          field\n          message\n        }\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.PreviewCouponTemplateDocument,
+    "\n  fragment CouponBatchFields on CouponBatch {\n    id\n    quantity\n    generated\n    status\n    error\n    createdAt\n    startedAt\n    finishedAt\n    downloadUrl\n  }\n": types.CouponBatchFieldsFragmentDoc,
+    "\n  query CouponBatches($templateId: ID!) {\n    couponBatches(templateId: $templateId) {\n      ...CouponBatchFields\n    }\n  }\n": types.CouponBatchesDocument,
+    "\n  mutation GenerateCouponCodes($input: GenerateCouponCodesInput!) {\n    generateCouponCodes(input: $input) {\n      batch {\n        ...CouponBatchFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.GenerateCouponCodesDocument,
     "\n  fragment CustomFieldDefinitionFields on CustomFieldDefinition {\n    id\n    key\n    label\n    type\n    required\n    pii\n    options\n    position\n  }\n": types.CustomFieldDefinitionFieldsFragmentDoc,
     "\n  query CustomFieldDefinitions {\n    customFieldDefinitions {\n      ...CustomFieldDefinitionFields\n    }\n  }\n": types.CustomFieldDefinitionsDocument,
     "\n  mutation CreateCustomFieldDefinition($input: CreateCustomFieldDefinitionInput!) {\n    createCustomFieldDefinition(input: $input) {\n      definition {\n        ...CustomFieldDefinitionFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateCustomFieldDefinitionDocument,
@@ -84,6 +118,11 @@ const documents: Documents = {
     "\n  mutation PreviewOrder($input: PreviewOrderInput!) {\n    previewOrder(input: $input) {\n      preview {\n        pointsEarned\n        exactPoints\n        cashPaid\n        availableAt\n        rules {\n          ...AppliedRuleFields\n        }\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.PreviewOrderDocument,
     "\n  query EarningSettings {\n    pointsSettings {\n      earnPointsPerYuan\n      returnWindowDays\n    }\n  }\n": types.EarningSettingsDocument,
     "\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  fragment MemberCouponFields on Coupon {\n    id\n    code\n    status\n    validFrom\n    validUntil\n    issuedAt\n    redeemedAt\n    template {\n      id\n      name\n    }\n  }\n": types.MemberCouponFieldsFragmentDoc,
+    "\n  query MemberCoupons($id: ID!, $first: Int, $after: String, $status: CouponStatus) {\n    member(id: $id) {\n      id\n      coupons(first: $first, after: $after, status: $status) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...MemberCouponFields\n          }\n        }\n      }\n    }\n  }\n": types.MemberCouponsDocument,
+    "\n  query MemberCouponTemplates {\n    couponTemplates {\n      id\n      name\n      kind\n    }\n  }\n": types.MemberCouponTemplatesDocument,
+    "\n  mutation MemberIssueCoupon($input: IssueCouponInput!) {\n    issueCoupon(input: $input) {\n      coupon {\n        ...MemberCouponFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.MemberIssueCouponDocument,
+    "\n  mutation MemberVoidCoupon($input: VoidCouponInput!) {\n    voidCoupon(input: $input) {\n      coupon {\n        ...MemberCouponFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.MemberVoidCouponDocument,
     "\n  fragment MemberListFields on Member {\n    id\n    name\n    phone\n    phoneMasked\n    tags\n    createdAt\n    tier {\n      id\n      name\n    }\n  }\n": types.MemberListFieldsFragmentDoc,
     "\n  query Members($first: Int, $after: String, $filter: MemberFilter) {\n    members(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...MemberListFields\n        }\n      }\n    }\n  }\n": types.MembersDocument,
     "\n  fragment MemberDetailFields on Member {\n    id\n    phone\n    phoneMasked\n    name\n    gender\n    birthday\n    externalId\n    sourceChannel\n    tags\n    tier {\n      id\n      name\n    }\n    pointsBalance\n    pendingPoints\n    totalSpent\n    orderCount\n    lastOrderAt\n    createdAt\n    customFields\n  }\n": types.MemberDetailFieldsFragmentDoc,
@@ -104,6 +143,11 @@ const documents: Documents = {
     "\n  query OrderDetail($externalId: String!) {\n    order(externalId: $externalId) {\n      ...OrderDetailFields\n    }\n  }\n": types.OrderDetailDocument,
     "\n  mutation RefundOrder($input: RefundOrderInput!) {\n    refundOrder(input: $input) {\n      order {\n        ...OrderDetailFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.RefundOrderDocument,
     "\n  query MemberOrders($memberId: ID!, $first: Int!) {\n    orders(first: $first, filter: { memberId: $memberId }) {\n      totalCount\n      edges {\n        node {\n          id\n          externalId\n          amount\n          refundedAmount\n          pointsEarned\n          status\n          storeCode\n          paidAt\n        }\n      }\n    }\n  }\n": types.MemberOrdersDocument,
+    "\n  fragment RewardFields on Reward {\n    id\n    name\n    pointsCost\n    stock\n    perMemberLimit\n    redeemedCount\n    active\n    couponTemplate {\n      id\n      name\n    }\n  }\n": types.RewardFieldsFragmentDoc,
+    "\n  query Rewards {\n    rewards {\n      ...RewardFields\n    }\n  }\n": types.RewardsDocument,
+    "\n  query RewardCouponTemplates {\n    couponTemplates {\n      id\n      name\n    }\n  }\n": types.RewardCouponTemplatesDocument,
+    "\n  mutation CreateReward($input: CreateRewardInput!) {\n    createReward(input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateRewardDocument,
+    "\n  mutation UpdateReward($id: ID!, $input: UpdateRewardInput!) {\n    updateReward(id: $id, input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateRewardDocument,
     "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n": types.StaffFieldsFragmentDoc,
     "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": types.StaffListDocument,
     "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateStaffDocument,
@@ -148,6 +192,54 @@ export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CouponTemplateFields on CouponTemplate {\n    id\n    name\n    kind\n    amountOff\n    percentOff\n    maxDiscount\n    minSpend\n    giftSku\n    validDays\n    startDelayDays\n    validFrom\n    validUntil\n    skus\n    categories\n    stores\n    excludedSkus\n    excludedCategories\n    perMemberLimit\n    totalLimit\n    period\n    periodLimit\n    budget\n    stackable\n    priority\n    maxPerOrder\n    codePrefix\n    codeLength\n    issuedCount\n    redeemedCount\n    discountGiven\n  }\n"): (typeof documents)["\n  fragment CouponTemplateFields on CouponTemplate {\n    id\n    name\n    kind\n    amountOff\n    percentOff\n    maxDiscount\n    minSpend\n    giftSku\n    validDays\n    startDelayDays\n    validFrom\n    validUntil\n    skus\n    categories\n    stores\n    excludedSkus\n    excludedCategories\n    perMemberLimit\n    totalLimit\n    period\n    periodLimit\n    budget\n    stackable\n    priority\n    maxPerOrder\n    codePrefix\n    codeLength\n    issuedCount\n    redeemedCount\n    discountGiven\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CouponTemplates {\n    couponTemplates {\n      ...CouponTemplateFields\n    }\n  }\n"): (typeof documents)["\n  query CouponTemplates {\n    couponTemplates {\n      ...CouponTemplateFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCouponTemplate($input: CreateCouponTemplateInput!) {\n    createCouponTemplate(input: $input) {\n      template {\n        ...CouponTemplateFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCouponTemplate($input: CreateCouponTemplateInput!) {\n    createCouponTemplate(input: $input) {\n      template {\n        ...CouponTemplateFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CouponFields on Coupon {\n    id\n    code\n    status\n    validFrom\n    validUntil\n    issuedAt\n    redeemedAt\n    template {\n      ...CouponTemplateFields\n    }\n    member {\n      id\n      name\n      phone\n      phoneMasked\n    }\n  }\n"): (typeof documents)["\n  fragment CouponFields on Coupon {\n    id\n    code\n    status\n    validFrom\n    validUntil\n    issuedAt\n    redeemedAt\n    template {\n      ...CouponTemplateFields\n    }\n    member {\n      id\n      name\n      phone\n      phoneMasked\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CouponByCode($code: String!) {\n    coupon(code: $code) {\n      ...CouponFields\n    }\n  }\n"): (typeof documents)["\n  query CouponByCode($code: String!) {\n    coupon(code: $code) {\n      ...CouponFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CouponMemberByPhone($phone: String!) {\n    member(phone: $phone) {\n      id\n      name\n      phone\n      phoneMasked\n    }\n  }\n"): (typeof documents)["\n  query CouponMemberByPhone($phone: String!) {\n    member(phone: $phone) {\n      id\n      name\n      phone\n      phoneMasked\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ValidateCoupon($code: String!, $memberId: ID!, $orderAmount: Long!) {\n    validateCoupon(code: $code, memberId: $memberId, orderAmount: $orderAmount) {\n      valid\n      discountAmount\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  query ValidateCoupon($code: String!, $memberId: ID!, $orderAmount: Long!) {\n    validateCoupon(code: $code, memberId: $memberId, orderAmount: $orderAmount) {\n      valid\n      discountAmount\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RedeemCoupon($input: RedeemCouponInput!) {\n    redeemCoupon(input: $input) {\n      coupon {\n        ...CouponFields\n      }\n      discountAmount\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RedeemCoupon($input: RedeemCouponInput!) {\n    redeemCoupon(input: $input) {\n      coupon {\n        ...CouponFields\n      }\n      discountAmount\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PreviewCouponTemplate($input: PreviewCouponTemplateInput!) {\n    previewCouponTemplate(input: $input) {\n      preview {\n        discountAmount\n        eligibleAmount\n        payableAmount\n        lines {\n          sku\n          category\n          amount\n          discount\n          eligible\n        }\n        reasons {\n          code\n          field\n          message\n        }\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation PreviewCouponTemplate($input: PreviewCouponTemplateInput!) {\n    previewCouponTemplate(input: $input) {\n      preview {\n        discountAmount\n        eligibleAmount\n        payableAmount\n        lines {\n          sku\n          category\n          amount\n          discount\n          eligible\n        }\n        reasons {\n          code\n          field\n          message\n        }\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CouponBatchFields on CouponBatch {\n    id\n    quantity\n    generated\n    status\n    error\n    createdAt\n    startedAt\n    finishedAt\n    downloadUrl\n  }\n"): (typeof documents)["\n  fragment CouponBatchFields on CouponBatch {\n    id\n    quantity\n    generated\n    status\n    error\n    createdAt\n    startedAt\n    finishedAt\n    downloadUrl\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CouponBatches($templateId: ID!) {\n    couponBatches(templateId: $templateId) {\n      ...CouponBatchFields\n    }\n  }\n"): (typeof documents)["\n  query CouponBatches($templateId: ID!) {\n    couponBatches(templateId: $templateId) {\n      ...CouponBatchFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GenerateCouponCodes($input: GenerateCouponCodesInput!) {\n    generateCouponCodes(input: $input) {\n      batch {\n        ...CouponBatchFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation GenerateCouponCodes($input: GenerateCouponCodesInput!) {\n    generateCouponCodes(input: $input) {\n      batch {\n        ...CouponBatchFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -204,6 +296,26 @@ export function graphql(source: "\n  query EarningSettings {\n    pointsSettings
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MemberCouponFields on Coupon {\n    id\n    code\n    status\n    validFrom\n    validUntil\n    issuedAt\n    redeemedAt\n    template {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment MemberCouponFields on Coupon {\n    id\n    code\n    status\n    validFrom\n    validUntil\n    issuedAt\n    redeemedAt\n    template {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MemberCoupons($id: ID!, $first: Int, $after: String, $status: CouponStatus) {\n    member(id: $id) {\n      id\n      coupons(first: $first, after: $after, status: $status) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...MemberCouponFields\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MemberCoupons($id: ID!, $first: Int, $after: String, $status: CouponStatus) {\n    member(id: $id) {\n      id\n      coupons(first: $first, after: $after, status: $status) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...MemberCouponFields\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MemberCouponTemplates {\n    couponTemplates {\n      id\n      name\n      kind\n    }\n  }\n"): (typeof documents)["\n  query MemberCouponTemplates {\n    couponTemplates {\n      id\n      name\n      kind\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MemberIssueCoupon($input: IssueCouponInput!) {\n    issueCoupon(input: $input) {\n      coupon {\n        ...MemberCouponFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation MemberIssueCoupon($input: IssueCouponInput!) {\n    issueCoupon(input: $input) {\n      coupon {\n        ...MemberCouponFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MemberVoidCoupon($input: VoidCouponInput!) {\n    voidCoupon(input: $input) {\n      coupon {\n        ...MemberCouponFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation MemberVoidCoupon($input: VoidCouponInput!) {\n    voidCoupon(input: $input) {\n      coupon {\n        ...MemberCouponFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -284,6 +396,26 @@ export function graphql(source: "\n  mutation RefundOrder($input: RefundOrderInp
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query MemberOrders($memberId: ID!, $first: Int!) {\n    orders(first: $first, filter: { memberId: $memberId }) {\n      totalCount\n      edges {\n        node {\n          id\n          externalId\n          amount\n          refundedAmount\n          pointsEarned\n          status\n          storeCode\n          paidAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MemberOrders($memberId: ID!, $first: Int!) {\n    orders(first: $first, filter: { memberId: $memberId }) {\n      totalCount\n      edges {\n        node {\n          id\n          externalId\n          amount\n          refundedAmount\n          pointsEarned\n          status\n          storeCode\n          paidAt\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RewardFields on Reward {\n    id\n    name\n    pointsCost\n    stock\n    perMemberLimit\n    redeemedCount\n    active\n    couponTemplate {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment RewardFields on Reward {\n    id\n    name\n    pointsCost\n    stock\n    perMemberLimit\n    redeemedCount\n    active\n    couponTemplate {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Rewards {\n    rewards {\n      ...RewardFields\n    }\n  }\n"): (typeof documents)["\n  query Rewards {\n    rewards {\n      ...RewardFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RewardCouponTemplates {\n    couponTemplates {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query RewardCouponTemplates {\n    couponTemplates {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateReward($input: CreateRewardInput!) {\n    createReward(input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateReward($input: CreateRewardInput!) {\n    createReward(input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateReward($id: ID!, $input: UpdateRewardInput!) {\n    updateReward(id: $id, input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateReward($id: ID!, $input: UpdateRewardInput!) {\n    updateReward(id: $id, input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,7 +1,17 @@
 import type { Permission } from '../session/permissions';
 
 export interface NavigationItem {
-  key: 'members' | 'orders' | 'tiers' | 'earningRules' | 'customFields' | 'staff' | 'apiKeys';
+  key:
+    | 'members'
+    | 'orders'
+    | 'couponLookup'
+    | 'tiers'
+    | 'earningRules'
+    | 'coupons'
+    | 'rewards'
+    | 'customFields'
+    | 'staff'
+    | 'apiKeys';
   path: string;
   permission: Permission;
 }
@@ -10,8 +20,12 @@ export interface NavigationItem {
 export const NAVIGATION: readonly NavigationItem[] = [
   { key: 'members', path: '/members', permission: 'members:read' },
   { key: 'orders', path: '/orders', permission: 'members:read' },
+  // Before 'coupons': the menu highlights the first entry whose path starts the location.
+  { key: 'couponLookup', path: '/coupons/lookup', permission: 'coupons:write' },
   { key: 'tiers', path: '/tiers', permission: 'members:read' },
   { key: 'earningRules', path: '/earning-rules', permission: 'programme:manage' },
+  { key: 'coupons', path: '/coupons', permission: 'programme:manage' },
+  { key: 'rewards', path: '/rewards', permission: 'programme:manage' },
   { key: 'customFields', path: '/custom-fields', permission: 'custom_fields:manage' },
   { key: 'staff', path: '/staff', permission: 'staff:manage' },
   { key: 'apiKeys', path: '/api-keys', permission: 'apikeys:manage' },

@@ -7,6 +7,7 @@ export const PERMISSIONS = [
   'members:merge',
   'points:write',
   'orders:write',
+  'coupons:write',
   'programme:manage',
   'custom_fields:manage',
   'staff:manage',

@@ -11,6 +11,7 @@ import { customFieldRecord, sortDefinitions } from '../custom-fields/customField
 import { CustomFieldDefinitionsQuery } from '../custom-fields/queries';
 import { MemberOrdersCard } from '../orders/MemberOrdersCard';
 import { MemberAuditTrail } from './MemberAuditTrail';
+import { MemberCouponsCard } from './MemberCouponsCard';
 import { MemberEditForm } from './MemberEditForm';
 import { MemberPointsCard } from './MemberPointsCard';
 import { MemberProfile } from './MemberProfile';
@@ -126,6 +127,7 @@ function MemberDetail({ id }: { id: string }) {
         }}
       />
       <MemberOrdersCard memberId={id} revision={revision} />
+      <MemberCouponsCard memberId={id} memberLabel={member.name ?? phone} revision={revision} />
       {can('members:write') && (
         <Card title={t('memberDetail.edit')} size="small">
           <MemberEditForm

@@ -1,0 +1,139 @@
+import { useState, type HTMLAttributes } from 'react';
+import { Button, Card, Progress, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { PlusOutlined, ScanOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { useQuery } from 'urql';
+import type { CouponTemplateFieldsFragment } from '../../gql/graphql';
+import { describeError } from '../../api/userErrors';
+import { formatMoney } from '../../format/money';
+import { useViewer } from '../../session/ViewerProvider';
+import { CouponTemplateDrawer } from './CouponTemplateDrawer';
+import { KIND_COLORS, budgetPercent, faceValue, formatFaceMoney, limitTexts, templatePath, validityText } from './couponFormat';
+import { CouponTemplatesQuery } from './queries';
+
+type Template = CouponTemplateFieldsFragment;
+
+export default function CouponTemplatesPage() {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const { viewer, can } = useViewer();
+  const { currency, timezone: timeZone } = viewer.tenant;
+  const [{ data, fetching, error }, refetch] = useQuery({ query: CouponTemplatesQuery });
+  const [creating, setCreating] = useState(false);
+  const money = (fen: number) => formatMoney(fen, currency, i18n.language);
+  const face = (fen: number) => formatFaceMoney(fen, currency, i18n.language);
+  // The server lists oldest first; the newest is what a marketer looks for.
+  const templates = [...(data?.couponTemplates ?? [])].reverse();
+
+  return (
+    <Card
+      title={t('coupons.title')}
+      extra={
+        <Space>
+          {can('coupons:write') && (
+            <Button icon={<ScanOutlined />} onClick={() => navigate('/coupons/lookup')} data-testid="coupon-lookup-link">
+              {t('nav.couponLookup')}
+            </Button>
+          )}
+          {can('programme:manage') && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="coupon-template-create">
+              {t('coupons.create')}
+            </Button>
+          )}
+        </Space>
+      }
+    >
+      {error && <Typography.Paragraph type="danger">{describeError(error, t)}</Typography.Paragraph>}
+      <Table<Template>
+        rowKey="id"
+        loading={fetching}
+        dataSource={templates}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: t('coupons.empty') }}
+        onRow={() => ({ 'data-testid': 'coupon-template-row' }) as HTMLAttributes<HTMLElement>}
+        columns={[
+          {
+            title: t('coupons.fields.name'),
+            dataIndex: 'name',
+            render: (name: string, template) => (
+              <Link to={templatePath(template.id)} data-testid="coupon-template-link">
+                <Typography.Text strong>{name}</Typography.Text>
+              </Link>
+            ),
+          },
+          {
+            title: t('coupons.fields.kind'),
+            key: 'kind',
+            render: (_, template) => (
+              <Space direction="vertical" size={0}>
+                <Tag color={KIND_COLORS[template.kind]}>{t(`coupons.kinds.${template.kind}`)}</Tag>
+                <span data-testid="coupon-template-face">{faceValue(template, t, face)}</span>
+              </Space>
+            ),
+          },
+          {
+            title: t('coupons.columns.validity'),
+            key: 'validity',
+            render: (_, template) => validityText(template, t, timeZone),
+          },
+          {
+            title: t('coupons.columns.limits'),
+            key: 'limits',
+            render: (_, template) => {
+              const texts = limitTexts(template, t);
+              return texts.length > 0 ? texts.join(t('coupons.listSeparator')) : t('coupons.limits.none');
+            },
+          },
+          {
+            title: t('coupons.columns.issued'),
+            dataIndex: 'issuedCount',
+            align: 'right',
+            render: (count: number) => <span data-testid="coupon-template-issued">{count.toLocaleString()}</span>,
+          },
+          {
+            title: t('coupons.columns.redeemed'),
+            dataIndex: 'redeemedCount',
+            align: 'right',
+            render: (count: number) => <span data-testid="coupon-template-redeemed">{count.toLocaleString()}</span>,
+          },
+          {
+            title: t('coupons.columns.budget'),
+            key: 'budget',
+            width: 200,
+            render: (_, template) => {
+              const percent = budgetPercent(template);
+              if (percent === null || !template.budget) {
+                return (
+                  <Typography.Text type="secondary">
+                    {t('coupons.budgetUnlimited', { given: money(template.discountGiven) })}
+                  </Typography.Text>
+                );
+              }
+              return (
+                <Tooltip title={t('coupons.budgetUsed', { given: money(template.discountGiven), budget: money(template.budget) })}>
+                  <Progress
+                    percent={percent}
+                    size="small"
+                    status={percent >= 100 ? 'exception' : 'normal'}
+                    data-testid="coupon-template-budget"
+                  />
+                </Tooltip>
+              );
+            },
+          },
+        ]}
+      />
+      {creating && (
+        <CouponTemplateDrawer
+          onClose={() => setCreating(false)}
+          onCreated={() => {
+            setCreating(false);
+            refetch({ requestPolicy: 'network-only' });
+          }}
+        />
+      )}
+    </Card>
+  );
+}
