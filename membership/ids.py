@@ -12,7 +12,7 @@ import os
 import time
 import uuid
 
-__all__ = ["new_id"]
+__all__ = ["new_id", "new_ids"]
 
 _MASK_48 = (1 << 48) - 1
 
@@ -28,3 +28,20 @@ def new_id() -> uuid.UUID:
         | random & ((1 << 62) - 1)  # rand_b, 62 bits
     )
     return uuid.UUID(int=value)
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` ids at once, as text, for rows written in bulk (the driver sends them as
+    uuid): one call for the randomness, this millisecond for all of them."""
+    stamp = f"{time.time_ns() // 1_000_000 & _MASK_48:012x}"
+    head = f"{stamp[:8]}-{stamp[8:]}-7"
+    digits = os.urandom(10 * count).hex()
+    return [
+        f"{head}{digits[i : i + 3]}-{_VARIANT[digits[i + 3]]}{digits[i + 4 : i + 7]}-"
+        f"{digits[i + 7 : i + 19]}"
+        for i in range(0, 20 * count, 20)
+    ]
+
+
+# The first hex digit of rand_b carries the RFC 9562 variant (binary 10xx) and 2 random bits.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}

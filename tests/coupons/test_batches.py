@@ -19,7 +19,7 @@ from membership.coupons.models import Coupon, CouponBatch, CouponTemplate
 from membership.outbox import OutboxEvent
 from tenants.tx import tenant_tx
 from tests.conftest import Api, TenantFixture
-from tests.coupons.test_issue import template
+from tests.coupons.test_issue import issue_api, template
 from tests.coupons.test_redeem import redeem_api
 from tests.points.test_ledger_invariants import new_member
 
@@ -192,3 +192,30 @@ async def test_another_tenant_sees_no_batch_and_downloads_nothing(
     assert (await api(BATCH, {"id": batch["id"]}, other_tenant.owner_token))["couponBatch"] is None
     stolen = await generate(api, other_tenant.owner_token, template_id, 5)
     assert [e["code"] for e in stolen["errors"]] == ["NOT_FOUND"]
+
+
+async def test_a_code_that_exists_already_is_stepped_over_and_made_again(
+    api: Api, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batches, "CHUNK", 50)
+    template_id = await template(api, tenant, codePrefix="DUP")
+    member = await new_member(tenant)
+    taken = (await issue_api(api, tenant.secret_key, template_id, member, "dup-1"))["coupon"]
+    real = batches.new_codes
+    calls = 0
+
+    def colliding(count: int, length: int, prefix: str) -> list[str]:
+        nonlocal calls
+        calls += 1
+        codes = real(count, length, prefix)
+        return [taken["code"], *codes[1:]] if calls <= 2 else codes
+
+    monkeypatch.setattr(batches, "new_codes", colliding)
+    batch = (await generate(api, tenant.owner_token, template_id, 120))["batch"]
+    done = await batches.generate_batch(tenant.ctx, uuid.UUID(batch["id"]))
+    assert (done.status, done.generated) == ("DONE", 120)
+    async with tenant_tx(tenant.ctx):
+        codes = await Coupon.filter(batch_id=batch["id"]).values_list("code", flat=True)
+        mine = await Coupon.get(code=taken["code"])
+    assert len(codes) == len(set(codes)) == 120 and taken["code"] not in codes
+    assert mine.member_id == member and mine.batch_id is None
