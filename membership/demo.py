@@ -8,7 +8,10 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from membership.coupons.models import CouponTemplate
+from membership.coupons.templates import TemplateDraft, create_template
 from membership.members.models import CustomFieldDefinition, Member
+from membership.rewards.service import RewardDraft, create_reward
 from membership.tiers.models import Tier
 from membership.tiers.service import forget_catalogue
 from tenants.context import RequestContext
@@ -67,6 +70,47 @@ async def seed_reference_data(ctx: RequestContext) -> None:
                     position=position,
                     created_at=ctx.clock.now(),
                 )
+    async with tenant_tx(ctx):
+        has_coupons = await CouponTemplate.all().exists()
+    if not has_coupons:
+        await _seed_coupons(ctx)
+
+
+async def _seed_coupons(ctx: RequestContext) -> None:
+    """Three coupon templates (one with a campaign code) and a points mall of two rewards."""
+    welcome = await create_template(
+        ctx,
+        TemplateDraft(
+            name="新人满 100 减 20",
+            kind="AMOUNT_OFF",
+            amount_off=2_000,
+            min_spend=10_000,
+            valid_days=30,
+            public_code="WELCOME26",
+        ),
+    )
+    await create_template(
+        ctx,
+        TemplateDraft(
+            name="会员日 85 折",
+            kind="PERCENT_OFF",
+            percent_off=15,
+            max_discount=5_000,
+            valid_days=7,
+            per_member_limit=1,
+            period="WEEK",
+            period_limit=1,
+        ),
+    )
+    mug = await create_template(
+        ctx, TemplateDraft(name="保温杯兑换券", kind="GIFT", gift_sku="MUG-01", valid_days=90)
+    )
+    await create_reward(
+        ctx, RewardDraft(name="满 100 减 20 券", points_cost=500, coupon_template_id=welcome.id)
+    )
+    await create_reward(
+        ctx, RewardDraft(name="保温杯", points_cost=3_000, stock=50, coupon_template_id=mug.id)
+    )
 
 
 async def seed_members(

@@ -103,7 +103,7 @@ def test_bad_input_prints_errors_and_exits_nonzero(database: PgTarget) -> None:
     assert fields == ["slug", "timezone"]
 
 
-def test_demo_seed_creates_logins_keys_and_members(database: PgTarget) -> None:
+async def test_demo_seed_creates_logins_keys_and_members(database: PgTarget) -> None:
     slug = f"demo-{uuid.uuid4().hex[:6]}"
     seeded = run(database, "demo", "seed", "--members", "30", "--slug", slug)
     assert seeded.returncode == 0, seeded.stderr
@@ -119,6 +119,19 @@ def test_demo_seed_creates_logins_keys_and_members(database: PgTarget) -> None:
     assert out["secretKey"].startswith("sk_") and out["publishableKey"].startswith("pk_")
     again = json.loads(run(database, "demo", "seed", "--members", "40", "--slug", slug).stdout)
     assert again["members"] == 40
+    # coupons and a points mall to try, seeded once
+    from membership.coupons.models import CouponTemplate
+    from membership.rewards.models import Reward
+    from tenants.context import RequestContext
+    from tenants.registry import get_tenant_by_slug
+    from tenants.tx import tenant_tx
+
+    tenant = await get_tenant_by_slug(slug)
+    assert tenant is not None
+    async with tenant_tx(RequestContext.system(tenant)):
+        codes = await CouponTemplate.all().values_list("public_code", flat=True)
+        assert await Reward.all().count() == 2
+    assert sorted(codes, key=str) == [None, None, "WELCOME26"]
 
 
 async def test_coupons_generate_makes_the_codes_and_writes_them_as_csv(
