@@ -2,8 +2,9 @@
 
 ``check`` is pure: it lists every reason a coupon cannot be used now, and the discount it would
 give. ``validate_coupon`` runs it on what the database says; ``redeem_coupon`` runs it again with
-the coupon's and then the template's rows locked, so of ten simultaneous redemptions of one code
-exactly one succeeds, and a template's budget is never passed.
+the coupon's row locked (and, for a template with a budget, the template's), so of ten
+simultaneous redemptions of one code exactly one succeeds, and a template's budget is never
+passed. The template's counters are added to in SQL as the transaction's last write.
 
 The discount:
 
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 
 from membership.coupons.codes import normalize
 from membership.coupons.models import Coupon, CouponTemplate
@@ -213,7 +215,9 @@ async def redeem_coupon(
                 raise DomainError(
                     ErrorCode.NOT_FOUND, "No such coupon in this tenant.", ["input", "code"]
                 )
-            template = await CouponTemplate.filter(id=coupon.template_id).select_for_update().get()
+            template = await CouponTemplate.get(id=coupon.template_id)
+            if template.budget is not None:  # counted with the row locked: redemptions queue
+                template = await CouponTemplate.filter(id=template.id).select_for_update().get()
             now = ctx.clock.now()
             result = check(
                 coupon,
@@ -249,12 +253,15 @@ async def redeem_coupon(
                     "reserved_until",
                 ]
             )
-            template.redeemed_count += 1
-            template.discount_given += result.discount
-            template.updated_at = now
-            await template.save(update_fields=["redeemed_count", "discount_given", "updated_at"])
             await idempotency.remember(
                 ctx, idempotency_key, "redeem_coupon", request_hash, coupon.id
+            )
+            # Last, so the template's row is locked only until the commit: redemptions of
+            # one campaign's coupons do not queue behind each other's whole transaction.
+            await CouponTemplate.filter(id=template.id).update(
+                redeemed_count=F("redeemed_count") + 1,
+                discount_given=F("discount_given") + result.discount,
+                updated_at=now,
             )
             return Redemption(coupon, result.discount, replayed=False)
     except IntegrityError:

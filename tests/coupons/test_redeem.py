@@ -176,3 +176,24 @@ async def test_bad_input_and_another_tenants_codes_change_nothing(
     assert [e["code"] for e in looked["errors"]] == ["NOT_FOUND"]
     still = await validate(api, tenant.secret_key, code, member, 5_000)
     assert still["valid"] is True
+
+
+async def test_simultaneous_redemptions_of_one_campaign_are_all_counted(
+    api: Api, tenant: TenantFixture
+) -> None:
+    template_id = await template(api, tenant)
+    members = [await new_member(tenant) for _ in range(10)]
+    codes = []
+    for member in members:
+        issued = await issue_api(api, tenant.secret_key, template_id, member, f"i-{member}")
+        codes.append(issued["coupon"]["code"])
+    results = await asyncio.gather(
+        *(
+            redeem_api(api, tenant.secret_key, code, member, 5_000, f"r-{member}")
+            for code, member in zip(codes, members, strict=True)
+        )
+    )
+    assert all(r["errors"] == [] for r in results)
+    async with tenant_tx(tenant.ctx):
+        counted = await CouponTemplate.get(id=template_id)
+    assert (counted.redeemed_count, counted.discount_given) == (10, 20_000)
