@@ -1,17 +1,20 @@
 """Coupons redeemed with an order (``recordOrder``'s ``couponCodes``), and given back on refund.
 
-Everything happens in the order's transaction, with the coupons' rows and then their templates'
-rows locked in id order: a code used by two orders at once goes to one of them, the other order
-is refused and records nothing.
+Everything happens in the order's transaction, with the coupons' rows locked in id order (and
+the rows of templates with a budget, in id order too): a code used by two orders at once goes to
+one of them, the other order is refused and records nothing. The templates' counters are added
+to in SQL, in template id order.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+
+from tortoise.expressions import F
 
 from membership.coupons.codes import normalize
 from membership.coupons.models import Coupon, CouponTemplate
@@ -66,12 +69,12 @@ async def take_coupons(
     if errors:
         raise DomainErrors(errors)
     coupons = [by_code[code] for code in wanted]
-    template_rows = await (
-        CouponTemplate.filter(id__in=list({c.template_id for c in coupons}))
-        .order_by("id")
-        .select_for_update()
-    )
-    by_id = {t.id: t for t in template_rows}
+    template_ids = list({c.template_id for c in coupons})
+    by_id = {t.id: t for t in await CouponTemplate.filter(id__in=template_ids)}
+    budgeted = sorted(i for i, t in by_id.items() if t.budget is not None)
+    if budgeted:  # a budget is counted with its row locked: orders using it queue there
+        locked = await CouponTemplate.filter(id__in=budgeted).order_by("id").select_for_update()
+        by_id.update({t.id: t for t in locked})
     templates = [by_id[c.template_id] for c in coupons]
     stacked = stack(templates, wanted, lines, store)
     per_template = Counter(t.id for t in templates)
@@ -152,10 +155,29 @@ async def redeem_uses(
                 "reserved_until",
             ]
         )
-        use.template.redeemed_count += 1
-        use.template.discount_given += use.discount
-        use.template.updated_at = now
-        await use.template.save(update_fields=["redeemed_count", "discount_given", "updated_at"])
+    await _count(_totals((use.template.id, 1, use.discount) for use in uses), now)
+
+
+def _totals(
+    changes: Iterable[tuple[uuid.UUID, int, int]],
+) -> dict[uuid.UUID, tuple[int, int]]:
+    totals: dict[uuid.UUID, tuple[int, int]] = {}
+    for template_id, count, discount in changes:
+        had_count, had_discount = totals.get(template_id, (0, 0))
+        totals[template_id] = (had_count + count, had_discount + discount)
+    return totals
+
+
+async def _count(changes: dict[uuid.UUID, tuple[int, int]], now: datetime) -> None:
+    """Add to templates' redeemed counts and discount given, in SQL, in template id order (two
+    orders counting on the same templates take their rows in the same order)."""
+    for template_id in sorted(changes):
+        count, discount = changes[template_id]
+        await CouponTemplate.filter(id=template_id).update(
+            redeemed_count=F("redeemed_count") + count,
+            discount_given=F("discount_given") + discount,
+            updated_at=now,
+        )
 
 
 async def release_coupons(order_id: uuid.UUID, now: datetime) -> int:
@@ -164,12 +186,8 @@ async def release_coupons(order_id: uuid.UUID, now: datetime) -> int:
     coupons = (
         await Coupon.filter(order_id=order_id, status="REDEEMED").order_by("id").select_for_update()
     )
+    given_back = _totals((c.template_id, -1, -(c.discount_amount or 0)) for c in coupons)
     for coupon in coupons:
-        template = await CouponTemplate.filter(id=coupon.template_id).select_for_update().get()
-        template.redeemed_count -= 1
-        template.discount_given -= coupon.discount_amount or 0
-        template.updated_at = now
-        await template.save(update_fields=["redeemed_count", "discount_given", "updated_at"])
         coupon.status = "ISSUED" if coupon.valid_until > now else "EXPIRED"
         coupon.redeemed_at = None
         coupon.discount_amount = None
@@ -178,4 +196,5 @@ async def release_coupons(order_id: uuid.UUID, now: datetime) -> int:
         await coupon.save(
             update_fields=["status", "redeemed_at", "discount_amount", "order_amount", "order_id"]
         )
+    await _count(given_back, now)
     return len(coupons)
