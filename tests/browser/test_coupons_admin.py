@@ -1,5 +1,5 @@
-"""Coupons in the admin SPA: the template editor and its live preview, codes in bulk, and the
-clerk's lookup and redemption of a code.
+"""Coupons in the admin SPA: the template editor and its live preview, codes in bulk, the
+clerk's lookup and redemption of a code, and releasing a hold an abandoned checkout left.
 
 Runs like test_admin.py (Debian's chromium, Playwright, a live API process); screenshots land in
 test-artifacts/screenshots/.
@@ -25,12 +25,14 @@ from tests.conftest import Api, TenantFixture, make_tenant
 __all__ = ["browser_page", "live_server", "pytestmark"]
 
 MEMBER_PHONE = "+8617400009301"
+HELD_MEMBER_PHONE = "+8617400009302"
+CHECKOUT_ID = "POS-7-0042"
 CLERK_EMAIL = "clerk@coupons.example.com"
 CLERK_PASSWORD = "clerk-pass-1"
 
 TEMPLATES = """{ couponTemplates {
   name kind amountOff percentOff maxDiscount minSpend validDays startDelayDays
-  stackable maxPerOrder codePrefix codeLength
+  stackable maxPerOrder codePrefix codeLength publicCode
 } }"""
 
 CREATE_TEMPLATE = """mutation($input: CreateCouponTemplateInput!) {
@@ -52,6 +54,12 @@ ISSUE_COUPON = """mutation($input: IssueCouponInput!) {
 COUPON = """query($code: String!) {
   coupon(code: $code) { status redeemedAt member { id } }
 }"""
+
+RESERVE_COUPON = """mutation($input: ReserveCouponInput!) {
+  reserveCoupon(input: $input) { coupon { reservedFor reservedUntil } errors { code field message } }
+}"""
+
+COUPON_HOLD = """query($code: String!) { coupon(code: $code) { reservedFor reservedUntil } }"""
 
 
 @pytest.fixture
@@ -164,6 +172,18 @@ async def test_owner_creates_a_percent_off_template_with_a_live_preview(
     await page.get_by_test_id("template-period-limit").fill("")  # type: ignore[attr-defined]
     await warning.wait_for(state="detached")
     await _preview_discount(page, "¥20.00")
+
+    # --- a campaign code: checked as typed, saved the way the server stores it
+    public_code = page.get_by_test_id("template-public-code")  # type: ignore[attr-defined]
+    public_item = page.locator(".ant-form-item", has=public_code)  # type: ignore[attr-defined]
+    await public_code.fill("ab-1")
+    public_error = public_item.locator(
+        ".ant-form-item-explain-error", has_text="4 到 32 位字母或数字"
+    )
+    await public_error.wait_for()
+    await public_code.fill("spring-26")
+    await public_error.wait_for(state="detached")
+    await _preview_discount(page, "¥20.00")
     await page.get_by_test_id("template-submit").click()  # type: ignore[attr-defined]
     row = page.get_by_test_id("coupon-template-row").filter(has_text="周末 85 折")  # type: ignore[attr-defined]
     await row.wait_for()
@@ -171,6 +191,7 @@ async def test_owner_creates_a_percent_off_template_with_a_live_preview(
     text = await row.inner_text()
     assert "满 ¥100 享 85 折，最高减 ¥20" in text
     assert "领取后 30 天内有效" in text
+    assert await row.get_by_test_id("coupon-template-public-code").inner_text() == "SPRING26"
     await page.screenshot(path=str(SHOTS / "50-coupon-templates.png"))  # type: ignore[attr-defined]
 
     templates = (await api(TEMPLATES, token=shop.secret_key))["couponTemplates"]
@@ -188,6 +209,7 @@ async def test_owner_creates_a_percent_off_template_with_a_live_preview(
             "maxPerOrder": 1,
             "codePrefix": "",
             "codeLength": 12,
+            "publicCode": "SPRING26",
         }
     ]
 
@@ -355,3 +377,87 @@ async def test_clerk_looks_up_a_code_checks_it_and_redeems_it_once(
     assert found["coupon"]["status"] == "REDEEMED"
     assert found["coupon"]["redeemedAt"] is not None
     assert found["coupon"]["member"]["id"] == member_id
+
+
+async def test_clerk_releases_a_hold_an_abandoned_checkout_left(
+    live_server: str, browser_page: object, coupon_shop: TenantFixture, api: Api
+) -> None:
+    page: object = browser_page
+    shop = coupon_shop
+    template_id = await _create_template(
+        api, shop, name="午市立减", kind="AMOUNT_OFF", amountOff=500, validDays=30
+    )
+    created = await api(
+        CREATE_MEMBER,
+        {"input": {"phone": HELD_MEMBER_PHONE, "name": "钱七"}},
+        token=shop.secret_key,
+    )
+    assert created["createMember"]["errors"] == []
+    member_id = created["createMember"]["member"]["id"]
+    issued = await api(
+        ISSUE_COUPON,
+        {
+            "input": {
+                "templateId": template_id,
+                "memberId": member_id,
+                "idempotencyKey": "issue-held",
+            }
+        },
+        token=shop.secret_key,
+    )
+    assert issued["issueCoupon"]["errors"] == []
+    code: str = issued["issueCoupon"]["coupon"]["code"]
+    staff = await api(
+        CREATE_STAFF,
+        {"input": {"email": CLERK_EMAIL, "password": CLERK_PASSWORD, "role": "clerk"}},
+        token=shop.owner_token,
+    )
+    assert staff["createStaff"]["errors"] == []
+
+    # --- the storefront's checkout holds the coupon, then the customer walks away
+    reserved = await api(
+        RESERVE_COUPON,
+        {
+            "input": {
+                "code": code,
+                "memberId": member_id,
+                "orderAmount": 3000,
+                "checkoutId": CHECKOUT_ID,
+                "ttlSeconds": 900,
+            }
+        },
+        token=shop.secret_key,
+    )
+    assert reserved["reserveCoupon"]["errors"] == []
+    assert reserved["reserveCoupon"]["coupon"]["reservedFor"] == CHECKOUT_ID
+
+    await _login(page, live_server, shop.info.slug, CLERK_EMAIL, CLERK_PASSWORD)
+    await page.get_by_test_id("nav-couponLookup").click()  # type: ignore[attr-defined]
+    code_input = page.get_by_test_id("coupon-code")  # type: ignore[attr-defined]
+    await code_input.fill(code)
+    await code_input.press("Enter")
+
+    # --- the lookup says who holds it and until when
+    held = page.get_by_test_id("coupon-held")  # type: ignore[attr-defined]
+    await held.wait_for()
+    held_text = await held.get_by_test_id("coupon-held-text").inner_text()
+    assert held_text.startswith(f"已被结账 {CHECKOUT_ID} 锁定，至 ")
+    await page.screenshot(path=str(SHOTS / "57-coupon-held.png"))  # type: ignore[attr-defined]
+
+    # --- the member's coupons show it as held too
+    await page.get_by_test_id("coupon-member-link").click()  # type: ignore[attr-defined]
+    member_row = page.locator(f"[data-testid=member-coupon-row][data-code={code}]")  # type: ignore[attr-defined]
+    await member_row.get_by_test_id("member-coupon-held").wait_for()
+    assert await member_row.get_by_test_id("member-coupon-held").inner_text() == "锁定中"
+    await page.go_back()  # type: ignore[attr-defined]
+    await held.wait_for()
+
+    # --- released after a confirmation: the alert goes, and so does the hold
+    await held.get_by_test_id("coupon-release").click()
+    confirm = page.locator(".ant-popconfirm")  # type: ignore[attr-defined]
+    await confirm.get_by_text(CHECKOUT_ID).wait_for()
+    await confirm.get_by_role("button", name="解除锁定").click()
+    await held.wait_for(state="detached")
+    await page.get_by_test_id("coupon-status").wait_for()  # type: ignore[attr-defined]
+    found = await api(COUPON_HOLD, {"code": code}, token=shop.secret_key)
+    assert found["coupon"] == {"reservedFor": None, "reservedUntil": None}

@@ -81,6 +81,7 @@ export default function CouponLookupPage() {
           coupon={coupon}
           idempotencyKey={lookup.idempotencyKey}
           onRedeemed={() => refetch({ requestPolicy: 'network-only' })}
+          onReleased={() => refetch({ requestPolicy: 'network-only' })}
         />
       )}
     </Space>

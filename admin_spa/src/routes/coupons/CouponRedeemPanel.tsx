@@ -9,6 +9,7 @@ import { describeError, type UserErrorLike } from '../../api/userErrors';
 import { formatDateTime } from '../../format/dateTime';
 import { formatMoney } from '../../format/money';
 import { useViewer } from '../../session/ViewerProvider';
+import { CouponHoldAlert } from './CouponHoldAlert';
 import { CouponStatusTag } from './CouponStatusTag';
 import { faceValue, formatFaceMoney, yuanToFen } from './couponFormat';
 import { MemberByPhoneQuery, RedeemCouponMutation, ValidateCouponQuery } from './queries';
@@ -26,6 +27,8 @@ interface Props {
   coupon: CouponFieldsFragment;
   idempotencyKey: string;
   onRedeemed: () => void;
+  /** A checkout's hold was released (or tried to be): the coupon is worth looking up again. */
+  onReleased: () => void;
 }
 
 function memberLabel(member: Member): string {
@@ -33,7 +36,7 @@ function memberLabel(member: Member): string {
 }
 
 /** One looked-up coupon: what it is, whose it is, and checking and redeeming it on an amount. */
-export function CouponRedeemPanel({ coupon, idempotencyKey, onRedeemed }: Props) {
+export function CouponRedeemPanel({ coupon, idempotencyKey, onRedeemed, onReleased }: Props) {
   const { t, i18n } = useTranslation();
   const { viewer } = useViewer();
   const { currency, timezone: timeZone } = viewer.tenant;
@@ -134,6 +137,18 @@ export function CouponRedeemPanel({ coupon, idempotencyKey, onRedeemed }: Props)
       }
       data-testid="coupon-card"
     >
+      {coupon.reservedFor && (
+        <CouponHoldAlert
+          code={coupon.code}
+          reservedFor={coupon.reservedFor}
+          reservedUntil={coupon.reservedUntil}
+          onReleased={() => {
+            // A verdict given while the hold lasted no longer holds.
+            setVerdict(null);
+            onReleased();
+          }}
+        />
+      )}
       <Descriptions
         bordered
         size="small"

@@ -129,6 +129,19 @@ function TemplateDetail({ id }: { id: string }) {
                 length: template.codeLength,
               }),
             },
+            ...(template.publicCode
+              ? [
+                  {
+                    key: 'publicCode',
+                    label: t('coupons.fields.publicCode'),
+                    children: (
+                      <Typography.Text code copyable={{ text: template.publicCode }} data-testid="template-public-code">
+                        {template.publicCode}
+                      </Typography.Text>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       </Card>

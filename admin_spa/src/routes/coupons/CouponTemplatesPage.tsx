@@ -74,6 +74,18 @@ export default function CouponTemplatesPage() {
             ),
           },
           {
+            title: t('coupons.fields.publicCode'),
+            dataIndex: 'publicCode',
+            render: (publicCode: string | null) =>
+              publicCode ? (
+                <Typography.Text code copyable={{ text: publicCode }} data-testid="coupon-template-public-code">
+                  {publicCode}
+                </Typography.Text>
+              ) : (
+                <Typography.Text type="secondary">{t('common.empty')}</Typography.Text>
+              ),
+          },
+          {
             title: t('coupons.columns.validity'),
             key: 'validity',
             render: (_, template) => validityText(template, t, timeZone),

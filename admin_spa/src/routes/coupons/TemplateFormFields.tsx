@@ -3,7 +3,7 @@ import type { Rule } from 'antd/es/form';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { CouponKind } from '../../gql/graphql';
-import { COUPON_KINDS, COUPON_PERIODS } from './couponFormat';
+import { COUPON_KINDS, COUPON_PERIODS, isCampaignCode } from './couponFormat';
 import type { TemplateField, ValidityMode } from './templateForm';
 
 const PRIORITY_LIMIT = 1_000_000;
@@ -312,6 +312,30 @@ export function TemplateFormFields({ kind, validityMode }: { kind: CouponKind | 
             rules={rangeRules(t, { low: 8, high: 32, integer: true, required: label('codeLength') })}
           >
             {intInput('template-code-length')}
+          </Form.Item>
+        </Col>
+        <Col span={24}>
+          <Form.Item
+            name="publicCode"
+            label={label('publicCode')}
+            extra={t('coupons.hints.publicCode')}
+            getValueFromEvent={(event: { target: { value: string } }) => event.target.value.toUpperCase()}
+            rules={[
+              {
+                validator: async (_, value: unknown) => {
+                  if (typeof value !== 'string' || value.trim() === '') return;
+                  if (!isCampaignCode(value)) throw new Error(t('coupons.errors.publicCode'));
+                },
+              },
+            ]}
+          >
+            <Input
+              maxLength={64}
+              autoComplete="off"
+              spellCheck={false}
+              style={{ fontFamily: 'monospace' }}
+              data-testid="template-public-code"
+            />
           </Form.Item>
         </Col>
       </Row>

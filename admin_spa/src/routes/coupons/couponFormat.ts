@@ -152,6 +152,11 @@ export function normalizeCode(code: string): string {
   return code.replace(/[\s-]/g, '').toUpperCase();
 }
 
+/** Whether a typed campaign code is one the server takes: 4 to 32 letters and digits once normalized. */
+export function isCampaignCode(typed: string): boolean {
+  return /^[A-Z0-9]{4,32}$/.test(normalizeCode(typed));
+}
+
 export function templatePath(id: string): string {
   return `/coupons/${encodeURIComponent(id)}`;
 }

@@ -29,6 +29,7 @@ export const CouponTemplateFields = graphql(`
     maxPerOrder
     codePrefix
     codeLength
+    publicCode
     issuedCount
     redeemedCount
     discountGiven
@@ -67,6 +68,8 @@ export const CouponFields = graphql(`
     validUntil
     issuedAt
     redeemedAt
+    reservedFor
+    reservedUntil
     template {
       ...CouponTemplateFields
     }
@@ -184,6 +187,21 @@ export const GenerateCouponCodesMutation = graphql(`
     generateCouponCodes(input: $input) {
       batch {
         ...CouponBatchFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const ReleaseCouponMutation = graphql(`
+  mutation ReleaseCoupon($input: ReleaseCouponInput!) {
+    releaseCoupon(input: $input) {
+      coupon {
+        ...CouponFields
       }
       errors {
         code

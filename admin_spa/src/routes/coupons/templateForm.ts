@@ -1,6 +1,6 @@
 import type { Dayjs } from 'dayjs';
 import type { CouponKind, CouponPeriod, CreateCouponTemplateInput } from '../../gql/graphql';
-import { yuanToFen } from './couponFormat';
+import { normalizeCode, yuanToFen } from './couponFormat';
 
 export type ValidityMode = 'DAYS' | 'WINDOW';
 
@@ -32,6 +32,7 @@ export const TEMPLATE_FIELDS = [
   'maxPerOrder',
   'codePrefix',
   'codeLength',
+  'publicCode',
 ] as const;
 export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
 
@@ -68,6 +69,8 @@ export interface TemplateFormValues {
   maxPerOrder?: number | null;
   codePrefix?: string;
   codeLength?: number | null;
+  /** As typed; sent normalized, or null when empty. */
+  publicCode?: string;
 }
 
 export const INITIAL_TEMPLATE: TemplateFormValues = {
@@ -86,6 +89,7 @@ export const INITIAL_TEMPLATE: TemplateFormValues = {
   maxPerOrder: 1,
   codePrefix: '',
   codeLength: 12,
+  publicCode: '',
 };
 
 function num(value: number | null | undefined): number | null {
@@ -138,5 +142,6 @@ export function toTemplateInput(values: TemplateFormValues, fallbackName = ''): 
     maxPerOrder: num(values.maxPerOrder) ?? 1,
     codePrefix: (values.codePrefix ?? '').trim().toUpperCase(),
     codeLength: num(values.codeLength) ?? 12,
+    publicCode: normalizeCode(values.publicCode ?? '') || null,
   };
 }

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
-import { Button, Card, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Segmented, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
@@ -117,11 +117,25 @@ export function MemberCouponsCard({ memberId, memberLabel, revision }: Props) {
             },
             {
               title: t('memberCoupons.fields.status'),
-              dataIndex: 'status',
-              render: (status: CouponStatus) => (
-                <Tag color={COUPON_STATUS_COLORS[status]} data-testid="member-coupon-status" data-status={status}>
-                  {t(`memberCoupons.statuses.${status}`)}
-                </Tag>
+              key: 'status',
+              render: (_, coupon) => (
+                <Space size={4}>
+                  <Tag color={COUPON_STATUS_COLORS[coupon.status]} data-testid="member-coupon-status" data-status={coupon.status}>
+                    {t(`memberCoupons.statuses.${coupon.status}`)}
+                  </Tag>
+                  {coupon.reservedFor && (
+                    <Tooltip
+                      title={t('memberCoupons.heldTooltip', {
+                        checkout: coupon.reservedFor,
+                        until: coupon.reservedUntil ? formatDateTime(coupon.reservedUntil, timeZone) : t('common.empty'),
+                      })}
+                    >
+                      <Tag color="orange" data-testid="member-coupon-held">
+                        {t('memberCoupons.held')}
+                      </Tag>
+                    </Tooltip>
+                  )}
+                </Space>
               ),
             },
             {

@@ -9,6 +9,8 @@ export const MemberCouponFields = graphql(`
     validUntil
     issuedAt
     redeemedAt
+    reservedFor
+    reservedUntil
     template {
       id
       name
