@@ -8,3 +8,8 @@ export function formatMoney(minorUnits: number, currency: string, locale: string
     return `${(minorUnits / 100).toFixed(2)} ${currency}`;
   }
 }
+
+/** Forms edit yuan with two decimals; the API takes fen. */
+export function yuanToFen(yuan: number): number {
+  return Math.round(yuan * 100);
+}
