@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
-from membership.coupons import batches, preview
+from membership.coupons import batches, editing, preview
 from membership.coupons.stacking import Line
 from resolvers.conventions import parse_id, returns_errors
 from resolvers.coupons import template_draft
@@ -19,9 +21,32 @@ from schema.types.coupon_tools import (
     CouponTemplatePreviewPayload,
     GenerateCouponCodesInput,
     PreviewCouponTemplateInput,
+    UpdateCouponTemplateInput,
 )
+from schema.types.coupons import CouponTemplate, CouponTemplatePayload
 
 __all__ = ["CouponToolMutations", "CouponToolQueries"]
+
+_LISTS = ("skus", "categories", "stores", "excluded_skus", "excluded_categories")
+_FLAGS = ("stackable", "priority", "max_per_order", "code_prefix", "code_length", "name")
+
+
+def _changes(input: UpdateCouponTemplateInput) -> dict[str, Any]:
+    """The fields given, as the service names them (a null list is an empty one)."""
+    changes: dict[str, Any] = {}
+    for name, value in vars(input).items():
+        if value is strawberry.UNSET:
+            continue
+        if name in _LISTS:
+            value = value or []
+        elif name == "period":
+            value = value.value if value is not None else None
+        elif value is not None and name in ("amount_off", "max_discount", "min_spend", "budget"):
+            value = int(value)
+        elif value is None and name in _FLAGS:
+            continue  # not optional: null leaves it as it is
+        changes[name] = value
+    return changes
 
 
 @strawberry.type
@@ -91,3 +116,16 @@ class CouponToolMutations:
             idempotency_key=input.idempotency_key,
         )
         return CouponBatchPayload(batch=CouponBatch.of(result.batch))
+
+    @strawberry.mutation(
+        description="Change a template: a field left out stays. What its coupons are worth "
+        "changes only while none has been issued."
+    )
+    @returns_errors(CouponTemplatePayload)
+    async def update_coupon_template(
+        self, info: Info, id: strawberry.ID, input: UpdateCouponTemplateInput
+    ) -> CouponTemplatePayload:
+        row = await editing.update_template(
+            info.context.auth, parse_id(id, ["id"]), _changes(input)
+        )
+        return CouponTemplatePayload(template=CouponTemplate.of(row))

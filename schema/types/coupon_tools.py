@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 
@@ -11,7 +12,7 @@ from membership.coupons.models import CouponBatch as BatchModel
 from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import Long
-from schema.types.coupons import CouponTemplate, CreateCouponTemplateInput
+from schema.types.coupons import CouponPeriod, CouponTemplate, CreateCouponTemplateInput
 from schema.types.orders import OrderItemInput
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "CouponTemplatePreviewPayload",
     "GenerateCouponCodesInput",
     "PreviewCouponTemplateInput",
+    "UpdateCouponTemplateInput",
 ]
 
 
@@ -135,3 +137,40 @@ class GenerateCouponCodesInput:
 class CouponBatchPayload:
     batch: CouponBatch | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+_UNSET: Any = strawberry.UNSET
+
+
+@strawberry.input(
+    description="The fields to change; a field left out stays, null clears an optional one. "
+    "What a coupon is worth (amounts, minimum spend, gift, scopes) changes only while none has "
+    "been issued."
+)
+class UpdateCouponTemplateInput:
+    name: str | None = _UNSET
+    amount_off: Long | None = _UNSET
+    percent_off: int | None = _UNSET
+    max_discount: Long | None = _UNSET
+    min_spend: Long | None = _UNSET
+    gift_sku: str | None = _UNSET
+    skus: list[str] | None = _UNSET
+    categories: list[str] | None = _UNSET
+    stores: list[str] | None = _UNSET
+    excluded_skus: list[str] | None = _UNSET
+    excluded_categories: list[str] | None = _UNSET
+    valid_days: int | None = _UNSET
+    start_delay_days: int | None = _UNSET
+    valid_from: datetime | None = _UNSET
+    valid_until: datetime | None = _UNSET
+    per_member_limit: int | None = _UNSET
+    total_limit: int | None = _UNSET
+    period: CouponPeriod | None = _UNSET
+    period_limit: int | None = _UNSET
+    budget: Long | None = _UNSET
+    stackable: bool | None = _UNSET
+    priority: int | None = _UNSET
+    max_per_order: int | None = _UNSET
+    code_prefix: str | None = _UNSET
+    code_length: int | None = _UNSET
+    public_code: str | None = _UNSET
