@@ -26,6 +26,7 @@ __all__ = ["browser_page", "live_server", "pytestmark"]
 
 MEMBER_PHONE = "+8617400009301"
 HELD_MEMBER_PHONE = "+8617400009302"
+LOYAL_MEMBER_PHONE = "+8617400009303"
 CHECKOUT_ID = "POS-7-0042"
 CLERK_EMAIL = "clerk@coupons.example.com"
 CLERK_PASSWORD = "clerk-pass-1"
@@ -34,6 +35,8 @@ TEMPLATES = """{ couponTemplates {
   name kind amountOff percentOff maxDiscount minSpend validDays startDelayDays
   stackable maxPerOrder codePrefix codeLength publicCode
 } }"""
+
+TEMPLATE_TERMS = """{ couponTemplates { id name amountOff minSpend totalLimit issuedCount } }"""
 
 CREATE_TEMPLATE = """mutation($input: CreateCouponTemplateInput!) {
   createCouponTemplate(input: $input) { template { id } errors { code field message } }
@@ -461,3 +464,99 @@ async def test_clerk_releases_a_hold_an_abandoned_checkout_left(
     await page.get_by_test_id("coupon-status").wait_for()  # type: ignore[attr-defined]
     found = await api(COUPON_HOLD, {"code": code}, token=shop.secret_key)
     assert found["coupon"] == {"reservedFor": None, "reservedUntil": None}
+
+
+async def test_owner_edits_an_issued_template_but_not_what_its_coupons_are_worth(
+    live_server: str, browser_page: object, coupon_shop: TenantFixture, api: Api
+) -> None:
+    page: object = browser_page
+    shop = coupon_shop
+    template_id = await _create_template(
+        api,
+        shop,
+        name="满100减20",
+        kind="AMOUNT_OFF",
+        amountOff=2000,
+        minSpend=10000,
+        validDays=30,
+        totalLimit=100,
+    )
+    created = await api(
+        CREATE_MEMBER,
+        {"input": {"phone": LOYAL_MEMBER_PHONE, "name": "孙八"}},
+        token=shop.secret_key,
+    )
+    assert created["createMember"]["errors"] == []
+    issued = await api(
+        ISSUE_COUPON,
+        {
+            "input": {
+                "templateId": template_id,
+                "memberId": created["createMember"]["member"]["id"],
+                "idempotencyKey": "issue-loyal",
+            }
+        },
+        token=shop.secret_key,
+    )
+    assert issued["issueCoupon"]["errors"] == []
+
+    async def terms() -> dict[str, Any]:
+        found = await api(TEMPLATE_TERMS, token=shop.secret_key)
+        [template] = [t for t in found["couponTemplates"] if t["id"] == template_id]
+        return dict(template)
+
+    await _login(page, live_server, shop.info.slug, shop.owner_email, shop.owner_password)
+    await page.get_by_test_id("nav-coupons").click()  # type: ignore[attr-defined]
+    row = page.get_by_test_id("coupon-template-row").filter(has_text="满100减20")  # type: ignore[attr-defined]
+    await row.get_by_test_id("coupon-template-link").click()
+    await page.wait_for_function(  # type: ignore[attr-defined]
+        "() => document.querySelector('[data-testid=template-issued]')?.textContent === '1'"
+    )
+
+    # --- a coupon is out: its value and scope are fixed, and the form says why
+    await page.get_by_test_id("template-edit").click()  # type: ignore[attr-defined]
+    locked = page.get_by_test_id("template-value-locked")  # type: ignore[attr-defined]
+    await locked.wait_for()
+    assert "已发放的券按此面值核销" in await locked.inner_text()
+    amount = page.get_by_test_id("template-amount-off")  # type: ignore[attr-defined]
+    assert await amount.input_value() == "20.00"
+    assert await amount.is_disabled()
+    assert await page.get_by_test_id("template-min-spend").is_disabled()  # type: ignore[attr-defined]
+    kind = page.get_by_test_id("template-kind")  # type: ignore[attr-defined]
+    assert await kind.locator("input[type=radio]:checked").is_disabled()
+    name = page.get_by_test_id("template-name")  # type: ignore[attr-defined]
+    assert await name.input_value() == "满100减20"
+    total = page.get_by_test_id("template-total-limit")  # type: ignore[attr-defined]
+    assert await total.input_value() == "100"
+    # the preview runs on the form as loaded: ¥20 off a ¥100 order
+    await _preview_discount(page, "¥20.00")
+
+    # --- the name and the total limit change; the amount stays
+    await name.fill("老客满100减20")
+    await total.fill("50")
+    await _preview_discount(page, "¥20.00")
+    await locked.scroll_into_view_if_needed()
+    await page.screenshot(path=str(SHOTS / "58-coupon-template-edit.png"))  # type: ignore[attr-defined]
+    await page.get_by_test_id("template-submit").click()  # type: ignore[attr-defined]
+    await page.get_by_test_id("coupon-preview").wait_for(state="detached")  # type: ignore[attr-defined]
+    title = page.get_by_test_id("template-title")  # type: ignore[attr-defined]
+    await title.filter(has_text="老客满100减20").wait_for()
+    assert await title.inner_text() == "老客满100减20"
+    assert await terms() == {
+        "id": template_id,
+        "name": "老客满100减20",
+        "amountOff": 2000,
+        "minSpend": 10000,
+        "totalLimit": 50,
+        "issuedCount": 1,
+    }
+
+    # --- a total limit of 0 is refused on its field, and nothing is saved
+    await page.get_by_test_id("template-edit").click()  # type: ignore[attr-defined]
+    await total.wait_for()
+    assert await total.input_value() == "50"
+    await total.fill("0")
+    await page.get_by_test_id("template-submit").click()  # type: ignore[attr-defined]
+    total_item = page.locator(".ant-form-item", has=total)  # type: ignore[attr-defined]
+    await total_item.locator(".ant-form-item-explain-error").wait_for()
+    assert (await terms())["totalLimit"] == 50

@@ -1,5 +1,6 @@
-import { useCallback } from 'react';
-import { Breadcrumb, Card, Col, Descriptions, Progress, Result, Row, Space, Spin, Statistic, Tag, Typography } from 'antd';
+import { useCallback, useState } from 'react';
+import { EditOutlined } from '@ant-design/icons';
+import { Breadcrumb, Button, Card, Col, Descriptions, Progress, Result, Row, Space, Spin, Statistic, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -8,6 +9,7 @@ import { describeError } from '../../api/userErrors';
 import { formatMoney } from '../../format/money';
 import { useViewer } from '../../session/ViewerProvider';
 import { CouponBatchesCard } from './CouponBatchesCard';
+import { CouponTemplateDrawer } from './CouponTemplateDrawer';
 import { KIND_COLORS, budgetPercent, faceValue, formatFaceMoney, limitTexts, validityText } from './couponFormat';
 import { CouponTemplatesQuery } from './queries';
 
@@ -22,8 +24,9 @@ function scopeText(values: readonly string[], all: string): string {
 
 function TemplateDetail({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
-  const { viewer } = useViewer();
+  const { viewer, can } = useViewer();
   const { currency, timezone: timeZone } = viewer.tenant;
+  const [editing, setEditing] = useState(false);
   const [{ data, fetching, error }, refetch] = useQuery({ query: CouponTemplatesQuery });
   const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   const money = (fen: number) => formatMoney(fen, currency, i18n.language);
@@ -56,6 +59,13 @@ function TemplateDetail({ id }: { id: string }) {
             </Typography.Title>
             <Tag color={KIND_COLORS[template.kind]}>{t(`coupons.kinds.${template.kind}`)}</Tag>
           </Space>
+        }
+        extra={
+          can('programme:manage') && (
+            <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="template-edit">
+              {t('common.edit')}
+            </Button>
+          )
         }
       >
         <Row gutter={16} style={{ marginBottom: 16 }}>
@@ -151,6 +161,16 @@ function TemplateDetail({ id }: { id: string }) {
         codePrefix={template.codePrefix}
         onChanged={reload}
       />
+      {editing && (
+        <CouponTemplateDrawer
+          editing={template}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            reload();
+          }}
+        />
+      )}
     </Space>
   );
 }

@@ -1,33 +1,57 @@
 import { useCallback, useRef, useState } from 'react';
 import { Alert, App, Button, Col, Drawer, Form, Row, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useMutation } from 'urql';
-import type { CouponTemplateFieldsFragment } from '../../gql/graphql';
+import { useMutation, type CombinedError } from 'urql';
+import type { CouponTemplateFieldsFragment, CreateCouponTemplateMutation as CreateResult } from '../../gql/graphql';
 import { applyUserErrors, describeError, type UserErrorLike } from '../../api/userErrors';
 import { useViewer } from '../../session/ViewerProvider';
 import { CouponPreviewPanel } from './CouponPreviewPanel';
 import { faceValue, formatFaceMoney } from './couponFormat';
 import { TemplateFormFields } from './TemplateFormFields';
-import { INITIAL_TEMPLATE, isTemplateField, toTemplateInput, type TemplateField, type TemplateFormValues } from './templateForm';
-import { CreateCouponTemplateMutation } from './queries';
+import {
+  INITIAL_TEMPLATE,
+  changedTemplateInput,
+  isTemplateField,
+  isValueLocked,
+  templateToForm,
+  toTemplateInput,
+  type TemplateField,
+  type TemplateFormValues,
+} from './templateForm';
+import { CreateCouponTemplateMutation, UpdateCouponTemplateMutation } from './queries';
 
-interface Props {
-  onClose: () => void;
-  onCreated: (template: CouponTemplateFieldsFragment) => void;
+/** What creating or updating answers (both return a CouponTemplatePayload). */
+interface SaveResult {
+  error: CombinedError | undefined;
+  payload: CreateResult['createCouponTemplate'] | undefined;
 }
 
-/** Creates a coupon template, with a live preview of its discount on a sample order. */
-export function CouponTemplateDrawer({ onClose, onCreated }: Props) {
+interface Props {
+  /** The template to edit; without it the drawer makes a new one. */
+  editing?: CouponTemplateFieldsFragment;
+  onClose: () => void;
+  onSaved: (template: CouponTemplateFieldsFragment) => void;
+}
+
+/**
+ * Creates a coupon template, or edits one, with a live preview of its discount on a sample order.
+ * Editing sends only what changed.
+ */
+export function CouponTemplateDrawer({ editing, onClose, onSaved }: Props) {
   const { t, i18n } = useTranslation();
   const { viewer } = useViewer();
   const { message } = App.useApp();
   const [form] = Form.useForm<TemplateFormValues>();
   const values = Form.useWatch([], form) as TemplateFormValues | undefined;
   const [formError, setFormError] = useState<string[]>([]);
-  const [{ fetching }, create] = useMutation(CreateCouponTemplateMutation);
+  const [{ fetching: creating }, create] = useMutation(CreateCouponTemplateMutation);
+  const [{ fetching: updating }, update] = useMutation(UpdateCouponTemplateMutation);
   const warned = useRef<TemplateField[]>([]);
+  // Read once: the form keeps what was loaded while the page behind it may refresh.
+  const [initialValues] = useState<TemplateFormValues>(() => (editing ? templateToForm(editing) : INITIAL_TEMPLATE));
+  const valueLocked = editing ? isValueLocked(editing) : false;
 
-  const current = values ?? INITIAL_TEMPLATE;
+  const current = values ?? initialValues;
   const template = toTemplateInput(current, t('coupons.preview.untitled'));
 
   // The preview validates the draft as saving would: its verdict shows on the fields as warnings
@@ -64,15 +88,27 @@ export function CouponTemplateDrawer({ onClose, onCreated }: Props) {
       return; // the form shows what is wrong
     }
     setFormError([]);
-    const result = await create({ input: toTemplateInput(submitted) });
-    const payload = result.data?.createCouponTemplate;
-    if (result.error) {
-      setFormError([describeError(result.error, t)]);
+    let result: SaveResult;
+    if (editing) {
+      const input = changedTemplateInput(editing, submitted);
+      if (Object.keys(input).length === 0) {
+        message.info(t('common.noChanges'));
+        return;
+      }
+      const answer = await update({ id: editing.id, input });
+      result = { error: answer.error, payload: answer.data?.updateCouponTemplate };
+    } else {
+      const answer = await create({ input: toTemplateInput(submitted) });
+      result = { error: answer.error, payload: answer.data?.createCouponTemplate };
+    }
+    const { error, payload } = result;
+    if (error) {
+      setFormError([describeError(error, t)]);
     } else if (payload && payload.errors.length > 0) {
       setFormError(applyUserErrors(form, payload.errors));
     } else if (payload?.template) {
-      message.success(t('common.created'));
-      onCreated(payload.template);
+      message.success(t(editing ? 'common.saved' : 'common.created'));
+      onSaved(payload.template);
     } else {
       setFormError([t('common.unexpected')]);
     }
@@ -82,14 +118,14 @@ export function CouponTemplateDrawer({ onClose, onCreated }: Props) {
     <Drawer
       open
       width="min(1240px, 100vw)"
-      title={t('coupons.create')}
+      title={editing ? t('coupons.edit', { name: editing.name }) : t('coupons.create')}
       onClose={onClose}
       destroyOnHidden
       maskClosable={false}
       extra={
         <Space>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={fetching} onClick={() => void onSubmit()} data-testid="template-submit">
+          <Button type="primary" loading={creating || updating} onClick={() => void onSubmit()} data-testid="template-submit">
             {t('common.save')}
           </Button>
         </Space>
@@ -100,13 +136,21 @@ export function CouponTemplateDrawer({ onClose, onCreated }: Props) {
           {formError.length > 0 && (
             <Alert type="error" showIcon message={formError.join('\n')} style={{ marginBottom: 16 }} data-testid="template-form-error" />
           )}
+          {valueLocked && (
+            <Alert type="info" showIcon message={t('coupons.valueLocked')} style={{ marginBottom: 16 }} data-testid="template-value-locked" />
+          )}
           <Form<TemplateFormValues>
             form={form}
             layout="vertical"
-            initialValues={INITIAL_TEMPLATE}
+            initialValues={initialValues}
             onValuesChange={() => setFormError([])}
           >
-            <TemplateFormFields kind={current.kind} validityMode={current.validityMode ?? 'DAYS'} />
+            <TemplateFormFields
+              kind={current.kind}
+              validityMode={current.validityMode ?? 'DAYS'}
+              editing={editing !== undefined}
+              valueLocked={valueLocked}
+            />
           </Form>
         </Col>
         <Col xs={24} lg={12}>

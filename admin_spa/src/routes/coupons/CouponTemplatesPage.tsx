@@ -1,6 +1,6 @@
 import { useState, type HTMLAttributes } from 'react';
 import { Button, Card, Progress, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import { PlusOutlined, ScanOutlined } from '@ant-design/icons';
+import { EditOutlined, PlusOutlined, ScanOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useQuery } from 'urql';
@@ -13,6 +13,8 @@ import { KIND_COLORS, budgetPercent, faceValue, formatFaceMoney, limitTexts, tem
 import { CouponTemplatesQuery } from './queries';
 
 type Template = CouponTemplateFieldsFragment;
+/** The drawer, open on a new template (`editing` null) or on a stored one. */
+type DrawerState = { editing: Template | null };
 
 export default function CouponTemplatesPage() {
   const { t, i18n } = useTranslation();
@@ -20,7 +22,8 @@ export default function CouponTemplatesPage() {
   const { viewer, can } = useViewer();
   const { currency, timezone: timeZone } = viewer.tenant;
   const [{ data, fetching, error }, refetch] = useQuery({ query: CouponTemplatesQuery });
-  const [creating, setCreating] = useState(false);
+  const [drawer, setDrawer] = useState<DrawerState | null>(null);
+  const canManage = can('programme:manage');
   const money = (fen: number) => formatMoney(fen, currency, i18n.language);
   const face = (fen: number) => formatFaceMoney(fen, currency, i18n.language);
   // The server lists oldest first; the newest is what a marketer looks for.
@@ -36,8 +39,13 @@ export default function CouponTemplatesPage() {
               {t('nav.couponLookup')}
             </Button>
           )}
-          {can('programme:manage') && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="coupon-template-create">
+          {canManage && (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setDrawer({ editing: null })}
+              data-testid="coupon-template-create"
+            >
               {t('coupons.create')}
             </Button>
           )}
@@ -135,13 +143,32 @@ export default function CouponTemplatesPage() {
               );
             },
           },
+          ...(canManage
+            ? [
+                {
+                  title: t('common.actions'),
+                  key: 'actions',
+                  render: (_: unknown, template: Template) => (
+                    <Button
+                      size="small"
+                      icon={<EditOutlined />}
+                      onClick={() => setDrawer({ editing: template })}
+                      data-testid="coupon-template-edit"
+                    >
+                      {t('common.edit')}
+                    </Button>
+                  ),
+                },
+              ]
+            : []),
         ]}
       />
-      {creating && (
+      {drawer && (
         <CouponTemplateDrawer
-          onClose={() => setCreating(false)}
-          onCreated={() => {
-            setCreating(false);
+          editing={drawer.editing ?? undefined}
+          onClose={() => setDrawer(null)}
+          onSaved={() => {
+            setDrawer(null);
             refetch({ requestPolicy: 'network-only' });
           }}
         />

@@ -51,10 +51,11 @@ function moneyRules(t: TFunction, { positive, required }: { positive: boolean; r
 }
 
 /** A free list of texts (SKUs, categories, store codes), typed and split on commas. */
-function TagsInput(props: { testId: string; placeholder: string }) {
+function TagsInput(props: { testId: string; placeholder: string; disabled: boolean }) {
   return (
     <Select
       mode="tags"
+      disabled={props.disabled}
       tokenSeparators={[',', '，', ' ']}
       open={false}
       suffixIcon={null}
@@ -66,16 +67,25 @@ function TagsInput(props: { testId: string; placeholder: string }) {
 
 const SCOPE_FIELDS = ['skus', 'categories', 'stores', 'excludedSkus', 'excludedCategories'] as const;
 
+interface Props {
+  kind: CouponKind | undefined;
+  validityMode: ValidityMode;
+  /** Editing a stored template: its kind stays. */
+  editing?: boolean;
+  /** Coupons of it have been issued: what they are worth (value and scope) stays. */
+  valueLocked?: boolean;
+}
+
 /** The template editor's inputs; money in yuan, named after the API's fields so errors land on them. */
-export function TemplateFormFields({ kind, validityMode }: { kind: CouponKind | undefined; validityMode: ValidityMode }) {
+export function TemplateFormFields({ kind, validityMode, editing = false, valueLocked = false }: Props) {
   const { t } = useTranslation();
   const label = (field: TemplateField) => t(`coupons.fields.${field}`);
   const yuan = (field: TemplateField) => t('coupons.yuanLabel', { label: label(field) });
-  const moneyInput = (testId: string) => (
-    <InputNumber precision={2} prefix="¥" style={{ width: '100%' }} data-testid={testId} />
+  const moneyInput = (testId: string, disabled = false) => (
+    <InputNumber precision={2} prefix="¥" style={{ width: '100%' }} disabled={disabled} data-testid={testId} />
   );
-  const intInput = (testId: string, suffix?: string) => (
-    <InputNumber precision={0} style={{ width: '100%' }} suffix={suffix} data-testid={testId} />
+  const intInput = (testId: string, suffix?: string, disabled = false) => (
+    <InputNumber precision={0} style={{ width: '100%' }} suffix={suffix} disabled={disabled} data-testid={testId} />
   );
 
   return (
@@ -94,6 +104,7 @@ export function TemplateFormFields({ kind, validityMode }: { kind: CouponKind | 
         <Radio.Group
           optionType="button"
           buttonStyle="solid"
+          disabled={editing}
           options={COUPON_KINDS.map((k) => ({ value: k, label: t(`coupons.kinds.${k}`) }))}
           data-testid="template-kind"
         />
@@ -106,7 +117,7 @@ export function TemplateFormFields({ kind, validityMode }: { kind: CouponKind | 
               label={yuan('amountOff')}
               rules={moneyRules(t, { positive: true, required: label('amountOff') })}
             >
-              {moneyInput('template-amount-off')}
+              {moneyInput('template-amount-off', valueLocked)}
             </Form.Item>
           </Col>
         )}
@@ -119,7 +130,7 @@ export function TemplateFormFields({ kind, validityMode }: { kind: CouponKind | 
                 tooltip={t('coupons.hints.percentOff')}
                 rules={rangeRules(t, { low: 1, high: 100, integer: true, required: label('percentOff') })}
               >
-                {intInput('template-percent-off', '%')}
+                {intInput('template-percent-off', '%', valueLocked)}
               </Form.Item>
             </Col>
             <Col span={12}>
@@ -129,7 +140,7 @@ export function TemplateFormFields({ kind, validityMode }: { kind: CouponKind | 
                 tooltip={t('coupons.hints.maxDiscount')}
                 rules={moneyRules(t, { positive: true })}
               >
-                {moneyInput('template-max-discount')}
+                {moneyInput('template-max-discount', valueLocked)}
               </Form.Item>
             </Col>
           </>
@@ -141,7 +152,7 @@ export function TemplateFormFields({ kind, validityMode }: { kind: CouponKind | 
               label={label('giftSku')}
               rules={[{ required: true, whitespace: true, message: t('common.required', { field: label('giftSku') }) }]}
             >
-              <Input maxLength={100} data-testid="template-gift-sku" />
+              <Input maxLength={100} disabled={valueLocked} data-testid="template-gift-sku" />
             </Form.Item>
           </Col>
         )}
@@ -152,7 +163,7 @@ export function TemplateFormFields({ kind, validityMode }: { kind: CouponKind | 
             tooltip={t('coupons.hints.minSpend')}
             rules={moneyRules(t, { positive: false })}
           >
-            {moneyInput('template-min-spend')}
+            {moneyInput('template-min-spend', valueLocked)}
           </Form.Item>
         </Col>
       </Row>
@@ -164,7 +175,7 @@ export function TemplateFormFields({ kind, validityMode }: { kind: CouponKind | 
         {SCOPE_FIELDS.map((field) => (
           <Col span={field === 'stores' ? 24 : 12} key={field}>
             <Form.Item name={field} label={label(field)} tooltip={t(`coupons.hints.${field}`)}>
-              <TagsInput testId={`template-${field}`} placeholder={t('coupons.tagsPlaceholder')} />
+              <TagsInput testId={`template-${field}`} placeholder={t('coupons.tagsPlaceholder')} disabled={valueLocked} />
             </Form.Item>
           </Col>
         ))}

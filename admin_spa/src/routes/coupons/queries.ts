@@ -59,6 +59,21 @@ export const CreateCouponTemplateMutation = graphql(`
   }
 `);
 
+export const UpdateCouponTemplateMutation = graphql(`
+  mutation UpdateCouponTemplate($id: ID!, $input: UpdateCouponTemplateInput!) {
+    updateCouponTemplate(id: $id, input: $input) {
+      template {
+        ...CouponTemplateFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
 export const CouponFields = graphql(`
   fragment CouponFields on Coupon {
     id

@@ -1,6 +1,12 @@
-import type { Dayjs } from 'dayjs';
-import type { CouponKind, CouponPeriod, CreateCouponTemplateInput } from '../../gql/graphql';
-import { normalizeCode, yuanToFen } from './couponFormat';
+import dayjs, { type Dayjs } from 'dayjs';
+import type {
+  CouponKind,
+  CouponPeriod,
+  CouponTemplateFieldsFragment,
+  CreateCouponTemplateInput,
+  UpdateCouponTemplateInput,
+} from '../../gql/graphql';
+import { fenToYuan, normalizeCode, yuanToFen } from './couponFormat';
 
 export type ValidityMode = 'DAYS' | 'WINDOW';
 
@@ -38,6 +44,32 @@ export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
 
 export function isTemplateField(value: string): value is TemplateField {
   return (TEMPLATE_FIELDS as readonly string[]).includes(value);
+}
+
+/**
+ * What issued coupons read from their template when they are redeemed: the server lets these
+ * change only while none has been issued.
+ */
+export const VALUE_FIELDS = [
+  'amountOff',
+  'percentOff',
+  'maxDiscount',
+  'minSpend',
+  'giftSku',
+  'skus',
+  'categories',
+  'stores',
+  'excludedSkus',
+  'excludedCategories',
+] as const satisfies readonly TemplateField[];
+
+export function isValueField(field: TemplateField): boolean {
+  return (VALUE_FIELDS as readonly TemplateField[]).includes(field);
+}
+
+/** Whether a template's value fields are fixed because coupons of it have been issued. */
+export function isValueLocked(template: Pick<CouponTemplateFieldsFragment, 'issuedCount'>): boolean {
+  return template.issuedCount > 0;
 }
 
 /** The editor's values: money in yuan, times as dayjs; `toTemplateInput` turns them into the API's. */
@@ -144,4 +176,69 @@ export function toTemplateInput(values: TemplateFormValues, fallbackName = ''): 
     codeLength: num(values.codeLength) ?? 12,
     publicCode: normalizeCode(values.publicCode ?? '') || null,
   };
+}
+
+/** The editor's values for a stored template: money back in yuan, times as dayjs. */
+export function templateToForm(template: CouponTemplateFieldsFragment): TemplateFormValues {
+  const yuan = (fen: number | null | undefined) => (typeof fen === 'number' ? fenToYuan(fen) : null);
+  const days = template.validDays !== null && template.validDays !== undefined;
+  return {
+    name: template.name,
+    kind: template.kind,
+    amountOff: yuan(template.amountOff),
+    percentOff: template.percentOff ?? null,
+    maxDiscount: yuan(template.maxDiscount),
+    minSpend: yuan(template.minSpend),
+    giftSku: template.giftSku ?? '',
+    skus: [...template.skus],
+    categories: [...template.categories],
+    stores: [...template.stores],
+    excludedSkus: [...template.excludedSkus],
+    excludedCategories: [...template.excludedCategories],
+    validityMode: days ? 'DAYS' : 'WINDOW',
+    // Switching a fixed window to days starts from the same defaults as a new template.
+    validDays: template.validDays ?? INITIAL_TEMPLATE.validDays,
+    startDelayDays: days ? template.startDelayDays : INITIAL_TEMPLATE.startDelayDays,
+    validFrom: template.validFrom ? dayjs(template.validFrom) : null,
+    validUntil: template.validUntil ? dayjs(template.validUntil) : null,
+    perMemberLimit: template.perMemberLimit ?? null,
+    totalLimit: template.totalLimit ?? null,
+    period: template.period ?? null,
+    periodLimit: template.periodLimit ?? null,
+    budget: yuan(template.budget),
+    stackable: template.stackable,
+    priority: template.priority,
+    maxPerOrder: template.maxPerOrder,
+    codePrefix: template.codePrefix,
+    codeLength: template.codeLength,
+    publicCode: template.publicCode ?? '',
+  };
+}
+
+type UpdateField = keyof UpdateCouponTemplateInput;
+
+const UPDATE_FIELDS = TEMPLATE_FIELDS.filter((field): field is UpdateField & TemplateField => field !== 'kind');
+
+function copyField<K extends UpdateField>(to: UpdateCouponTemplateInput, from: CreateCouponTemplateInput, field: K) {
+  to[field] = from[field];
+}
+
+/**
+ * The update for what the form changed compared with the stored template: both sides go
+ * through `toTemplateInput`, so a field counts as changed only if it would be saved differently.
+ * The kind never changes, and value fields are left out once coupons have been issued.
+ */
+export function changedTemplateInput(
+  template: CouponTemplateFieldsFragment,
+  values: TemplateFormValues,
+): UpdateCouponTemplateInput {
+  const before = toTemplateInput(templateToForm(template));
+  const after = toTemplateInput({ ...values, kind: template.kind });
+  const locked = isValueLocked(template);
+  const input: UpdateCouponTemplateInput = {};
+  for (const field of UPDATE_FIELDS) {
+    if (locked && isValueField(field)) continue;
+    if (JSON.stringify(after[field]) !== JSON.stringify(before[field])) copyField(input, after, field);
+  }
+  return input;
 }
