@@ -3,39 +3,33 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import asyncpg
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from membership.cli_coupons import coupons_app
+from membership.cli_support import err, print_json, run_command, tenant_context
 from membership.db import (
-    close_db,
-    init_db,
+    migrate as run_migrations,
+)
+from membership.db import (
     resolve_postgres,
     resolve_redis_url,
     role_target,
 )
-from membership.db import (
-    migrate as run_migrations,
-)
-from membership.errors import DomainError, DomainErrors
 from membership.settings import get_settings
 
 __all__ = ["app", "main"]
 
-T = TypeVar("T")
 app = typer.Typer(
     help="Membership and loyalty platform.", no_args_is_help=True, pretty_exceptions_enable=False
 )
@@ -43,14 +37,11 @@ tenant_app = typer.Typer(help="Tenants (merchants).", no_args_is_help=True)
 user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
-coupons_app = typer.Typer(help="Coupons.", no_args_is_help=True)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(demo_app, name="demo")
 app.add_typer(coupons_app, name="coupons")
-
-err = Console(stderr=True)
 
 
 @app.callback()
@@ -66,50 +57,6 @@ def _embedded_servers(ctx: typer.Context) -> None:
 
 
 DEMO_PASSWORD = "demo-pass-2026"
-
-
-def _print(obj: Any) -> None:
-    typer.echo(json.dumps(obj, ensure_ascii=False, default=str))
-
-
-def _fail(exc: DomainError) -> None:
-    errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
-    _print(
-        {"errors": [{"code": e.code.value, "field": e.field, "message": e.message} for e in errors]}
-    )
-    raise typer.Exit(1)
-
-
-def _run(coro_fn: Callable[[], Awaitable[T]], *, database: bool = True) -> T:
-    """Run an async command with the app-role pool open."""
-
-    async def runner() -> T:
-        if database:
-            settings = get_settings()
-            await init_db(role_target(resolve_postgres(settings), "app", settings), settings)
-        try:
-            return await coro_fn()
-        finally:
-            if database:
-                await close_db()
-
-    try:
-        return asyncio.run(runner())
-    except DomainError as exc:
-        _fail(exc)
-        raise  # unreachable
-
-
-async def _tenant_ctx(slug: str) -> Any:
-    from tenants.context import RequestContext
-    from tenants.registry import get_tenant_by_slug
-
-    tenant = await get_tenant_by_slug(slug)
-    if tenant is None:
-        from membership.errors import ErrorCode
-
-        raise DomainError(ErrorCode.NOT_FOUND, "No tenant '{slug}'.", ["tenant"], slug=slug)
-    return RequestContext.system(tenant)
 
 
 # ---------------------------------------------------------------- servers
@@ -208,8 +155,8 @@ def tenant_create(
         finally:
             await conn.close()
 
-    tenant = _run(run, database=False)
-    _print(
+    tenant = run_command(run, database=False)
+    print_json(
         {
             "id": str(tenant.id),
             "slug": tenant.slug,
@@ -225,8 +172,8 @@ def tenant_list() -> None:
     """List tenants, one JSON object per line."""
     from tenants.registry import list_tenants
 
-    for t in _run(list_tenants):
-        _print(
+    for t in run_command(list_tenants):
+        print_json(
             {
                 "id": str(t.id),
                 "slug": t.slug,
@@ -249,11 +196,11 @@ def user_create(
     from tenants.staff import create_staff
 
     async def run() -> Any:
-        ctx = await _tenant_ctx(tenant)
+        ctx = await tenant_context(tenant)
         return await create_staff(ctx, email=email, password=password, role=role, name=name)
 
-    staff = _run(run)
-    _print({"id": str(staff.id), "email": staff.email, "role": staff.role})
+    staff = run_command(run)
+    print_json({"id": str(staff.id), "email": staff.email, "role": staff.role})
 
 
 @apikey_app.command("create")
@@ -267,11 +214,11 @@ def apikey_create(
     from tenants.api_keys import create_api_key
 
     async def run() -> Any:
-        ctx = await _tenant_ctx(tenant)
+        ctx = await tenant_context(tenant)
         return await create_api_key(ctx, name=name, kind=kind, scopes=scope or None)
 
-    created = _run(run)
-    _print(
+    created = run_command(run)
+    print_json(
         {
             "id": str(created.api_key.id),
             "key": created.key,
@@ -287,10 +234,10 @@ def apikey_list(tenant: str = typer.Option(..., help="Tenant slug")) -> None:
     from tenants.api_keys import list_api_keys
 
     async def run() -> Any:
-        return await list_api_keys(await _tenant_ctx(tenant))
+        return await list_api_keys(await tenant_context(tenant))
 
-    for k in _run(run):
-        _print(
+    for k in run_command(run):
+        print_json(
             {
                 "id": str(k.id),
                 "name": k.name,
@@ -308,15 +255,14 @@ def apikey_revoke(
     tenant: str = typer.Option(..., help="Tenant slug"), id: str = typer.Option(..., help="Key id")
 ) -> None:
     """Revoke an API key."""
-    import uuid
 
     from tenants.api_keys import revoke_api_key
 
     async def run() -> Any:
-        return await revoke_api_key(await _tenant_ctx(tenant), uuid.UUID(id))
+        return await revoke_api_key(await tenant_context(tenant), uuid.UUID(id))
 
-    row = _run(run)
-    _print({"id": str(row.id), "revokedAt": row.revoked_at})
+    row = run_command(run)
+    print_json({"id": str(row.id), "revokedAt": row.revoked_at})
 
 
 # ---------------------------------------------------------------- schema
@@ -327,7 +273,6 @@ def schema_export(
     check: bool = typer.Option(False, "--check", help="Fail if schema/schema.graphql is stale."),
 ) -> None:
     """Write the GraphQL SDL to schema/schema.graphql (or check that it is current)."""
-    from pathlib import Path
 
     from membership.api_schema import build_schema
 
@@ -368,7 +313,7 @@ def demo_seed(
                 await create_tenant(conn, slug=slug, name="演示商户 Demo Retail")
             finally:
                 await conn.close()
-        ctx = await _tenant_ctx(slug)
+        ctx = await tenant_context(slug)
         logins = []
         for role in ("owner", "admin", "marketer", "clerk", "analyst"):
             email = f"{role}@{slug}.example.com"
@@ -408,58 +353,7 @@ def demo_seed(
             "members": have + missing,
         }
 
-    _print(_run(run))
-
-
-@coupons_app.command("generate")
-def coupons_generate(
-    tenant: str = typer.Option(..., help="Tenant slug"),
-    template: str = typer.Option(..., help="Coupon template id"),
-    quantity: int = typer.Option(..., help="How many codes (1 to 1,000,000)"),
-    out: Path | None = typer.Option(None, help="Write the codes to this CSV file"),
-) -> None:
-    """Generate codes of a template in bulk, with a progress bar; prints the batch."""
-    from membership.coupons.batches import batch_csv, generate_batch, start_batch
-    from membership.errors import ErrorCode
-
-    async def run() -> dict[str, Any]:
-        ctx = await _tenant_ctx(tenant)
-        try:
-            template_id = uuid.UUID(template)
-        except ValueError:
-            raise DomainError(
-                ErrorCode.NOT_FOUND, "No such coupon template.", ["template"]
-            ) from None
-        started_at = time.perf_counter()
-        started = await start_batch(
-            ctx, template_id=template_id, quantity=quantity, idempotency_key=f"cli-{uuid.uuid4()}"
-        )
-        columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(TextColumn("generating codes"), *columns, console=err) as bar:
-            task = bar.add_task("codes", total=quantity)
-            batch = await generate_batch(
-                ctx, started.batch.id, progress=lambda n, _: bar.update(task, completed=n)
-            )
-        made = time.perf_counter() - started_at
-        if out is not None:
-            with (
-                out.open("w", encoding="utf-8", newline="") as file,
-                Progress(TextColumn(f"writing {out}"), *columns, console=err) as bar,
-            ):
-                task = bar.add_task("rows", total=batch.generated + 1)
-                async for chunk in batch_csv(ctx, batch.id):
-                    file.write(chunk)
-                    bar.advance(task, chunk.count("\n"))
-        return {
-            "batchId": str(batch.id),
-            "templateId": str(batch.template_id),
-            "generated": batch.generated,
-            "status": batch.status,
-            "seconds": round(made, 2),
-            "out": str(out) if out is not None else None,
-        }
-
-    _print(_run(run))
+    print_json(run_command(run))
 
 
 def main() -> None:
