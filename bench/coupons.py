@@ -11,33 +11,35 @@ a till checks and spends a coupon at every sale that carries one. The run
    tenant with ``--members`` members (bulk-loaded with server-side SQL), a ``coupons:write``
    secret key, a ``members:read`` key for the baseline and an AMOUNT_OFF template
    (``bench.coupon_dataset``);
-2. **generation**: ``start_batch`` then ``generate_batch`` for ``--codes`` codes, in this process
-   as the worker runs them (Tortoise connected as the app role, so every chunk's
-   ``INSERT … SELECT unnest(…)`` runs under row-level security), timing the wall clock, codes/s,
-   this process's peak RSS, its CPU and its PostgreSQL backends' CPU, the WAL written and the
-   growth of the ``coupons`` table and its indexes; then the batch's CSV export
-   (``batch_csv``) into ``/dev/null``. **Baseline**: the same number of rows written by
+2. **generation** (``bench.coupon_generation``): ``start_batch`` then ``generate_batch`` for
+   ``--codes`` codes, in this process as the worker runs them (Tortoise connected as the app
+   role, so every chunk's ``INSERT … SELECT unnest(…)`` runs under row-level security), timing
+   the wall clock, codes/s, this process's peak RSS, its CPU and its PostgreSQL backends' CPU,
+   the WAL written and the growth of the ``coupons`` table and its indexes; then the batch's CSV
+   export (``batch_csv``) into ``/dev/null``. **Baseline**: the same number of rows written by
    PostgreSQL alone, one ``INSERT INTO … SELECT … FROM generate_series`` (codes from ``md5`` of
    ``random()``) as the owner role into a copy of ``coupons`` with the same indexes
    (``LIKE coupons INCLUDING ALL``). A checkpoint precedes each of the two;
 3. issues one coupon per member for validation and ``--redeem-pool`` coupons to spend (bulk SQL,
    ``bench.coupon_dataset.issue_coupons``), analyses the coupon tables and starts the API
    (``membership.app:create_app``, one uvicorn process with uvloop and httptools);
-4. **baseline**: the member lookup by phone (``bench.member_lookup.measure``), then
-   **validateCoupon** and **redeemCoupon** (this module's ``loadgen`` command, the raw HTTP
-   client and loops of ``bench.loadgen``): each a closed loop at ``--concurrency`` for the
-   maximum throughput, then an open loop at half of it for the latency. Every redemption spends
-   a coupon never spent before, with its own idempotency key; afterwards the coupons, the
-   template's counters and the answers are checked against each other;
+4. **baseline**: the member lookup by phone (the request of ``bench.loadgen``), then
+   **validateCoupon** and **redeemCoupon**, all three by ``bench.coupon_loadgen`` in a process
+   of its own (the raw HTTP client and loops of ``bench.loadgen``): each a closed loop at
+   ``--concurrency`` for the maximum throughput, then an open loop at half of it for the
+   latency. Every redemption spends a coupon never spent before, with its own idempotency key;
+   afterwards the coupons, the template's counters and the answers are checked against each
+   other;
 5. prints the tables, writes ``bench/results/coupons-<timestamp>.json`` and drops the database
    and the run's Redis keys, also when something failed.
 
 The exit status is 0 whether or not the target (1M codes in under 60 s, ``bench.coupon_report``)
 was met; it is non-zero only when the run itself failed.
 
-The load generator runs on its own too, against a dataset this module loaded:
+The load generator runs on its own too, against a dataset this module loaded
+(``python -m bench.coupons loadgen …`` passes its arguments on to it):
 
-    .venv/bin/python -m bench.coupons loadgen --kind validate|redeem \\
+    .venv/bin/python -m bench.coupon_loadgen --kind validate|redeem|lookup \\
         --url http://127.0.0.1:8000/graphql --header "Authorization: Bearer sk_…" \\
         --tenant-id <uuid> --members N --pool-end N [--pool-first N] [--rate R]
 """
@@ -47,64 +49,35 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import itertools
 import json
 import math
 import os
-import random
-import resource
 import secrets
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import asyncpg
 import redis
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from bench import procstat
+from bench import coupon_loadgen, procstat
 from bench.coupon_dataset import (
     AMOUNT_OFF,
-    ORDER_AMOUNT,
     REDEEM_PREFIX,
     VALIDATE_PREFIX,
     CouponDataset,
     analyze_coupons,
     build_coupon_dataset,
-    coupon_code,
-    coupon_member,
     issue_coupons,
 )
+from bench.coupon_generation import index_count, measure_bulk_baseline, measure_generation
 from bench.coupon_report import build_report, print_report, write_report
-from bench.dataset import backend_pids, create_database, drop_database, new_database_name
-from bench.loadgen import (
-    Check,
-    HttpxSender,
-    MakeRequest,
-    RawSender,
-    RunResult,
-    Sender,
-    closed_loop,
-    lookup_request,
-    open_loop,
-    percentile,
-)
+from bench.dataset import create_database, drop_database, new_database_name
 from bench.member_lookup import (
     DEFAULT_DATABASE_URL,
     DEFAULT_REDIS_URL,
@@ -117,506 +90,11 @@ from bench.member_lookup import (
 )
 from bench.record_order import code_revision, db_counters
 from bench.servers import REPO, Server, start_server
-from membership.coupons.batches import EXPORT_PAGE, batch_csv, generate_batch, start_batch
-from membership.coupons.codes import new_codes
-from membership.db import PgTarget, close_db, init_db, parse_postgres_url, role_target
-from membership.settings import get_settings
-from tenants.context import RequestContext
-from tenants.registry import get_tenant
+from membership.db import close_db, parse_postgres_url
 
-__all__ = ["REDEEM_MUTATION", "VALIDATE_QUERY", "main"]
+__all__ = ["main"]
 
 APP_FACTORY = "membership.app:create_app"
-VALIDATE_QUERY = (
-    "query V($code: String!, $memberId: ID!, $amount: Long!) { validateCoupon(code: $code, "
-    "memberId: $memberId, orderAmount: $amount) { valid discountAmount errors { code field } } }"
-)
-REDEEM_MUTATION = (
-    "mutation R($input: RedeemCouponInput!) { redeemCoupon(input: $input) "
-    "{ coupon { id status } discountAmount errors { code field message } } }"
-)
-BASELINE_TABLE = "coupons_bulk_baseline"
-
-# ------------------------------------------------------------------------ load generator
-
-
-def _parse(status: int, payload: bytes, field: str) -> tuple[dict[str, Any] | None, str | None]:
-    if status != 200:
-        return None, f"http_{status}"
-    try:
-        doc = json.loads(payload)
-    except ValueError:
-        return None, "bad_json"
-    if doc.get("errors"):
-        return None, "graphql_errors"
-    result = (doc.get("data") or {}).get(field)
-    if result is None:
-        return None, "payload_null"
-    return result, None
-
-
-def check_validation(status: int, payload: bytes) -> str | None:
-    """None for ``valid: true`` with the template's discount, else the kind of failure."""
-    result, failure = _parse(status, payload, "validateCoupon")
-    if result is None:
-        return failure
-    if result.get("errors"):
-        return f"user_error_{result['errors'][0].get('code')}"
-    if result.get("valid") is not True:
-        return "not_valid"
-    if result.get("discountAmount") != AMOUNT_OFF:
-        return "wrong_discount"
-    return None
-
-
-def check_redemption(status: int, payload: bytes) -> str | None:
-    """None for a coupon redeemed now with the template's discount, else the kind of failure."""
-    result, failure = _parse(status, payload, "redeemCoupon")
-    if result is None:
-        return failure
-    if result.get("errors"):
-        return f"user_error_{result['errors'][0].get('code')}"
-    if (result.get("coupon") or {}).get("status") != "REDEEMED":
-        return "not_redeemed"
-    if result.get("discountAmount") != AMOUNT_OFF:
-        return "wrong_discount"
-    return None
-
-
-class Requests:
-    """Request makers for the two kinds, counting every success (warm-up included)."""
-
-    def __init__(self, tenant_id: uuid.UUID, members: int, first: int, end: int, tag: str):
-        self.tenant_id, self.members, self.first, self.end, self.tag = (
-            tenant_id,
-            members,
-            first,
-            end,
-            tag,
-        )
-        self.succeeded = 0
-        self._next = itertools.count(first)
-        self.next_ordinal = first
-
-    def _counted(self, check: Check) -> Check:
-        def counted(status: int, payload: bytes) -> str | None:
-            failure = check(status, payload)
-            if failure is None:
-                self.succeeded += 1
-            return failure
-
-        return counted
-
-    def lookup(self) -> MakeRequest:
-        """``member(phone:)`` for random members (``bench.loadgen``), counted."""
-        make_lookup = lookup_request(self.members)
-
-        def make(rng: random.Random) -> tuple[bytes, Check]:
-            body, check = make_lookup(rng)
-            return body, self._counted(check)
-
-        return make
-
-    def validate(self) -> MakeRequest:
-        """validateCoupon for a random coupon of the validation set, by its own member."""
-        check = self._counted(check_validation)
-
-        def make(rng: random.Random) -> tuple[bytes, Check]:
-            n = rng.randrange(self.first, self.end)
-            variables = {
-                "code": coupon_code(VALIDATE_PREFIX, n),
-                "memberId": str(coupon_member(self.tenant_id, n, self.members)),
-                "amount": ORDER_AMOUNT,
-            }
-            body = {"query": VALIDATE_QUERY, "operationName": "V", "variables": variables}
-            return json.dumps(body).encode(), check
-
-        return make
-
-    def redeem(self) -> MakeRequest:
-        """redeemCoupon of the next unspent coupon of the redemption set, each with its own
-        idempotency key; past ``end`` the set is used up and the answer counts as an error."""
-        check = self._counted(check_redemption)
-
-        def exhausted(status: int, payload: bytes) -> str | None:
-            return "pool_exhausted"
-
-        def make(rng: random.Random) -> tuple[bytes, Check]:
-            n = next(self._next)
-            self.next_ordinal = n + 1
-            variables = {
-                "input": {
-                    "code": coupon_code(REDEEM_PREFIX, n),
-                    "memberId": str(coupon_member(self.tenant_id, n, self.members)),
-                    "orderAmount": ORDER_AMOUNT,
-                    "idempotencyKey": f"bench-{self.tag}-{n}",
-                }
-            }
-            body = {"query": REDEEM_MUTATION, "operationName": "R", "variables": variables}
-            return json.dumps(body).encode(), check if n < self.end else exhausted
-
-        return make
-
-
-async def loadgen_run(args: argparse.Namespace) -> dict[str, Any]:
-    headers = dict(h.split(": ", 1) for h in args.header)
-    make_sender: Callable[[str, dict[str, str], int], Sender] = (
-        RawSender if args.client == "raw" else HttpxSender
-    )
-    sender = make_sender(args.url, headers, args.concurrency)
-    result = RunResult(
-        "open" if args.rate else "closed", args.concurrency, args.rate, args.duration
-    )
-    requests = Requests(
-        uuid.UUID(args.tenant_id), args.members, args.pool_first, args.pool_end, args.tag
-    )
-    make = {"lookup": requests.lookup, "validate": requests.validate, "redeem": requests.redeem}[
-        args.kind
-    ]()
-    loop = open_loop if args.rate else closed_loop
-    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-    try:
-        await loop(
-            sender, result, args.members, args.warmup, args.timeout, args.seed, make_request=make
-        )
-    finally:
-        await sender.close()
-    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-    result.client_cpu_s = (
-        cpu_after.ru_utime - cpu_before.ru_utime + cpu_after.ru_stime - cpu_before.ru_stime
-    )
-    summary = result.summary()
-    p95 = percentile(sorted(result.latencies), 95)
-    summary["p95_ms"] = None if p95 is None else round(p95 * 1000, 3)
-    summary["kind"] = args.kind
-    summary["client"] = args.client
-    summary["client_cpu_pct"] = round(100 * result.client_cpu_s / (args.warmup + args.duration), 1)
-    summary["client_cpu_ms_per_req"] = (
-        round(1000 * result.client_cpu_s / result.answered, 3) if result.answered else None
-    )
-    summary["succeeded_total"] = requests.succeeded
-    summary["pool_first"] = args.pool_first
-    summary["next_ordinal"] = requests.next_ordinal if args.kind == "redeem" else None
-    return summary
-
-
-def loadgen_parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="python -m bench.coupons loadgen",
-        description="validateCoupon, redeemCoupon or member lookup load against the API "
-        "(one JSON object on stdout).",
-    )
-    p.add_argument("--kind", choices=("lookup", "validate", "redeem"), required=True)
-    p.add_argument("--url", required=True, help="http://127.0.0.1:<port>/graphql")
-    p.add_argument("--header", action="append", default=[], help="'Name: value'; repeatable")
-    p.add_argument("--tenant-id", required=True, help="tenant the API key belongs to")
-    p.add_argument("--members", type=int, required=True, help="members 0…N-1 of the dataset")
-    p.add_argument("--pool-first", type=int, default=0, help="first coupon ordinal to use")
-    p.add_argument("--pool-end", type=int, required=True, help="coupons issued: ordinals < N")
-    p.add_argument("--concurrency", type=int, default=8, help="workers / connections")
-    p.add_argument("--rate", type=float, default=None, help="open loop at this many req/s")
-    p.add_argument("--duration", type=float, default=15.0, help="measured seconds")
-    p.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds first")
-    p.add_argument("--timeout", type=float, default=10.0, help="per-request timeout, seconds")
-    p.add_argument("--client", choices=("raw", "httpx"), default="raw")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--tag", default=secrets.token_hex(4), help="part of every idempotency key")
-    args = p.parse_args(argv)
-    if urlsplit(args.url).hostname != "127.0.0.1":
-        p.error("the load generator only targets 127.0.0.1")
-    if args.members < 1 or not 0 <= args.pool_first < args.pool_end:
-        p.error("--members must be ≥ 1 and 0 ≤ --pool-first < --pool-end")
-    return args
-
-
-def loadgen_main(argv: list[str]) -> None:
-    args = loadgen_parse_args(argv)
-    try:
-        import uvloop
-    except ImportError:
-        summary = asyncio.run(loadgen_run(args))
-    else:
-        summary = uvloop.run(loadgen_run(args))
-    json.dump(summary, sys.stdout)
-    sys.stdout.write("\n")
-
-
-# ---------------------------------------------------------------------------- generation
-
-_SIZES = """
-SELECT pg_relation_size($1::regclass) AS heap, pg_indexes_size($1::regclass) AS indexes,
-       pg_total_relation_size($1::regclass) AS total
-"""
-_WAL = "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint"
-# Codes of the baseline: 12 upper-case hex characters of an md5 of random(), as many as the
-# app makes, written the way the app writes its chunks (same columns, ON CONFLICT on the code).
-_BULK_INSERT = f"""
-INSERT INTO {BASELINE_TABLE} (tenant_id, id, template_id, code, member_id, status, valid_from,
-                              valid_until, issued_at, batch_id)
-SELECT $1::uuid, uuid_v7(), $2::uuid, upper(substr(md5(random()::text || i::text), 1, 12)), NULL,
-       'ISSUED', $3::timestamptz, $4::timestamptz, $3::timestamptz, $5::uuid
-FROM generate_series(1, $6::bigint) AS i
-ON CONFLICT (tenant_id, code) DO NOTHING
-"""
-
-
-def _mib(n: float) -> float:
-    return round(n / 2**20, 1)
-
-
-def _status_mib(field: str) -> float | None:
-    """``VmRSS`` / ``VmHWM`` of this process in MiB."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith(f"{field}:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
-
-
-def _reset_peak_rss() -> bool:
-    """Restart this process's peak-RSS count at its current size (Linux ``clear_refs``)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        return False
-    return True
-
-
-def _maxrss_mib() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def _self_cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-async def _sizes(conn: asyncpg.Connection, table: str) -> dict[str, int]:
-    row = await conn.fetchrow(_SIZES, table)
-    assert row is not None
-    return {k: int(v) for k, v in dict(row).items()}
-
-
-def _growth(before: dict[str, int], after: dict[str, int], rows: int) -> dict[str, Any]:
-    heap, indexes, total = (after[k] - before[k] for k in ("heap", "indexes", "total"))
-    return {
-        "heap_mib": _mib(heap),
-        "indexes_mib": _mib(indexes),
-        "total_mib": _mib(total),
-        "bytes_per_row": round(total / rows, 1) if rows else None,
-    }
-
-
-class _DbCpu:
-    """CPU seconds of the benchmark database's backends since construction (new ones in full)."""
-
-    def __init__(self, database_url: str) -> None:
-        self.database_url = database_url
-        self.before: dict[int, float] = {}
-
-    async def start(self) -> None:
-        self.before = procstat.processes_cpu(await backend_pids(self.database_url))
-
-    async def seconds(self) -> float | None:
-        now = procstat.processes_cpu(await backend_pids(self.database_url))
-        if not now:
-            return None
-        return sum(cpu - self.before.get(pid, 0.0) for pid, cpu in now.items())
-
-
-async def measure_generation(
-    dataset: CouponDataset, admin: PgTarget, codes: int, console: Console
-) -> dict[str, Any]:
-    """``start_batch`` + ``generate_batch`` of ``codes`` codes as the worker runs them, then the
-    batch's CSV export into /dev/null."""
-    settings = get_settings()
-    target = replace(admin, database=urlsplit(dataset.database_url).path.lstrip("/"))
-    await init_db(role_target(target, "app", settings), settings)
-    conn = await asyncpg.connect(dataset.database_url)
-    try:
-        tenant = await get_tenant(dataset.tenant_id)
-        if tenant is None:
-            raise RuntimeError("the benchmark tenant is gone")
-        ctx = RequestContext.system(tenant)
-        sizes_before = await _sizes(conn, "coupons")
-        await conn.execute("CHECKPOINT")
-        db_cpu = _DbCpu(dataset.database_url)
-        await db_cpu.start()
-        wal_before = await conn.fetchval(_WAL)
-        peak_reset = _reset_peak_rss()
-        rss_before = _status_mib("VmRSS")
-        cpu_before = _self_cpu_s()
-        machine = procstat.cpu_snapshot()
-        columns = (
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-        )
-        with Progress(*columns, console=console) as progress:
-            task = progress.add_task("generate_batch", total=codes)
-
-            def advance(generated: int, quantity: int) -> None:
-                progress.update(task, completed=generated, total=quantity)
-
-            started = time.perf_counter()
-            queued = await start_batch(
-                ctx,
-                template_id=dataset.template_id,
-                quantity=codes,
-                idempotency_key=f"bench-batch-{secrets.token_hex(6)}",
-            )
-            queued_at = time.perf_counter()
-            batch = await generate_batch(ctx, queued.batch.id, advance)
-            finished = time.perf_counter()
-        cpu_s = _self_cpu_s() - cpu_before
-        busy = procstat.cpu_snapshot().busy_fraction_since(machine)
-        peak_rss = _maxrss_mib() if peak_reset else None
-        db_s = await db_cpu.seconds()
-        wal = await conn.fetchval(_WAL) - wal_before
-        sizes_after = await _sizes(conn, "coupons")
-        written = await conn.fetchval(
-            "SELECT count(*) FROM coupons WHERE tenant_id = $1 AND batch_id = $2",
-            dataset.tenant_id,
-            batch.id,
-        )
-        seconds = finished - started
-        console.print(
-            f"  {codes:,} codes in {seconds:.1f}s ({codes / seconds:,.0f} codes/s), batch "
-            f"{batch.status}, {written:,} rows, peak RSS {peak_rss} MiB"
-        )
-
-        # The CSV export, page by page, into /dev/null.
-        csv_rows = csv_bytes = 0
-        cpu_before = _self_cpu_s()
-        csv_started = time.perf_counter()
-        sink = os.open(os.devnull, os.O_WRONLY)
-        try:
-            async for part in batch_csv(ctx, batch.id):
-                data = part.encode()
-                os.write(sink, data)
-                csv_rows += part.count("\n")
-                csv_bytes += len(data)
-        finally:
-            os.close(sink)
-        csv_s = time.perf_counter() - csv_started
-        csv_cpu_s = _self_cpu_s() - cpu_before
-        console.print(
-            f"  CSV export: {csv_rows - 1:,} codes, {_mib(csv_bytes)} MiB in {csv_s:.1f}s "
-            f"({(csv_rows - 1) / csv_s:,.0f} codes/s)"
-        )
-
-        # What making the codes alone costs in Python (part of the generation above).
-        made_started = time.perf_counter()
-        made = new_codes(codes)
-        python_codes_s = time.perf_counter() - made_started
-        del made
-    finally:
-        await conn.close()
-        await close_db()
-    return {
-        "codes": codes,
-        "batch_status": batch.status,
-        "rows_written": int(written),
-        "start_batch_s": round(queued_at - started, 3),
-        "generate_batch_s": round(finished - queued_at, 2),
-        "seconds": round(seconds, 2),
-        "codes_per_s": round(codes / seconds),
-        "process_cpu_s": round(cpu_s, 2),
-        "db_cpu_s": None if db_s is None else round(db_s, 2),
-        "machine_busy_pct": round(100 * busy, 1),
-        "python_new_codes_s": round(python_codes_s, 2),
-        "rss_before_mib": rss_before,
-        "peak_rss_mib": peak_rss,
-        "peak_rss_growth_mib": (
-            None if peak_rss is None or rss_before is None else round(peak_rss - rss_before, 1)
-        ),
-        "wal_mib": _mib(wal),
-        "table_growth": _growth(sizes_before, sizes_after, int(written)),
-        "csv_export": {
-            "rows": csv_rows - 1,
-            "mib": _mib(csv_bytes),
-            "seconds": round(csv_s, 2),
-            "rows_per_s": round((csv_rows - 1) / csv_s) if csv_s > 0 else None,
-            "process_cpu_s": round(csv_cpu_s, 2),
-            "page": EXPORT_PAGE,
-        },
-    }
-
-
-async def measure_bulk_baseline(
-    dataset: CouponDataset, admin: PgTarget, rows: int, console: Console
-) -> dict[str, Any]:
-    """The same rows written by PostgreSQL alone: one ``INSERT … SELECT … generate_series`` as
-    the owner role into a copy of ``coupons`` with the same indexes."""
-    settings = get_settings()
-    target = replace(admin, database=urlsplit(dataset.database_url).path.lstrip("/"))
-    owner = await asyncpg.connect(**role_target(target, "owner", settings).connect_kwargs())
-    conn = await asyncpg.connect(dataset.database_url)
-    try:
-        await owner.execute(f"CREATE TABLE {BASELINE_TABLE} (LIKE coupons INCLUDING ALL)")
-        indexes = await owner.fetchval(
-            "SELECT count(*) FROM pg_index WHERE indrelid = $1::regclass", BASELINE_TABLE
-        )
-        sizes_before = await _sizes(conn, BASELINE_TABLE)
-        await conn.execute("CHECKPOINT")
-        pid = owner.get_server_pid()
-        cpu_before = procstat.processes_cpu([pid]).get(pid)
-        wal_before = await conn.fetchval(_WAL)
-        now = datetime.now(UTC)
-        machine = procstat.cpu_snapshot()
-        with console.status(f"PostgreSQL alone: INSERT … generate_series of {rows:,} rows …"):
-            started = time.perf_counter()
-            status = await owner.execute(
-                _BULK_INSERT,
-                dataset.tenant_id,
-                dataset.template_id,
-                now,
-                now.replace(year=now.year + 1),
-                uuid.uuid4(),
-                rows,
-            )
-            seconds = time.perf_counter() - started
-        cpu_after = procstat.processes_cpu([pid]).get(pid)
-        busy = procstat.cpu_snapshot().busy_fraction_since(machine)
-        wal = await conn.fetchval(_WAL) - wal_before
-        sizes_after = await _sizes(conn, BASELINE_TABLE)
-        inserted = int(status.split()[-1])
-        console.print(f"  {inserted:,} rows in {seconds:.1f}s ({inserted / seconds:,.0f} rows/s)")
-        await owner.execute(f"DROP TABLE {BASELINE_TABLE}")
-    finally:
-        await conn.close()
-        await owner.close()
-    return {
-        "rows": inserted,
-        "indexes": int(indexes),
-        "seconds": round(seconds, 2),
-        "rows_per_s": round(inserted / seconds),
-        "db_cpu_s": (
-            None if cpu_before is None or cpu_after is None else round(cpu_after - cpu_before, 2)
-        ),
-        "machine_busy_pct": round(100 * busy, 1),
-        "wal_mib": _mib(wal),
-        "table_growth": _growth(sizes_before, sizes_after, inserted),
-    }
-
-
-async def _index_count(database_url: str) -> int:
-    conn = await asyncpg.connect(database_url)
-    try:
-        return int(
-            await conn.fetchval(
-                "SELECT count(*) FROM pg_index WHERE indrelid = 'coupons'::regclass"
-            )
-        )
-    finally:
-        await conn.close()
-
 
 # ------------------------------------------------------------------------------- API runs
 
@@ -625,7 +103,8 @@ _NAMES = {"lookup": "member(phone:)", "validate": "validateCoupon", "redeem": "r
 
 
 class Runner:
-    """Runs the coupon load generator against the API and prices each run."""
+    """Runs the coupon load generator (``bench.coupon_loadgen``) against the API and prices each
+    run."""
 
     def __init__(
         self, server: Server, dataset: CouponDataset, args: argparse.Namespace, console: Console
@@ -649,8 +128,7 @@ class Runner:
         command = [
             sys.executable,
             "-m",
-            "bench.coupons",
-            "loadgen",
+            "bench.coupon_loadgen",
             "--kind",
             kind,
             "--url",
@@ -907,7 +385,7 @@ def run_benchmark(argv: list[str] | None = None) -> None:
         dataset = asyncio.run(
             build_coupon_dataset(admin_url, database, members=args.members, console=console)
         )
-        coupon_indexes = asyncio.run(_index_count(dataset.database_url))
+        coupon_indexes = asyncio.run(index_count(dataset.database_url))
         if not args.no_generation:
             console.print(
                 f"[bold]generation[/bold]: start_batch + generate_batch, {args.codes:,} codes, "
@@ -1021,7 +499,7 @@ def run_benchmark(argv: list[str] | None = None) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["loadgen"]:
-        loadgen_main(argv[1:])
+        coupon_loadgen.main(argv[1:])
     else:
         run_benchmark(argv)
 
