@@ -127,9 +127,12 @@ async def reserve_coupon(
 
 async def release_coupon(ctx: RequestContext, *, code: str, checkout_id: str) -> Coupon:
     """Give up ``checkout_id``'s hold on the coupon (the customer removed it, or left)."""
-    ctx.require(Permission.COUPONS_WRITE)
+    if not (ctx.has(Permission.SELF_WRITE) and ctx.member_id is not None):
+        ctx.require(Permission.COUPONS_WRITE)
     async with tenant_tx(ctx):
         coupon = await _locked(code)
+        if not ctx.has(Permission.COUPONS_WRITE) and coupon.member_id != ctx.member_id:
+            ctx.require(Permission.COUPONS_WRITE)  # a member releases only their own coupons
         now = ctx.clock.now()
         held = coupon.reserved_until is not None and coupon.reserved_until > now
         if held and coupon.reserved_for != checkout_id.strip():

@@ -177,3 +177,23 @@ async def test_bad_reservations_change_nothing(
     async with tenant_tx(tenant.ctx):
         stored = await Coupon.get(code=code)
     assert stored.reserved_for is None and stored.reserved_until is None
+
+
+async def test_a_member_token_holds_and_releases_only_its_own_coupons(
+    api: Api, tenant: TenantFixture
+) -> None:
+    from tests.coupons.test_claims import member_token
+
+    alice, bob = await new_member(tenant), await new_member(tenant)
+    mine = await coupon_for(api, tenant, alice)
+    theirs = await coupon_for(api, tenant, bob)
+    token = await member_token(api, tenant, alice)
+    assert (await reserve(api, token, mine, alice, "APP-1"))["errors"] == []
+    assert (await release(api, token, mine, "APP-1"))["errors"] == []
+    assert (await reserve(api, tenant.secret_key, theirs, bob, "POS-1"))["errors"] == []
+    not_mine = await release(api, token, theirs, "POS-1")
+    assert [e["code"] for e in not_mine["errors"]] == ["PERMISSION_DENIED"]
+    for_bob = await reserve(api, token, theirs, bob, "APP-2")
+    assert [e["code"] for e in for_bob["errors"]] == ["PERMISSION_DENIED"]
+    async with tenant_tx(tenant.ctx):
+        assert (await Coupon.get(code=theirs)).reserved_for == "POS-1"
