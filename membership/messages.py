@@ -161,6 +161,7 @@ ZH_CN: dict[str, str] = {
     "Generate between 1 and {max} codes at a time.": "每次生成 1 到 {max} 个券码。",
     "Only {left} more coupons of this template can be issued.": "该模板最多还能发放 {left} 张券。",
     "No finished batch of codes with this id.": "没有该编号的已完成券码批次。",
+    "days must be between 1 and {max}.": "天数须在 1 到 {max} 之间。",
     "Coupons of this template have been issued; what they are worth can no longer change. Make a new template for a new offer.": "该模板已发券，券面价值不能再改；新的优惠请新建模板。",
     "{issued} coupons are issued already; the total limit cannot be lower.": "已发放 {issued} 张券，总量上限不能更低。",
     "{given} has been given already; the budget cannot be lower.": "已优惠 {given}，预算不能更低。",

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from membership.coupons import batches, editing, preview
+from membership.coupons import activity, batches, editing, preview
 from membership.coupons.stacking import Line
 from resolvers.conventions import parse_id, returns_errors
 from resolvers.coupons import template_draft
@@ -17,6 +17,7 @@ from schema.types.coupon_tools import (
     CouponBatch,
     CouponBatchPayload,
     CouponPreviewLine,
+    CouponRedemptionDay,
     CouponTemplatePreview,
     CouponTemplatePreviewPayload,
     GenerateCouponCodesInput,
@@ -55,6 +56,21 @@ class CouponToolQueries:
     async def coupon_batches(self, info: Info, template_id: strawberry.ID) -> list[CouponBatch]:
         rows = await batches.list_batches(info.context.auth, parse_id(template_id, ["templateId"]))
         return [CouponBatch.of(row) for row in rows]
+
+    @strawberry.field(
+        description="A template's redemptions and discount per day over the last `days` days "
+        "(today included, tenant time zone), oldest first."
+    )
+    async def coupon_redemptions_by_day(
+        self, info: Info, template_id: strawberry.ID, days: int = 30
+    ) -> list[CouponRedemptionDay]:
+        rows = await activity.redemptions_by_day(
+            info.context.auth, parse_id(template_id, ["templateId"]), days
+        )
+        return [
+            CouponRedemptionDay(date=r.day, redeemed=r.redeemed, discount_amount=Long(r.discount))
+            for r in rows
+        ]
 
     @strawberry.field(description="A batch of bulk codes and its progress; null when not found.")
     async def coupon_batch(self, info: Info, id: strawberry.ID) -> CouponBatch | None:

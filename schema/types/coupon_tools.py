@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -20,6 +20,7 @@ __all__ = [
     "CouponBatchPayload",
     "CouponBatchStatus",
     "CouponPreviewLine",
+    "CouponRedemptionDay",
     "CouponTemplatePreview",
     "CouponTemplatePreviewPayload",
     "GenerateCouponCodesInput",
@@ -174,3 +175,10 @@ class UpdateCouponTemplateInput:
     code_prefix: str | None = _UNSET
     code_length: int | None = _UNSET
     public_code: str | None = _UNSET
+
+
+@strawberry.type(description="A day of a template's redemptions, in the tenant's time zone.")
+class CouponRedemptionDay:
+    date: date
+    redeemed: int
+    discount_amount: Long
