@@ -27,6 +27,7 @@ __all__ = ["browser_page", "live_server", "pytestmark"]
 MEMBER_PHONE = "+8617400009301"
 HELD_MEMBER_PHONE = "+8617400009302"
 LOYAL_MEMBER_PHONE = "+8617400009303"
+REDEEMING_MEMBER_PHONES = ("+8617400009304", "+8617400009305")
 CHECKOUT_ID = "POS-7-0042"
 CLERK_EMAIL = "clerk@coupons.example.com"
 CLERK_PASSWORD = "clerk-pass-1"
@@ -52,6 +53,10 @@ CREATE_STAFF = """mutation($input: CreateStaffInput!) {
 
 ISSUE_COUPON = """mutation($input: IssueCouponInput!) {
   issueCoupon(input: $input) { coupon { code status } errors { code field message } }
+}"""
+
+REDEEM_COUPON = """mutation($input: RedeemCouponInput!) {
+  redeemCoupon(input: $input) { coupon { status } errors { code field message } }
 }"""
 
 COUPON = """query($code: String!) {
@@ -91,6 +96,41 @@ async def _create_template(api: Api, shop: TenantFixture, **template: Any) -> st
     result = await api(CREATE_TEMPLATE, {"input": template}, token=shop.owner_token)
     assert result["createCouponTemplate"]["errors"] == [], result
     return str(result["createCouponTemplate"]["template"]["id"])
+
+
+async def _issue_and_redeem(
+    api: Api, shop: TenantFixture, template_id: str, phone: str, order_amount: int
+) -> None:
+    """A member, a coupon of the template for them, and its redemption at the till."""
+    created = await api(CREATE_MEMBER, {"input": {"phone": phone}}, token=shop.secret_key)
+    assert created["createMember"]["errors"] == [], created
+    member_id = created["createMember"]["member"]["id"]
+    issued = await api(
+        ISSUE_COUPON,
+        {
+            "input": {
+                "templateId": template_id,
+                "memberId": member_id,
+                "idempotencyKey": f"issue-{phone}",
+            }
+        },
+        token=shop.secret_key,
+    )
+    assert issued["issueCoupon"]["errors"] == [], issued
+    redeemed = await api(
+        REDEEM_COUPON,
+        {
+            "input": {
+                "code": issued["issueCoupon"]["coupon"]["code"],
+                "memberId": member_id,
+                "orderAmount": order_amount,
+                "idempotencyKey": f"redeem-{phone}",
+            }
+        },
+        token=shop.secret_key,
+    )
+    assert redeemed["redeemCoupon"]["errors"] == [], redeemed
+    assert redeemed["redeemCoupon"]["coupon"]["status"] == "REDEEMED"
 
 
 async def _preview_settled(page: object) -> None:
@@ -560,3 +600,38 @@ async def test_owner_edits_an_issued_template_but_not_what_its_coupons_are_worth
     total_item = page.locator(".ant-form-item", has=total)  # type: ignore[attr-defined]
     await total_item.locator(".ant-form-item-explain-error").wait_for()
     assert (await terms())["totalLimit"] == 50
+
+
+async def test_owner_sees_a_campaigns_redemptions_day_by_day(
+    live_server: str, browser_page: object, coupon_shop: TenantFixture, api: Api
+) -> None:
+    page: object = browser_page
+    shop = coupon_shop
+    template_id = await _create_template(
+        api, shop, name="春季满减", kind="AMOUNT_OFF", amountOff=2000, minSpend=5000, validDays=30
+    )
+    for phone in REDEEMING_MEMBER_PHONES:
+        await _issue_and_redeem(api, shop, template_id, phone, order_amount=8800)
+
+    await _login(page, live_server, shop.info.slug, shop.owner_email, shop.owner_password)
+    await page.get_by_test_id("nav-coupons").click()  # type: ignore[attr-defined]
+    row = page.get_by_test_id("coupon-template-row").filter(has_text="春季满减")  # type: ignore[attr-defined]
+    await row.get_by_test_id("coupon-template-link").click()
+    await page.get_by_test_id("template-title").wait_for()  # type: ignore[attr-defined]
+
+    # --- the last 30 days by default: a chart drawn on a canvas, and the range's totals under it
+    card = page.get_by_test_id("coupon-redemptions-chart")  # type: ignore[attr-defined]
+    await card.locator("canvas").first.wait_for()
+    total = card.locator("[data-testid=coupon-redemptions-total][data-days='30']")
+    await total.wait_for()
+    assert await total.inner_text() == "共核销 2 张，优惠 ¥40.00"
+    assert await card.get_by_test_id("coupon-redemptions-empty").count() == 0
+    await card.scroll_into_view_if_needed()
+    await page.screenshot(path=str(SHOTS / "59-coupon-redemptions-chart.png"))  # type: ignore[attr-defined]
+
+    # --- the last 7 days: asked again, today's two redemptions are still in it
+    await card.get_by_test_id("coupon-redemptions-range-7").click()
+    total = card.locator("[data-testid=coupon-redemptions-total][data-days='7']")
+    await total.wait_for()
+    assert await total.inner_text() == "共核销 2 张，优惠 ¥40.00"
+    await card.locator("canvas").first.wait_for()

@@ -1,3 +1,12 @@
+/** How many minor units make one major unit of a currency, as a power of ten (2 for CNY: fen). */
+export function minorUnitDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
 /** Money arrives in integer minor units (fen); the currency decides how many digits that is. */
 export function formatMoney(minorUnits: number, currency: string, locale: string): string {
   try {

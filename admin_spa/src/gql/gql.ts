@@ -32,6 +32,7 @@ type Documents = {
     "\n  query CouponBatches($templateId: ID!) {\n    couponBatches(templateId: $templateId) {\n      ...CouponBatchFields\n    }\n  }\n": typeof types.CouponBatchesDocument,
     "\n  mutation GenerateCouponCodes($input: GenerateCouponCodesInput!) {\n    generateCouponCodes(input: $input) {\n      batch {\n        ...CouponBatchFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.GenerateCouponCodesDocument,
     "\n  mutation ReleaseCoupon($input: ReleaseCouponInput!) {\n    releaseCoupon(input: $input) {\n      coupon {\n        ...CouponFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.ReleaseCouponDocument,
+    "\n  query CouponRedemptionsByDay($templateId: ID!, $days: Int!) {\n    couponRedemptionsByDay(templateId: $templateId, days: $days) {\n      date\n      redeemed\n      discountAmount\n    }\n  }\n": typeof types.CouponRedemptionsByDayDocument,
     "\n  fragment CustomFieldDefinitionFields on CustomFieldDefinition {\n    id\n    key\n    label\n    type\n    required\n    pii\n    options\n    position\n  }\n": typeof types.CustomFieldDefinitionFieldsFragmentDoc,
     "\n  query CustomFieldDefinitions {\n    customFieldDefinitions {\n      ...CustomFieldDefinitionFields\n    }\n  }\n": typeof types.CustomFieldDefinitionsDocument,
     "\n  mutation CreateCustomFieldDefinition($input: CreateCustomFieldDefinitionInput!) {\n    createCustomFieldDefinition(input: $input) {\n      definition {\n        ...CustomFieldDefinitionFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateCustomFieldDefinitionDocument,
@@ -108,6 +109,7 @@ const documents: Documents = {
     "\n  query CouponBatches($templateId: ID!) {\n    couponBatches(templateId: $templateId) {\n      ...CouponBatchFields\n    }\n  }\n": types.CouponBatchesDocument,
     "\n  mutation GenerateCouponCodes($input: GenerateCouponCodesInput!) {\n    generateCouponCodes(input: $input) {\n      batch {\n        ...CouponBatchFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.GenerateCouponCodesDocument,
     "\n  mutation ReleaseCoupon($input: ReleaseCouponInput!) {\n    releaseCoupon(input: $input) {\n      coupon {\n        ...CouponFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.ReleaseCouponDocument,
+    "\n  query CouponRedemptionsByDay($templateId: ID!, $days: Int!) {\n    couponRedemptionsByDay(templateId: $templateId, days: $days) {\n      date\n      redeemed\n      discountAmount\n    }\n  }\n": types.CouponRedemptionsByDayDocument,
     "\n  fragment CustomFieldDefinitionFields on CustomFieldDefinition {\n    id\n    key\n    label\n    type\n    required\n    pii\n    options\n    position\n  }\n": types.CustomFieldDefinitionFieldsFragmentDoc,
     "\n  query CustomFieldDefinitions {\n    customFieldDefinitions {\n      ...CustomFieldDefinitionFields\n    }\n  }\n": types.CustomFieldDefinitionsDocument,
     "\n  mutation CreateCustomFieldDefinition($input: CreateCustomFieldDefinitionInput!) {\n    createCustomFieldDefinition(input: $input) {\n      definition {\n        ...CustomFieldDefinitionFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateCustomFieldDefinitionDocument,
@@ -252,6 +254,10 @@ export function graphql(source: "\n  mutation GenerateCouponCodes($input: Genera
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ReleaseCoupon($input: ReleaseCouponInput!) {\n    releaseCoupon(input: $input) {\n      coupon {\n        ...CouponFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ReleaseCoupon($input: ReleaseCouponInput!) {\n    releaseCoupon(input: $input) {\n      coupon {\n        ...CouponFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CouponRedemptionsByDay($templateId: ID!, $days: Int!) {\n    couponRedemptionsByDay(templateId: $templateId, days: $days) {\n      date\n      redeemed\n      discountAmount\n    }\n  }\n"): (typeof documents)["\n  query CouponRedemptionsByDay($templateId: ID!, $days: Int!) {\n    couponRedemptionsByDay(templateId: $templateId, days: $days) {\n      date\n      redeemed\n      discountAmount\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

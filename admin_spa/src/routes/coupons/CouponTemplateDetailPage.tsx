@@ -9,6 +9,7 @@ import { describeError } from '../../api/userErrors';
 import { formatMoney } from '../../format/money';
 import { useViewer } from '../../session/ViewerProvider';
 import { CouponBatchesCard } from './CouponBatchesCard';
+import { CouponRedemptionsCard } from './CouponRedemptionsCard';
 import { CouponTemplateDrawer } from './CouponTemplateDrawer';
 import { KIND_COLORS, budgetPercent, faceValue, formatFaceMoney, limitTexts, validityText } from './couponFormat';
 import { CouponTemplatesQuery } from './queries';
@@ -155,6 +156,7 @@ function TemplateDetail({ id }: { id: string }) {
           ]}
         />
       </Card>
+      <CouponRedemptionsCard templateId={template.id} currency={currency} />
       <CouponBatchesCard
         templateId={template.id}
         templateName={template.name}

@@ -226,3 +226,13 @@ export const ReleaseCouponMutation = graphql(`
     }
   }
 `);
+
+export const CouponRedemptionsByDayQuery = graphql(`
+  query CouponRedemptionsByDay($templateId: ID!, $days: Int!) {
+    couponRedemptionsByDay(templateId: $templateId, days: $days) {
+      date
+      redeemed
+      discountAmount
+    }
+  }
+`);
