@@ -52,7 +52,9 @@ async def _claim(
         )
     if (
         template.per_member_limit is None
-        and await Coupon.filter(template_id=template.id, member_id=member_id).exists()
+        and await Coupon.filter(template_id=template.id, member_id=member_id)
+        .exclude(status="VOIDED")
+        .exists()
     ):
         raise DomainError(
             ErrorCode.COUPON_NOT_APPLICABLE,

@@ -72,7 +72,8 @@ async def _check_limits(
         raise _not_applicable(
             "All {limit} coupons of this template are issued.", limit=template.total_limit
         )
-    mine = Coupon.filter(template_id=template.id, member_id=member_id)
+    # a voided coupon gave its place back (voided by staff, or its reward redemption cancelled)
+    mine = Coupon.filter(template_id=template.id, member_id=member_id).exclude(status="VOIDED")
     if template.per_member_limit is not None and await mine.count() >= template.per_member_limit:
         raise _not_applicable(
             "This member already has {limit} coupons of this template.",

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from tortoise.expressions import F
+
 from membership.coupons.codes import normalize
-from membership.coupons.models import Coupon
+from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, ErrorCode
 from tenants import audit
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
 
-__all__ = ["expire_due_coupons", "void_coupon"]
+__all__ = ["expire_due_coupons", "void_coupon", "void_locked"]
 
 
 async def void_coupon(ctx: RequestContext, *, code: str, reason: str) -> Coupon:
@@ -34,8 +36,7 @@ async def void_coupon(ctx: RequestContext, *, code: str, reason: str) -> Coupon:
             )
         if coupon.status != "VOIDED":
             before = coupon.status
-            coupon.status = "VOIDED"
-            await coupon.save(update_fields=["status"])
+            await void_locked(coupon)
             await audit.record(
                 ctx,
                 "coupon.void",
@@ -45,6 +46,16 @@ async def void_coupon(ctx: RequestContext, *, code: str, reason: str) -> Coupon:
                 after={"status": "VOIDED", "reason": reason.strip()},
             )
     return coupon
+
+
+async def void_locked(coupon: Coupon) -> None:
+    """Void an unused coupon whose row the caller locked: it gives its place in the template's
+    limits back (``issuedCount``, and the member's per-member and per-period counts)."""
+    coupon.status = "VOIDED"
+    coupon.reserved_for = None
+    coupon.reserved_until = None
+    await coupon.save(update_fields=["status", "reserved_for", "reserved_until"])
+    await CouponTemplate.filter(id=coupon.template_id).update(issued_count=F("issued_count") - 1)
 
 
 async def expire_due_coupons(ctx: RequestContext, batch: int = 10_000) -> int:

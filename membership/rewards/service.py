@@ -19,6 +19,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from membership.coupons.issue import issue_locked
+from membership.coupons.lifecycle import void_locked
 from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.ids import new_id
@@ -321,8 +322,7 @@ async def cancel_redemption(ctx: RequestContext, redemption_id: uuid.UUID) -> Re
                     "This coupon has been redeemed already.",
                     ["id"],
                 )
-            coupon.status = "VOIDED"
-            await coupon.save(update_fields=["status"])
+            await void_locked(coupon)
         await settle_member(ctx, conn, member, now)
         await post_entry(
             ctx,

@@ -68,3 +68,20 @@ async def test_the_expiry_job_expires_each_coupon_once(api: Api, tenant: TenantF
     assert await expire_due_coupons(job) == 0
     async with tenant_tx(tenant.ctx):
         assert await Coupon.filter(template_id=template_id, status="EXPIRED").count() == 12
+
+
+async def test_a_voided_coupon_gives_its_place_in_the_limits_back(
+    api: Api, tenant: TenantFixture
+) -> None:
+    template_id = await template(api, tenant, perMemberLimit=1, totalLimit=1)
+    member = await new_member(tenant)
+    first = await issue_api(api, tenant.secret_key, template_id, member, "lim-1")
+    assert first["errors"] == [] and first["coupon"]["template"]["issuedCount"] == 1
+    full = await issue_api(api, tenant.secret_key, template_id, member, "lim-2")
+    assert [e["code"] for e in full["errors"]] == ["COUPON_NOT_APPLICABLE"]
+    voided = await api(
+        VOID, {"input": {"code": first["coupon"]["code"], "reason": "错发"}}, tenant.owner_token
+    )
+    assert voided["voidCoupon"]["errors"] == []
+    again = await issue_api(api, tenant.secret_key, template_id, member, "lim-3")
+    assert again["errors"] == [] and again["coupon"]["template"]["issuedCount"] == 1

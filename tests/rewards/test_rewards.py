@@ -120,7 +120,7 @@ async def test_stock_of_three_with_ten_redeemers_sells_three_and_losers_pay_noth
 async def test_cancelling_returns_points_and_stock_and_voids_the_coupon(
     api: Api, tenant: TenantFixture
 ) -> None:
-    template_id = await template(api, tenant)
+    template_id = await template(api, tenant, perMemberLimit=1)
     voucher = await reward(
         api,
         tenant,
@@ -148,9 +148,12 @@ async def test_cancelling_returns_points_and_stock_and_voids_the_coupon(
         {"stock": 1}
     ]
     assert_invariant(await ledger_state(tenant, member), 500)
-    # the limit counts live redemptions only: after the cancellation it may redeem again
+    # the limits count live redemptions and coupons only: after the cancellation the member may
+    # redeem again, though the coupon template allows one coupon per member
     again = await redeem(api, tenant.secret_key, voucher["id"], member, f"c2-{member}")
     assert again["errors"] == []
+    issued = await api("{ couponTemplates { issuedCount } }", token=tenant.owner_token)
+    assert issued["couponTemplates"] == [{"issuedCount": 1}]
     over = await redeem(api, tenant.secret_key, voucher["id"], member, f"c3-{member}")
     assert [e["code"] for e in over["errors"]] == ["OUT_OF_STOCK"]
 
