@@ -17,13 +17,11 @@ stdout.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import itertools
 import json
 import random
 import resource
 import secrets
-import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -48,6 +46,7 @@ from bench.loadgen import (
     lookup_request,
     open_loop,
     percentile,
+    print_summary,
 )
 
 __all__ = [
@@ -259,15 +258,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    try:
-        import uvloop
-    except ImportError:
-        summary = asyncio.run(run(args))
-    else:
-        summary = uvloop.run(run(args))
-    json.dump(summary, sys.stdout)
-    sys.stdout.write("\n")
+    print_summary(run, parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -89,12 +89,11 @@ from bench.member_lookup import (
     _require_loopback,
 )
 from bench.record_order import code_revision, db_counters
-from bench.servers import REPO, Server, start_server
+from bench.servers import REPO, Server, add_app_options, check_app_options, start_server
 from membership.db import close_db, parse_postgres_url
 
 __all__ = ["main"]
 
-APP_FACTORY = "membership.app:create_app"
 
 # ------------------------------------------------------------------------------- API runs
 
@@ -318,22 +317,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each run")
     p.add_argument("--no-generation", action="store_true", help="skip the generation phase")
     p.add_argument("--no-api", action="store_true", help="skip the API runs")
-    p.add_argument(
-        "--client", choices=("raw", "httpx"), default="raw", help="load generator HTTP client"
-    )
-    p.add_argument(
-        "--app-env",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="extra environment for the API process, e.g. MEMBERSHIP_LOG_LEVEL=WARNING",
-    )
-    p.add_argument(
-        "--app-factory",
-        default=APP_FACTORY,
-        metavar="MODULE:FUNCTION",
-        help="the API's app factory, to compare a variant of it (default: %(default)s)",
-    )
+    add_app_options(p)
     args = p.parse_args(argv)
     if (
         not 1 <= args.codes <= 1_000_000
@@ -350,8 +334,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.redeem_pool = max(args.members, 100_000)
     if args.redeem_pool < 1:
         p.error("--redeem-pool must be ≥ 1")
-    if any("=" not in item for item in args.app_env):
-        p.error("--app-env takes NAME=VALUE")
+    check_app_options(p, args)
     return args
 
 

@@ -31,7 +31,7 @@ import resource
 import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -51,6 +51,7 @@ __all__ = [
     "main",
     "open_loop",
     "percentile",
+    "print_summary",
 ]
 
 LOOKUP_QUERY = (
@@ -388,8 +389,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
+def print_summary(
+    run: Callable[[argparse.Namespace], Coroutine[Any, Any, dict[str, Any]]],
+    args: argparse.Namespace,
+) -> None:
+    """Run a load generator (on uvloop when it is installed) and print its summary as JSON."""
     try:
         import uvloop
     except ImportError:
@@ -398,6 +402,10 @@ def main(argv: list[str] | None = None) -> None:
         summary = uvloop.run(run(args))
     json.dump(summary, sys.stdout)
     sys.stdout.write("\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    print_summary(run, parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -52,14 +52,13 @@ from bench.dataset import (
     new_database_name,
 )
 from bench.report import RESULTS_DIR, build_report, print_report, write_report
-from bench.servers import REPO, Server, start_server
+from bench.servers import REPO, Server, add_app_options, check_app_options, start_server
 from membership.db import parse_postgres_url
 
 __all__ = ["main"]
 
 DEFAULT_DATABASE_URL = "postgresql://root@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
-APP_FACTORY = "membership.app:create_app"
 NOISY_PCT = 20.0  # machine busy (all cores) above which a warning says results are noisy
 SETTLE_SECONDS = 1.0  # pause between runs, so one run's stragglers do not count in the next
 
@@ -80,22 +79,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--concurrency", type=int, default=32, help="closed-loop workers")
     p.add_argument("--duration", type=float, default=15.0, help="measured seconds per run")
     p.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each run")
-    p.add_argument(
-        "--client", choices=("raw", "httpx"), default="raw", help="load generator HTTP client"
-    )
-    p.add_argument(
-        "--app-env",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="extra environment for the API process, e.g. MEMBERSHIP_LOG_LEVEL=WARNING",
-    )
-    p.add_argument(
-        "--app-factory",
-        default=APP_FACTORY,
-        metavar="MODULE:FUNCTION",
-        help="the API's app factory, to compare a variant of it (default: %(default)s)",
-    )
+    add_app_options(p)
     p.add_argument(
         "--profile",
         action="store_true",
@@ -107,8 +91,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--members and --concurrency must be ≥ 1, --duration > 0, --warmup ≥ 0")
     if args.other_members is None:
         args.other_members = min(3000, max(100, args.members // 20))
-    if any("=" not in item for item in args.app_env):
-        p.error("--app-env takes NAME=VALUE")
+    check_app_options(p, args)
     return args
 
 

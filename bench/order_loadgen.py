@@ -18,13 +18,11 @@ empty and ``recordOrder.order.id`` is set; anything else is counted as an error 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import itertools
 import json
 import random
 import resource
 import secrets
-import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +37,7 @@ from bench.loadgen import (
     Sender,
     closed_loop,
     open_loop,
+    print_summary,
 )
 from bench.order_dataset import member_id
 
@@ -186,15 +185,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    try:
-        import uvloop
-    except ImportError:
-        summary = asyncio.run(run(args))
-    else:
-        summary = uvloop.run(run(args))
-    json.dump(summary, sys.stdout)
-    sys.stdout.write("\n")
+    print_summary(run, parse_args(argv))
 
 
 if __name__ == "__main__":

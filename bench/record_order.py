@@ -74,13 +74,12 @@ from bench.order_dataset import OrderDataset, TenantData, build_order_dataset
 from bench.order_loadgen import order_request
 from bench.order_report import build_report, flatness_ratios, print_report, write_report
 from bench.report import RESULTS_DIR
-from bench.servers import REPO, Server, start_server
+from bench.servers import REPO, Server, add_app_options, check_app_options, start_server
 from bench.sql_census_app import PATH as CENSUS_PATH
 from membership.db import PgTarget, parse_postgres_url
 
 __all__ = ["main"]
 
-APP_FACTORY = "membership.app:create_app"
 # An idle backend publishes its last second of statistics after 10 s (PGSTAT_IDLE_INTERVAL);
 # an exiting one at once.
 STATS_WAIT_SECONDS = 10.5
@@ -149,22 +148,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="pause after each API run until its idle backends have published their buffer "
         "statistics (blks read/req); 0: pause 1 s and take those numbers as approximate",
     )
-    p.add_argument(
-        "--client", choices=("raw", "httpx"), default="raw", help="load generator HTTP client"
-    )
-    p.add_argument(
-        "--app-env",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="extra environment for the API process, e.g. MEMBERSHIP_LOG_LEVEL=WARNING",
-    )
-    p.add_argument(
-        "--app-factory",
-        default=APP_FACTORY,
-        metavar="MODULE:FUNCTION",
-        help="the API's app factory, to compare a variant of it (default: %(default)s)",
-    )
+    add_app_options(p)
     p.add_argument(
         "--profile",
         action="store_true",
@@ -197,8 +181,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             "entries, --orders-per-member, --warmup, --sql-census and --spend-max ≥ 0, "
             "--spend-share in 0…1"
         )
-    if any("=" not in item for item in args.app_env):
-        p.error("--app-env takes NAME=VALUE")
+    check_app_options(p, args)
     return args
 
 

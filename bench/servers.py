@@ -7,6 +7,7 @@ the server dies or never gets ready.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import socket
@@ -18,7 +19,16 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["Server", "free_port", "start_server"]
+__all__ = [
+    "APP_FACTORY",
+    "Server",
+    "add_app_options",
+    "check_app_options",
+    "free_port",
+    "start_server",
+]
+
+APP_FACTORY = "membership.app:create_app"
 
 HOST = "127.0.0.1"
 REPO = Path(__file__).resolve().parent.parent
@@ -106,3 +116,29 @@ def start_server(name: str, factory: str, env: dict[str, str], log_dir: Path) ->
             stdin=subprocess.DEVNULL,
         )
     return Server(name, process, port, log_path)
+
+
+def add_app_options(p: argparse.ArgumentParser) -> None:
+    """The options every benchmark has for the API it serves and the client that loads it:
+    ``--client``, ``--app-env`` and ``--app-factory``."""
+    p.add_argument(
+        "--client", choices=("raw", "httpx"), default="raw", help="load generator HTTP client"
+    )
+    p.add_argument(
+        "--app-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment for the API process, e.g. MEMBERSHIP_LOG_LEVEL=WARNING",
+    )
+    p.add_argument(
+        "--app-factory",
+        default=APP_FACTORY,
+        metavar="MODULE:FUNCTION",
+        help="the API's app factory, to compare a variant of it (default: %(default)s)",
+    )
+
+
+def check_app_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if any("=" not in item for item in args.app_env):
+        p.error("--app-env takes NAME=VALUE")
