@@ -29,7 +29,7 @@ from schema.types.coupons import CouponTemplate, CouponTemplatePayload
 __all__ = ["CouponToolMutations", "CouponToolQueries"]
 
 _LISTS = ("skus", "categories", "stores", "excluded_skus", "excluded_categories")
-_FLAGS = ("stackable", "priority", "max_per_order", "code_prefix", "code_length", "name")
+_REQUIRED = ("stackable", "priority", "max_per_order", "code_prefix", "code_length", "name")
 
 
 def _changes(input: UpdateCouponTemplateInput) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def _changes(input: UpdateCouponTemplateInput) -> dict[str, Any]:
             value = value.value if value is not None else None
         elif value is not None and name in ("amount_off", "max_discount", "min_spend", "budget"):
             value = int(value)
-        elif value is None and name in _FLAGS:
+        elif value is None and name in _REQUIRED:
             continue  # not optional: null leaves it as it is
         changes[name] = value
     return changes

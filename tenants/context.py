@@ -52,6 +52,13 @@ class RequestContext:
                 permission=permission.value,
             )
 
+    def require_unless_own(self, permission: Permission, member_id: uuid.UUID | None) -> None:
+        """``permission``, unless this is a member token acting for its own member."""
+        own = member_id is not None and member_id == self.member_id
+        if own and Permission.SELF_WRITE in self.permissions:
+            return
+        self.require(permission)
+
     @property
     def member_id(self) -> uuid.UUID | None:
         """The member a member token speaks for; None for staff and keys."""

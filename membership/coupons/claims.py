@@ -14,7 +14,7 @@ import uuid
 from tortoise.exceptions import IntegrityError
 
 from membership.coupons.codes import normalize
-from membership.coupons.issue import IssueResult, issue_locked
+from membership.coupons.issue import IssueResult, issue_locked, replayed_issue
 from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, ErrorCode
 from membership.members.models import Member
@@ -26,21 +26,10 @@ from tenants.tx import tenant_tx
 __all__ = ["claim_coupon"]
 
 
-def _may_claim(ctx: RequestContext, member_id: uuid.UUID) -> None:
-    if ctx.has(Permission.SELF_WRITE) and ctx.member_id == member_id:
-        return
-    ctx.require(Permission.COUPONS_WRITE)
-
-
-async def _replay(key: str, hashed: str) -> IssueResult | None:
-    coupon_id = await idempotency.first_result(key, hashed)
-    return None if coupon_id is None else IssueResult(await Coupon.get(id=coupon_id), True)
-
-
 async def _claim(
     ctx: RequestContext, public_code: str, member_id: uuid.UUID, key: str, hashed: str
 ) -> IssueResult:
-    replayed = await _replay(key, hashed)
+    replayed = await replayed_issue(key, hashed)
     if replayed is not None:
         return replayed
     template = await CouponTemplate.filter(public_code=public_code).select_for_update().first()
@@ -73,7 +62,7 @@ async def claim_coupon(
     ctx: RequestContext, *, code: str, member_id: uuid.UUID, idempotency_key: str
 ) -> IssueResult:
     """Issue the member a coupon of the campaign whose public code this is."""
-    _may_claim(ctx, member_id)
+    ctx.require_unless_own(Permission.COUPONS_WRITE, member_id)
     idempotency.check_key(idempotency_key)
     public_code = normalize(code)
     hashed = idempotency.request_hash("claim_coupon", public_code, member_id)
@@ -82,7 +71,7 @@ async def claim_coupon(
             return await _claim(ctx, public_code, member_id, idempotency_key, hashed)
     except IntegrityError:
         async with tenant_tx(ctx):
-            replayed = await _replay(idempotency_key, hashed)
+            replayed = await replayed_issue(idempotency_key, hashed)
             if replayed is None:
                 raise
             return replayed

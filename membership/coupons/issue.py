@@ -30,6 +30,7 @@ __all__ = [
     "issue_coupon",
     "issue_locked",
     "period_start",
+    "replayed_issue",
     "validity",
 ]
 
@@ -115,7 +116,8 @@ async def issue_locked(
     return coupon
 
 
-async def _replay(key: str, hashed: str) -> IssueResult | None:
+async def replayed_issue(key: str, hashed: str) -> IssueResult | None:
+    """The first issue made with this idempotency key and request, if there was one."""
     coupon_id = await idempotency.first_result(key, hashed)
     return None if coupon_id is None else IssueResult(await Coupon.get(id=coupon_id), True)
 
@@ -129,7 +131,7 @@ async def issue_coupon(
     request_hash = idempotency.request_hash("issue_coupon", template_id, member_id)
     try:
         async with tenant_tx(ctx):
-            replayed = await _replay(idempotency_key, request_hash)
+            replayed = await replayed_issue(idempotency_key, request_hash)
             if replayed is not None:
                 return replayed
             template = await CouponTemplate.filter(id=template_id).select_for_update().first()
@@ -149,7 +151,7 @@ async def issue_coupon(
     except IntegrityError:
         # The same key raced in from another request and won: answer with its coupon.
         async with tenant_tx(ctx):
-            replayed = await _replay(idempotency_key, request_hash)
+            replayed = await replayed_issue(idempotency_key, request_hash)
             if replayed is None:
                 raise
             return replayed

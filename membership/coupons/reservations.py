@@ -49,12 +49,6 @@ def _invalid(template: str, name: str, **params: object) -> DomainError:
     return DomainError(ErrorCode.INVALID, template, ["input", name], **params)
 
 
-def _may_use(ctx: RequestContext, member_id: uuid.UUID) -> None:
-    if ctx.has(Permission.SELF_WRITE) and ctx.member_id == member_id:
-        return
-    ctx.require(Permission.COUPONS_WRITE)
-
-
 def _check_request(amount: int, checkout_id: str, ttl_seconds: int) -> None:
     errors = []
     if not 0 < amount <= MAX_AMOUNT:
@@ -92,7 +86,7 @@ async def reserve_coupon(
 ) -> Reservation:
     """Hold the coupon for ``checkout_id`` for ``ttl_seconds``, if the member could redeem it
     on ``amount`` now; refused with every reason otherwise."""
-    _may_use(ctx, member_id)
+    ctx.require_unless_own(Permission.COUPONS_WRITE, member_id)
     _check_request(amount, checkout_id, ttl_seconds)
     checkout_id = checkout_id.strip()
     async with tenant_tx(ctx):
@@ -127,12 +121,11 @@ async def reserve_coupon(
 
 async def release_coupon(ctx: RequestContext, *, code: str, checkout_id: str) -> Coupon:
     """Give up ``checkout_id``'s hold on the coupon (the customer removed it, or left)."""
-    if not (ctx.has(Permission.SELF_WRITE) and ctx.member_id is not None):
+    if ctx.member_id is None:
         ctx.require(Permission.COUPONS_WRITE)
     async with tenant_tx(ctx):
         coupon = await _locked(code)
-        if not ctx.has(Permission.COUPONS_WRITE) and coupon.member_id != ctx.member_id:
-            ctx.require(Permission.COUPONS_WRITE)  # a member releases only their own coupons
+        ctx.require_unless_own(Permission.COUPONS_WRITE, coupon.member_id)
         now = ctx.clock.now()
         held = coupon.reserved_until is not None and coupon.reserved_until > now
         if held and coupon.reserved_for != checkout_id.strip():
