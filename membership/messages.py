@@ -205,6 +205,18 @@ ZH_CN: dict[str, str] = {
     "Unknown tier window.": "未知的等级统计周期。",
     "Give weekdays, days of the month or both.": "请提供星期几、每月几号，或两者。",
     "The end must come after the start.": "结束时间须晚于开始时间。",
+    # webhook endpoint URLs
+    "Enter the URL as text.": "请以文本形式填写 URL。",
+    "A URL has at most {max} characters.": "URL 最多 {max} 个字符。",
+    "Enter a URL such as https://example.com/webhooks.": "请填写 URL，例如 https://example.com/webhooks。",
+    "A URL cannot contain spaces or control characters.": "URL 不能包含空格或控制字符。",
+    "Webhook URLs start with http:// or https://.": "Webhook URL 须以 http:// 或 https:// 开头。",
+    "Remove the #fragment: it is never sent to the receiver.": "请去掉 #片段：它不会发送给接收方。",
+    "Remove the user name and password from the URL; receivers verify the signature instead.": "请从 URL 中去掉用户名和密码；接收方应改为校验签名。",
+    "The URL needs a host name.": "URL 须包含主机名。",
+    "The port must be a number from 1 to 65535.": "端口须为 1 到 65535 之间的数字。",
+    "The host name is not valid.": "主机名无效。",
+    "{host} is a loopback, private or reserved address; webhook URLs must be reachable from the internet.": "{host} 是环回、内网或保留地址；Webhook URL 须可从互联网访问。",
 }
 
 

@@ -1,0 +1,1 @@
+"""Webhooks: endpoints, signed deliveries and their retries (Standard Webhooks)."""
