@@ -6,7 +6,10 @@ Three roles touch the database:
   roles below and the database; nothing else runs as it;
 * the *owner* role runs migrations and owns every table;
 * the *app* role serves requests: not a superuser, no BYPASSRLS, owns nothing, so PostgreSQL's
-  row-level security always applies to it.
+  row-level security always applies to it;
+* the *sweep* role cannot log in; it owns the SECURITY DEFINER functions that answer "which
+  tenants have work due" across tenants (and nothing else), so a worker's relay and cron
+  sweeps cost nothing for a tenant with nothing pending. The app role may only call them.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ MODEL_MODULES = [
     "membership.coupons.models",
     "membership.rewards.models",
     "membership.outbox",
+    "membership.events.models",
+    "membership.webhooks.models",
 ]
 
 
@@ -141,11 +146,22 @@ async def bootstrap_database(admin: PgTarget, settings: Settings | None = None) 
                     f"{_quote_literal(role)}) THEN CREATE ROLE {_quote_ident(role)} LOGIN "
                     f"NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE{pw}; END IF; END $$;"
                 )
+        sweep = settings.db_sweep_role
+        with contextlib.suppress(asyncpg.UniqueViolationError, asyncpg.DuplicateObjectError):
+            await conn.execute(
+                f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+                f"{_quote_literal(sweep)}) THEN CREATE ROLE {_quote_ident(sweep)} NOLOGIN "
+                f"NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; END IF; END $$;"
+            )
+        # The owner hands the sweep functions to the sweep role (ALTER FUNCTION ... OWNER).
+        with contextlib.suppress(asyncpg.UniqueViolationError, asyncpg.DuplicateObjectError):
+            await conn.execute(f"GRANT {_quote_ident(sweep)} TO {_quote_ident(owner)}")
         db = _quote_ident(admin.database)
         await conn.execute(f"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {_quote_ident(owner)}")
         await conn.execute(f"GRANT CONNECT ON DATABASE {db} TO {_quote_ident(app)}")
         await conn.execute(f"ALTER SCHEMA public OWNER TO {_quote_ident(owner)}")
         await conn.execute(f"GRANT USAGE ON SCHEMA public TO {_quote_ident(app)}")
+        await conn.execute(f"GRANT USAGE, CREATE ON SCHEMA public TO {_quote_ident(sweep)}")
         await conn.execute(
             f"ALTER DEFAULT PRIVILEGES FOR ROLE {_quote_ident(owner)} IN SCHEMA public "
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {_quote_ident(app)}"

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     db_owner_password: str | None = None
     db_app_role: str = "membership_app"
     db_app_password: str | None = None
+    # Owns the few SECURITY DEFINER functions that tell the worker which tenants have work due
+    # (pending events, retries, expiries) without a query per tenant. It cannot log in.
+    db_sweep_role: str = "membership_sweep"
     db_pool_min: int = 1
     db_pool_max: int = 10
 
@@ -50,6 +53,12 @@ class Settings(BaseSettings):
 
     # Regions whose phone numbers members may register with (ISO 3166 codes; CN by default).
     phone_regions: list[str] = ["CN"]
+
+    # Webhooks: loopback and private targets are refused unless allowed (development only).
+    webhooks_allow_private_urls: bool = False
+    webhooks_timeout_seconds: float = 15.0
+    # How often the worker's relay looks for committed events when it found none last time.
+    relay_interval_seconds: float = 0.1
 
     log_level: str = "INFO"
 

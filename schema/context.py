@@ -14,12 +14,15 @@ from membership.coupons.models import CouponTemplate
 from membership.coupons.templates import templates_by_ids
 from membership.coupons.wallet import CouponPage, first_coupon_pages
 from membership.errors import DomainError, ErrorCode
+from membership.events.timeline import TimelinePage, first_timeline_pages
 from membership.members import service as members
 from membership.members.models import CustomFieldDefinition
 from membership.members.models import Member as MemberModel
 from membership.points.service import EntryPage, first_pages
 from membership.tiers.models import Tier
 from membership.tiers.service import tier_catalogue
+from membership.webhooks.deliveries import attempts_by_delivery, payloads_by_event
+from membership.webhooks.models import WebhookAttempt
 from tenants.auth import Authenticator
 from tenants.context import RequestContext
 from tenants.revocations import TokenRevocations
@@ -50,6 +53,7 @@ class Context:
     _coupons_loader: DataLoader[tuple[uuid.UUID, int, str | None], CouponPage] | None = field(
         default=None, repr=False
     )
+    _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def auth(self) -> RequestContext:
@@ -121,6 +125,53 @@ class Context:
 
             self._points_loader = DataLoader(load_fn=load)
         return self._points_loader
+
+    @property
+    def webhook_attempts(self) -> DataLoader[uuid.UUID, list[WebhookAttempt]]:
+        """Every attempt of deliveries, batched across a page of the delivery log."""
+        loader = self._loaders.get("webhook_attempts")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(ids: list[uuid.UUID]) -> list[list[WebhookAttempt]]:
+                found = await attempts_by_delivery(ctx, ids)
+                return [found[i] for i in ids]
+
+            loader = self._loaders["webhook_attempts"] = DataLoader(load_fn=load)
+        return loader
+
+    @property
+    def webhook_payloads(self) -> DataLoader[uuid.UUID, Any]:
+        """The delivered body of events, batched across a page of the delivery log."""
+        loader = self._loaders.get("webhook_payloads")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(ids: list[uuid.UUID]) -> list[Any]:
+                found = await payloads_by_event(ctx, ids)
+                return [found.get(i) for i in ids]
+
+            loader = self._loaders["webhook_payloads"] = DataLoader(load_fn=load)
+        return loader
+
+    @property
+    def timeline_first_pages(self) -> DataLoader[tuple[uuid.UUID, int], TimelinePage]:
+        """First pages of members' timelines, batched across a list of members."""
+        loader = self._loaders.get("timeline")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(keys: list[tuple[uuid.UUID, int]]) -> list[TimelinePage]:
+                pages: dict[tuple[uuid.UUID, int], TimelinePage] = {}
+                for first in {f for _, f in keys}:
+                    ids = [m for m, f in keys if f == first]
+                    found = await first_timeline_pages(ctx, ids, first=first)
+                    for member_id, page in found.items():
+                        pages[(member_id, first)] = page
+                return [pages[k] for k in keys]
+
+            loader = self._loaders["timeline"] = DataLoader(load_fn=load)
+        return loader
 
     async def tier(self, tier_id: uuid.UUID) -> Tier | None:
         """A tier by id from the tenant's tier catalogue, read at most once per request."""

@@ -1,1 +1,1 @@
-"""arq worker: settings, job functions per domain, cron, and the outbox relay."""
+"""arq worker: settings, job functions per domain, cron, the relay and webhook deliveries."""

@@ -7,11 +7,13 @@ from typing import Any
 
 import structlog
 
+from membership.clock import SystemClock
 from membership.coupons.batches import generate_batch
 from membership.coupons.lifecycle import expire_due_coupons
 from membership.coupons.reservations import release_expired_reservations
 from tenants.context import RequestContext
-from tenants.registry import get_tenant, list_tenants
+from tenants.registry import get_tenant
+from tenants.sweeps import tenants_due
 
 __all__ = ["expire_coupons", "generate_coupon_batch", "release_coupon_reservations"]
 
@@ -21,7 +23,7 @@ log = structlog.get_logger("membership.worker")
 async def expire_coupons(ctx: dict[str, Any]) -> int:
     """Mark issued coupons past their validity EXPIRED; safe to run twice or in two workers."""
     total = 0
-    for tenant in await list_tenants():
+    for tenant in await tenants_due("tenants_with_expiring_coupons", at=SystemClock().now()):
         expired = await expire_due_coupons(RequestContext.system(tenant))
         if expired:
             log.info("coupons_expired", tenant=tenant.slug, expired=expired)
@@ -41,6 +43,6 @@ async def generate_coupon_batch(tenant_id: str, payload: dict[str, Any]) -> None
 async def release_coupon_reservations(ctx: dict[str, Any]) -> int:
     """Clear reservations that ran out (they stopped holding their coupon the moment they did)."""
     total = 0
-    for tenant in await list_tenants():
+    for tenant in await tenants_due("tenants_with_lapsed_reservations", at=SystemClock().now()):
         total += await release_expired_reservations(RequestContext.system(tenant))
     return total

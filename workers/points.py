@@ -6,10 +6,11 @@ from typing import Any
 
 import structlog
 
+from membership.clock import SystemClock
 from membership.points.expiry import expire_due
 from membership.points.service import mature_due
 from tenants.context import RequestContext
-from tenants.registry import list_tenants
+from tenants.sweeps import tenants_due
 
 __all__ = ["expire_points"]
 
@@ -20,7 +21,10 @@ async def expire_points(ctx: dict[str, Any]) -> int:
     """Mature pending points whose return window closed (EARN entries), then expire due lots
     (EXPIRE entries); safe to run twice or in two workers at once."""
     total = 0
-    for tenant in await list_tenants():
+    due = await tenants_due(
+        "tenants_with_maturing_points", "tenants_with_expiring_points", at=SystemClock().now()
+    )
+    for tenant in due:
         system = RequestContext.system(tenant)
         matured = await mature_due(system)
         expired = await expire_due(system)

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from arq import cron
+from arq import cron, func
 from arq.connections import RedisSettings
 
 from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url, role_target
 from membership.logging import configure_logging
 from membership.settings import get_settings
 from workers.coupons import expire_coupons, release_coupon_reservations
-from workers.outbox import handle_event, relay_outbox
+from workers.events import (
+    deliver_webhooks,
+    handle_events,
+    run_coupon_batch,
+    start_dispatcher,
+    stop_dispatcher,
+)
 from workers.points import expire_points
 from workers.tiers import evaluate_member_tiers
 
@@ -26,23 +32,27 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
     await init_db(role_target(resolve_postgres(settings), "app", settings), settings)
+    await start_dispatcher(ctx)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await stop_dispatcher(ctx)
     await close_db()
 
 
 class WorkerSettings:
+    # Wake-up jobs keep no result, so the same job id (a tenant, an endpoint) can be enqueued
+    # again the moment a run ends; their work is in PostgreSQL, not in the job.
     functions: ClassVar[list[Any]] = [
-        handle_event,
-        relay_outbox,
+        func(handle_events, keep_result=0),  # type: ignore[arg-type]
+        func(deliver_webhooks, keep_result=0),  # type: ignore[arg-type]
+        func(run_coupon_batch, keep_result=0),  # type: ignore[arg-type]
         expire_points,
         expire_coupons,
         release_coupon_reservations,
         evaluate_member_tiers,
     ]
     cron_jobs: ClassVar[list[Any]] = [
-        cron(relay_outbox, second=set(range(0, 60, 2)), unique=True, run_at_startup=True),
         cron(expire_points, second={30}, unique=True),
         cron(expire_coupons, second={40}, unique=True),
         cron(release_coupon_reservations, second={50}, unique=True),

@@ -25,6 +25,7 @@ import structlog
 from tortoise.exceptions import IntegrityError
 
 from membership.coupons.codes import new_codes
+from membership.coupons.events import CouponBatchCreated
 from membership.coupons.issue import validity
 from membership.coupons.models import CouponBatch, CouponTemplate
 from membership.errors import DomainError, ErrorCode
@@ -37,7 +38,6 @@ from tenants.permissions import Permission
 from tenants.tx import tenant_tx
 
 __all__ = [
-    "BATCH_TOPIC",
     "MAX_QUANTITY",
     "BatchStart",
     "batch_csv",
@@ -49,7 +49,6 @@ __all__ = [
 
 log = structlog.get_logger("membership.coupons")
 
-BATCH_TOPIC = "coupon_batch.created"
 MAX_QUANTITY = 1_000_000
 CHUNK = 25_000
 EXPORT_PAGE = 20_000
@@ -127,7 +126,10 @@ async def start_batch(
             status="QUEUED",
             created_at=now,
         )
-        await emit(ctx, BATCH_TOPIC, {"batchId": str(batch.id)})
+        await emit(
+            ctx,
+            CouponBatchCreated(batch_id=batch.id, template_id=template.id, quantity=quantity),
+        )
         await audit.record(
             ctx,
             "coupon_batch.create",

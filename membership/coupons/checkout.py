@@ -17,10 +17,12 @@ from datetime import datetime
 from tortoise.expressions import F
 
 from membership.coupons.codes import normalize
+from membership.coupons.events import coupon_redeemed
 from membership.coupons.models import Coupon, CouponTemplate
 from membership.coupons.redeem import check
 from membership.coupons.stacking import Line, stack
 from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.outbox import emit
 from tenants.context import RequestContext
 
 __all__ = ["CouponUse", "redeem_uses", "release_coupons", "take_coupons"]
@@ -124,6 +126,7 @@ async def take_coupons(
 
 
 async def redeem_uses(
+    ctx: RequestContext,
     uses: Sequence[CouponUse],
     *,
     member_id: uuid.UUID,
@@ -155,6 +158,7 @@ async def redeem_uses(
                 "reserved_until",
             ]
         )
+        await emit(ctx, coupon_redeemed(coupon))
     await _count(_totals((use.template.id, 1, use.discount) for use in uses), now)
 
 

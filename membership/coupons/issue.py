@@ -15,10 +15,12 @@ from zoneinfo import ZoneInfo
 from tortoise.exceptions import IntegrityError
 
 from membership.coupons.codes import new_code, normalize
+from membership.coupons.events import coupon_issued
 from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, ErrorCode
 from membership.ids import new_id
 from membership.members.models import Member
+from membership.outbox import emit
 from membership.points import idempotency
 from tenants.context import RequestContext
 from tenants.permissions import Permission
@@ -113,6 +115,7 @@ async def issue_locked(
     template.issued_count += 1
     template.updated_at = now
     await template.save(update_fields=["issued_count", "updated_at"])
+    await emit(ctx, coupon_issued(coupon))
     return coupon
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from tortoise.expressions import F
 
 from membership.coupons.codes import normalize
+from membership.coupons.events import CouponVoided
 from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, ErrorCode
+from membership.outbox import emit
 from tenants import audit
 from tenants.context import RequestContext
 from tenants.permissions import Permission
@@ -36,7 +38,7 @@ async def void_coupon(ctx: RequestContext, *, code: str, reason: str) -> Coupon:
             )
         if coupon.status != "VOIDED":
             before = coupon.status
-            await void_locked(coupon)
+            await void_locked(ctx, coupon)
             await audit.record(
                 ctx,
                 "coupon.void",
@@ -48,7 +50,7 @@ async def void_coupon(ctx: RequestContext, *, code: str, reason: str) -> Coupon:
     return coupon
 
 
-async def void_locked(coupon: Coupon) -> None:
+async def void_locked(ctx: RequestContext, coupon: Coupon) -> None:
     """Void an unused coupon whose row the caller locked: it gives its place in the template's
     limits back (``issuedCount``, and the member's per-member and per-period counts)."""
     coupon.status = "VOIDED"
@@ -56,6 +58,15 @@ async def void_locked(coupon: Coupon) -> None:
     coupon.reserved_until = None
     await coupon.save(update_fields=["status", "reserved_for", "reserved_until"])
     await CouponTemplate.filter(id=coupon.template_id).update(issued_count=F("issued_count") - 1)
+    await emit(
+        ctx,
+        CouponVoided(
+            member_id=coupon.member_id,
+            coupon_id=coupon.id,
+            code=coupon.code,
+            template_id=coupon.template_id,
+        ),
+    )
 
 
 async def expire_due_coupons(ctx: RequestContext, batch: int = 10_000) -> int:

@@ -27,9 +27,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from membership.coupons.codes import normalize
+from membership.coupons.events import coupon_redeemed
 from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members.models import Member
+from membership.outbox import emit
 from membership.points import idempotency
 from tenants.context import RequestContext
 from tenants.permissions import Permission
@@ -256,6 +258,7 @@ async def redeem_coupon(
             await idempotency.remember(
                 ctx, idempotency_key, "redeem_coupon", request_hash, coupon.id
             )
+            await emit(ctx, coupon_redeemed(coupon))
             # Last, so the template's row is locked only until the commit: redemptions of
             # one campaign's coupons do not queue behind each other's whole transaction.
             await CouponTemplate.filter(id=template.id).update(

@@ -18,6 +18,7 @@ from tortoise.expressions import Q
 from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members import custom_fields
+from membership.members.events import MemberCreated, MemberMerged, MemberUpdated
 from membership.members.models import CustomFieldDefinition, Member
 from membership.members.phones import mask_phone, normalize_phone
 from membership.outbox import emit
@@ -413,7 +414,15 @@ async def create_member(ctx: RequestContext, changes: MemberChanges) -> Member:
             ) from exc
         if ctx.actor.kind in ("staff", "system"):
             await audit.record(ctx, "member.create", "member", member.id, after=_snapshot(member))
-        await emit(ctx, "member.created", {"memberId": str(member.id)})
+        await emit(
+            ctx,
+            MemberCreated(
+                member_id=member.id,
+                tier_id=member.tier_id,
+                source_channel=member.source_channel,
+                referrer_id=member.referrer_id,
+            ),
+        )
     return member
 
 
@@ -473,7 +482,12 @@ async def update_member(
             await audit.record(
                 ctx, "member.update", "member", member.id, before=before, after=after
             )
-        await emit(ctx, "member.updated", {"memberId": str(member.id)})
+        changed = sorted(
+            {k for k in after if k != "customFields" and after[k] != before.get(k)}
+            | ({"customFields"} if changed_custom else set())
+        )
+        if changed:
+            await emit(ctx, MemberUpdated(member_id=member.id, changed=changed))
     return member
 
 
@@ -566,7 +580,7 @@ async def merge_members(
             before=before,
             after={"target": _snapshot(target), "mergedFrom": str(source.id), "pointsMoved": moved},
         )
-        await emit(ctx, "member.merged", {"sourceId": str(source.id), "targetId": str(target.id)})
+        await emit(ctx, MemberMerged(member_id=target.id, source_id=source.id, points_moved=moved))
     return target
 
 

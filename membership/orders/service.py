@@ -34,6 +34,7 @@ from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.ids import new_id
 from membership.members.models import Member
 from membership.orders.earning import cash_paid, points_value
+from membership.orders.events import OrderRefunded, order_recorded
 from membership.orders.models import Order
 from membership.orders.programme import read_programme
 from membership.orders.writes import write_earning_order
@@ -288,6 +289,7 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
             if request.points_to_spend or member.points_debt or uses:
                 await _write_order_with_ledger(ctx, conn, member, order, settings)
                 await redeem_uses(
+                    ctx,
                     uses,
                     member_id=member.id,
                     order_id=order.id,
@@ -362,7 +364,7 @@ async def _write_order_with_ledger(
             "updated_at",
         ]
     )
-    await emit(ctx, "order.recorded", {"orderId": str(order.id), "memberId": str(member.id)})
+    await emit(ctx, order_recorded(order))
 
 
 def _coupon_lines(request: OrderRequest) -> list[Line]:
@@ -648,7 +650,19 @@ async def refund_order(
                         "pointsReturned": give_back,
                     },
                 )
-            await emit(ctx, "order.refunded", {"orderId": str(order.id), "amount": refund})
+            await emit(
+                ctx,
+                OrderRefunded(
+                    member_id=member.id,
+                    order_id=order.id,
+                    external_id=order.external_id,
+                    amount=refund,
+                    refunded_amount=order.refunded_amount,
+                    points_reversed=claw_back,
+                    points_returned=give_back,
+                    full=full,
+                ),
+            )
             return OrderResult(order, member, replayed=False)
     except IntegrityError:
         async with tenant_tx(ctx):

@@ -3,7 +3,7 @@
 The order, its EARN entry and lot (or its pending lot), the member's new totals and the
 ``order.recorded`` event are written by one statement of data-modifying CTEs, so the order costs
 the database one round trip instead of five. It must write exactly what the ledger service would
-(``post_entry``, ``add_pending``, ``emit``); the ledger tests check both paths against the same
+(``post_entry``, ``add_pending``, ``emit``: its events come from ``outbox_row``); the ledger tests check both paths against the same
 invariant. Foreign keys are checked at the end of the statement, when every row exists.
 """
 
@@ -16,7 +16,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from membership.ids import new_id
 from membership.members.models import Member
+from membership.orders.events import order_recorded
 from membership.orders.models import Order
+from membership.outbox import outbox_row
+from membership.points.events import PointsChanged
 from membership.points.expiry import ExpiryPolicy, expires_at
 from membership.points.models import PointsSettings
 from tenants.context import RequestContext
@@ -43,8 +46,12 @@ WITH new_order AS (
                      order_count = $23, last_order_at = $24, updated_at = $12
   WHERE id = $4
 )
-INSERT INTO outbox (tenant_id, id, topic, payload, created_at)
-VALUES ($1, $25, 'order.recorded', $26::jsonb, $12)
+INSERT INTO outbox (tenant_id, id, type, version, member_id, payload, created_at)
+SELECT $1, e.id, e.type, e.version, e.member_id, e.payload::jsonb, $12
+FROM (VALUES ($25::uuid, $26::text, $27::smallint, $28::uuid, $29::text),
+             ($30::uuid, $31::text, $32::smallint, $33::uuid, $34::text))
+     AS e (id, type, version, member_id, payload)
+WHERE e.id IS NOT NULL
 """
 
 
@@ -73,6 +80,18 @@ async def write_earning_order(
     if pending:
         member.pending_points += points
     available_at = order.paid_at + timedelta(days=settings.return_window_days) if pending else now
+    reason = f"order {order.external_id}"
+    earned_event: list[object] = [None] * 5
+    if entry_id is not None:
+        earned = PointsChanged(
+            member_id=member.id,
+            entry_id=entry_id,
+            kind="EARN",
+            points=points,
+            balance=member.points_balance,
+            reason=reason,
+        )
+        earned_event = outbox_row(earned).params()
     await conn.execute_query(
         _SQL,
         [
@@ -90,7 +109,7 @@ async def write_earning_order(
             now,
             entry_id,
             member.points_balance,
-            f"order {order.external_id}",
+            reason,
             expiry,
             ctx.actor.kind,
             str(ctx.actor.id) if ctx.actor.id else None,
@@ -100,8 +119,8 @@ async def write_earning_order(
             member.total_spent,
             member.order_count,
             member.last_order_at,
-            new_id(),
-            json.dumps({"orderId": str(order.id), "memberId": str(member.id)}),
+            *outbox_row(order_recorded(order)).params(),
+            *earned_event,
         ],
     )
     order._saved_in_db = True

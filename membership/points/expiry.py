@@ -24,6 +24,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from membership.errors import DomainError, ErrorCode
 from membership.ids import new_id
 from membership.members.models import Member
+from membership.outbox import emit
+from membership.points.events import points_changed
 from membership.points.models import PointsEntry, PointsLot, PointsSettings
 from tenants import audit
 from tenants.context import RequestContext
@@ -131,6 +133,7 @@ async def expire_member(
         actor_id=None,
         created_at=now,
     )
+    await emit(ctx, points_changed(entry))
     await conn.execute_many(
         "INSERT INTO points_allocations (tenant_id, entry_id, lot_id, points) "
         "VALUES ($1, $2, $3, $4)",

@@ -27,6 +27,7 @@ from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.ids import new_id
 from membership.members.models import Member
 from membership.outbox import emit
+from membership.points.events import points_changed
 from membership.points.expiry import ExpiryPolicy, expire_member, expires_at, get_policy
 from membership.points.models import IdempotencyKey, PointsEntry, PointsLot
 from tenants import audit
@@ -174,11 +175,6 @@ async def _write(
                     member.id,
                     after={"points": delta, "reason": reason.strip(), "entryId": str(entry.id)},
                 )
-            await emit(
-                ctx,
-                "points.changed",
-                {"memberId": str(member.id), "entryId": str(entry.id), "points": delta},
-            )
             return PointsResult(entry, member, replayed=False)
     except IntegrityError:
         # The same key was used at the same moment for another member: the first one won.
@@ -270,6 +266,7 @@ async def post_entry(
         )
     else:
         await _consume(ctx, conn, member.id, entry.id, -delta, now)
+    await emit(ctx, points_changed(entry))
     return entry
 
 
@@ -421,7 +418,7 @@ async def transfer_for_merge(
             return 0
         for member, delta in ((source, -amount), (target, amount)):
             member.points_balance += delta
-            await PointsEntry.create(
+            entry = await PointsEntry.create(
                 id=new_id(),
                 tenant_id=ctx.tenant.id,
                 member_id=member.id,
@@ -433,6 +430,7 @@ async def transfer_for_merge(
                 actor_id=actor_id,
                 created_at=now,
             )
+            await emit(ctx, points_changed(entry))
     return int(amount)
 
 
@@ -518,6 +516,7 @@ async def mature_member(
             actor_id=None,
             created_at=now,
         )
+        await emit(ctx, points_changed(entry))
         lot.pending, lot.entry_id, lot.expires_at = False, entry.id, expiry
         await lot.save(update_fields=["pending", "entry_id", "expires_at"])
         matured += lot.remaining

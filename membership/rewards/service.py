@@ -24,9 +24,11 @@ from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.ids import new_id
 from membership.members.models import Member
+from membership.outbox import emit
 from membership.points import idempotency
 from membership.points.models import PointsEntry
 from membership.points.service import MAX_POINTS, post_entry, settle_member
+from membership.rewards.events import RewardRedeemed, RewardRedemptionCancelled
 from membership.rewards.models import Reward, RewardRedemption
 from tenants import audit
 from tenants.context import RequestContext
@@ -293,6 +295,17 @@ async def redeem_reward(
             await idempotency.remember(
                 ctx, idempotency_key, "redeem_reward", request_hash, redemption.id
             )
+            await emit(
+                ctx,
+                RewardRedeemed(
+                    member_id=member.id,
+                    redemption_id=redemption.id,
+                    reward_id=reward.id,
+                    reward=reward.name,
+                    points=reward.points_cost,
+                    coupon_id=coupon.id if coupon else None,
+                ),
+            )
             return Redeemed(redemption, entry, coupon, replayed=False)
     except IntegrityError:
         async with tenant_tx(ctx):
@@ -322,7 +335,7 @@ async def cancel_redemption(ctx: RequestContext, redemption_id: uuid.UUID) -> Re
                     "This coupon has been redeemed already.",
                     ["id"],
                 )
-            await void_locked(coupon)
+            await void_locked(ctx, coupon)
         await settle_member(ctx, conn, member, now)
         await post_entry(
             ctx,
@@ -342,4 +355,13 @@ async def cancel_redemption(ctx: RequestContext, redemption_id: uuid.UUID) -> Re
         redemption.cancelled_at = now
         await redemption.save(update_fields=["status", "cancelled_at"])
         await audit.record(ctx, "reward.cancel", "reward_redemption", redemption.id)
+        await emit(
+            ctx,
+            RewardRedemptionCancelled(
+                member_id=member.id,
+                redemption_id=redemption.id,
+                reward_id=reward.id,
+                points=redemption.points,
+            ),
+        )
     return redemption

@@ -25,6 +25,7 @@ from membership.members.models import Member
 from membership.outbox import emit
 from membership.points.models import PointsSettings
 from membership.points.settings import load_settings
+from membership.tiering.events import TierChanged
 from membership.tiering.models import TierChange
 from membership.tiers.models import Tier
 from tenants import audit
@@ -150,13 +151,15 @@ async def upgrade_if_qualified(
         await member.save(update_fields=["tier_id", "tier_below_since", "updated_at"])
         await emit(
             ctx,
-            "tier.changed",
-            {
-                "memberId": str(member.id),
-                "fromTierId": str(current.id) if current else None,
-                "toTierId": str(tier.id),
-                "reason": reason,
-            },
+            TierChanged(
+                member_id=member.id,
+                from_tier_id=current.id if current else None,
+                to_tier_id=tier.id,
+                from_tier=current.name if current else None,
+                to_tier=tier.name,
+                direction="UP",
+                reason=reason,
+            ),
         )
         return change
     return None
@@ -230,13 +233,15 @@ async def evaluate_downgrade(
     await member.save(update_fields=["tier_id", "tier_below_since", "updated_at"])
     await emit(
         ctx,
-        "tier.changed",
-        {
-            "memberId": str(member.id),
-            "fromTierId": str(current.id),
-            "toTierId": str(target.id),
-            "reason": change.reason,
-        },
+        TierChanged(
+            member_id=member.id,
+            from_tier_id=current.id,
+            to_tier_id=target.id,
+            from_tier=current.name,
+            to_tier=target.name,
+            direction="DOWN",
+            reason=change.reason,
+        ),
     )
     return change
 

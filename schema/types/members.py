@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 
 from membership.coupons import wallet
+from membership.events import timeline
 from membership.members import service as members
 from membership.members.models import CustomFieldDefinition as DefinitionModel
 from membership.members.models import Member as MemberModel
@@ -19,6 +20,7 @@ from schema.errors import UserError
 from schema.scalars import JSON, Long
 from schema.types.common import PageInfo, page_info
 from schema.types.coupons import Coupon, CouponConnection, CouponEdge, CouponStatus
+from schema.types.events import TimelineConnection, TimelineEdge, TimelineEvent
 from schema.types.points import (
     PointsLot,
     PointsTransaction,
@@ -182,6 +184,36 @@ class Member:
     )
     def points_debt(self) -> Long:
         return Long(self._row.points_debt)
+
+    @strawberry.field(
+        description="Everything that happened to the member, newest first: state changes "
+        "(order.recorded, points.changed, tier.changed…) and behaviour reported with trackEvent "
+        "(event.<type>); types filters by exact type."
+    )
+    async def timeline(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        types: list[str] | None = None,
+    ) -> TimelineConnection:
+        size = 20 if first is None else first
+        if after is None and not types:
+            page = await info.context.timeline_first_pages.load((self._row.id, size))
+        else:
+            page = await timeline.member_timeline(
+                info.context.auth, self._row.id, first=size, after=after, types=types
+            )
+        edges = [
+            TimelineEdge(node=TimelineEvent.of(r), cursor=timeline.timeline_cursor(r))
+            for r in page.rows
+        ]
+        return TimelineConnection(
+            edges=edges,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=after is not None
+            ),
+        )
 
     @strawberry.field(description="The member's tier changes, newest first.")
     async def tier_history(self, info: Info) -> list[TierChange]:

@@ -66,7 +66,7 @@ async def test_a_batch_is_queued_made_in_chunks_with_progress_and_downloaded(
     assert batch["template"]["issuedCount"] == 2_500  # counted at once: no limit is overtaken
     async with tenant_tx(tenant.ctx):
         event = await OutboxEvent.get(
-            topic=batches.BATCH_TOPIC, payload__contains={"batchId": batch["id"]}
+            type="coupon_batch.created", payload__contains={"batchId": batch["id"]}
         )
     assert event.published_at is None  # the worker's relay picks it up
 

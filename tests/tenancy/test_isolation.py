@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 
 from membership.db import PgTarget, role_target
+from membership.settings import get_settings
 from membership.members.models import Member
 from tests.api.test_members import CREATE, GET, LIST, UPDATE
 from tests.conftest import Api, TenantFixture
@@ -468,10 +469,15 @@ EXPECTED_TENANT_TABLES = {
     "api_keys",
     "audit_log",
     "custom_field_definitions",
+    "event_handlings",
+    "member_events",
     "members",
     "outbox",
     "staff",
     "tiers",
+    "webhook_attempts",
+    "webhook_deliveries",
+    "webhook_endpoints",
 }
 
 
@@ -496,11 +502,17 @@ async def test_every_tenant_table_has_a_policy_on_the_tenant_setting(
     tables = await tenant_tables(database)
     async with connect(database) as conn:
         policies = await conn.fetch(
-            "SELECT tablename, qual, with_check FROM pg_policies WHERE schemaname = 'public'"
+            "SELECT tablename, policyname, roles, cmd, qual, with_check FROM pg_policies "
+            "WHERE schemaname = 'public'"
         )
 
+    sweep = get_settings().db_sweep_role
     by_table: dict[str, list[asyncpg.Record]] = {}
     for policy in policies:
+        if policy["policyname"] == "sweep_read":
+            # the one exception: the sweep role (no login, owns only the sweep functions) reads
+            assert (list(policy["roles"]), policy["cmd"]) == ([sweep], "SELECT"), policy
+            continue
         by_table.setdefault(policy["tablename"], []).append(policy)
     for table in tables:
         found = by_table.get(table["relname"], [])
@@ -508,6 +520,21 @@ async def test_every_tenant_table_has_a_policy_on_the_tenant_setting(
         for policy in found:
             assert "app.tenant_id" in policy["qual"], policy
             assert "app.tenant_id" in (policy["with_check"] or policy["qual"]), policy
+
+
+async def test_the_app_role_cannot_take_the_sweep_role_and_only_calls_its_functions(
+    database: PgTarget, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    """Cross-tenant reads exist only as the sweep functions, which return tenant ids."""
+    sweep = get_settings().db_sweep_role
+    async with connect(app_role(database)) as conn:
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await conn.execute(f'SET ROLE "{sweep}"')
+        assert await conn.fetchval("SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", sweep) is False
+        assert not await conn.fetchval("SELECT pg_has_role(current_user, $1, 'MEMBER')", sweep)
+        # a function returns tenant ids with pending events; the rows stay behind RLS
+        await conn.fetch("SELECT * FROM tenants_with_pending_events()")
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == 0
 
 
 async def test_every_unique_index_on_a_tenant_table_includes_tenant_id(

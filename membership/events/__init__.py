@@ -1,0 +1,1 @@
+"""The event backbone: behaviour events, the relay, handlers with retries and dead letters."""
