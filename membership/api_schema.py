@@ -35,6 +35,7 @@ from resolvers.orders import OrderMutations, OrderQueries
 from resolvers.points import PointsMutations, PointsQueries, PointsSettingsMutations
 from resolvers.rewards import RewardMutations, RewardQueries
 from resolvers.tiers import TierMutations, TierQueries
+from schema.text_input import refuse_unstorable_text
 from tenants.tx import tenant_tx
 
 __all__ = ["build_schema"]
@@ -131,6 +132,8 @@ class _OperationOutcome(SchemaExtension):
 
 def build_schema() -> strawberry.Schema:
     settings = get_settings()
+    # Text PostgreSQL cannot store is refused as INVALID before any resolver sees it.
+    refuse_unstorable_text(Query, Mutation)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

@@ -31,6 +31,8 @@ ZH_CN: dict[str, str] = {
     "This action needs the '{permission}' permission.": "此操作需要“{permission}”权限。",
     "Only tokens can log out; revoke API keys instead.": "只有令牌可以登出；API 密钥请改为吊销。",
     "Send a credential: Authorization: Bearer <token or API key>.": "请提供凭证：Authorization: Bearer <令牌或 API 密钥>。",
+    # any text input
+    "Text must not contain NUL characters or unpaired surrogates (U+D800 to U+DFFF).": "文本不能包含 NUL 字符或不成对的代理字符（U+D800 到 U+DFFF）。",
     # API keys and tokens
     "Unknown scopes: {unknown}. Allowed: {allowed}.": "未知的权限范围：{unknown}。可用：{allowed}。",
     "Kind must be 'secret' or 'publishable'.": "类型须为 secret 或 publishable。",
