@@ -78,7 +78,7 @@ class LoginPayload:
 
 @strawberry.type
 class LogoutPayload:
-    ok: bool
+    ok: bool = False
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 

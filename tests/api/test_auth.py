@@ -199,6 +199,24 @@ async def test_logout_revokes_the_token_it_is_sent_with(api: Api, tenant: Tenant
     assert (await viewer(api, tenant.owner_token))["staff"]["email"] == tenant.owner_email
 
 
+async def test_logout_with_an_api_key_says_to_revoke_the_key_instead(
+    api: Api, tenant: TenantFixture
+) -> None:
+    logout = (await api(LOGOUT, token=tenant.secret_key))["logout"]
+
+    assert logout == {
+        "ok": False,
+        "errors": [
+            {
+                "code": "INVALID",
+                "field": None,
+                "message": "Only tokens can log out; revoke API keys instead.",
+            }
+        ],
+    }
+    assert (await viewer(api, tenant.secret_key))["tenant"]["slug"] == tenant.info.slug
+
+
 # ---------------------------------------------------------------- bad credentials
 
 
