@@ -34,7 +34,7 @@ ZH_CN: dict[str, str] = {
     # any text input
     "Text must not contain NUL characters or unpaired surrogates (U+D800 to U+DFFF).": "文本不能包含 NUL 字符或不成对的代理字符（U+D800 到 U+DFFF）。",
     # API keys and tokens
-    "Unknown scopes: {unknown}. Allowed: {allowed}.": "未知的权限范围：{unknown}。可用：{allowed}。",
+    "Unknown scope '{scope}'. Allowed: {allowed}.": "未知的权限范围“{scope}”。可用：{allowed}。",
     "Kind must be 'secret' or 'publishable'.": "类型须为 secret 或 publishable。",
     "Name the key after what uses it.": "请以使用方为密钥命名。",
     "Publishable keys cannot be granted scopes over member data.": "公开密钥不能授予会员数据的权限。",

@@ -12,11 +12,11 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from membership.errors import DomainError, ErrorCode
+from membership.errors import DomainError, DomainErrors, ErrorCode
 from tenants import audit
 from tenants.context import RequestContext
 from tenants.models import ApiKey
-from tenants.permissions import API_KEY_SCOPES, Permission
+from tenants.permissions import API_KEY_EXPLICIT_SCOPES, API_KEY_SCOPES, Permission
 from tenants.tx import tenant_tx
 
 __all__ = [
@@ -63,6 +63,7 @@ def parse_key(key: str) -> ParsedKey | None:
 
 
 def _check_scopes(kind: str, scopes: list[str] | None) -> list[str]:
+    """The scopes a new key gets: the default ones unless ``scopes`` names them."""
     if kind == "publishable":
         if scopes:
             raise DomainError(
@@ -73,16 +74,20 @@ def _check_scopes(kind: str, scopes: list[str] | None) -> list[str]:
         return []
     if scopes is None:
         return sorted(p.value for p in API_KEY_SCOPES)
-    allowed = {p.value for p in API_KEY_SCOPES}
-    unknown = sorted(set(scopes) - allowed)
-    if unknown:
-        raise DomainError(
+    allowed = sorted(p.value for p in API_KEY_SCOPES | API_KEY_EXPLICIT_SCOPES)
+    unknown = [
+        DomainError(
             ErrorCode.INVALID,
-            "Unknown scopes: {unknown}. Allowed: {allowed}.",
-            ["input", "scopes"],
-            unknown=", ".join(unknown),
-            allowed=", ".join(sorted(allowed)),
+            "Unknown scope '{scope}'. Allowed: {allowed}.",
+            ["input", "scopes", str(index)],
+            scope=scope,
+            allowed=", ".join(allowed),
         )
+        for index, scope in enumerate(scopes)
+        if scope not in allowed
+    ]
+    if unknown:
+        raise unknown[0] if len(unknown) == 1 else DomainErrors(unknown)
     return sorted(set(scopes))
 
 

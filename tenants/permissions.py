@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "API_KEY_EXPLICIT_SCOPES",
     "API_KEY_SCOPES",
     "MEMBER_SELF",
     "ROLE_PERMISSIONS",
@@ -26,9 +27,11 @@ class Permission(StrEnum):
     PROGRAMME_MANAGE = "programme:manage"
     ORDERS_WRITE = "orders:write"  # record and refund orders
     COUPONS_WRITE = "coupons:write"  # issue, redeem and void members' coupons
+    EVENTS_WRITE = "events:write"  # record members' behaviour events
     CUSTOM_FIELDS_MANAGE = "custom_fields:manage"
     STAFF_MANAGE = "staff:manage"
     APIKEYS_MANAGE = "apikeys:manage"
+    WEBHOOKS_MANAGE = "webhooks:manage"
     AUDIT_READ = "audit:read"
     # held only by a member token, for the member it was minted for
     SELF_READ = "self:read"
@@ -50,7 +53,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: _STAFF_ALL,
     Role.ADMIN: _STAFF_ALL,
     Role.MARKETER: frozenset(
-        {P.MEMBERS_READ, P.MEMBERS_WRITE, P.PROGRAMME_MANAGE, P.COUPONS_WRITE}
+        {P.MEMBERS_READ, P.MEMBERS_WRITE, P.PROGRAMME_MANAGE, P.COUPONS_WRITE, P.EVENTS_WRITE}
     ),
     Role.CLERK: frozenset(
         {
@@ -60,12 +63,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.POINTS_WRITE,
             P.ORDERS_WRITE,
             P.COUPONS_WRITE,
+            P.EVENTS_WRITE,
         }
     ),
     Role.ANALYST: frozenset({P.MEMBERS_READ}),
 }
 
-# What a secret API key may be granted; a publishable key is granted nothing that touches members.
+# What a new secret API key is granted; a publishable key is granted nothing that touches members.
 API_KEY_SCOPES: frozenset[Permission] = frozenset(
     {
         P.MEMBERS_READ,
@@ -76,8 +80,13 @@ API_KEY_SCOPES: frozenset[Permission] = frozenset(
         P.POINTS_WRITE,
         P.ORDERS_WRITE,
         P.COUPONS_WRITE,
+        P.EVENTS_WRITE,
     }
 )
+
+# What a secret key may also be given, only when its creator asks for it by name: setting up the
+# programme or the webhooks is a back office's work, rarely a POS's, so no key has it by default.
+API_KEY_EXPLICIT_SCOPES: frozenset[Permission] = frozenset({P.PROGRAMME_MANAGE, P.WEBHOOKS_MANAGE})
 
 MEMBER_SELF: frozenset[Permission] = frozenset({P.SELF_READ, P.SELF_WRITE})
 
@@ -96,10 +105,17 @@ DESCRIPTIONS: dict[Permission, str] = {
     P.POINTS_WRITE: "grant, deduct and spend members' points",
     P.ORDERS_WRITE: "record and refund orders",
     P.COUPONS_WRITE: "issue, redeem and void members' coupons",
-    P.PROGRAMME_MANAGE: "set up the programme: tiers and points policies",
+    P.EVENTS_WRITE: "record members' behaviour events (trackEvent)",
+    P.PROGRAMME_MANAGE: (
+        "set up the programme: tiers, points policies, earning rules, coupon templates, rewards"
+    ),
     P.CUSTOM_FIELDS_MANAGE: "define, change and delete custom fields",
     P.STAFF_MANAGE: "create staff accounts",
     P.APIKEYS_MANAGE: "create, list and revoke API keys",
+    P.WEBHOOKS_MANAGE: (
+        "create, rotate and disable webhook endpoints; read deliveries and dead letters; "
+        "replay them"
+    ),
     P.AUDIT_READ: "read the audit log",
     P.SELF_READ: "read one's own profile",
     P.SELF_WRITE: "change one's own name, gender, birthday and custom fields",
@@ -107,7 +123,11 @@ DESCRIPTIONS: dict[Permission, str] = {
 
 
 def markdown_table() -> str:
-    """The permissions table of docs/permissions.md (a test keeps the two equal)."""
+    """The permissions table of docs/permissions.md (a test keeps the two equal).
+
+    A secret key's cell reads ✓ for a scope it gets by default, "on request" for one it gets only
+    when asked for by name.
+    """
     roles = list(Role)
     head = " | ".join(r.value for r in roles)
     lines = [
@@ -116,7 +136,7 @@ def markdown_table() -> str:
     ]
     for p in Permission:
         cells = " | ".join("✓" if p in ROLE_PERMISSIONS[r] else "" for r in roles)
-        key = "✓" if p in API_KEY_SCOPES else ""
+        key = "✓" if p in API_KEY_SCOPES else "on request" if p in API_KEY_EXPLICIT_SCOPES else ""
         member = "✓" if p in MEMBER_SELF else ""
         lines.append(f"| `{p.value}` | {DESCRIPTIONS[p]} | {cells} | {key} |  | {member} |")
     return "\n".join(lines) + "\n"

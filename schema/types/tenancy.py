@@ -117,7 +117,11 @@ class ApiKey:
 class CreateApiKeyInput:
     name: str
     kind: ApiKeyKind
-    scopes: list[str] | None = None
+    scopes: list[str] | None = strawberry.field(
+        default=None,
+        description="Secret keys only. Unset: the default scopes. programme:manage and "
+        "webhooks:manage are granted only when named here.",
+    )
 
 
 @strawberry.type

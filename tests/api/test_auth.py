@@ -17,6 +17,7 @@ from membership.db import PgTarget, role_target
 from membership.settings import get_settings
 from tenants.tokens import decode_token, issue_token
 from tests.api.test_members import GET, LIST, UPDATE, create
+from tests.api.test_tiers import create_tier
 from tests.conftest import LOGIN, Api, TenantFixture
 
 VIEWER = """query { viewer {
@@ -430,6 +431,67 @@ async def test_a_read_scoped_secret_key_cannot_create_members(
     assert result["member"] is None
     assert payload_codes(result) == ["PERMISSION_DENIED"]
     assert (await api(LIST, {}, tenant.secret_key))["members"]["totalCount"] == 0
+
+
+async def test_a_key_given_programme_manage_by_name_can_create_a_tier(
+    api: Api, tenant: TenantFixture
+) -> None:
+    created = await create_api_key(
+        api, tenant, "SECRET", scopes=["programme:manage", "webhooks:manage"]
+    )
+    assert created["apiKey"]["scopes"] == ["programme:manage", "webhooks:manage"]
+
+    tier = await create_tier(
+        api, created["key"], name="金卡", rank=1, metric="SPEND", threshold=100_000
+    )
+
+    assert tier["errors"] == [] and tier["tier"]["name"] == "金卡"
+
+
+async def test_a_default_secret_key_cannot_set_up_the_programme(
+    api: Api, tenant: TenantFixture
+) -> None:
+    created = await create_api_key(api, tenant, "SECRET")
+    scopes = created["apiKey"]["scopes"]
+    assert "events:write" in scopes
+    assert "programme:manage" not in scopes and "webhooks:manage" not in scopes
+
+    tier = await create_tier(
+        api, created["key"], name="金卡", rank=1, metric="SPEND", threshold=100_000
+    )
+
+    assert tier["tier"] is None and payload_codes(tier) == ["PERMISSION_DENIED"]
+
+
+async def test_an_unknown_scope_is_refused_and_makes_no_key(
+    api: Api, tenant: TenantFixture
+) -> None:
+    variables = {
+        "input": {"name": "typo", "kind": "SECRET", "scopes": ["members:read", "tiers:write"]}
+    }
+
+    payload = (await api(CREATE_API_KEY, variables, tenant.owner_token))["createApiKey"]
+
+    assert payload["key"] is None and payload["apiKey"] is None
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [
+        ("INVALID", ["input", "scopes", "1"])
+    ]
+    assert "'tiers:write'" in payload["errors"][0]["message"]
+    names = [k["name"] for k in (await api(API_KEYS, token=tenant.owner_token))["apiKeys"]]
+    assert "typo" not in names
+
+
+async def test_a_publishable_key_cannot_be_given_programme_manage(
+    api: Api, tenant: TenantFixture
+) -> None:
+    variables = {"input": {"name": "shop", "kind": "PUBLISHABLE", "scopes": ["programme:manage"]}}
+
+    payload = (await api(CREATE_API_KEY, variables, tenant.owner_token))["createApiKey"]
+
+    assert payload["key"] is None
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [
+        ("INVALID", ["input", "scopes"])
+    ]
 
 
 # ---------------------------------------------------------------- member tokens
