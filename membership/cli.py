@@ -17,7 +17,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from membership.cli_coupons import coupons_app
-from membership.cli_support import err, print_json, run_command, tenant_context
+from membership.cli_support import err, print_json, require_migrated, run_command, tenant_context
 from membership.db import (
     migrate as run_migrations,
 )
@@ -27,6 +27,7 @@ from membership.db import (
     role_target,
 )
 from membership.settings import get_settings
+from membership.storable_text import is_storable
 
 __all__ = ["app", "main"]
 
@@ -77,17 +78,26 @@ def serve(
     with_worker: bool = typer.Option(False, "--with-worker", help="Also run a worker."),
     workers: int = typer.Option(1, help="API processes."),
 ) -> None:
-    """Run the API (GraphQL at /graphql, admin SPA at /admin/)."""
+    """Run the API (GraphQL at /graphql, admin SPA at /admin/).
+
+    SIGTERM (a service manager's stop) and SIGINT shut the API down and then the worker, which
+    this command waits for.
+    """
     import uvicorn
 
     settings = get_settings()
     # Start embedded servers once here, so the API processes and the worker find them running.
     resolve_postgres(settings)
     resolve_redis_url(settings)
+    require_migrated()
+    # uvicorn handles these signals while it serves, then raises them again once it has shut
+    # down; with the default SIGTERM action that would end this process before its worker.
+    signal.signal(signal.SIGTERM, _stop_serving)
+    signal.signal(signal.SIGINT, _stop_serving)
     worker_proc = None
-    if with_worker:
-        worker_proc = subprocess.Popen([sys.executable, "-m", "membership.cli", "worker"])
     try:
+        if with_worker:
+            worker_proc = subprocess.Popen([sys.executable, "-m", "membership.cli", "worker"])
         uvicorn.run(
             "membership.app:create_app",
             factory=True,
@@ -101,11 +111,24 @@ def serve(
         )
     finally:
         if worker_proc is not None:
-            worker_proc.send_signal(signal.SIGTERM)
-            try:
-                worker_proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker_proc.kill()
+            _stop_worker(worker_proc)
+
+
+def _stop_serving(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _stop_worker(worker_proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the worker (arq finishes gracefully) and wait for it; kill it after 10 seconds."""
+    # A second signal must not cut the wait short and leave the worker behind.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_proc.send_signal(signal.SIGTERM)
+    try:
+        worker_proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker_proc.kill()
+        worker_proc.wait()
 
 
 @app.command()
@@ -114,6 +137,8 @@ def worker() -> None:
     from arq.worker import run_worker
 
     from workers.settings import WorkerSettings, redis_settings
+
+    require_migrated()
 
     run_worker(WorkerSettings, redis_settings=redis_settings())  # type: ignore[arg-type]
 
@@ -208,7 +233,11 @@ def apikey_create(
     tenant: str = typer.Option(..., help="Tenant slug"),
     name: str = typer.Option(..., help="What uses the key, e.g. 'POS'"),
     kind: str = typer.Option("secret", help="secret or publishable"),
-    scope: list[str] = typer.Option(None, help="Repeat for each scope; default: all"),
+    scope: list[str] = typer.Option(
+        None,
+        help="Repeat for each scope (docs/permissions.md); default: the default scopes. "
+        "programme:manage and webhooks:manage only when named.",
+    ),
 ) -> None:
     """Create an API key; the key is printed once."""
     from tenants.api_keys import create_api_key
@@ -358,6 +387,14 @@ def demo_seed(
 
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    # Arguments that are not valid UTF-8 arrive as lone surrogates, which no database can store.
+    for position, argument in enumerate(sys.argv[1:], start=1):
+        if not is_storable(argument):
+            typer.echo(
+                f"membership: argument {position} {argument!a} is not valid UTF-8 text.",
+                err=True,
+            )
+            raise SystemExit(2)
     app()
 
 

@@ -12,8 +12,10 @@ import os
 import signal
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 __all__ = [
     "EmbeddedPostgres",
@@ -51,10 +53,26 @@ def _pgdata(var_dir: Path) -> Path:
     return var_dir.resolve() / "pg"
 
 
+def _import_pgserver() -> ModuleType:
+    """pgserver, imported without platformdirs' RuntimeDirWarning.
+
+    Its class body asks platformdirs for the user's runtime dir (for a lock file); as root without
+    XDG_RUNTIME_DIR (a container, a service) platformdirs warns and falls back to /tmp/runtime-0,
+    which serves that lock as well. The warning would be on stderr of every command.
+    """
+    import platformdirs
+
+    quiet = getattr(platformdirs, "RuntimeDirWarning", None)  # older versions do not warn
+    with warnings.catch_warnings():
+        if quiet is not None:
+            warnings.simplefilter("ignore", quiet)
+        import pgserver
+    return pgserver
+
+
 def start_postgres(var_dir: Path) -> EmbeddedPostgres:
     """Start (or find running) the embedded PostgreSQL and make sure its database exists."""
-    import pgserver  # imported lazily: only embedded mode needs it
-
+    pgserver = _import_pgserver()  # imported lazily: only embedded mode needs it
     pgdata = _pgdata(var_dir)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
@@ -146,8 +164,7 @@ def stop_all(var_dir: Path) -> list[str]:
         stopped.append("redis")
     pgdata = _pgdata(var_dir)
     if (pgdata / "postmaster.pid").exists():
-        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
-
+        pg_ctl = _import_pgserver().pg_ctl
         user = "pgserver" if os.geteuid() == 0 else None
         with contextlib.suppress(Exception):
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)

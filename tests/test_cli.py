@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import uuid
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
+
+import asyncpg
+import pytest
 
 from membership.db import PgTarget
 
 ROOT = Path(__file__).resolve().parents[1]
+MIGRATE_FIRST = "The database is not migrated: run `membership migrate` first.\n"
 
 
-def run(database: PgTarget, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database.dsn()}
+def run(
+    database: PgTarget, *args: str | bytes, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database.dsn(), **(env or {})}
     env.setdefault("REDIS_URL", os.environ.get("REDIS_URL", ""))
     if not env["REDIS_URL"]:
         env.pop("REDIS_URL")
@@ -166,3 +178,168 @@ async def test_coupons_generate_makes_the_codes_and_writes_them_as_csv(
     refused = run(database, *args, "--quantity", "0")
     assert refused.returncode == 1
     assert json.loads(refused.stdout)["errors"][0]["field"] == ["input", "quantity"]
+
+
+def test_apikey_create_grants_the_scopes_named(database: PgTarget) -> None:
+    slug = f"cli-{uuid.uuid4().hex[:8]}"
+    assert (
+        run(database, "tenant", "create", "--slug", slug, "--name", "Back office").returncode == 0
+    )
+    args = ["apikey", "create", "--tenant", slug, "--name", "ERP", "--kind", "secret"]
+
+    named = run(database, *args, "--scope", "programme:manage", "--scope", "webhooks:manage")
+    default = run(database, *args)
+    unknown = run(database, *args, "--scope", "tiers:write")
+
+    assert named.returncode == 0, named.stderr
+    assert json.loads(named.stdout)["scopes"] == ["programme:manage", "webhooks:manage"]
+    scopes = json.loads(default.stdout)["scopes"]
+    assert "events:write" in scopes and "programme:manage" not in scopes
+    assert unknown.returncode == 1
+    assert json.loads(unknown.stdout)["errors"][0]["field"] == ["input", "scopes", "0"]
+
+
+def test_an_argument_that_is_not_utf8_is_refused_in_one_line(database: PgTarget) -> None:
+    slug = f"cli-{uuid.uuid4().hex[:8]}"
+
+    refused = run(database, "tenant", "create", "--slug", slug, "--name", b"caf\xe9")
+
+    assert refused.returncode == 2
+    assert refused.stderr == "membership: argument 6 'caf\\udce9' is not valid UTF-8 text.\n"
+
+
+# ---------------------------------------------------------------- a database never migrated
+
+
+@pytest.fixture
+async def empty_database(admin_target: PgTarget) -> AsyncIterator[PgTarget]:
+    """A database nobody migrated, in the suite's server."""
+    name = f"membership_empty_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(**admin_target.connect_kwargs())
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    try:
+        yield replace(admin_target, database=name)
+    finally:
+        conn = await asyncpg.connect(**admin_target.connect_kwargs())
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+
+COMMANDS = {
+    "tenant-create": ["tenant", "create", "--slug", "fresh", "--name", "Fresh"],
+    "tenant-list": ["tenant", "list"],
+    "user-create": ["user", "create", "--tenant", "fresh", "--email", "a@b.cn", "--password", "x"],
+    "apikey-list": ["apikey", "list", "--tenant", "fresh"],
+    "demo-seed": ["demo", "seed", "--members", "1"],
+    "coupons-generate": [
+        "coupons",
+        "generate",
+        "--tenant",
+        "f",
+        "--template",
+        "t",
+        "--quantity",
+        "1",
+    ],
+    "worker": ["worker"],
+    "serve": ["serve", "--port", "1"],
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+def test_every_command_on_a_database_never_migrated_says_to_migrate_first(
+    empty_database: PgTarget, command: list[str]
+) -> None:
+    # roles of their own, so that none exists: a server nobody ran `membership migrate` on
+    roles = {
+        "MEMBERSHIP_DB_OWNER_ROLE": f"never_owner_{uuid.uuid4().hex[:6]}",
+        "MEMBERSHIP_DB_APP_ROLE": f"never_app_{uuid.uuid4().hex[:6]}",
+    }
+
+    result = run(empty_database, *command, env=roles)
+
+    assert (result.returncode, result.stderr, result.stdout) == (1, MIGRATE_FIRST, "")
+
+
+def test_a_database_whose_roles_exist_but_has_no_tables_says_to_migrate_first(
+    empty_database: PgTarget,
+) -> None:
+    result = run(empty_database, *COMMANDS["tenant-create"])
+
+    assert (result.returncode, result.stderr) == (1, MIGRATE_FIRST)
+
+
+# ---------------------------------------------------------------- serve and its worker
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            lines = status.read_text().splitlines()
+        except OSError:
+            continue
+        if f"PPid:\t{pid}" in lines:
+            found.append(int(status.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def wait_until(condition: object, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def ready(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def test_serve_stops_its_worker_on_sigterm(database: PgTarget, redis_url: str) -> None:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database.dsn(), "REDIS_URL": redis_url}
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "membership.cli", "serve", "--port", str(port), "--with-worker"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    workers: list[int] = []
+    try:
+        assert wait_until(lambda: ready(port) or serve.poll() is not None, 60)
+        assert serve.poll() is None, serve.stderr.read() if serve.stderr else ""
+        assert wait_until(lambda: workers.extend(children(serve.pid)) or workers, 10)
+        (worker,) = workers
+        assert running(worker)
+
+        serve.send_signal(signal.SIGTERM)  # to serve alone, as a service manager would
+
+        assert serve.wait(timeout=30) == 0
+        assert wait_until(lambda: not running(worker), 5)
+    finally:
+        for pid in (serve.pid, *workers):
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+        serve.wait()

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(var: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    # no XDG_RUNTIME_DIR either, as for root in a container or a service
+    unset = ("DATABASE_URL", "REDIS_URL", "XDG_RUNTIME_DIR")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env["MEMBERSHIP_VAR_DIR"] = str(var)
     return subprocess.run(
         [sys.executable, "-m", "membership.cli", *args],
@@ -69,3 +71,13 @@ def test_embedded_servers_start_once_are_shared_and_stop(var: Path) -> None:
     stopped = run(var, "stop")
     assert "redis" in stopped.stderr and "postgres" in stopped.stderr
     assert not any(alive(p) for p in started)
+
+
+def test_commands_print_no_runtime_dir_warning(var: Path) -> None:
+    migrated = run(var, "migrate")
+    listed = run(var, "tenant", "list")
+    helped = run(var, "--help")
+
+    assert (migrated.returncode, listed.returncode, helped.returncode) == (0, 0, 0)
+    for result in (migrated, listed, helped):
+        assert "RuntimeDirWarning" not in result.stderr, result.stderr
