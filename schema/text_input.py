@@ -20,7 +20,11 @@ from strawberry import UNSET
 from strawberry.extensions import FieldExtension
 from strawberry.schema.name_converter import HasGraphQLName, NameConverter
 from strawberry.types import Info
-from strawberry.types.base import StrawberryContainer, get_object_definition
+from strawberry.types.base import (
+    StrawberryContainer,
+    StrawberryObjectDefinition,
+    get_object_definition,
+)
 from strawberry.types.field import StrawberryField
 from strawberry.types.lazy_type import LazyType
 from strawberry.types.union import StrawberryUnion
@@ -52,8 +56,10 @@ def _scan(value: object, path: tuple[Segment, ...], found: list[tuple[Segment, .
                 _scan(item, (*path, str(key)), found)
     elif isinstance(value, type):
         return
-    elif (definition := getattr(value, "__strawberry_definition__", None)) is not None:
-        for field in definition.fields:  # a strawberry input
+    elif isinstance(
+        definition := getattr(value, "__strawberry_definition__", None), StrawberryObjectDefinition
+    ):
+        for field in definition.fields:  # a strawberry input (not an enum, which has one too)
             _scan(getattr(value, field.python_name, None), (*path, field), found)
     elif dataclasses.is_dataclass(value):
         for item in dataclasses.fields(value):

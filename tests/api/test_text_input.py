@@ -91,6 +91,7 @@ async def test_every_bad_text_is_named_in_lists_and_json(api: Api, tenant: Tenan
     variables = {
         "input": {
             "phone": "13812349003",
+            "gender": "FEMALE",
             "tags": ["ok", "b\x00d"],
             "customFields": {"note": ["fine", {"deep": "\udfff"}]},
         }
