@@ -30,11 +30,13 @@ from resolvers.coupon_tools import CouponToolMutations, CouponToolQueries
 from resolvers.coupons import CouponMutations, CouponQueries
 from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
 from resolvers.earning import EarningRuleMutations, EarningRuleQueries
+from resolvers.events import EventMutations, EventQueries
 from resolvers.members import MemberMutations, MemberQueries
 from resolvers.orders import OrderMutations, OrderQueries
 from resolvers.points import PointsMutations, PointsQueries, PointsSettingsMutations
 from resolvers.rewards import RewardMutations, RewardQueries
 from resolvers.tiers import TierMutations, TierQueries
+from resolvers.webhooks import WebhookMutations, WebhookQueries
 from schema.text_input import refuse_unstorable_text
 from tenants.tx import tenant_tx
 
@@ -55,6 +57,8 @@ class Query(
     PointsQueries,
     TierQueries,
     CustomFieldQueries,
+    EventQueries,
+    WebhookQueries,
     AdminQueries,
 ):
     pass
@@ -74,6 +78,8 @@ class Mutation(
     PointsSettingsMutations,
     TierMutations,
     CustomFieldMutations,
+    EventMutations,
+    WebhookMutations,
     AdminMutations,
 ):
     pass

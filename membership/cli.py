@@ -325,7 +325,7 @@ def demo_seed(
     slug: str = typer.Option("demo", help="Tenant slug"),
 ) -> None:
     """Create (or top up) the demo tenant with staff logins, keys and realistic members."""
-    from membership.demo import seed_members, seed_reference_data
+    from membership.demo import seed_behaviour, seed_members, seed_reference_data
     from membership.members.models import Member
     from tenants.api_keys import create_api_key
     from tenants.models import Staff
@@ -368,6 +368,7 @@ def demo_seed(
             await seed_members(
                 ctx, missing, start_index=have, progress=lambda n: bar.advance(task, n)
             )
+        await seed_behaviour(ctx)
         secret = await create_api_key(
             ctx, name=f"demo secret {secrets.token_hex(2)}", kind="secret"
         )

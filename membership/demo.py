@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from membership.coupons.models import CouponTemplate
 from membership.coupons.templates import TemplateDraft, create_template
+from membership.events.models import MemberEvent
+from membership.events.tracking import TrackedEvent, track_event
 from membership.members.models import CustomFieldDefinition, Member
 from membership.rewards.service import RewardDraft, create_reward
 from membership.tiers.models import Tier
@@ -17,7 +19,13 @@ from membership.tiers.service import forget_catalogue
 from tenants.context import RequestContext
 from tenants.tx import tenant_tx
 
-__all__ = ["DEMO_TIERS", "demo_phone", "seed_members", "seed_reference_data"]
+__all__ = [
+    "DEMO_TIERS",
+    "demo_phone",
+    "seed_behaviour",
+    "seed_members",
+    "seed_reference_data",
+]
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 _GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强晓红玉兰海燕婷婷欣怡子涵梓萱浩然宇轩一诺诗涵雨桐俊杰佳怡思远嘉怡博文"
@@ -167,3 +175,39 @@ async def seed_members(
         if progress:
             progress(size)
     return inserted
+
+
+_BEHAVIOUR = [
+    ("product.viewed", {"sku": "SKU-1024", "name": "保湿面霜", "price": 12800}),
+    ("campaign.joined", {"campaign": "spring-2026", "channel": "mini_program"}),
+    ("coupon.claimed", {"code": "WELCOME26"}),
+    ("store.visited", {"store": "SH-001"}),
+]
+
+
+async def seed_behaviour(ctx: RequestContext, members: int = 20, seed: int = 7) -> int:
+    """A few behaviour events for the newest members, so their timelines have something to show.
+    Idempotent: a second seed records nothing new."""
+    rng = random.Random(seed)
+    async with tenant_tx(ctx):
+        newest = [m.id for m in await Member.all().order_by("-created_at").limit(members)]
+        seeded = set(
+            await MemberEvent.filter(member_id__in=newest).values_list("member_id", flat=True)
+        )
+    ids = [i for i in newest if i not in seeded]
+    now = ctx.clock.now()
+    recorded = 0
+    for member_id in ids:
+        for n, (kind, properties) in enumerate(rng.sample(_BEHAVIOUR, 3)):
+            tracked = await track_event(
+                ctx,
+                TrackedEvent(
+                    member_id=member_id,
+                    type=kind,
+                    properties=properties,
+                    occurred_at=now - timedelta(hours=rng.randint(1, 72)),
+                    idempotency_key=f"demo-{member_id}-{n}",
+                ),
+            )
+            recorded += not tracked.replayed
+    return recorded

@@ -219,6 +219,26 @@ ZH_CN: dict[str, str] = {
     "The port must be a number from 1 to 65535.": "端口须为 1 到 65535 之间的数字。",
     "The host name is not valid.": "主机名无效。",
     "{host} is a loopback, private or reserved address; webhook URLs must be reachable from the internet.": "{host} 是环回、内网或保留地址；Webhook URL 须可从互联网访问。",
+    # webhook endpoints, deliveries, dead letters and behaviour events
+    "A URL is required.": "请填写 URL。",
+    "A description has at most 500 characters.": "描述最多 500 个字符。",
+    "A tenant may have at most {limit} webhook endpoints.": "每个租户最多可有 {limit} 个 Webhook 端点。",
+    "An event type is a lower-case dotted name of up to 64 characters, such as product.viewed.": "事件类型须为小写、以点分隔的名称，最多 64 个字符，例如 product.viewed。",
+    "At most {limit} event types per endpoint.": "每个端点最多订阅 {limit} 种事件类型。",
+    "At most {limit} properties are allowed.": "最多允许 {limit} 个属性。",
+    "No such dead letter in this tenant.": "本租户中没有该死信。",
+    "No such delivery in this tenant.": "本租户中没有该投递记录。",
+    "No such webhook endpoint in this tenant.": "本租户中没有该 Webhook 端点。",
+    "Only a dead letter can be replayed; this one is {status}.": "只能重放死信；该记录的状态为 {status}。",
+    "Properties must be a JSON object.": "属性须为 JSON 对象。",
+    "Properties must be a flat object: '{key}' holds a nested value.": "属性须为扁平对象：'{key}' 包含嵌套值。",
+    "Properties take {size} bytes; at most {limit} are allowed.": "属性占用 {size} 字节；最多允许 {limit} 字节。",
+    "Property names are letters, digits and underscores, up to 64.": "属性名只能包含字母、数字和下划线，最多 64 个字符。",
+    "The endpoint is disabled.": "该端点已停用。",
+    "The endpoint is disabled; enable it before replaying its deliveries.": "该端点已停用；请先启用再重放其投递。",
+    "Unknown event type '{type}'.": "未知的事件类型 '{type}'。",
+    "occurredAt may be at most one day in the future.": "occurredAt 最多只能晚于当前时间一天。",
+    "since is in the future.": "since 不能晚于当前时间。",
 }
 
 

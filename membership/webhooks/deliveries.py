@@ -56,7 +56,11 @@ __all__ = [
 
 CONCURRENCY = 8
 BATCH = 64
-LEASE = timedelta(seconds=60)  # longer than an attempt's 15 s deadline
+
+
+def lease() -> timedelta:
+    """How long a taken delivery is not due: past an attempt's deadline, with room to record."""
+    return timedelta(seconds=get_settings().webhooks_timeout_seconds * 2 + 5)
 
 
 def webhook_body(event: OutboxEvent) -> bytes:
@@ -103,7 +107,7 @@ async def _take(
             return endpoint, []
         now = ctx.clock.now()
         # execute_query_dict: execute_query drops the rows an UPDATE ... RETURNING gives
-        rows = await conn.execute_query_dict(_TAKE, [endpoint_id, now, now + LEASE, limit])
+        rows = await conn.execute_query_dict(_TAKE, [endpoint_id, now, now + lease(), limit])
         if not rows:
             return endpoint, []
         events = {e.id: e for e in await OutboxEvent.filter(id__in=[r["event_id"] for r in rows])}

@@ -12,8 +12,8 @@ import asyncpg
 import pytest
 
 from membership.db import PgTarget, role_target
-from membership.settings import get_settings
 from membership.members.models import Member
+from membership.settings import get_settings
 from tests.api.test_members import CREATE, GET, LIST, UPDATE
 from tests.conftest import Api, TenantFixture
 
@@ -530,7 +530,10 @@ async def test_the_app_role_cannot_take_the_sweep_role_and_only_calls_its_functi
     async with connect(app_role(database)) as conn:
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await conn.execute(f'SET ROLE "{sweep}"')
-        assert await conn.fetchval("SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", sweep) is False
+        assert (
+            await conn.fetchval("SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", sweep)
+            is False
+        )
         assert not await conn.fetchval("SELECT pg_has_role(current_user, $1, 'MEMBER')", sweep)
         # a function returns tenant ids with pending events; the rows stay behind RLS
         await conn.fetch("SELECT * FROM tenants_with_pending_events()")

@@ -20,6 +20,7 @@ TEMPLATE_CALLS = {
     "_range_problem": 1,
     "_error": 0,
     "_not_applicable": 0,
+    "_invalid": 0,
 }
 
 

@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +46,8 @@ class Receiver:
     base: str = ""
     status: dict[str, int] = field(default_factory=dict)
     delay: dict[str, float] = field(default_factory=dict)
-    arrivals: list[Arrival] = field(default_factory=list)
+    arrivals: list[Arrival] = field(default_factory=list)  # answered, in the order answered
+    received: list[Arrival] = field(default_factory=list)  # every request, as it came in
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     def url(self, path: str = "/hook") -> str:
@@ -63,14 +64,13 @@ class Receiver:
                 got = len(self.at(path) if path else self.arrivals)
                 raise AssertionError(f"{got} of {count} deliveries arrived within {timeout} s")
             self.arrived.clear()
-            try:
+            with suppress(TimeoutError):
                 await asyncio.wait_for(self.arrived.wait(), timeout=min(left, 0.5))
-            except TimeoutError:
-                pass
 
     async def handle(self, request: web.Request) -> web.Response:
         lowered = {k.lower(): v for k, v in request.headers.items()}
         arrival = Arrival(request.path, lowered, await request.read(), time.time())
+        self.received.append(arrival)
         pause = self.delay.get(request.path, 0.0)
         if pause:
             await asyncio.sleep(pause)
