@@ -78,9 +78,7 @@ async def sender() -> AsyncIterator[WebhookSender]:
 async def endpoint(
     api: Api, tenant: TenantFixture, url: str, types: list[str] | None = None
 ) -> dict[str, Any]:
-    made = await api(
-        CREATE, {"input": {"url": url, "eventTypes": types or []}}, tenant.owner_token
-    )
+    made = await api(CREATE, {"input": {"url": url, "eventTypes": types or []}}, tenant.owner_token)
     assert made["createWebhookEndpoint"]["errors"] == [], made
     return made["createWebhookEndpoint"]  # type: ignore[no-any-return]
 
@@ -113,11 +111,16 @@ async def test_a_member_created_is_signed_delivered_and_logged(
     assert arrival.verifies_with(made["secret"])
     assert arrival.json["data"]["memberId"] == member_id
     assert arrival.headers["content-type"] == "application/json"
-    logged = next(d for d in await deliveries(api, tenant, made["endpoint"]["id"])
-                  if d["eventType"] == "member.created")
+    logged = next(
+        d
+        for d in await deliveries(api, tenant, made["endpoint"]["id"])
+        if d["eventType"] == "member.created"
+    )
     assert logged["eventId"] == arrival.webhook_id  # the webhook-id is the event's id
     assert (logged["status"], logged["attempts"], logged["lastResponseStatus"]) == (
-        "SUCCEEDED", 1, 200
+        "SUCCEEDED",
+        1,
+        200,
     )
     assert logged["attemptLog"][0]["responseExcerpt"] == "answered 200"
     assert logged["payload"]["data"]["memberId"] == member_id
@@ -136,8 +139,14 @@ async def test_an_endpoint_gets_only_the_types_it_asked_for(
     member_id = await member(api, tenant)
     tracked = await api(
         """mutation($input: TrackEventInput!) { trackEvent(input: $input) { eventId errors { code } } }""",
-        {"input": {"memberId": member_id, "type": "product.viewed",
-                   "properties": {"sku": "A-1"}, "idempotencyKey": f"view-{member_id}"}},
+        {
+            "input": {
+                "memberId": member_id,
+                "type": "product.viewed",
+                "properties": {"sku": "A-1"},
+                "idempotencyKey": f"view-{member_id}",
+            }
+        },
         tenant.secret_key,
     )
     assert tracked["trackEvent"]["errors"] == []
@@ -165,7 +174,9 @@ async def test_failures_retry_on_the_schedule_for_over_a_day_then_fail(
     assert await deliver_due(ctx, endpoint_id, sender) == 1
     [pending] = await deliveries(api, tenant, made["endpoint"]["id"])
     assert (pending["status"], pending["attempts"], pending["lastResponseStatus"]) == (
-        "PENDING", 1, 503
+        "PENDING",
+        1,
+        503,
     )
     retry_at = datetime.fromisoformat(pending["nextAttemptAt"])
     assert timedelta(seconds=1) <= retry_at - first <= timedelta(seconds=10)
@@ -178,7 +189,9 @@ async def test_failures_retry_on_the_schedule_for_over_a_day_then_fail(
         assert await deliver_due(ctx, endpoint_id, sender) == 1
     [failed] = await deliveries(api, tenant, made["endpoint"]["id"])
     assert (failed["status"], failed["attempts"], failed["nextAttemptAt"]) == (
-        "FAILED", MAX_ATTEMPTS, None
+        "FAILED",
+        MAX_ATTEMPTS,
+        None,
     )
     assert [a["attempt"] for a in failed["attemptLog"]] == list(range(1, MAX_ATTEMPTS + 1))
     assert clock.now() - first >= timedelta(hours=24)
@@ -204,7 +217,8 @@ async def test_a_410_disables_the_endpoint_and_parks_its_deliveries(
     await relay_tenant(tenant.ctx)
     await deliver_due(tenant.ctx, uuid.UUID(made["endpoint"]["id"]), sender)
     [shown] = [
-        e for e in (await api(ENDPOINTS, token=tenant.owner_token))["webhookEndpoints"]
+        e
+        for e in (await api(ENDPOINTS, token=tenant.owner_token))["webhookEndpoints"]
         if e["id"] == made["endpoint"]["id"]
     ]
     assert shown["enabled"] is False and "410" in shown["disabledReason"]
@@ -213,13 +227,19 @@ async def test_a_410_disables_the_endpoint_and_parks_its_deliveries(
     # a disabled endpoint's new events are not delivered, and a replay is refused with a reason
     await member(api, tenant)
     assert (await relay_tenant(tenant.ctx)).deliveries == 0
-    refused = await api(REPLAY, {"id": (await deliveries(api, tenant, made["endpoint"]["id"]))[0]["id"]},
-                        tenant.owner_token)
+    refused = await api(
+        REPLAY,
+        {"id": (await deliveries(api, tenant, made["endpoint"]["id"]))[0]["id"]},
+        tenant.owner_token,
+    )
     assert refused["replayWebhookDelivery"]["errors"][0]["code"] == "INVALID"
-    enabled = await api(UPDATE, {"id": made["endpoint"]["id"], "input": {"enabled": True}},
-                        tenant.owner_token)
+    enabled = await api(
+        UPDATE, {"id": made["endpoint"]["id"], "input": {"enabled": True}}, tenant.owner_token
+    )
     assert enabled["updateWebhookEndpoint"]["endpoint"] == {
-        "enabled": True, "disabledReason": None, "eventTypes": ["member.created"]
+        "enabled": True,
+        "disabledReason": None,
+        "eventTypes": ["member.created"],
     }
 
 
@@ -301,7 +321,11 @@ async def test_replay_since_a_time_and_tenants_see_only_their_deliveries(
     [
         ("not a url", [], ["input", "url"]),
         ("ftp://example.com/hook", [], ["input", "url"]),
-        ("https://example.com/hook", ["member.created", "nope.unknown"], ["input", "eventTypes", "1"]),
+        (
+            "https://example.com/hook",
+            ["member.created", "nope.unknown"],
+            ["input", "eventTypes", "1"],
+        ),
         ("https://example.com/hook", ["Member.Created"], ["input", "eventTypes", "0"]),
         ("http://127.0.0.1:9/hook", [], ["input", "url"]),
         ("http://10.1.2.3/hook", [], ["input", "url"]),

@@ -43,8 +43,12 @@ def worker(database: PgTarget, redis_url: str, tmp_path: Path) -> Iterator[Worke
     process.stop()
 
 
-async def add_endpoint(api: Api, tenant: TenantFixture, url: str, types: list[str]) -> dict[str, Any]:
-    made = await api(CREATE_ENDPOINT, {"input": {"url": url, "eventTypes": types}}, tenant.owner_token)
+async def add_endpoint(
+    api: Api, tenant: TenantFixture, url: str, types: list[str]
+) -> dict[str, Any]:
+    made = await api(
+        CREATE_ENDPOINT, {"input": {"url": url, "eventTypes": types}}, tenant.owner_token
+    )
     assert made["createWebhookEndpoint"]["errors"] == [], made
     return made["createWebhookEndpoint"]  # type: ignore[no-any-return]
 
@@ -54,7 +58,11 @@ def phone() -> str:
 
 
 async def test_a_members_events_arrive_signed_once_each_and_in_order(
-    api: Api, tenant: TenantFixture, receiver: Receiver, worker: WorkerProcess, monkeypatch: pytest.MonkeyPatch
+    api: Api,
+    tenant: TenantFixture,
+    receiver: Receiver,
+    worker: WorkerProcess,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from membership.settings import get_settings
 
@@ -66,8 +74,14 @@ async def test_a_members_events_arrive_signed_once_each_and_in_order(
     for n in range(1, 6):
         changed = await api(
             ADJUST,
-            {"input": {"memberId": member_id, "points": n * 10, "reason": f"step {n}",
-                       "idempotencyKey": f"step-{member_id}-{n}"}},
+            {
+                "input": {
+                    "memberId": member_id,
+                    "points": n * 10,
+                    "reason": f"step {n}",
+                    "idempotencyKey": f"step-{member_id}-{n}",
+                }
+            },
             tenant.secret_key,
         )
         assert changed["adjustPoints"]["errors"] == []
