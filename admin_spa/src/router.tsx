@@ -19,6 +19,9 @@ const RewardsPage = lazy(() => import('./routes/rewards/RewardsPage'));
 const CustomFieldsPage = lazy(() => import('./routes/custom-fields/CustomFieldsPage'));
 const StaffPage = lazy(() => import('./routes/staff/StaffPage'));
 const ApiKeysPage = lazy(() => import('./routes/api-keys/ApiKeysPage'));
+const WebhooksPage = lazy(() => import('./routes/webhooks/WebhooksPage'));
+const WebhookEndpointDetailPage = lazy(() => import('./routes/webhooks/WebhookEndpointDetailPage'));
+const DeadLettersPage = lazy(() => import('./routes/dead-letters/DeadLettersPage'));
 
 function guarded(permission: Permission, page: ReactNode): ReactNode {
   return <RequirePermission permission={permission}>{page}</RequirePermission>;
@@ -49,6 +52,9 @@ export const router = createBrowserRouter(
         { path: 'custom-fields', element: guarded('custom_fields:manage', <CustomFieldsPage />) },
         { path: 'staff', element: guarded('staff:manage', <StaffPage />) },
         { path: 'api-keys', element: guarded('apikeys:manage', <ApiKeysPage />) },
+        { path: 'webhooks', element: guarded('webhooks:manage', <WebhooksPage />) },
+        { path: 'webhooks/:id', element: guarded('webhooks:manage', <WebhookEndpointDetailPage />) },
+        { path: 'dead-letters', element: guarded('webhooks:manage', <DeadLettersPage />) },
         { path: '*', element: <NotFound /> },
       ],
     },

@@ -14,7 +14,7 @@ interface Props {
 export function CursorPagination({ pager, totalCount, hasNextPage, endCursor, testIdPrefix }: Props) {
   const { t } = useTranslation();
   return (
-    <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+    <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
       <Typography.Text type="secondary" data-testid={testIdPrefix && `${testIdPrefix}-total`}>
         {totalCount === undefined ? '' : t('common.total', { count: totalCount })}
       </Typography.Text>

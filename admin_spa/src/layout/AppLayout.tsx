@@ -1,12 +1,14 @@
 import { Suspense, useState } from 'react';
-import { Button, Layout, Menu, Space, Spin, Typography, theme } from 'antd';
+import { Button, Grid, Layout, Menu, Space, Spin, Typography, theme, type MenuProps } from 'antd';
 import {
   ApiOutlined,
   CrownOutlined,
   GiftOutlined,
+  InboxOutlined,
   LogoutOutlined,
   ProfileOutlined,
   ScanOutlined,
+  SendOutlined,
   ShoppingOutlined,
   TagsOutlined,
   TeamOutlined,
@@ -18,7 +20,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { useSession } from '../session/SessionProvider';
 import { useViewer } from '../session/ViewerProvider';
-import { navigationItems } from './navigation';
+import { navigationItems, type NavigationItem } from './navigation';
 
 const ICONS = {
   members: <UserOutlined />,
@@ -31,7 +33,42 @@ const ICONS = {
   customFields: <ProfileOutlined />,
   staff: <TeamOutlined />,
   apiKeys: <ApiOutlined />,
+  webhooks: <SendOutlined />,
+  deadLetters: <InboxOutlined />,
 } as const;
+
+type MenuItems = NonNullable<MenuProps['items']>;
+
+/** Menu entries in NAVIGATION order, a section's entries under its heading after the others. */
+function menuItems(
+  items: readonly NavigationItem[],
+  label: (item: NavigationItem) => string,
+  sectionLabel: (section: 'developer') => string,
+  collapsed: boolean,
+): MenuItems {
+  const entry = (item: NavigationItem) => ({
+    key: item.path,
+    icon: ICONS[item.key],
+    label: label(item),
+    'data-testid': `nav-${item.key}`,
+  });
+  const ungrouped: MenuItems = items.filter((item) => !item.section).map(entry);
+  const developer = items.filter((item) => item.section === 'developer');
+  if (developer.length === 0) return ungrouped;
+  // An icon-only menu has no room for a heading: a line sets the section apart instead.
+  if (collapsed) {
+    return [...ungrouped, { type: 'divider', key: 'section-developer' }, ...developer.map(entry)];
+  }
+  return [
+    ...ungrouped,
+    {
+      type: 'group',
+      key: 'section-developer',
+      label: sectionLabel('developer'),
+      children: developer.map(entry),
+    },
+  ];
+}
 
 export function AppLayout() {
   const { t } = useTranslation();
@@ -42,6 +79,9 @@ export function AppLayout() {
   const [collapsed, setCollapsed] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
   const { token } = theme.useToken();
+  // On a phone the menu hides entirely and opens over the page, which keeps the whole width.
+  const screens = Grid.useBreakpoint();
+  const phone = screens.md === false;
 
   const items = navigationItems(can);
   const selected = items.find((item) => location.pathname.startsWith(item.path))?.path;
@@ -62,7 +102,13 @@ export function AppLayout() {
         collapsed={collapsed}
         onCollapse={setCollapsed}
         breakpoint="lg"
-        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+        collapsedWidth={phone ? 0 : 80}
+        zeroWidthTriggerStyle={{ top: 12 }}
+        style={
+          phone
+            ? { position: 'fixed', left: 0, top: 0, bottom: 0, zIndex: 1000, height: '100vh' }
+            : { position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }
+        }
       >
         <div
           style={{
@@ -83,45 +129,52 @@ export function AppLayout() {
           theme="dark"
           mode="inline"
           selectedKeys={selected ? [selected] : []}
-          items={items.map((item) => ({
-            key: item.path,
-            icon: ICONS[item.key],
-            label: t(`nav.${item.key}`),
-            'data-testid': `nav-${item.key}`,
-          }))}
-          onClick={({ key }) => navigate(key)}
+          items={menuItems(
+            items,
+            (item) => t(`nav.${item.key}`),
+            (section) => t(`nav.sections.${section}`),
+            collapsed,
+          )}
+          onClick={({ key }) => {
+            navigate(key);
+            if (phone) setCollapsed(true);
+          }}
         />
       </Layout.Sider>
       <Layout>
         <Layout.Header
           style={{
             background: token.colorBgContainer,
-            padding: '0 24px',
+            padding: phone ? '0 12px 0 48px' : '0 24px',
             display: 'flex',
             alignItems: 'center',
             justifyContent: 'space-between',
+            gap: 12,
             borderBottom: `1px solid ${token.colorBorderSecondary}`,
           }}
         >
-          <Typography.Text strong data-testid="header-tenant">
+          <Typography.Text strong ellipsis style={{ minWidth: 0 }} data-testid="header-tenant">
             {viewer.tenant.name}
           </Typography.Text>
-          <Space size="middle">
-            <Typography.Text type="secondary" data-testid="header-staff-email">
-              {viewer.staff?.email}
-            </Typography.Text>
+          <Space size={phone ? 'small' : 'middle'}>
+            {!phone && (
+              <Typography.Text type="secondary" data-testid="header-staff-email">
+                {viewer.staff?.email}
+              </Typography.Text>
+            )}
             <LanguageSwitch />
             <Button
               icon={<LogoutOutlined />}
               loading={signingOut}
               onClick={() => void onLogout()}
+              title={t('header.logout')}
               data-testid="logout"
             >
-              {t('header.logout')}
+              {phone ? null : t('header.logout')}
             </Button>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ margin: 24 }}>
+        <Layout.Content style={{ margin: phone ? 12 : 24, minWidth: 0 }}>
           <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>
             <Outlet />
           </Suspense>

@@ -11,9 +11,13 @@ export interface NavigationItem {
     | 'rewards'
     | 'customFields'
     | 'staff'
-    | 'apiKeys';
+    | 'apiKeys'
+    | 'webhooks'
+    | 'deadLetters';
   path: string;
   permission: Permission;
+  /** Entries of a section sit under its heading, after the ungrouped ones. */
+  section?: 'developer';
 }
 
 /** The sider menu, in order; an entry shows only when the viewer holds its permission. */
@@ -28,7 +32,9 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { key: 'rewards', path: '/rewards', permission: 'programme:manage' },
   { key: 'customFields', path: '/custom-fields', permission: 'custom_fields:manage' },
   { key: 'staff', path: '/staff', permission: 'staff:manage' },
-  { key: 'apiKeys', path: '/api-keys', permission: 'apikeys:manage' },
+  { key: 'apiKeys', path: '/api-keys', permission: 'apikeys:manage', section: 'developer' },
+  { key: 'webhooks', path: '/webhooks', permission: 'webhooks:manage', section: 'developer' },
+  { key: 'deadLetters', path: '/dead-letters', permission: 'webhooks:manage', section: 'developer' },
 ];
 
 export function navigationItems(can: (permission: Permission) => boolean): NavigationItem[] {

@@ -8,10 +8,12 @@ export const PERMISSIONS = [
   'points:write',
   'orders:write',
   'coupons:write',
+  'events:write',
   'programme:manage',
   'custom_fields:manage',
   'staff:manage',
   'apikeys:manage',
+  'webhooks:manage',
   'audit:read',
 ] as const;
 

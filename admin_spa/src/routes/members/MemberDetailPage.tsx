@@ -15,6 +15,7 @@ import { MemberCouponsCard } from './MemberCouponsCard';
 import { MemberEditForm } from './MemberEditForm';
 import { MemberPointsCard } from './MemberPointsCard';
 import { MemberProfile } from './MemberProfile';
+import { MemberTimelineCard } from './MemberTimelineCard';
 import { MergeMemberModal } from './MergeMemberModal';
 import { MemberDetailQuery, RevealMemberPiiMutation } from './queries';
 
@@ -128,6 +129,7 @@ function MemberDetail({ id }: { id: string }) {
       />
       <MemberOrdersCard memberId={id} revision={revision} />
       <MemberCouponsCard memberId={id} memberLabel={member.name ?? phone} revision={revision} />
+      <MemberTimelineCard memberId={id} revision={revision} />
       {can('members:write') && (
         <Card title={t('memberDetail.edit')} size="small">
           <MemberEditForm
