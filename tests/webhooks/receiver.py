@@ -46,8 +46,8 @@ class Receiver:
     base: str = ""
     status: dict[str, int] = field(default_factory=dict)
     delay: dict[str, float] = field(default_factory=dict)
-    arrivals: list[Arrival] = field(default_factory=list)  # answered, in the order answered
-    received: list[Arrival] = field(default_factory=list)  # every request, as it came in
+    arrivals: list[Arrival] = field(default_factory=list)  # once answered (after the delay)
+    received: list[Arrival] = field(default_factory=list)  # as they come in, answered or not
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     def url(self, path: str = "/hook") -> str:

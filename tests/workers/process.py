@@ -42,9 +42,7 @@ class WorkerProcess:
             self.process.wait(timeout=20)
 
 
-def start_worker(
-    database: PgTarget, redis_url: str, log: Path, **env: str
-) -> WorkerProcess:
+def start_worker(database: PgTarget, redis_url: str, log: Path, **env: str) -> WorkerProcess:
     environment = {
         **os.environ,
         "DATABASE_URL": database.dsn(),
