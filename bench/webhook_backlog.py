@@ -28,16 +28,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 import asyncpg
-from arq.connections import ArqRedis
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bench.webhook_worker import ProcessMeter
 from membership.db import close_db, init_db, parse_postgres_url, role_target
-from membership.events.relay import pending_tenants
+from membership.events.relay import pending_tenants, relay_tenant
 from membership.orders.events import OrderRecorded
 from membership.outbox import outbox_row
 from membership.settings import get_settings
@@ -45,7 +44,6 @@ from membership.webhooks.endpoints import EndpointChanges, create_endpoint
 from membership.webhooks.signing import new_secret
 from tenants.context import RequestContext
 from tenants.registry import get_tenant
-from workers.events import Dispatcher
 
 __all__ = [
     "EVENT_TYPE",
@@ -257,23 +255,25 @@ async def add_endpoint(admin_url: str, database: str, tenant_id: uuid.UUID, url:
     return endpoint.id
 
 
-class _NoWakeups:
-    """Stands in for arq's Redis in a Dispatcher that only relays: its wake-ups are dropped."""
-
-    async def enqueue_job(self, *args: Any, **kwargs: Any) -> None:
-        return None
+async def _relay_pass() -> bool:
+    """What the worker's relay does in one pass, without starting the deliveries."""
+    more = False
+    for tenant_id in await pending_tenants():
+        tenant = await get_tenant(tenant_id)
+        if tenant is not None:
+            more = (await relay_tenant(RequestContext.system(tenant))).more or more
+    return more
 
 
 async def relay_alone(admin_url: str, database: str, database_url: str) -> dict[str, Any]:
     """Relay passes back to back until no tenant has pending events (the app role's pool)."""
     async with app_role(admin_url, database):
-        dispatcher = Dispatcher(cast(ArqRedis, _NoWakeups()))
         meter = await ProcessMeter(os.getpid(), database_url).astart()
         passes = 1
         started = time.perf_counter()
         # a pass that relayed a full batch says so; one that did not may still have raced a
         # commit, so it ends only when no tenant has anything pending
-        while await dispatcher.pass_once() or await pending_tenants():
+        while await _relay_pass() or await pending_tenants():
             passes += 1
         wall = time.perf_counter() - started
         used = await meter.aread()

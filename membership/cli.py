@@ -133,14 +133,11 @@ def _stop_worker(worker_proc: subprocess.Popen[bytes]) -> None:
 
 @app.command()
 def worker() -> None:
-    """Run the arq worker (outbox relay, event handlers, cron)."""
-    from arq.worker import run_worker
-
-    from workers.settings import WorkerSettings, redis_settings
+    """Run the worker: the event relay, handlers, webhook deliveries, bulk codes and cron."""
+    from workers.main import run
 
     require_migrated()
-
-    run_worker(WorkerSettings, redis_settings=redis_settings())  # type: ignore[arg-type]
+    asyncio.run(run())
 
 
 @app.command()

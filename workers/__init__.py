@@ -1,1 +1,1 @@
-"""arq worker: settings, job functions per domain, cron, the relay and webhook deliveries."""
+"""The worker: the relay, handlers, webhook deliveries and bulk codes; arq for the cron jobs."""

@@ -1,12 +1,22 @@
-"""The worker's side of the event backbone: the relay loop, handler jobs and delivery jobs.
+"""The worker's side of the event backbone: the relay, handlers, deliveries and bulk codes.
 
-``Dispatcher`` runs beside arq in every worker process. It relays committed events (polling the
-partial index of unpublished events every ``relay_interval_seconds`` while idle, at once while
-there is more) and wakes the jobs that act on them: ``handle_events`` for a tenant's
-handlings, ``deliver_webhooks`` for one endpoint's deliveries. A job's id names its tenant or
-endpoint, so one job runs per tenant or endpoint at a time. Once a second it also looks for work
-that fell due without a wake-up (a retry's time came, a lease ran out because a worker died, a
-wake-up was lost with Redis): PostgreSQL holds every piece of work, Redis only the wake-ups.
+PostgreSQL holds every piece of event work: unpublished events, due handlings (row locks),
+due deliveries (leases) and unfinished coupon batches. ``Dispatcher`` takes it from there
+directly, in each worker process:
+
+* it relays committed events, polling the partial index of unpublished events every
+  ``relay_interval_seconds`` while idle, at once while there is more;
+* it runs each tenant's handlings and each endpoint's deliveries as a task of their own, one at a
+  time per tenant or endpoint in this process (a wake-up during a run makes it run once more),
+  with at most ``MAX_TASKS`` tasks at once, so a dead receiver holds one task, never the rest;
+* once a second it looks for work that fell due on its own: a retry's time came, the lease of a
+  delivery cut off by a killed worker ran out, a handling was replayed;
+* every ``BATCH_SWEEP_SECONDS`` it resumes coupon batches that are not done (their job died).
+
+Nothing here depends on Redis: a worker killed at any point leaves only row locks (released with
+its connection) and leases (which run out), and the next worker, or this one restarted, takes
+over. Several worker processes share the work safely: rows are taken with ``SKIP LOCKED``, the
+relay holds a per-tenant advisory lock, and one member's handlings wait for the earlier ones.
 """
 
 from __future__ import annotations
@@ -15,12 +25,13 @@ import asyncio
 import contextlib
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
-from arq.connections import ArqRedis
 
 from membership.clock import SystemClock
+from membership.coupons.batches import open_batches
 from membership.events.handlers import run_due_handlings, subscribe
 from membership.events.relay import pending_tenants, relay_tenant
 from membership.outbox import OutboxEvent
@@ -32,28 +43,12 @@ from tenants.registry import get_tenant
 from tenants.sweeps import tenant_ids_due
 from workers.coupons import generate_coupon_batch
 
-__all__ = [
-    "ArqJobs",
-    "Dispatcher",
-    "deliver_webhooks",
-    "handle_events",
-    "run_coupon_batch",
-    "start_dispatcher",
-    "stop_dispatcher",
-]
+__all__ = ["MAX_TASKS", "Dispatcher"]
 
 log = structlog.get_logger("membership.worker")
 SWEEP_SECONDS = 1.0
-
-
-class ArqJobs:
-    """The handlers' ``JobQueue``: an arq job whose id makes a second enqueue a no-op."""
-
-    def __init__(self, redis: ArqRedis) -> None:
-        self.redis = redis
-
-    async def enqueue(self, function: str, *args: Any, job_id: str) -> None:
-        await self.redis.enqueue_job(function, *args, _job_id=job_id)
+BATCH_SWEEP_SECONDS = 10.0
+MAX_TASKS = 64
 
 
 # ---------------------------------------------------------------- the platform's subscribers
@@ -61,71 +56,110 @@ class ArqJobs:
 
 @subscribe("coupons.generate_batch", ["coupon_batch.created"])
 async def start_coupon_batch(ctx: RequestContext, event: OutboxEvent, jobs: Any) -> None:
-    """Bulk codes take a while: a job of their own, one per batch, which resumes if stopped."""
+    """Bulk codes take a while: a job of their own, one per batch, resumed if it stops."""
     await jobs.enqueue(
-        "run_coupon_batch",
+        "generate_coupon_batch",
         str(ctx.tenant.id),
         event.payload["batchId"],
         job_id=f"coupon-batch:{event.payload['batchId']}",
     )
 
 
-# ---------------------------------------------------------------- jobs
-
-
-async def _system(tenant_id: str) -> RequestContext | None:
-    tenant = await get_tenant(uuid.UUID(tenant_id))
+async def _system(tenant_id: uuid.UUID | str) -> RequestContext | None:
+    tenant = await get_tenant(uuid.UUID(str(tenant_id)))
     return RequestContext.system(tenant) if tenant is not None else None
 
 
-async def handle_events(ctx: dict[str, Any], tenant_id: str) -> int:
-    """Run a tenant's due handlings, in order per member."""
-    system = await _system(tenant_id)
-    if system is None:
-        return 0
-    return await run_due_handlings(system, ArqJobs(ctx["redis"]))
-
-
-async def deliver_webhooks(ctx: dict[str, Any], tenant_id: str, endpoint_id: str) -> int:
-    """Send one endpoint's due deliveries."""
-    system = await _system(tenant_id)
-    if system is None:
-        return 0
-    return await deliver_due(system, uuid.UUID(endpoint_id), ctx["webhook_sender"])
-
-
-async def run_coupon_batch(ctx: dict[str, Any], tenant_id: str, batch_id: str) -> None:
+async def _coupon_batch(tenant_id: str, batch_id: str) -> None:
     await generate_coupon_batch(tenant_id, {"batchId": batch_id})
 
 
-# ---------------------------------------------------------------- the relay loop
+# What a handler may start with ``jobs.enqueue``: longer work, idempotent by its job id.
+JOBS: dict[str, Callable[..., Awaitable[None]]] = {"generate_coupon_batch": _coupon_batch}
 
 
 class Dispatcher:
-    """Relays events and wakes jobs; one per worker process (relays coordinate in PostgreSQL)."""
+    """Relays events and runs the work they make, in this worker process."""
 
-    def __init__(self, redis: ArqRedis) -> None:
-        self.redis = redis
+    def __init__(self, sender: WebhookSender) -> None:
+        self.sender = sender
         self.interval = get_settings().relay_interval_seconds
-        self._task: asyncio.Task[None] | None = None
+        self.running: dict[str, asyncio.Task[None]] = {}
+        self.again: set[str] = set()
+        self.slots = asyncio.Semaphore(MAX_TASKS)
+        self._loop_task: asyncio.Task[None] | None = None
         self._next_sweep = 0.0
+        self._next_batch_sweep = 0.0
+
+    # -- the handlers' JobQueue
+
+    async def enqueue(self, function: str, *args: Any, job_id: str) -> None:
+        job = JOBS[function]
+        self.spawn(job_id, lambda: job(*args))
+
+    # -- tasks
+
+    def spawn(self, key: str, work: Callable[[], Awaitable[Any]]) -> None:
+        """Run ``work`` as the task ``key``; if it is running, run it once more afterwards."""
+        if key in self.running:
+            self.again.add(key)
+            return
+        self.running[key] = asyncio.create_task(self._task(key, work), name=key)
+
+    async def _task(self, key: str, work: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            while True:
+                self.again.discard(key)
+                async with self.slots:
+                    try:
+                        await work()
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception:  # logged; the work is still in PostgreSQL, due again
+                        log.exception("event_task_failed", task=key)
+                if key not in self.again:
+                    return
+        finally:
+            self.running.pop(key, None)
+
+    def wake_handlings(self, tenant_id: uuid.UUID) -> None:
+        async def work() -> None:
+            system = await _system(tenant_id)
+            if system is not None:
+                await run_due_handlings(system, self)
+
+        self.spawn(f"handle:{tenant_id}", work)
+
+    def wake_deliveries(self, tenant_id: uuid.UUID, endpoint_id: uuid.UUID) -> None:
+        async def work() -> None:
+            system = await _system(tenant_id)
+            if system is not None:
+                await deliver_due(system, endpoint_id, self.sender)
+
+        self.spawn(f"deliver:{endpoint_id}", work)
+
+    # -- the loop
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="membership-relay")
+        self._loop_task = asyncio.create_task(self._run(), name="membership-relay")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        tasks = [t for t in (self._loop_task, *self.running.values()) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
 
     async def _run(self) -> None:
         while True:
             try:
-                busy = await self.pass_once()
+                # A task of its own: a connection broken mid-pass (PostgreSQL restarted) cannot
+                # stay attached to this long-lived loop through tortoise's context variables.
+                busy = await asyncio.create_task(self.pass_once())
             except asyncio.CancelledError:
                 raise
-            except Exception:  # a database or Redis outage: log, wait, go on
+            except Exception:  # PostgreSQL is down or restarting: log, wait, try again
                 log.exception("relay_failed")
                 busy = False
                 await asyncio.sleep(1.0)
@@ -136,49 +170,43 @@ class Dispatcher:
         """One relay pass over every tenant with pending events; True if there may be more."""
         more = False
         for tenant_id in await pending_tenants():
-            system = await _system(str(tenant_id))
+            system = await _system(tenant_id)
             if system is None:
                 continue
             relayed = await relay_tenant(system)
             more = more or relayed.more
             if relayed.handlings:
-                await self._wake_handlings(tenant_id)
+                self.wake_handlings(tenant_id)
             for endpoint_id in relayed.endpoints:
-                await self._wake_deliveries(tenant_id, endpoint_id)
-        if time.monotonic() >= self._next_sweep:
-            self._next_sweep = time.monotonic() + SWEEP_SECONDS
+                self.wake_deliveries(tenant_id, endpoint_id)
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + SWEEP_SECONDS
             await self.sweep()
+        if now >= self._next_batch_sweep:
+            self._next_batch_sweep = now + BATCH_SWEEP_SECONDS
+            await self.resume_batches()
         return more
 
     async def sweep(self) -> None:
-        """Wake jobs for work that fell due on its own (retries, lapsed leases, lost wake-ups)."""
-        now = SystemClock().now()
-        for tenant_id in await tenant_ids_due("tenants_with_due_handlings", now):
-            await self._wake_handlings(tenant_id)
-        for tenant_id, endpoint_id in await due_endpoints(now):
-            await self._wake_deliveries(tenant_id, endpoint_id)
+        """Wake the work that fell due on its own (retries, lapsed leases, replays)."""
+        at = SystemClock().now()
+        for tenant_id in await tenant_ids_due("tenants_with_due_handlings", at):
+            self.wake_handlings(tenant_id)
+        for tenant_id, endpoint_id in await due_endpoints(at):
+            self.wake_deliveries(tenant_id, endpoint_id)
 
-    async def _wake_handlings(self, tenant_id: uuid.UUID) -> None:
-        await self.redis.enqueue_job("handle_events", str(tenant_id), _job_id=f"handle:{tenant_id}")
-
-    async def _wake_deliveries(self, tenant_id: uuid.UUID, endpoint_id: uuid.UUID) -> None:
-        await self.redis.enqueue_job(
-            "deliver_webhooks", str(tenant_id), str(endpoint_id), _job_id=f"deliver:{endpoint_id}"
-        )
-
-
-async def start_dispatcher(ctx: dict[str, Any]) -> None:
-    settings = get_settings()
-    ctx["webhook_sender"] = WebhookSender(allow_private=settings.webhooks_allow_private_urls)
-    dispatcher = Dispatcher(ctx["redis"])
-    dispatcher.start()
-    ctx["dispatcher"] = dispatcher
-
-
-async def stop_dispatcher(ctx: dict[str, Any]) -> None:
-    dispatcher: Dispatcher | None = ctx.get("dispatcher")
-    if dispatcher is not None:
-        await dispatcher.stop()
-    sender: WebhookSender | None = ctx.get("webhook_sender")
-    if sender is not None:
-        await sender.close()
+    async def resume_batches(self) -> None:
+        """Coupon batches not done whose job is not running here: start (or resume) them.
+        Two workers on one batch make exactly its quantity, chunk by chunk."""
+        for tenant_id in await tenant_ids_due("tenants_with_open_batches", SystemClock().now()):
+            system = await _system(tenant_id)
+            if system is None:
+                continue
+            for batch_id in await open_batches(system):
+                await self.enqueue(
+                    "generate_coupon_batch",
+                    str(tenant_id),
+                    str(batch_id),
+                    job_id=f"coupon-batch:{batch_id}",
+                )

@@ -44,6 +44,7 @@ __all__ = [
     "generate_batch",
     "get_batch",
     "list_batches",
+    "open_batches",
     "start_batch",
 ]
 
@@ -209,6 +210,13 @@ async def generate_batch(
             progress(batch.generated, batch.quantity)
         if batch.status in ("DONE", "FAILED"):
             return batch
+
+
+async def open_batches(ctx: RequestContext) -> list[uuid.UUID]:
+    """The tenant's batches not done yet (for the worker, which resumes them)."""
+    async with tenant_tx(ctx):
+        rows = await CouponBatch.filter(status__in=["QUEUED", "RUNNING"]).order_by("created_at")
+    return [row.id for row in rows]
 
 
 def _can_read(ctx: RequestContext) -> None:

@@ -80,8 +80,10 @@ async def expire_due_coupons(ctx: RequestContext, batch: int = 10_000) -> int:
     while True:
         async with tenant_tx(ctx) as conn:
             count, _ = await conn.execute_query(
-                "UPDATE coupons SET status = 'EXPIRED' WHERE id IN (SELECT id FROM coupons "
-                "WHERE status = 'ISSUED' AND valid_until <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)",
+                # = ANY(ARRAY(...)): the sub-select runs once; as IN (...) the planner may run it
+                # again for every row and take far more than the batch
+                "UPDATE coupons SET status = 'EXPIRED' WHERE id = ANY(ARRAY(SELECT id FROM coupons "
+                "WHERE status = 'ISSUED' AND valid_until <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED))",
                 [now, batch],
             )
         expired += count

@@ -149,9 +149,9 @@ async def release_expired_reservations(ctx: RequestContext, batch: int = 10_000)
     while True:
         async with tenant_tx(ctx) as conn:
             count, _ = await conn.execute_query(
-                "UPDATE coupons SET reserved_for = NULL, reserved_until = NULL WHERE id IN "
-                "(SELECT id FROM coupons WHERE reserved_until <= $1 LIMIT $2 "
-                "FOR UPDATE SKIP LOCKED)",
+                "UPDATE coupons SET reserved_for = NULL, reserved_until = NULL WHERE id = ANY(ARRAY("
+                "SELECT id FROM coupons WHERE reserved_until <= $1 LIMIT $2 "
+                "FOR UPDATE SKIP LOCKED))",
                 [now, batch],
             )
         released += count

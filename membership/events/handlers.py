@@ -3,8 +3,8 @@
 The relay writes one ``event_handlings`` row per event and subscribed handler, in the same
 transaction that marks the event published. A handling runs in its tenant's transaction with
 its row locked, and is marked DONE in that same transaction: a handler's database effects and
-the DONE mark commit together, so a job run twice (arq runs a job at least once), or a worker
-killed half-way, never applies them twice. A handler whose effect lies outside the database
+the DONE mark commit together, so a handling taken twice (two workers, a wake-up repeated), or a
+worker killed half-way, never applies them twice. A handler whose effect lies outside the database
 (a job it enqueues, a message it sends) must be idempotent by the event id.
 
 One member's events are handled in the order they happened: a handling is taken only when no

@@ -108,6 +108,9 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at)
     INCLUDE (tenant_id, endpoint_id) WHERE status = 'PENDING';
+CREATE INDEX webhook_deliveries_take_idx
+    ON webhook_deliveries (tenant_id, endpoint_id, next_attempt_at, created_at, id)
+    WHERE status = 'PENDING';
 CREATE INDEX webhook_deliveries_endpoint_idx
     ON webhook_deliveries (tenant_id, endpoint_id, created_at DESC, id DESC);
 
@@ -125,6 +128,9 @@ CREATE TABLE webhook_attempts (
     FOREIGN KEY (tenant_id, delivery_id) REFERENCES webhook_deliveries (tenant_id, id)
 );
 CREATE INDEX webhook_attempts_delivery_idx ON webhook_attempts (tenant_id, delivery_id, attempt);
+
+CREATE INDEX coupon_batches_open_idx ON coupon_batches (tenant_id, created_at)
+    WHERE status IN ('QUEUED', 'RUNNING');
 """
 
 
@@ -139,6 +145,7 @@ def _sweep_sql() -> str:
         "coupons",
         "members",
         "tiers",
+        "coupon_batches",
     ]
     grants = "".join(
         f"GRANT SELECT ON {t} TO {sweep};\n"
@@ -169,7 +176,14 @@ GRANT EXECUTE ON FUNCTION {name}(timestamptz) TO {app};
     functions = f"""
 CREATE FUNCTION tenants_with_pending_events() RETURNS SETOF uuid
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-  SELECT DISTINCT tenant_id FROM outbox WHERE published_at IS NULL
+  WITH RECURSIVE t(tenant_id) AS (
+    (SELECT tenant_id FROM outbox WHERE published_at IS NULL ORDER BY tenant_id LIMIT 1)
+    UNION ALL
+    SELECT (SELECT o.tenant_id FROM outbox o WHERE o.published_at IS NULL
+            AND o.tenant_id > t.tenant_id ORDER BY o.tenant_id LIMIT 1)
+    FROM t WHERE t.tenant_id IS NOT NULL
+  )
+  SELECT tenant_id FROM t WHERE tenant_id IS NOT NULL
 $$;
 ALTER FUNCTION tenants_with_pending_events() OWNER TO {sweep};
 REVOKE ALL ON FUNCTION tenants_with_pending_events() FROM PUBLIC;
@@ -218,6 +232,15 @@ GRANT EXECUTE ON FUNCTION endpoints_with_due_deliveries(timestamptz) TO {app};
         "d.reserved_until <= at",
     )
     functions += f"""
+CREATE FUNCTION tenants_with_open_batches(at timestamptz) RETURNS SETOF uuid
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT DISTINCT tenant_id FROM coupon_batches
+  WHERE status IN ('QUEUED', 'RUNNING') AND created_at <= at
+$$;
+ALTER FUNCTION tenants_with_open_batches(timestamptz) OWNER TO {sweep};
+REVOKE ALL ON FUNCTION tenants_with_open_batches(timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tenants_with_open_batches(timestamptz) TO {app};
+
 CREATE FUNCTION tenants_with_tiered_members() RETURNS SETOF uuid
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   SELECT t.tenant_id FROM tiers t WHERE t.rank > 0

@@ -81,12 +81,14 @@ async def due_endpoints(at: datetime) -> list[tuple[uuid.UUID, uuid.UUID]]:
     return [(row["tenant_id"], row["endpoint_id"]) for row in rows]
 
 
+# = ANY(ARRAY(...)) runs the sub-select once; as IN (...) the planner may run it again for every
+# row (a nested loop on stale statistics) and take the whole backlog in one go.
 _TAKE = """
 UPDATE webhook_deliveries SET next_attempt_at = $3
-WHERE id IN (SELECT id FROM webhook_deliveries
-             WHERE endpoint_id = $1 AND status = 'PENDING' AND next_attempt_at <= $2
-             ORDER BY next_attempt_at, created_at, id LIMIT $4
-             FOR UPDATE SKIP LOCKED)
+WHERE id = ANY(ARRAY(SELECT id FROM webhook_deliveries
+                     WHERE endpoint_id = $1 AND status = 'PENDING' AND next_attempt_at <= $2
+                     ORDER BY next_attempt_at, created_at, id LIMIT $4
+                     FOR UPDATE SKIP LOCKED))
 RETURNING id, event_id, attempts
 """
 

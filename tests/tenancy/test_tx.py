@@ -1,0 +1,36 @@
+"""The tenant transaction survives a BEGIN that fails (the server restarted under the pool)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+from tortoise import Tortoise
+from tortoise.backends.asyncpg.client import TransactionWrapper
+
+from membership.members.models import Member
+from tenants.tx import tenant_tx
+from tests.conftest import TenantFixture
+
+
+async def test_a_failed_begin_leaks_no_connection_and_leaves_no_dead_one_behind(
+    tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def begin_on_a_dead_connection(self: TransactionWrapper) -> None:
+        raise asyncpg.ConnectionDoesNotExistError("connection was closed in the middle")
+
+    monkeypatch.setattr(TransactionWrapper, "begin", begin_on_a_dead_connection)
+    for _ in range(25):  # more than the pool holds: a leak would leave nothing to acquire
+        with pytest.raises(Exception, match="closed in the middle"):
+            async with tenant_tx(tenant.ctx):
+                pass
+    monkeypatch.undo()
+    # this task's current connection is the pool again, not the failed transaction's
+    assert not isinstance(Tortoise.get_connection("default"), TransactionWrapper)
+
+    async def works() -> int:
+        async with tenant_tx(tenant.ctx):
+            return await Member.all().count()
+
+    assert await asyncio.wait_for(works(), timeout=10) == 0
