@@ -12,7 +12,7 @@ Everything here runs on the superuser connection (row-level security does not ap
 * ``add_idle_tenants``: tenants with published events only and an enabled endpoint each: what a
   platform of many quiet merchants looks like to the relay's sweep;
 * ``relay_alone``: ``workers.events.Dispatcher.pass_once`` in this process, passes back to back
-  until nothing is pending, its job wake-ups dropped: the relay's work without the deliveries
+  until nothing is pending, starting no delivery: the relay's work without the deliveries
   that run beside it in a worker;
 * ``sql_floor``: the same fan-out as one statement (mark the tenant's unpublished events
   published and insert one delivery per event and matching enabled endpoint), what PostgreSQL

@@ -1,7 +1,7 @@
 """The worker under test, and what it costs: its own CPU and that of its PostgreSQL backends.
 
-``python -m membership.cli worker`` is started as production starts it (arq, the relay loop of
-``workers.events.Dispatcher`` beside it), on the benchmark database and a Redis prefix of the
+``python -m membership.cli worker`` is started as production starts it (the relay and delivery
+tasks of ``workers.events.Dispatcher``, arq's cron beside them), on the benchmark database and a Redis prefix of the
 run's own, with ``MEMBERSHIP_WEBHOOKS_ALLOW_PRIVATE_URLS=true`` so that it may deliver to the
 receiver on 127.0.0.1. Its output goes to a log file whose tail is shown if it dies.
 

@@ -29,7 +29,7 @@ relay turns committed events into webhook deliveries and its jobs send them. The
    by the worker's own relay loop in this process with nothing delivered, and once more by one
    SQL statement: the floor;
 7. prints the tables, writes ``bench/results/webhooks-<timestamp>.json`` and drops the database,
-   the run's Redis keys and arq's keys of its wake-up jobs, also when something failed.
+   the run's Redis keys, also when something failed.
 
 Targets (``bench.webhook_report``), reported and never enforced through the exit status: p99
 commit → delivery under 1 s at half load; 100,000 events relayed in under 60 s.
@@ -49,11 +49,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import redis
 from rich.console import Console
 
-from bench.dataset import create_database, drop_database, new_database_name, url_for_database
+from bench.dataset import create_database, drop_database, new_database_name
 from bench.member_lookup import (
     DEFAULT_DATABASE_URL,
     DEFAULT_REDIS_URL,
@@ -304,15 +303,10 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         for process in processes:
             process.stop()
-        job_names: list[str] = []
-        if created:
-            with contextlib.suppress(OSError, asyncpg.PostgresError):
-                job_names = asyncio.run(_job_names(url_for_database(admin_url, database)))
-            if not os.environ.get("BENCH_KEEP_DB"):
-                asyncio.run(drop_database(admin, database))
+        if created and not os.environ.get("BENCH_KEEP_DB"):
+            asyncio.run(drop_database(admin, database))
         with contextlib.suppress(redis.RedisError):
             _delete_redis_keys(redis_url, redis_prefix)
-            _delete_job_keys(redis_url, job_names)
         console.print(f"dropped {database if created else 'nothing'}")
 
     config = {
@@ -349,34 +343,6 @@ def main(argv: list[str] | None = None) -> None:
     print_report(report, out if out.is_terminal else Console(width=160))
     path = write_report(report, stamp)
     console.print(f"wrote {path.relative_to(REPO)}")
-
-
-async def _job_names(database_url: str) -> list[str]:
-    """What this run's wake-up jobs were named after: its endpoints and tenants."""
-    conn = await asyncpg.connect(database_url)
-    try:
-        rows = await conn.fetch(
-            "SELECT id::text AS name FROM webhook_endpoints WHERE url LIKE 'http://127.0.0.1:%' "
-            "UNION SELECT DISTINCT tenant_id::text FROM event_handlings"
-        )
-    finally:
-        await conn.close()
-    return [r["name"] for r in rows]
-
-
-def _delete_job_keys(redis_url: str, names: list[str]) -> None:
-    """arq's own keys (``arq:job:…``, ``arq:in-progress:…``, ``arq:retry:…``) of the run's
-    wake-up jobs, whose ids are ``deliver:<endpoint>`` and ``handle:<tenant>``."""
-    if not names:
-        return
-    client = redis.Redis.from_url(redis_url)
-    try:
-        for name in names:
-            keys = list(client.scan_iter(match=f"arq:*:{name}", count=1000))
-            if keys:
-                client.delete(*keys)
-    finally:
-        client.close()
 
 
 if __name__ == "__main__":
