@@ -7,14 +7,19 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import structlog
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -222,9 +227,15 @@ def create_app(
         Route("/admin", admin_redirect),
         Route("/coupon-batches/{batch_id}/codes.csv", coupon_batch_csv),
     ]
-    dist = Path(settings.admin_dist)
+    # Something must answer under /admin/ even without a build: otherwise the router's slash
+    # redirect sends /admin/ to /admin, which sends it back to /admin/, until the browser gives up.
+    dist = settings.admin_dist
     if (dist / "index.html").exists():
-        routes.append(Mount("/admin", app=_SpaFiles(directory=dist, html=True), name="admin"))
+        admin: ASGIApp = _SpaFiles(directory=dist, html=True)
+    else:
+        log.warning("admin SPA not built; /admin/ answers 503", admin_dist=str(dist))
+        admin = _admin_not_built
+    routes.append(Mount("/admin", app=admin, name="admin"))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -242,6 +253,21 @@ def create_app(
     app.state.services = services
     app.add_middleware(RequestMiddleware, services=services)
     return app
+
+
+_ADMIN_NOT_BUILT = (
+    "<!doctype html><title>Admin not built</title>"
+    "<p>The admin is not built. Build it with <code>scripts/setup</code>, or "
+    "<code>cd admin_spa &amp;&amp; npm ci &amp;&amp; npm run build</code> (or point "
+    "<code>MEMBERSHIP_ADMIN_DIST</code> at a build), then restart <code>membership serve</code>.</p>\n"
+)
+
+
+async def _admin_not_built(scope: Scope, receive: Receive, send: Send) -> None:
+    response = HTMLResponse(
+        _ADMIN_NOT_BUILT, status_code=503, headers={"cache-control": "no-store"}
+    )
+    await response(scope, receive, send)
 
 
 class _SpaFiles(StaticFiles):

@@ -5,10 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
+
+# Where the platform is installed: the checkout for an editable install. Files that ship with the
+# platform (the built admin) are found from here, so ``membership serve`` works from any directory.
+_INSTALL_ROOT = Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):
@@ -48,8 +52,9 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = 2000
     debug: bool = False  # GraphiQL and detailed errors; never in production
 
-    # Admin SPA build output served at /admin/.
-    admin_dist: Path = Path("admin_spa/dist")
+    # Admin SPA build output served at /admin/; a relative path is taken from the install location,
+    # not from the working directory.
+    admin_dist: Path = Field(default=Path("admin_spa/dist"), validate_default=True)
 
     # Regions whose phone numbers members may register with (ISO 3166 codes; CN by default).
     phone_regions: list[str] = ["CN"]
@@ -61,6 +66,11 @@ class Settings(BaseSettings):
     relay_interval_seconds: float = 0.1
 
     log_level: str = "INFO"
+
+    @field_validator("admin_dist")
+    @classmethod
+    def admin_dist_from_install_root(cls, value: Path) -> Path:
+        return _INSTALL_ROOT / value.expanduser()
 
     @property
     def embedded(self) -> bool:
