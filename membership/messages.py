@@ -239,6 +239,13 @@ ZH_CN: dict[str, str] = {
     "Unknown event type '{type}'.": "未知的事件类型 '{type}'。",
     "occurredAt may be at most one day in the future.": "occurredAt 最多只能晚于当前时间一天。",
     "since is in the future.": "since 不能晚于当前时间。",
+    # staff who leave, change roles or forget their password
+    "Choose a password other than the current one.": "请设置与当前密码不同的新密码。",
+    "No such staff account in this tenant.": "本租户中没有该员工账号。",
+    "Only a staff member can change their own password.": "只有员工本人可以修改自己的密码。",
+    "Only an owner can change an owner's account.": "只有所有者可以修改所有者的账号。",
+    "The current password is not right.": "当前密码不正确。",
+    "This is the last active owner: make someone else an owner first.": "这是最后一位在职的所有者：请先将其他人设为所有者。",
 }
 
 

@@ -13,8 +13,10 @@ from schema.types.members import AuditEntry, AuditEntryConnection, AuditEntryEdg
 from schema.types.tenancy import (
     ApiKey,
     ApiKeyPayload,
+    ChangePasswordPayload,
     CreateApiKeyInput,
     CreateStaffInput,
+    ResetStaffPasswordPayload,
     Staff,
     StaffPayload,
 )
@@ -91,6 +93,57 @@ class AdminMutations:
             name=input.name,
         )
         return StaffPayload(staff=Staff.of(row))
+
+    @strawberry.mutation(
+        description="Deactivate a staff account: its tokens stop working at once and it can no "
+        "longer log in. The last active owner cannot be deactivated."
+    )
+    @returns_errors(StaffPayload)
+    async def deactivate_staff(self, info: Info, id: strawberry.ID) -> StaffPayload:
+        row = await staff_service.set_staff_active(
+            info.context.auth, parse_id(id, ["id"]), active=False
+        )
+        return StaffPayload(staff=Staff.of(row))
+
+    @strawberry.mutation(description="Let a deactivated staff account log in again.")
+    @returns_errors(StaffPayload)
+    async def reactivate_staff(self, info: Info, id: strawberry.ID) -> StaffPayload:
+        row = await staff_service.set_staff_active(
+            info.context.auth, parse_id(id, ["id"]), active=True
+        )
+        return StaffPayload(staff=Staff.of(row))
+
+    @strawberry.mutation(description="A new role, effective from the staff member's next request.")
+    @returns_errors(StaffPayload)
+    async def change_staff_role(self, info: Info, id: strawberry.ID, role: str) -> StaffPayload:
+        row = await staff_service.change_staff_role(info.context.auth, parse_id(id, ["id"]), role)
+        return StaffPayload(staff=Staff.of(row))
+
+    @strawberry.mutation(
+        description="A temporary password, shown once; it must be changed at the next login, "
+        "and the staff member's current sessions end."
+    )
+    @returns_errors(ResetStaffPasswordPayload)
+    async def reset_staff_password(
+        self, info: Info, id: strawberry.ID
+    ) -> ResetStaffPasswordPayload:
+        reset = await staff_service.reset_staff_password(info.context.auth, parse_id(id, ["id"]))
+        return ResetStaffPasswordPayload(
+            staff=Staff.of(reset.staff), temporary_password=reset.temporary_password
+        )
+
+    @strawberry.mutation(
+        description="Change your own password (staff); other sessions end, this one gets a "
+        "fresh token."
+    )
+    @returns_errors(ChangePasswordPayload)
+    async def change_my_password(
+        self, info: Info, current_password: str, new_password: str
+    ) -> ChangePasswordPayload:
+        result = await staff_service.change_own_password(
+            info.context.auth, current_password=current_password, new_password=new_password
+        )
+        return ChangePasswordPayload(token=result.token, staff=Staff.of(result.staff))
 
     @strawberry.mutation(description="Create an API key; the full key is in the payload once.")
     @returns_errors(ApiKeyPayload)

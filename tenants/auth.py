@@ -114,6 +114,17 @@ class Authenticator:
                 staff = await Staff.get_or_none(id=claims.subject, active=True)
             if staff is None:
                 raise AuthError("This staff account is disabled.")
+            if (
+                staff.sessions_valid_after is not None
+                and claims.issued_at is not None
+                and claims.issued_at < staff.sessions_valid_after
+            ):
+                raise AuthError("The password changed: log in again.")
+            # The role as it is now, not as it was at login: a role change applies at once.
+            role = staff.role
+            permissions = permissions_for_role(role)
+            if staff.must_change_password:
+                permissions = frozenset()  # only changeMyPassword, viewer and logout
             label = staff.email
             actor = Actor("staff", claims.subject, label, role, claims.token_id)
         else:

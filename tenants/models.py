@@ -31,6 +31,10 @@ class Staff(Model):
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
+    # set by a password reset: the next login may only change the password
+    must_change_password = fields.BooleanField(default=False)
+    # tokens issued before this second are refused (password reset or change)
+    sessions_valid_after = fields.DatetimeField(null=True)
 
     class Meta:
         table = "staff"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,7 +21,17 @@ from tenants.registry import get_tenant_by_slug
 from tenants.tokens import issue_token
 from tenants.tx import tenant_tx
 
-__all__ = ["LoginResult", "create_staff", "list_staff", "login"]
+__all__ = [
+    "LoginResult",
+    "PasswordReset",
+    "change_own_password",
+    "change_staff_role",
+    "create_staff",
+    "list_staff",
+    "login",
+    "reset_staff_password",
+    "set_staff_active",
+]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
@@ -141,3 +152,156 @@ async def login(
         await staff.save(update_fields=["last_login_at"])
         await audit.record(ctx, "staff.login", "staff", staff.id)
     return LoginResult(token, staff, tenant)
+
+
+# ---------------------------------------------------------------- leaving, roles, passwords
+
+
+def _owner_only(ctx: RequestContext, role: str, field: list[str]) -> None:
+    if role == Role.OWNER.value and ctx.actor.kind == "staff" and ctx.actor.role != "owner":
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED, "Only an owner can change an owner's account.", field
+        )
+
+
+async def _locked_staff(staff_id: uuid.UUID) -> Staff:
+    staff = await Staff.filter(id=staff_id).select_for_update().first()
+    if staff is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such staff account in this tenant.", ["id"])
+    return staff
+
+
+async def _keep_an_owner(staff: Staff, field: list[str]) -> None:
+    """Refuse to take away the tenant's last active owner (the caller holds the row lock)."""
+    if staff.role != Role.OWNER.value or not staff.active:
+        return
+    others = await Staff.filter(role=Role.OWNER.value, active=True).exclude(id=staff.id).count()
+    if others == 0:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "This is the last active owner: make someone else an owner first.",
+            field,
+        )
+
+
+async def set_staff_active(ctx: RequestContext, staff_id: uuid.UUID, *, active: bool) -> Staff:
+    """Deactivate a staff account (its tokens are refused from the next request on, and it can
+    no longer log in), or activate it again."""
+    ctx.require(Permission.STAFF_MANAGE)
+    async with tenant_tx(ctx):
+        # Owners are locked in a fixed order first, so two owners deactivating each other at
+        # once cannot both see the other as the remaining owner.
+        await Staff.filter(role=Role.OWNER.value).order_by("id").select_for_update()
+        staff = await _locked_staff(staff_id)
+        _owner_only(ctx, staff.role, ["id"])
+        if staff.active == active:
+            return staff
+        if not active:
+            await _keep_an_owner(staff, ["id"])
+        staff.active = active
+        await staff.save(update_fields=["active"])
+        await audit.record(
+            ctx,
+            "staff.activate" if active else "staff.deactivate",
+            "staff",
+            staff.id,
+            after={"email": staff.email, "active": active},
+        )
+    return staff
+
+
+async def change_staff_role(ctx: RequestContext, staff_id: uuid.UUID, role: str) -> Staff:
+    """A new role, effective from the staff member's next request."""
+    ctx.require(Permission.STAFF_MANAGE)
+    if role not in {r.value for r in Role}:
+        roles = ", ".join(r.value for r in Role)
+        raise DomainError(ErrorCode.INVALID, "Role must be one of: {roles}.", ["role"], roles=roles)
+    _owner_only(ctx, role, ["role"])
+    async with tenant_tx(ctx):
+        await Staff.filter(role=Role.OWNER.value).order_by("id").select_for_update()
+        staff = await _locked_staff(staff_id)
+        _owner_only(ctx, staff.role, ["id"])
+        if staff.role == role:
+            return staff
+        if role != Role.OWNER.value:
+            await _keep_an_owner(staff, ["role"])
+        before = staff.role
+        staff.role = role
+        await staff.save(update_fields=["role"])
+        await audit.record(
+            ctx, "staff.role", "staff", staff.id, before={"role": before}, after={"role": role}
+        )
+    return staff
+
+
+@dataclass(frozen=True)
+class PasswordReset:
+    staff: Staff
+    temporary_password: str  # shown once, to be handed over
+
+
+async def reset_staff_password(ctx: RequestContext, staff_id: uuid.UUID) -> PasswordReset:
+    """A temporary password, shown once; the staff member must change it at the next login,
+    and every token issued before now is refused."""
+    ctx.require(Permission.STAFF_MANAGE)
+    temporary = secrets.token_urlsafe(12)
+    password_hash = await hash_password(temporary)
+    async with tenant_tx(ctx):
+        staff = await _locked_staff(staff_id)
+        _owner_only(ctx, staff.role, ["id"])
+        staff.password_hash = password_hash
+        staff.must_change_password = True
+        staff.sessions_valid_after = ctx.clock.now().replace(microsecond=0)
+        await staff.save(
+            update_fields=["password_hash", "must_change_password", "sessions_valid_after"]
+        )
+        await audit.record(ctx, "staff.password_reset", "staff", staff.id)
+    return PasswordReset(staff, temporary)
+
+
+async def change_own_password(
+    ctx: RequestContext, *, current_password: str, new_password: str
+) -> LoginResult:
+    """A staff member changes their own password; other sessions end, and a fresh token is
+    returned for this one."""
+    if ctx.actor.kind != "staff" or ctx.actor.id is None:
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED, "Only a staff member can change their own password."
+        )
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
+            ["newPassword"],
+            MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,
+        )
+    if new_password == current_password:
+        raise DomainError(
+            ErrorCode.INVALID, "Choose a password other than the current one.", ["newPassword"]
+        )
+    async with tenant_tx(ctx):
+        staff = await Staff.get(id=ctx.actor.id)
+    if not await verify_password(staff.password_hash, current_password):
+        raise DomainError(
+            ErrorCode.INVALID, "The current password is not right.", ["currentPassword"]
+        )
+    password_hash = await hash_password(new_password)
+    now = ctx.clock.now()
+    async with tenant_tx(ctx):
+        staff = await _locked_staff(ctx.actor.id)
+        staff.password_hash = password_hash
+        staff.must_change_password = False
+        staff.sessions_valid_after = now.replace(microsecond=0)
+        await staff.save(
+            update_fields=["password_hash", "must_change_password", "sessions_valid_after"]
+        )
+        await audit.record(ctx, "staff.password_change", "staff", staff.id)
+    token, _ = issue_token(
+        "admin",
+        staff.id,
+        ctx.tenant.id,
+        now=now,
+        ttl=timedelta(seconds=get_settings().staff_token_ttl_seconds),
+        role=staff.role,
+    )
+    return LoginResult(token, staff, ctx.tenant)

@@ -26,6 +26,7 @@ class TokenClaims:
     token_id: str
     expires_at: datetime
     role: str | None
+    issued_at: datetime | None = None
 
 
 def issue_token(
@@ -73,4 +74,7 @@ def decode_token(token: str, *, now: datetime) -> TokenClaims:
         token_id=str(payload["jti"]),
         expires_at=expires_at,
         role=payload.get("role"),
+        issued_at=datetime.fromtimestamp(int(payload["iat"]), tz=now.tzinfo)
+        if "iat" in payload
+        else None,
     )

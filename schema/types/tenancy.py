@@ -47,6 +47,9 @@ class Staff:
     created_at: datetime
     last_login_at: datetime | None
     active: bool
+    must_change_password: bool = strawberry.field(
+        default=False, description="After a password reset: only changeMyPassword works."
+    )
 
     @classmethod
     def of(cls, row: StaffModel) -> Staff:
@@ -58,6 +61,7 @@ class Staff:
             created_at=row.created_at,
             last_login_at=row.last_login_at,
             active=row.active,
+            must_change_password=row.must_change_password,
         )
 
 
@@ -143,6 +147,24 @@ class CreateStaffInput:
 
 @strawberry.type
 class StaffPayload:
+    staff: Staff | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ResetStaffPasswordPayload:
+    staff: Staff | None = None
+    temporary_password: str | None = strawberry.field(
+        default=None, description="Shown once: hand it over; it must be changed at login."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ChangePasswordPayload:
+    token: str | None = strawberry.field(
+        default=None, description="A fresh token for this session; other sessions have ended."
+    )
     staff: Staff | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
 
