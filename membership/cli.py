@@ -235,21 +235,33 @@ def apikey_create(
         help="Repeat for each scope (docs/permissions.md); default: the default scopes. "
         "programme:manage and webhooks:manage only when named.",
     ),
+    expires_in_days: int | None = typer.Option(
+        None, help="The key is refused after this many days (at most 3 years); default: never."
+    ),
 ) -> None:
     """Create an API key; the key is printed once."""
+    from datetime import timedelta
+
     from tenants.api_keys import create_api_key
 
     async def run() -> Any:
         ctx = await tenant_context(tenant)
-        return await create_api_key(ctx, name=name, kind=kind, scopes=scope or None)
+        expires_at = (
+            None if expires_in_days is None else ctx.clock.now() + timedelta(days=expires_in_days)
+        )
+        return await create_api_key(
+            ctx, name=name, kind=kind, scopes=scope or None, expires_at=expires_at
+        )
 
     created = run_command(run)
+    expires_at = created.api_key.expires_at
     print_json(
         {
             "id": str(created.api_key.id),
             "key": created.key,
             "kind": created.api_key.kind,
             "scopes": created.api_key.scopes,
+            "expiresAt": expires_at.isoformat() if expires_at else None,
         }
     )
 
@@ -271,6 +283,7 @@ def apikey_list(tenant: str = typer.Option(..., help="Tenant slug")) -> None:
                 "prefix": k.prefix,
                 "scopes": k.scopes,
                 "lastUsedAt": k.last_used_at,
+                "expiresAt": k.expires_at,
                 "revokedAt": k.revoked_at,
             }
         )

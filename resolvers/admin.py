@@ -37,7 +37,9 @@ class AdminQueries:
 
     @strawberry.field
     async def api_keys(self, info: Info) -> list[ApiKey]:
-        return [ApiKey.of(k) for k in await api_keys.list_api_keys(info.context.auth)]
+        ctx = info.context.auth
+        now = ctx.clock.now()
+        return [ApiKey.of(k, now) for k in await api_keys.list_api_keys(ctx)]
 
     @strawberry.field(description="Who changed what, newest first (owners and admins).")
     async def audit_log(
@@ -148,14 +150,20 @@ class AdminMutations:
     @strawberry.mutation(description="Create an API key; the full key is in the payload once.")
     @returns_errors(ApiKeyPayload)
     async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> ApiKeyPayload:
+        ctx = info.context.auth
         created = await api_keys.create_api_key(
-            info.context.auth, name=input.name, kind=input.kind.value, scopes=input.scopes
+            ctx,
+            name=input.name,
+            kind=input.kind.value,
+            scopes=input.scopes,
+            expires_at=input.expires_at,
         )
-        return ApiKeyPayload(api_key=ApiKey.of(created.api_key), key=created.key)
+        return ApiKeyPayload(api_key=ApiKey.of(created.api_key, ctx.clock.now()), key=created.key)
 
     @strawberry.mutation
     @returns_errors(ApiKeyPayload)
     async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKeyPayload:
-        row = await api_keys.revoke_api_key(info.context.auth, parse_id(id, ["id"]))
+        ctx = info.context.auth
+        row = await api_keys.revoke_api_key(ctx, parse_id(id, ["id"]))
         info.context.authenticator.forget_key(row.id)
-        return ApiKeyPayload(api_key=ApiKey.of(row))
+        return ApiKeyPayload(api_key=ApiKey.of(row, ctx.clock.now()))

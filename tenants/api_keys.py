@@ -11,6 +11,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from tenants import audit
@@ -25,12 +26,17 @@ __all__ = [
     "create_api_key",
     "find_active_key",
     "hash_secret",
+    "is_expired",
     "list_api_keys",
     "parse_key",
     "revoke_api_key",
 ]
 
 _KINDS = {"secret": "sk", "publishable": "pk"}
+# Three years, leap day included: long enough for a till's lifetime, short enough to be reviewed.
+MAX_LIFETIME = timedelta(days=3 * 365 + 1)
+# A hot key (a till) must not add a write to every request: last use is recorded once a minute.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,31 @@ def parse_key(key: str) -> ParsedKey | None:
         return None
     kind = "secret" if parts[0] == "sk" else "publishable"
     return ParsedKey(kind, tenant_id, hash_secret(key))
+
+
+def is_expired(api_key: ApiKey, now: datetime) -> bool:
+    return api_key.expires_at is not None and api_key.expires_at <= now
+
+
+def _check_expiry(expires_at: datetime | None, now: datetime) -> None:
+    if expires_at is None:
+        return
+    if expires_at.tzinfo is None:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "Give expiresAt with a time zone offset, e.g. 2026-01-31T00:00:00Z.",
+            ["input", "expiresAt"],
+        )
+    if expires_at <= now:
+        raise DomainError(
+            ErrorCode.INVALID, "expiresAt must be in the future.", ["input", "expiresAt"]
+        )
+    if expires_at > now + MAX_LIFETIME:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "expiresAt may be at most 3 years ahead; create a new key when it nears.",
+            ["input", "expiresAt"],
+        )
 
 
 def _check_scopes(kind: str, scopes: list[str] | None) -> list[str]:
@@ -92,8 +123,15 @@ def _check_scopes(kind: str, scopes: list[str] | None) -> list[str]:
 
 
 async def create_api_key(
-    ctx: RequestContext, *, name: str, kind: str, scopes: list[str] | None = None
+    ctx: RequestContext,
+    *,
+    name: str,
+    kind: str,
+    scopes: list[str] | None = None,
+    expires_at: datetime | None = None,
 ) -> CreatedKey:
+    """Create a key of ``kind`` (secret or publishable); with ``expires_at`` (future, at most
+    3 years ahead) it is refused from then on, like a revoked key."""
     ctx.require(Permission.APIKEYS_MANAGE)
     if kind not in _KINDS:
         raise DomainError(
@@ -102,6 +140,7 @@ async def create_api_key(
     if not name.strip():
         raise DomainError(ErrorCode.INVALID, "Name the key after what uses it.", ["input", "name"])
     granted = _check_scopes(kind, scopes)
+    _check_expiry(expires_at, ctx.clock.now())
     key = f"{_KINDS[kind]}_{ctx.tenant.id.hex}_{secrets.token_urlsafe(32).replace('_', 'x')}"
     async with tenant_tx(ctx):
         api_key = await ApiKey.create(
@@ -113,13 +152,19 @@ async def create_api_key(
             key_hash=hash_secret(key),
             scopes=granted,
             created_at=ctx.clock.now(),
+            expires_at=expires_at,
         )
         await audit.record(
             ctx,
             "api_key.create",
             "api_key",
             api_key.id,
-            after={"name": api_key.name, "kind": kind, "scopes": granted},
+            after={
+                "name": api_key.name,
+                "kind": kind,
+                "scopes": granted,
+                "expires_at": expires_at.isoformat() if expires_at else None,
+            },
         )
     return CreatedKey(api_key, key)
 
@@ -151,13 +196,15 @@ async def revoke_api_key(ctx: RequestContext, key_id: uuid.UUID) -> ApiKey:
 
 
 async def find_active_key(ctx: RequestContext, key_hash: str) -> ApiKey | None:
-    """The unrevoked key with this hash in the context's tenant; marks it used."""
+    """The unrevoked key with this hash in the context's tenant (expired or not: the caller says
+    which); an unexpired one is marked used, at most once a minute, in the same transaction."""
     async with tenant_tx(ctx):
         api_key = await ApiKey.get_or_none(key_hash=key_hash, revoked_at=None)
         if api_key is not None:
             now = ctx.clock.now()
-            # Bounded write rate: last use is recorded at most once a minute per key.
-            if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:
+            if not is_expired(api_key, now) and (
+                api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION
+            ):
                 api_key.last_used_at = now
                 await api_key.save(update_fields=["last_used_at"])
         return api_key

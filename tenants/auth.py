@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import jwt
 
@@ -36,6 +37,14 @@ class _CachedKey:
     label: str
     scopes: frozenset[Permission]
     tenant: TenantInfo
+    expires_at: datetime | None
+
+
+def _refuse_if_expired(expires_at: datetime | None, now: datetime) -> None:
+    # Checked on every request, cached or not, against the injected clock: expiry is exact.
+    if expires_at is not None and expires_at <= now:
+        when = expires_at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        raise AuthError(f"The API key expired on {when}; create a new key.")
 
 
 class Authenticator:
@@ -70,13 +79,16 @@ class Authenticator:
             row = await find_active_key(lookup, parsed.key_hash)
             if row is None or row.kind != parsed.kind:
                 raise AuthError("Unknown or revoked API key.")
+            _refuse_if_expired(row.expires_at, self._clock.now())
             scopes = frozenset(
                 Permission(s) for s in row.scopes if s in Permission._value2member_map_
             )
-            cached = _CachedKey(row.id, row.kind, f"key {row.name} ({row.prefix})", scopes, tenant)
+            label = f"key {row.name} ({row.prefix})"
+            cached = _CachedKey(row.id, row.kind, label, scopes, tenant, row.expires_at)
             self._keys[parsed.key_hash] = (time.monotonic() + _KEY_CACHE_SECONDS, cached)
         else:
             cached = hit[1]
+            _refuse_if_expired(cached.expires_at, self._clock.now())
         return RequestContext(
             tenant=cached.tenant,
             actor=Actor("api_key", cached.key_id, cached.label, role=cached.kind),

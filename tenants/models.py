@@ -51,6 +51,7 @@ class ApiKey(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     last_used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "api_keys"

@@ -99,12 +99,18 @@ class ApiKey:
     kind: ApiKeyKind
     prefix: str
     scopes: list[str]
-    last_used_at: datetime | None
+    last_used_at: datetime | None = strawberry.field(
+        description="When the key was last used, within about a minute (written once a minute at most)."
+    )
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime | None = strawberry.field(
+        description="From then on the key is refused; null: it does not expire."
+    )
+    expired: bool = strawberry.field(description="Past expiresAt: refused like a revoked key.")
 
     @classmethod
-    def of(cls, row: ApiKeyModel) -> ApiKey:
+    def of(cls, row: ApiKeyModel, now: datetime) -> ApiKey:
         return cls(
             id=strawberry.ID(str(row.id)),
             name=row.name,
@@ -114,6 +120,8 @@ class ApiKey:
             last_used_at=row.last_used_at,
             created_at=row.created_at,
             revoked_at=row.revoked_at,
+            expires_at=row.expires_at,
+            expired=row.expires_at is not None and row.expires_at <= now,
         )
 
 
@@ -125,6 +133,11 @@ class CreateApiKeyInput:
         default=None,
         description="Secret keys only. Unset: the default scopes. programme:manage and "
         "webhooks:manage are granted only when named here.",
+    )
+    expires_at: datetime | None = strawberry.field(
+        default=None,
+        description="Optional: the key is refused from then on. In the future, at most 3 years "
+        "ahead.",
     )
 
 
