@@ -246,6 +246,8 @@ ZH_CN: dict[str, str] = {
     "Only an owner can change an owner's account.": "只有所有者可以修改所有者的账号。",
     "The current password is not right.": "当前密码不正确。",
     "This is the last active owner: make someone else an owner first.": "这是最后一位在职的所有者：请先将其他人设为所有者。",
+    "'{key}' is not a personal-data field.": "'{key}' 不是个人信息字段。",
+    "Say why you need to see it (3 to 200 characters); the reason is audited.": "请说明查看原因（3 到 200 个字符）；原因会记入审计日志。",
     # API keys that expire
     "Give expiresAt with a time zone offset, e.g. 2026-01-31T00:00:00Z.": "expiresAt 须带时区偏移，例如 2026-01-31T00:00:00Z。",
     "expiresAt must be in the future.": "expiresAt 必须晚于当前时间。",

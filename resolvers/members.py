@@ -129,10 +129,17 @@ class MemberMutations:
         member_id = parse_id(id, ["id"])
         return _member(await members.update_member(info.context.auth, member_id, _changes(input)))
 
-    @strawberry.mutation(description="Show one member's phone and PII fields; audited.")
+    @strawberry.mutation(
+        description='Show one field of one member, audited: the phone (field "phone", the '
+        "default), or one PII custom field by its key, which needs a reason kept in the audit."
+    )
     @returns_errors(RevealMemberPiiPayload)
-    async def reveal_member_pii(self, info: Info, id: strawberry.ID) -> RevealMemberPiiPayload:
-        phone, fields = await members.reveal_pii(info.context.auth, parse_id(id, ["id"]))
+    async def reveal_member_pii(
+        self, info: Info, id: strawberry.ID, field: str = "phone", reason: str | None = None
+    ) -> RevealMemberPiiPayload:
+        phone, fields = await members.reveal_pii(
+            info.context.auth, parse_id(id, ["id"]), field=field, reason=reason
+        )
         return RevealMemberPiiPayload(phone=phone, custom_fields=JSON(fields))
 
     @strawberry.mutation(description="Fold the source profile into the target; audited.")

@@ -491,30 +491,46 @@ async def update_member(
     return member
 
 
-async def reveal_pii(ctx: RequestContext, member_id: uuid.UUID) -> tuple[str, dict[str, Any]]:
-    """Unmask one member's phone and PII custom fields for a permitted caller; always audited."""
+async def reveal_pii(
+    ctx: RequestContext, member_id: uuid.UUID, *, field: str = "phone", reason: str | None = None
+) -> tuple[str | None, dict[str, Any]]:
+    """Unmask one field of one member for a permitted caller, always audited: the phone, or one
+    PII custom field, which needs a reason (kept in the audit log with the reveal)."""
     if not (ctx.has(Permission.MEMBERS_REVEAL) or ctx.has(Permission.MEMBERS_PII)):
         raise DomainError(
             ErrorCode.PERMISSION_DENIED, "Your role may not reveal members' personal data."
         )
-    definitions = await definitions_by_key(ctx)
+    reason = (reason or "").strip() or None
+    if field != "phone":
+        definitions = await definitions_by_key(ctx)
+        if field not in definitions or not definitions[field].pii:
+            raise DomainError(
+                ErrorCode.INVALID, "'{key}' is not a personal-data field.", ["field"], key=field
+            )
+        if reason is None or not 3 <= len(reason) <= 200:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "Say why you need to see it (3 to 200 characters); the reason is audited.",
+                ["reason"],
+            )
     async with tenant_tx(ctx):
         member = await Member.get_or_none(id=member_id)
         if member is None:
             raise DomainError(ErrorCode.NOT_FOUND, "No such member in this tenant.", ["id"])
-        revealed = {
-            k: v
-            for k, v in (member.custom_fields or {}).items()
-            if k in definitions and definitions[k].pii
-        }
+        if field == "phone":
+            phone: str | None = member.phone
+            revealed: dict[str, Any] = {}
+        else:
+            phone = None
+            revealed = {field: (member.custom_fields or {}).get(field)}
         await audit.record(
             ctx,
             "member.reveal_pii",
             "member",
             member.id,
-            after={"fields": ["phone", *sorted(revealed)]},
+            after={"fields": [field], **({"reason": reason} if reason else {})},
         )
-    return member.phone, revealed
+    return phone, revealed
 
 
 async def merge_members(

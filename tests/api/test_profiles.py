@@ -12,9 +12,9 @@ DEFINE = """mutation($input: CreateCustomFieldDefinitionInput!) {
     definition { id key label type required pii options } errors { code field message }
   }
 }"""
-REVEAL = (
-    """mutation($id: ID!) { revealMemberPii(id: $id) { phone customFields errors { code } } }"""
-)
+REVEAL = """mutation($id: ID!, $field: String! = "phone", $reason: String) {
+      revealMemberPii(id: $id, field: $field, reason: $reason) {
+        phone customFields errors { code field } } }"""
 MERGE = """mutation($input: MergeMembersInput!) {
   mergeMembers(input: $input) { member { id name tags totalSpent externalId customFields }
   errors { code field message } }
@@ -161,17 +161,36 @@ async def test_phone_and_pii_fields_are_masked_for_roles_without_pii_and_reveal_
     assert seen["phoneMasked"] is True
     assert seen["customFields"] == {"id_number": "***"}
 
+    # the phone alone: no reason asked, nothing else shown
     revealed = (await api(REVEAL, {"id": member["id"]}, clerk))["revealMemberPii"]
-    assert revealed == {
-        "phone": "+8613812348000",
+    assert revealed == {"phone": "+8613812348000", "customFields": {}, "errors": []}
+    # another PII field: one at a time, with a reason
+    no_reason = (await api(REVEAL, {"id": member["id"], "field": "id_number"}, clerk))[
+        "revealMemberPii"
+    ]
+    assert no_reason["customFields"] is None
+    assert [(e["code"], e["field"]) for e in no_reason["errors"]] == [("INVALID", ["reason"])]
+    not_pii = await api(
+        REVEAL, {"id": member["id"], "field": "nickname", "reason": "curious"}, clerk
+    )
+    assert not_pii["revealMemberPii"]["errors"][0]["field"] == ["field"]
+    reason = "customer asked to verify identity at the desk"
+    field = (
+        await api(REVEAL, {"id": member["id"], "field": "id_number", "reason": reason}, clerk)
+    )["revealMemberPii"]
+    assert field == {
+        "phone": None,
         "customFields": {"id_number": "110101199001011234"},
         "errors": [],
     }
     trail = (await api(AUDIT, {"targetId": member["id"]}, tenant.owner_token))["auditLog"]
     reveal = [e["node"] for e in trail["edges"] if e["node"]["action"] == "member.reveal_pii"]
-    assert len(reveal) == 1
-    assert reveal[0]["actorLabel"] == f"clerk@{tenant.info.slug}.example.com"
-    assert reveal[0]["after"] == {"fields": ["phone", "id_number"]}
+    assert len(reveal) == 2  # the refused ones left nothing
+    assert {r["actorLabel"] for r in reveal} == {f"clerk@{tenant.info.slug}.example.com"}
+    assert [r["after"] for r in reveal] == [
+        {"fields": ["id_number"], "reason": reason},
+        {"fields": ["phone"]},
+    ]
 
     analyst = await staff_token(api, tenant, "analyst")
     refused = (await api(REVEAL, {"id": member["id"]}, analyst))["revealMemberPii"]
