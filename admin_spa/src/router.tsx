@@ -1,9 +1,9 @@
 import { lazy, type ReactNode } from 'react';
-import { createBrowserRouter } from 'react-router';
+import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout } from './layout/AppLayout';
 import { HomeRedirect, NotFound, RequirePermission } from './layout/RequirePermission';
 import type { Permission } from './session/permissions';
-import { ViewerProvider } from './session/ViewerProvider';
+import { CHANGE_PASSWORD_PATH, ViewerProvider } from './session/ViewerProvider';
 
 const LoginPage = lazy(() => import('./routes/login/LoginPage'));
 const MembersListPage = lazy(() => import('./routes/members/MembersListPage'));
@@ -22,6 +22,7 @@ const ApiKeysPage = lazy(() => import('./routes/api-keys/ApiKeysPage'));
 const WebhooksPage = lazy(() => import('./routes/webhooks/WebhooksPage'));
 const WebhookEndpointDetailPage = lazy(() => import('./routes/webhooks/WebhookEndpointDetailPage'));
 const DeadLettersPage = lazy(() => import('./routes/dead-letters/DeadLettersPage'));
+const AccountPage = lazy(() => import('./routes/account/AccountPage'));
 
 function guarded(permission: Permission, page: ReactNode): ReactNode {
   return <RequirePermission permission={permission}>{page}</RequirePermission>;
@@ -55,6 +56,9 @@ export const router = createBrowserRouter(
         { path: 'webhooks', element: guarded('webhooks:manage', <WebhooksPage />) },
         { path: 'webhooks/:id', element: guarded('webhooks:manage', <WebhookEndpointDetailPage />) },
         { path: 'dead-letters', element: guarded('webhooks:manage', <DeadLettersPage />) },
+        { path: 'account', element: <AccountPage /> },
+        // The viewer gate shows the form there while a change is due; afterwards it leads home.
+        { path: CHANGE_PASSWORD_PATH.slice(1), element: <Navigate to="/" replace /> },
         { path: '*', element: <NotFound /> },
       ],
     },

@@ -29,11 +29,18 @@ export function isUnauthenticated(error: CombinedError): boolean {
   return error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
 }
 
+/** The server's reason for refusing the credential ("This staff account is disabled."), if it gave one. */
+export function unauthenticatedReason(error: CombinedError): string | null {
+  const refusal = error.graphQLErrors.find((e) => e.extensions?.code === 'UNAUTHENTICATED');
+  return refusal?.message ?? null;
+}
+
 export interface ApiClientOptions {
   token: string | null;
   /** Current UI language, sent as Accept-Language so UserError messages come back in it. */
   language: () => string;
-  onUnauthenticated: () => void;
+  /** The token this client sent was refused; `token` says which, as a fresh one may have replaced it. */
+  onUnauthenticated: (token: string, reason: string | null) => void;
 }
 
 export function createApiClient({ token, language, onUnauthenticated }: ApiClientOptions): Client {
@@ -44,7 +51,7 @@ export function createApiClient({ token, language, onUnauthenticated }: ApiClien
     exchanges: [
       mapExchange({
         onError(error) {
-          if (token && isUnauthenticated(error)) onUnauthenticated();
+          if (token && isUnauthenticated(error)) onUnauthenticated(token, unauthenticatedReason(error));
         },
       }),
       cacheExchange,

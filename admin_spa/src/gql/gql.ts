@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation ChangeMyPassword($currentPassword: String!, $newPassword: String!) {\n    changeMyPassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      token\n      staff {\n        id\n        mustChangePassword\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.ChangeMyPasswordDocument,
     "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
     "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      key\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
@@ -49,7 +50,7 @@ type Documents = {
     "\n  mutation DeleteEarningRule($id: ID!) {\n    deleteEarningRule(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.DeleteEarningRuleDocument,
     "\n  mutation PreviewOrder($input: PreviewOrderInput!) {\n    previewOrder(input: $input) {\n      preview {\n        pointsEarned\n        exactPoints\n        cashPaid\n        availableAt\n        rules {\n          ...AppliedRuleFields\n        }\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.PreviewOrderDocument,
     "\n  query EarningSettings {\n    pointsSettings {\n      earnPointsPerYuan\n      returnWindowDays\n    }\n  }\n": typeof types.EarningSettingsDocument,
-    "\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      staff {\n        id\n        mustChangePassword\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  fragment MemberCouponFields on Coupon {\n    id\n    code\n    status\n    validFrom\n    validUntil\n    issuedAt\n    redeemedAt\n    reservedFor\n    reservedUntil\n    template {\n      id\n      name\n    }\n  }\n": typeof types.MemberCouponFieldsFragmentDoc,
     "\n  query MemberCoupons($id: ID!, $first: Int, $after: String, $status: CouponStatus) {\n    member(id: $id) {\n      id\n      coupons(first: $first, after: $after, status: $status) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...MemberCouponFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.MemberCouponsDocument,
     "\n  query MemberCouponTemplates {\n    couponTemplates {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.MemberCouponTemplatesDocument,
@@ -81,9 +82,15 @@ type Documents = {
     "\n  query RewardCouponTemplates {\n    couponTemplates {\n      id\n      name\n    }\n  }\n": typeof types.RewardCouponTemplatesDocument,
     "\n  mutation CreateReward($input: CreateRewardInput!) {\n    createReward(input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateRewardDocument,
     "\n  mutation UpdateReward($id: ID!, $input: UpdateRewardInput!) {\n    updateReward(id: $id, input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateRewardDocument,
-    "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n": typeof types.StaffFieldsFragmentDoc,
+    "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n  }\n": typeof types.StaffFieldsFragmentDoc,
     "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": typeof types.StaffListDocument,
     "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateStaffDocument,
+    "\n  mutation DeactivateStaff($id: ID!) {\n    deactivateStaff(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.DeactivateStaffDocument,
+    "\n  mutation ReactivateStaff($id: ID!) {\n    reactivateStaff(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.ReactivateStaffDocument,
+    "\n  mutation ChangeStaffRole($id: ID!, $role: String!) {\n    changeStaffRole(id: $id, role: $role) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.ChangeStaffRoleDocument,
+    "\n  mutation ResetStaffPassword($id: ID!) {\n    resetStaffPassword(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      temporaryPassword\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.ResetStaffPasswordDocument,
+    "\n  query ProgrammeSettings {\n    pointsSettings {\n      earnPointsPerYuan\n      pointValueFen\n      returnWindowDays\n    }\n  }\n": typeof types.ProgrammeSettingsDocument,
+    "\n  mutation UpdateProgrammeSettings($input: UpdateEarningSettingsInput!) {\n    updateEarningSettings(input: $input) {\n      settings {\n        earnPointsPerYuan\n        pointValueFen\n        returnWindowDays\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateProgrammeSettingsDocument,
     "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n  }\n": typeof types.TierFieldsFragmentDoc,
     "\n  query Tiers {\n    tiers {\n      ...TierFields\n    }\n  }\n": typeof types.TiersDocument,
     "\n  mutation CreateTier($input: CreateTierInput!) {\n    createTier(input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateTierDocument,
@@ -104,10 +111,11 @@ type Documents = {
     "\n  mutation SendTestWebhook($id: ID!) {\n    sendTestWebhook(id: $id) {\n      delivery {\n        ...WebhookDeliveryFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.SendTestWebhookDocument,
     "\n  mutation ReplayWebhookDelivery($id: ID!) {\n    replayWebhookDelivery(id: $id) {\n      delivery {\n        ...WebhookDeliveryFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.ReplayWebhookDeliveryDocument,
     "\n  mutation ReplayWebhookDeliveries($endpointId: ID!, $since: DateTime!, $status: WebhookDeliveryStatus) {\n    replayWebhookDeliveries(endpointId: $endpointId, since: $since, status: $status) {\n      count\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.ReplayWebhookDeliveriesDocument,
-    "\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n      }\n      permissions\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n        mustChangePassword\n      }\n      permissions\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation Logout {\n    logout {\n      ok\n      errors {\n        code\n        message\n      }\n    }\n  }\n": typeof types.LogoutDocument,
 };
 const documents: Documents = {
+    "\n  mutation ChangeMyPassword($currentPassword: String!, $newPassword: String!) {\n    changeMyPassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      token\n      staff {\n        id\n        mustChangePassword\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.ChangeMyPasswordDocument,
     "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
     "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      key\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
@@ -143,7 +151,7 @@ const documents: Documents = {
     "\n  mutation DeleteEarningRule($id: ID!) {\n    deleteEarningRule(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.DeleteEarningRuleDocument,
     "\n  mutation PreviewOrder($input: PreviewOrderInput!) {\n    previewOrder(input: $input) {\n      preview {\n        pointsEarned\n        exactPoints\n        cashPaid\n        availableAt\n        rules {\n          ...AppliedRuleFields\n        }\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.PreviewOrderDocument,
     "\n  query EarningSettings {\n    pointsSettings {\n      earnPointsPerYuan\n      returnWindowDays\n    }\n  }\n": types.EarningSettingsDocument,
-    "\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      staff {\n        id\n        mustChangePassword\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  fragment MemberCouponFields on Coupon {\n    id\n    code\n    status\n    validFrom\n    validUntil\n    issuedAt\n    redeemedAt\n    reservedFor\n    reservedUntil\n    template {\n      id\n      name\n    }\n  }\n": types.MemberCouponFieldsFragmentDoc,
     "\n  query MemberCoupons($id: ID!, $first: Int, $after: String, $status: CouponStatus) {\n    member(id: $id) {\n      id\n      coupons(first: $first, after: $after, status: $status) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...MemberCouponFields\n          }\n        }\n      }\n    }\n  }\n": types.MemberCouponsDocument,
     "\n  query MemberCouponTemplates {\n    couponTemplates {\n      id\n      name\n      kind\n    }\n  }\n": types.MemberCouponTemplatesDocument,
@@ -175,9 +183,15 @@ const documents: Documents = {
     "\n  query RewardCouponTemplates {\n    couponTemplates {\n      id\n      name\n    }\n  }\n": types.RewardCouponTemplatesDocument,
     "\n  mutation CreateReward($input: CreateRewardInput!) {\n    createReward(input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateRewardDocument,
     "\n  mutation UpdateReward($id: ID!, $input: UpdateRewardInput!) {\n    updateReward(id: $id, input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateRewardDocument,
-    "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n": types.StaffFieldsFragmentDoc,
+    "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n  }\n": types.StaffFieldsFragmentDoc,
     "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": types.StaffListDocument,
     "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateStaffDocument,
+    "\n  mutation DeactivateStaff($id: ID!) {\n    deactivateStaff(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.DeactivateStaffDocument,
+    "\n  mutation ReactivateStaff($id: ID!) {\n    reactivateStaff(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.ReactivateStaffDocument,
+    "\n  mutation ChangeStaffRole($id: ID!, $role: String!) {\n    changeStaffRole(id: $id, role: $role) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.ChangeStaffRoleDocument,
+    "\n  mutation ResetStaffPassword($id: ID!) {\n    resetStaffPassword(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      temporaryPassword\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.ResetStaffPasswordDocument,
+    "\n  query ProgrammeSettings {\n    pointsSettings {\n      earnPointsPerYuan\n      pointValueFen\n      returnWindowDays\n    }\n  }\n": types.ProgrammeSettingsDocument,
+    "\n  mutation UpdateProgrammeSettings($input: UpdateEarningSettingsInput!) {\n    updateEarningSettings(input: $input) {\n      settings {\n        earnPointsPerYuan\n        pointValueFen\n        returnWindowDays\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateProgrammeSettingsDocument,
     "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n  }\n": types.TierFieldsFragmentDoc,
     "\n  query Tiers {\n    tiers {\n      ...TierFields\n    }\n  }\n": types.TiersDocument,
     "\n  mutation CreateTier($input: CreateTierInput!) {\n    createTier(input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateTierDocument,
@@ -198,7 +212,7 @@ const documents: Documents = {
     "\n  mutation SendTestWebhook($id: ID!) {\n    sendTestWebhook(id: $id) {\n      delivery {\n        ...WebhookDeliveryFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.SendTestWebhookDocument,
     "\n  mutation ReplayWebhookDelivery($id: ID!) {\n    replayWebhookDelivery(id: $id) {\n      delivery {\n        ...WebhookDeliveryFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.ReplayWebhookDeliveryDocument,
     "\n  mutation ReplayWebhookDeliveries($endpointId: ID!, $since: DateTime!, $status: WebhookDeliveryStatus) {\n    replayWebhookDeliveries(endpointId: $endpointId, since: $since, status: $status) {\n      count\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.ReplayWebhookDeliveriesDocument,
-    "\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n      }\n      permissions\n    }\n  }\n": types.ViewerDocument,
+    "\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n        mustChangePassword\n      }\n      permissions\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation Logout {\n    logout {\n      ok\n      errors {\n        code\n        message\n      }\n    }\n  }\n": types.LogoutDocument,
 };
 
@@ -216,6 +230,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangeMyPassword($currentPassword: String!, $newPassword: String!) {\n    changeMyPassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      token\n      staff {\n        id\n        mustChangePassword\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ChangeMyPassword($currentPassword: String!, $newPassword: String!) {\n    changeMyPassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      token\n      staff {\n        id\n        mustChangePassword\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -359,7 +377,7 @@ export function graphql(source: "\n  query EarningSettings {\n    pointsSettings
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      staff {\n        id\n        mustChangePassword\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($tenantSlug: String!, $email: String!, $password: String!) {\n    login(tenantSlug: $tenantSlug, email: $email, password: $password) {\n      token\n      staff {\n        id\n        mustChangePassword\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -487,7 +505,7 @@ export function graphql(source: "\n  mutation UpdateReward($id: ID!, $input: Upd
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n"): (typeof documents)["\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n  }\n"];
+export function graphql(source: "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n  }\n"): (typeof documents)["\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -496,6 +514,30 @@ export function graphql(source: "\n  query StaffList {\n    staff {\n      ...St
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeactivateStaff($id: ID!) {\n    deactivateStaff(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation DeactivateStaff($id: ID!) {\n    deactivateStaff(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReactivateStaff($id: ID!) {\n    reactivateStaff(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ReactivateStaff($id: ID!) {\n    reactivateStaff(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangeStaffRole($id: ID!, $role: String!) {\n    changeStaffRole(id: $id, role: $role) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ChangeStaffRole($id: ID!, $role: String!) {\n    changeStaffRole(id: $id, role: $role) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetStaffPassword($id: ID!) {\n    resetStaffPassword(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      temporaryPassword\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ResetStaffPassword($id: ID!) {\n    resetStaffPassword(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      temporaryPassword\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProgrammeSettings {\n    pointsSettings {\n      earnPointsPerYuan\n      pointValueFen\n      returnWindowDays\n    }\n  }\n"): (typeof documents)["\n  query ProgrammeSettings {\n    pointsSettings {\n      earnPointsPerYuan\n      pointValueFen\n      returnWindowDays\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateProgrammeSettings($input: UpdateEarningSettingsInput!) {\n    updateEarningSettings(input: $input) {\n      settings {\n        earnPointsPerYuan\n        pointValueFen\n        returnWindowDays\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateProgrammeSettings($input: UpdateEarningSettingsInput!) {\n    updateEarningSettings(input: $input) {\n      settings {\n        earnPointsPerYuan\n        pointValueFen\n        returnWindowDays\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -579,7 +621,7 @@ export function graphql(source: "\n  mutation ReplayWebhookDeliveries($endpointI
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n      }\n      permissions\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n      }\n      permissions\n    }\n  }\n"];
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n        mustChangePassword\n      }\n      permissions\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      tenant {\n        id\n        slug\n        name\n        timezone\n        currency\n      }\n      staff {\n        id\n        email\n        name\n        role\n        mustChangePassword\n      }\n      permissions\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,9 +1,11 @@
 import { Suspense, useState } from 'react';
-import { Button, Grid, Layout, Menu, Space, Spin, Typography, theme, type MenuProps } from 'antd';
+import { Button, Dropdown, Grid, Layout, Menu, Space, Spin, Typography, theme, type MenuProps } from 'antd';
 import {
   ApiOutlined,
   CrownOutlined,
+  DownOutlined,
   GiftOutlined,
+  IdcardOutlined,
   InboxOutlined,
   LogoutOutlined,
   ProfileOutlined,
@@ -157,21 +159,45 @@ export function AppLayout() {
             {viewer.tenant.name}
           </Typography.Text>
           <Space size={phone ? 'small' : 'middle'}>
-            {!phone && (
-              <Typography.Text type="secondary" data-testid="header-staff-email">
-                {viewer.staff?.email}
-              </Typography.Text>
-            )}
             <LanguageSwitch />
-            <Button
-              icon={<LogoutOutlined />}
-              loading={signingOut}
-              onClick={() => void onLogout()}
-              title={t('header.logout')}
-              data-testid="logout"
+            <Dropdown
+              trigger={['click']}
+              menu={{
+                items: [
+                  {
+                    key: 'account',
+                    icon: <IdcardOutlined />,
+                    label: <span data-testid="user-menu-account">{t('header.account')}</span>,
+                  },
+                  { type: 'divider' },
+                  {
+                    key: 'logout',
+                    icon: <LogoutOutlined />,
+                    label: <span data-testid="logout">{t('header.logout')}</span>,
+                    disabled: signingOut,
+                  },
+                ],
+                onClick: ({ key }) => {
+                  if (key === 'account') navigate('/account');
+                  if (key === 'logout') void onLogout();
+                },
+              }}
             >
-              {phone ? null : t('header.logout')}
-            </Button>
+              <Button icon={<UserOutlined />} loading={signingOut} title={viewer.staff?.email} data-testid="user-menu">
+                {phone ? null : (
+                  <Space size={4}>
+                    <Typography.Text
+                      ellipsis
+                      style={{ maxWidth: 220 }}
+                      data-testid="header-staff-email"
+                    >
+                      {viewer.staff?.email}
+                    </Typography.Text>
+                    <DownOutlined style={{ fontSize: 10 }} />
+                  </Space>
+                )}
+              </Button>
+            </Dropdown>
           </Space>
         </Layout.Header>
         <Layout.Content style={{ margin: phone ? 12 : 24, minWidth: 0 }}>

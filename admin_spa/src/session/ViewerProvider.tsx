@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
+import { createContext, lazy, Suspense, useCallback, useContext, useMemo, type ReactNode } from 'react';
 import { Button, Result, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
@@ -17,6 +17,11 @@ interface ViewerContextValue {
 }
 
 const ViewerContext = createContext<ViewerContextValue | null>(null);
+
+/** Where a staff member whose password was reset must set a new one before anything else. */
+export const CHANGE_PASSWORD_PATH = '/change-password';
+
+const ForcedPasswordPage = lazy(() => import('../routes/account/ForcedPasswordPage'));
 
 /** Loads the signed-in staff member and their permissions; sends anyone else to the login page. */
 export function ViewerProvider({ children }: { children: ReactNode }) {
@@ -40,6 +45,17 @@ export function ViewerProvider({ children }: { children: ReactNode }) {
     // After an explicit logout the next person starts from the home page, not the last one's.
     const state = ended === 'logout' ? null : { from: location.pathname + location.search };
     return <Navigate to="/login" replace state={state} />;
+  }
+  if (value?.viewer.staff?.mustChangePassword) {
+    // The server refuses everything else to this token: show only the form, at its own address.
+    if (location.pathname !== CHANGE_PASSWORD_PATH) return <Navigate to={CHANGE_PASSWORD_PATH} replace />;
+    return (
+      <ViewerContext.Provider value={value}>
+        <Suspense fallback={<Spin size="large" fullscreen />}>
+          <ForcedPasswordPage />
+        </Suspense>
+      </ViewerContext.Provider>
+    );
   }
   if (value) return <ViewerContext.Provider value={value}>{children}</ViewerContext.Provider>;
   if (fetching || (error && isUnauthenticated(error))) {

@@ -15,6 +15,7 @@ export const ViewerQuery = graphql(`
         email
         name
         role
+        mustChangePassword
       }
       permissions
     }

@@ -17,7 +17,7 @@ interface LoginValues {
 
 export default function LoginPage() {
   const { t } = useTranslation();
-  const { token, ended, signIn } = useSession();
+  const { token, ended, endedReason, signIn } = useSession();
   const location = useLocation();
   const [{ fetching }, login] = useMutation(LoginMutation);
   const [failure, setFailure] = useState<string | null>(null);
@@ -55,7 +55,7 @@ export default function LoginPage() {
         padding: 16,
       }}
     >
-      <Card style={{ width: 380 }}>
+      <Card style={{ width: 380, maxWidth: '100%' }}>
         <Space direction="vertical" size="large" style={{ width: '100%' }}>
           <Space style={{ width: '100%', justifyContent: 'space-between' }} align="start">
             <div>
@@ -66,7 +66,15 @@ export default function LoginPage() {
             </div>
             <LanguageSwitch />
           </Space>
-          {ended === 'expired' && !failure && <Alert type="info" showIcon message={t('session.expired')} />}
+          {ended === 'expired' && !failure && (
+            <Alert
+              type="warning"
+              showIcon
+              message={t('session.ended')}
+              description={endedReason ?? t('session.expired')}
+              data-testid="session-ended"
+            />
+          )}
           {failure && (
             <Alert
               type="error"

@@ -1,22 +1,86 @@
 import { useState, type HTMLAttributes } from 'react';
-import { Badge, Button, Card, Table, Typography } from 'antd';
+import { Alert, App, Badge, Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { useQuery } from 'urql';
+import { useMutation, useQuery, type CombinedError } from 'urql';
 import type { StaffFieldsFragment } from '../../gql/graphql';
-import { describeError } from '../../api/userErrors';
+import { describeError, type UserErrorLike } from '../../api/userErrors';
 import { formatDateTime } from '../../format/dateTime';
 import { isRole } from '../../session/permissions';
 import { useViewer } from '../../session/ViewerProvider';
+import { StaffActions } from './StaffActions';
 import { StaffCreateModal } from './StaffCreateModal';
-import { StaffListQuery } from './queries';
+import { StaffPasswordModal } from './StaffPasswordModal';
+import { StaffRoleModal } from './StaffRoleModal';
+import {
+  DeactivateStaffMutation,
+  ReactivateStaffMutation,
+  ResetStaffPasswordMutation,
+  StaffListQuery,
+} from './queries';
+
+interface Revealed {
+  email: string;
+  password: string;
+}
 
 export default function StaffPage() {
   const { t } = useTranslation();
+  const { message } = App.useApp();
   const { viewer } = useViewer();
   const timeZone = viewer.tenant.timezone;
+  const viewerIsOwner = viewer.staff?.role === 'owner';
   const [{ data, fetching, error }, refetch] = useQuery({ query: StaffListQuery });
+  const [, deactivate] = useMutation(DeactivateStaffMutation);
+  const [, reactivate] = useMutation(ReactivateStaffMutation);
+  const [, resetPassword] = useMutation(ResetStaffPasswordMutation);
   const [creating, setCreating] = useState(false);
+  const [roleFor, setRoleFor] = useState<StaffFieldsFragment | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [revealed, setRevealed] = useState<Revealed | null>(null);
+  // A refusal (the last owner, an owner's account) stays on the page until dismissed.
+  const [refusal, setRefusal] = useState<string | null>(null);
+
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+
+  /** True when the write went through; otherwise shows the server's reason. */
+  const succeeded = (error: CombinedError | undefined, errors: readonly UserErrorLike[] | undefined) => {
+    if (error) {
+      setRefusal(describeError(error, t));
+      return false;
+    }
+    if (!errors || errors.length > 0) {
+      setRefusal(errors?.map((e) => e.message).join('\n') ?? t('common.unexpected'));
+      return false;
+    }
+    return true;
+  };
+
+  const onSetActive = async (staff: StaffFieldsFragment, active: boolean) => {
+    setRefusal(null);
+    setBusyId(staff.id);
+    try {
+      const outcome = active
+        ? await reactivate({ id: staff.id }).then((r) => ({ error: r.error, errors: r.data?.reactivateStaff.errors }))
+        : await deactivate({ id: staff.id }).then((r) => ({ error: r.error, errors: r.data?.deactivateStaff.errors }));
+      if (succeeded(outcome.error, outcome.errors)) {
+        message.success(t(active ? 'staff.reactivated' : 'staff.deactivated'));
+        reload();
+      }
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  const onResetPassword = async (staff: StaffFieldsFragment) => {
+    setRefusal(null);
+    const result = await resetPassword({ id: staff.id });
+    const payload = result.data?.resetStaffPassword;
+    if (succeeded(result.error, payload?.errors) && payload?.temporaryPassword) {
+      setRevealed({ email: staff.email, password: payload.temporaryPassword });
+      reload();
+    }
+  };
 
   return (
     <Card
@@ -26,37 +90,98 @@ export default function StaffPage() {
           {t('staff.create')}
         </Button>
       }
+      styles={{ body: { overflowX: 'auto' } }}
     >
       {error && <Typography.Paragraph type="danger">{describeError(error, t)}</Typography.Paragraph>}
+      {refusal && (
+        <Alert
+          type="error"
+          showIcon
+          closable
+          message={t('staff.refused')}
+          description={refusal}
+          onClose={() => setRefusal(null)}
+          style={{ marginBottom: 16 }}
+          data-testid="staff-action-error"
+        />
+      )}
       <Table<StaffFieldsFragment>
         rowKey="id"
         loading={fetching}
         dataSource={data?.staff ?? []}
         pagination={false}
-        onRow={() => ({ 'data-testid': 'staff-row' }) as HTMLAttributes<HTMLElement>}
+        scroll={{ x: 'max-content' }}
+        onRow={(record) => ({ 'data-testid': 'staff-row', 'data-email': record.email }) as HTMLAttributes<HTMLElement>}
         columns={[
-          { title: t('staff.email'), dataIndex: 'email' },
-          { title: t('staff.name'), dataIndex: 'name', render: (name: string | null) => name ?? t('common.empty') },
+          {
+            title: t('staff.email'),
+            dataIndex: 'email',
+            render: (email: string, record) => (
+              <Space direction="vertical" size={0}>
+                <Typography.Text>{email}</Typography.Text>
+                {record.name && <Typography.Text type="secondary">{record.name}</Typography.Text>}
+              </Space>
+            ),
+          },
           {
             title: t('staff.role'),
             dataIndex: 'role',
-            render: (role: string) => (isRole(role) ? t(`staff.roles.${role}`) : role),
+            render: (role: string) => (
+              <Tag color={role === 'owner' ? 'gold' : undefined} data-testid="staff-role">
+                {isRole(role) ? t(`staff.roles.${role}`) : role}
+              </Tag>
+            ),
           },
           {
             title: t('staff.status'),
             dataIndex: 'active',
-            render: (active: boolean) =>
-              active ? <Badge status="success" text={t('staff.active')} /> : <Badge status="default" text={t('staff.inactive')} />,
-          },
-          {
-            title: t('staff.createdAt'),
-            dataIndex: 'createdAt',
-            render: (value: string) => formatDateTime(value, timeZone),
+            render: (active: boolean, record) => (
+              <Space direction="vertical" size={0}>
+                <span data-testid="staff-status">
+                  {active ? (
+                    <Badge status="success" text={t('staff.active')} />
+                  ) : (
+                    <Badge status="default" text={t('staff.inactive')} />
+                  )}
+                </span>
+                {record.mustChangePassword && (
+                  <Typography.Text type="warning" style={{ fontSize: 12 }} data-testid="staff-must-change">
+                    {t('staff.mustChangePassword')}
+                  </Typography.Text>
+                )}
+              </Space>
+            ),
           },
           {
             title: t('staff.lastLoginAt'),
             dataIndex: 'lastLoginAt',
-            render: (value: string | null) => formatDateTime(value, timeZone) || t('staff.neverLoggedIn'),
+            render: (value: string | null) => (
+              <span data-testid="staff-last-login">
+                {formatDateTime(value, timeZone) || t('staff.neverLoggedIn')}
+              </span>
+            ),
+          },
+          {
+            title: t('staff.createdAt'),
+            dataIndex: 'createdAt',
+            responsive: ['md'],
+            render: (value: string) => formatDateTime(value, timeZone),
+          },
+          {
+            title: t('common.actions'),
+            key: 'actions',
+            render: (_, record) => (
+              <StaffActions
+                staff={record}
+                busy={busyId === record.id}
+                onChangeRole={() => {
+                  setRefusal(null);
+                  setRoleFor(record);
+                }}
+                onSetActive={(active) => void onSetActive(record, active)}
+                onResetPassword={() => void onResetPassword(record)}
+              />
+            ),
           },
         ]}
       />
@@ -65,9 +190,23 @@ export default function StaffPage() {
           onClose={() => setCreating(false)}
           onCreated={() => {
             setCreating(false);
-            refetch({ requestPolicy: 'network-only' });
+            reload();
           }}
         />
+      )}
+      {roleFor && (
+        <StaffRoleModal
+          staff={roleFor}
+          viewerIsOwner={viewerIsOwner}
+          onClose={() => setRoleFor(null)}
+          onChanged={() => {
+            setRoleFor(null);
+            reload();
+          }}
+        />
+      )}
+      {revealed && (
+        <StaffPasswordModal email={revealed.email} password={revealed.password} onClose={() => setRevealed(null)} />
       )}
     </Card>
   );

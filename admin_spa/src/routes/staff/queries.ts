@@ -9,6 +9,7 @@ export const StaffFields = graphql(`
     active
     createdAt
     lastLoginAt
+    mustChangePassword
   }
 `);
 
@@ -26,6 +27,67 @@ export const CreateStaffMutation = graphql(`
       staff {
         ...StaffFields
       }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const DeactivateStaffMutation = graphql(`
+  mutation DeactivateStaff($id: ID!) {
+    deactivateStaff(id: $id) {
+      staff {
+        ...StaffFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const ReactivateStaffMutation = graphql(`
+  mutation ReactivateStaff($id: ID!) {
+    reactivateStaff(id: $id) {
+      staff {
+        ...StaffFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const ChangeStaffRoleMutation = graphql(`
+  mutation ChangeStaffRole($id: ID!, $role: String!) {
+    changeStaffRole(id: $id, role: $role) {
+      staff {
+        ...StaffFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const ResetStaffPasswordMutation = graphql(`
+  mutation ResetStaffPassword($id: ID!) {
+    resetStaffPassword(id: $id) {
+      staff {
+        ...StaffFields
+      }
+      temporaryPassword
       errors {
         code
         field
