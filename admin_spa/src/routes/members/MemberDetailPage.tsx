@@ -18,6 +18,7 @@ import { MemberProfile } from './MemberProfile';
 import { MemberTimelineCard } from './MemberTimelineCard';
 import { MergeMemberModal } from './MergeMemberModal';
 import { MemberDetailQuery, RevealMemberPiiMutation } from './queries';
+import { RevealFieldModal } from './RevealFieldModal';
 
 interface Revealed {
   phone: string | null;
@@ -38,6 +39,7 @@ function MemberDetail({ id }: { id: string }) {
   const [{ data: definitionData }] = useQuery({ query: CustomFieldDefinitionsQuery });
   const [{ fetching: revealing }, reveal] = useMutation(RevealMemberPiiMutation);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
+  const [revealingField, setRevealingField] = useState<string | null>(null);
   const [merging, setMerging] = useState(false);
   const [revision, setRevision] = useState(0);
 
@@ -59,10 +61,16 @@ function MemberDetail({ id }: { id: string }) {
   }
 
   const customFields = { ...customFieldRecord(member.customFields), ...(revealed?.customFields ?? {}) };
-  const seesPii = can('members:pii') || revealed !== null;
-  const maskedKeys = new Set(seesPii ? [] : definitions.filter((d) => d.pii).map((d) => d.key));
+  // Fields are revealed one at a time: the phone on a tap, every other personal field with a
+  // reason that goes into the audit log.
+  const shownKeys = new Set(Object.keys(revealed?.customFields ?? {}));
+  const maskedKeys = new Set(
+    can('members:pii') ? [] : definitions.filter((d) => d.pii && !shownKeys.has(d.key)).map((d) => d.key),
+  );
   const phone = revealed?.phone ?? member.phone;
-  const revealable = can('members:reveal') && !revealed && (member.phoneMasked || maskedKeys.size > 0);
+  const canReveal = can('members:reveal') || can('members:pii');
+  const revealable = canReveal && member.phoneMasked && !revealed?.phone;
+  const revealableKeys = canReveal ? maskedKeys : new Set<string>();
 
   const onReveal = async () => {
     const result = await reveal({ id });
@@ -72,10 +80,17 @@ function MemberDetail({ id }: { id: string }) {
     } else if (payload && payload.errors.length > 0) {
       message.error(payload.errors.map((e) => e.message).join('\n'));
     } else if (payload) {
-      setRevealed({ phone: payload.phone ?? null, customFields: customFieldRecord(payload.customFields) });
+      setRevealed({ phone: payload.phone ?? null, customFields: revealed?.customFields ?? {} });
       message.info(t('memberDetail.revealed'));
       setRevision((r) => r + 1);
     }
+  };
+
+  const onFieldRevealed = (key: string, value: unknown) => {
+    setRevealed({ phone: revealed?.phone ?? null, customFields: { ...(revealed?.customFields ?? {}), [key]: value } });
+    setRevealingField(null);
+    message.info(t('memberDetail.revealed'));
+    setRevision((r) => r + 1);
   };
 
   const onSaved = (input: UpdateMemberInput) => {
@@ -116,6 +131,8 @@ function MemberDetail({ id }: { id: string }) {
           definitions={definitions}
           revealing={revealing}
           onReveal={() => void onReveal()}
+          revealableKeys={revealableKeys}
+          onRevealField={setRevealingField}
         />
       </Card>
       <MemberPointsCard
@@ -134,7 +151,7 @@ function MemberDetail({ id }: { id: string }) {
         <Card title={t('memberDetail.edit')} size="small">
           <MemberEditForm
             // Remount when revealed values arrive, so the form starts from them.
-            key={revealed ? 'revealed' : 'masked'}
+            key={`${revealed?.phone ? 'phone' : ''}|${[...shownKeys].sort().join(',')}`}
             member={member}
             customFields={customFields}
             maskedKeys={maskedKeys}
@@ -144,6 +161,15 @@ function MemberDetail({ id }: { id: string }) {
         </Card>
       )}
       {can('audit:read') && <MemberAuditTrail memberId={id} revision={revision} />}
+      {revealingField && (
+        <RevealFieldModal
+          memberId={id}
+          field={revealingField}
+          label={definitions.find((d) => d.key === revealingField)?.label ?? revealingField}
+          onClose={() => setRevealingField(null)}
+          onRevealed={onFieldRevealed}
+        />
+      )}
       {merging && (
         <MergeMemberModal
           targetId={id}

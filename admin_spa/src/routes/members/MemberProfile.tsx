@@ -17,9 +17,22 @@ interface Props {
   definitions: readonly CustomFieldDefinition[];
   revealing: boolean;
   onReveal: () => void;
+  /** Masked personal fields this caller may reveal, one at a time, with a reason. */
+  revealableKeys: ReadonlySet<string>;
+  onRevealField: (key: string) => void;
 }
 
-export function MemberProfile({ member, phone, revealable, customFields, definitions, revealing, onReveal }: Props) {
+export function MemberProfile({
+  member,
+  phone,
+  revealable,
+  customFields,
+  definitions,
+  revealing,
+  onReveal,
+  revealableKeys,
+  onRevealField,
+}: Props) {
   const { t, i18n } = useTranslation();
   const { viewer } = useViewer();
   const { timezone, currency } = viewer.tenant;
@@ -105,9 +118,21 @@ export function MemberProfile({ member, phone, revealable, customFields, definit
             key: definition.key,
             label: definition.label,
             children: (
-              <span data-testid={`member-cf-${definition.key}`}>
-                {formatCustomFieldValue(definition, customFields[definition.key], t)}
-              </span>
+              <Space>
+                <span data-testid={`member-cf-${definition.key}`}>
+                  {formatCustomFieldValue(definition, customFields[definition.key], t)}
+                </span>
+                {revealableKeys.has(definition.key) && (
+                  <Button
+                    size="small"
+                    icon={<EyeOutlined />}
+                    onClick={() => onRevealField(definition.key)}
+                    data-testid={`reveal-cf-${definition.key}`}
+                  >
+                    {t('memberDetail.reveal')}
+                  </Button>
+                )}
+              </Space>
             ),
           }))}
         />

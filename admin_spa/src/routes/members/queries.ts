@@ -97,8 +97,8 @@ export const UpdateMemberMutation = graphql(`
 `);
 
 export const RevealMemberPiiMutation = graphql(`
-  mutation RevealMemberPii($id: ID!) {
-    revealMemberPii(id: $id) {
+  mutation RevealMemberPii($id: ID!, $field: String! = "phone", $reason: String) {
+    revealMemberPii(id: $id, field: $field, reason: $reason) {
       phone
       customFields
       errors {
