@@ -15,7 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  mutation ChangeMyPassword($currentPassword: String!, $newPassword: String!) {\n    changeMyPassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      token\n      staff {\n        id\n        mustChangePassword\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.ChangeMyPasswordDocument,
-    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n    expiresAt\n    expired\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
     "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      key\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
@@ -116,7 +116,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  mutation ChangeMyPassword($currentPassword: String!, $newPassword: String!) {\n    changeMyPassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      token\n      staff {\n        id\n        mustChangePassword\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.ChangeMyPasswordDocument,
-    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n    expiresAt\n    expired\n  }\n": types.ApiKeyFieldsFragmentDoc,
     "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      key\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...ApiKeyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.RevokeApiKeyDocument,
@@ -237,7 +237,7 @@ export function graphql(source: "\n  mutation ChangeMyPassword($currentPassword:
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n  }\n"];
+export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n    expiresAt\n    expired\n  }\n"): (typeof documents)["\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    kind\n    prefix\n    scopes\n    lastUsedAt\n    createdAt\n    revokedAt\n    expiresAt\n    expired\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -11,7 +11,11 @@ interface Values {
   name: string;
   kind: ApiKeyKind;
   scopes: string[];
+  /** Days until the key expires; 0: never. */
+  expiresInDays: number;
 }
+
+const EXPIRY_DAYS = [0, 30, 90, 365] as const;
 
 export const API_KEY_KINDS: readonly ApiKeyKind[] = ['SECRET', 'PUBLISHABLE'];
 
@@ -35,6 +39,9 @@ export function ApiKeyCreateModal({ onClose, onCreated }: Props) {
         name: values.name.trim(),
         kind: values.kind,
         ...(values.scopes.length > 0 ? { scopes: values.scopes } : {}),
+        ...(values.expiresInDays > 0
+          ? { expiresAt: new Date(Date.now() + values.expiresInDays * 86_400_000).toISOString() }
+          : {}),
       },
     });
     const payload = result.data?.createApiKey;
@@ -64,7 +71,7 @@ export function ApiKeyCreateModal({ onClose, onCreated }: Props) {
       {formError.length > 0 && (
         <Alert type="error" showIcon message={formError.join('\n')} style={{ marginBottom: 16 }} />
       )}
-      <Form<Values> form={form} layout="vertical" onFinish={onFinish} initialValues={{ kind: 'SECRET', scopes: [] }}>
+      <Form<Values> form={form} layout="vertical" onFinish={onFinish} initialValues={{ kind: 'SECRET', scopes: [], expiresInDays: 0 }}>
         <Form.Item
           name="name"
           label={t('apiKeys.name')}
@@ -84,6 +91,15 @@ export function ApiKeyCreateModal({ onClose, onCreated }: Props) {
             placeholder={t('apiKeys.scopesPlaceholder')}
             options={PERMISSIONS.map((scope) => ({ value: scope, label: scope }))}
             data-testid="apikey-scopes"
+          />
+        </Form.Item>
+        <Form.Item name="expiresInDays" label={t('apiKeys.expiry')} extra={t('apiKeys.expiryHint')}>
+          <Select
+            data-testid="apikey-expiry"
+            options={EXPIRY_DAYS.map((days) => ({
+              value: days,
+              label: days === 0 ? t('apiKeys.neverExpires') : t('apiKeys.expiresInDays', { count: days }),
+            }))}
           />
         </Form.Item>
       </Form>

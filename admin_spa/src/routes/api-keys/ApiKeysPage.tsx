@@ -47,6 +47,8 @@ export default function ApiKeysPage() {
         loading={fetching}
         dataSource={data?.apiKeys ?? []}
         pagination={false}
+        // Columns keep their width and the table scrolls in its card instead of squeezing.
+        scroll={{ x: 'max-content' }}
         onRow={() => ({ 'data-testid': 'apikey-row' }) as HTMLAttributes<HTMLElement>}
         columns={[
           { title: t('apiKeys.name'), dataIndex: 'name' },
@@ -80,9 +82,20 @@ export default function ApiKeysPage() {
           {
             title: t('apiKeys.status'),
             dataIndex: 'revokedAt',
-            render: (revokedAt: string | null) =>
+            render: (revokedAt: string | null, apiKey) =>
               revokedAt ? (
                 <Badge status="error" text={t('apiKeys.revokedAt', { time: formatDateTime(revokedAt, timeZone) })} />
+              ) : apiKey.expired ? (
+                <Badge
+                  status="error"
+                  text={t('apiKeys.expiredAt', { time: formatDateTime(apiKey.expiresAt, timeZone) })}
+                  data-testid="apikey-expired"
+                />
+              ) : apiKey.expiresAt ? (
+                <Badge
+                  status="warning"
+                  text={t('apiKeys.expiresAt', { time: formatDateTime(apiKey.expiresAt, timeZone) })}
+                />
               ) : (
                 <Badge status="success" text={t('apiKeys.active')} />
               ),

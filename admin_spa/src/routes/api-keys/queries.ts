@@ -10,6 +10,8 @@ export const ApiKeyFields = graphql(`
     lastUsedAt
     createdAt
     revokedAt
+    expiresAt
+    expired
   }
 `);
 

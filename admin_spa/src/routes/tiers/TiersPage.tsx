@@ -51,6 +51,7 @@ export default function TiersPage() {
           loading={fetching}
           dataSource={tiers}
           pagination={false}
+          scroll={{ x: 'max-content' }}
           onRow={() => ({ 'data-testid': 'tier-row' }) as HTMLAttributes<HTMLElement>}
           columns={[
             { title: t('tiers.rank'), dataIndex: 'rank', width: 80 },
