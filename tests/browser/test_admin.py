@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -40,10 +41,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def live_server(database: PgTarget, redis_url: str) -> Iterator[str]:
+@contextmanager
+def running_api(database: PgTarget, redis_url: str, **env: str) -> Iterator[str]:
+    """The API as its own uvicorn process on a free port, ready; ``env`` adds settings."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database.dsn(), "REDIS_URL": redis_url}
+    environment = {**os.environ, "DATABASE_URL": database.dsn(), "REDIS_URL": redis_url, **env}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -58,23 +60,33 @@ def live_server(database: PgTarget, redis_url: str) -> Iterator[str]:
             "--log-level",
             "warning",
         ],
-        env=env,
+        env=environment,
         cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("API did not become ready")
+        yield base
+    finally:
+        proc.terminate()
         try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("API did not become ready")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def live_server(database: PgTarget, redis_url: str) -> Iterator[str]:
+    with running_api(database, redis_url) as base:
+        yield base
 
 
 @pytest.fixture

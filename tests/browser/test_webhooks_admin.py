@@ -8,28 +8,20 @@ test-artifacts/screenshots/.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
-from aiohttp import web
-from standardwebhooks import Webhook
 
 from membership.db import PgTarget
 from membership.events.models import EventHandling
 from tenants.tx import tenant_tx
-from tests.browser.test_admin import ROOT, SHOTS, _free_port, _login, browser_page, pytestmark
+from tests.browser.test_admin import SHOTS, _login, browser_page, pytestmark, running_api
 from tests.conftest import Api, TenantFixture, make_tenant
+from tests.webhooks.receiver import running_receiver
+from tests.workers.process import start_worker
 
 __all__ = ["browser_page", "pytestmark"]
 
@@ -53,110 +45,21 @@ ADJUST_POINTS = """mutation($input: AdjustPointsInput!) {
 }"""
 
 
-def _env(database: PgTarget, redis_url: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": database.dsn(), "REDIS_URL": redis_url, **WEBHOOK_ENV}
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.fixture(scope="module")
 def live_server(database: PgTarget, redis_url: str) -> Iterator[str]:
     """test_admin's live API, started with private webhook URLs allowed."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "membership.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=_env(database, redis_url),
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("API did not become ready")
-    yield base
-    _stop(proc)
+    with running_api(database, redis_url, **WEBHOOK_ENV) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
-def webhook_worker(live_server: str, database: PgTarget, redis_url: str) -> Iterator[None]:
+def webhook_worker(
+    live_server: str, database: PgTarget, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """The worker that relays events and delivers webhooks, beside the API."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "membership.cli", "worker"], env=_env(database, redis_url), cwd=ROOT
-    )
+    worker = start_worker(database, redis_url, tmp_path_factory.mktemp("worker") / "worker.log")
     yield
-    _stop(proc)
-
-
-@dataclass
-class Arrival:
-    headers: dict[str, str]
-    body: bytes
-
-    def verifies_with(self, secret: str) -> bool:
-        try:
-            Webhook(secret).verify(self.body, self.headers)
-        except Exception:
-            return False
-        return True
-
-
-@dataclass
-class Receiver:
-    url: str = ""
-    arrivals: list[Arrival] = field(default_factory=list)
-
-    async def handle(self, request: web.Request) -> web.Response:
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        self.arrivals.append(Arrival(headers, await request.read()))
-        return web.json_response({"ok": True})
-
-    async def wait_for(self, count: int, timeout: float = 30) -> None:  # noqa: ASYNC109
-        deadline = time.monotonic() + timeout
-        while len(self.arrivals) < count:
-            assert time.monotonic() < deadline, f"{len(self.arrivals)} of {count} arrived"
-            await asyncio.sleep(0.1)
-
-
-@asynccontextmanager
-async def _receiver() -> AsyncIterator[Receiver]:
-    """A real HTTP receiver on 127.0.0.1, on a port of its own, answering 200."""
-    receiver = Receiver()
-    app = web.Application()
-    app.router.add_post("/hook", receiver.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    receiver.url = f"http://{host}:{port}/hook"
-    try:
-        yield receiver
-    finally:
-        await runner.cleanup()
+    worker.stop()
 
 
 @pytest.fixture
@@ -183,7 +86,7 @@ async def test_owner_adds_an_endpoint_tests_it_rotates_its_secret_and_disables_i
 ) -> None:
     page: object = browser_page
     shop = webhook_shop
-    async with _receiver() as receiver:
+    async with running_receiver() as receiver:
         await _login(page, live_server, shop.info.slug, shop.owner_email, shop.owner_password)
         await page.get_by_test_id("nav-webhooks").click()  # type: ignore[attr-defined]
         await page.get_by_test_id("webhooks-empty").wait_for()  # type: ignore[attr-defined]
@@ -199,7 +102,7 @@ async def test_owner_adds_an_endpoint_tests_it_rotates_its_secret_and_disables_i
         await _shot(page, "60-webhook-invalid-url")
 
         # --- the receiver's URL, two kinds of event: added, and its secret shown once
-        await page.get_by_test_id("webhook-url").fill(receiver.url)  # type: ignore[attr-defined]
+        await page.get_by_test_id("webhook-url").fill(receiver.url())  # type: ignore[attr-defined]
         types = page.get_by_test_id("webhook-event-types").locator("input")  # type: ignore[attr-defined]
         for pattern in ("order.*", "event.product.viewed"):
             await types.fill(pattern)
@@ -213,7 +116,7 @@ async def test_owner_adds_an_endpoint_tests_it_rotates_its_secret_and_disables_i
         await _shot(page, "61-webhook-secret")
         await page.get_by_test_id("webhook-secret-close").click()  # type: ignore[attr-defined]
 
-        row = page.get_by_test_id("webhook-row").filter(has_text=receiver.url)  # type: ignore[attr-defined]
+        row = page.get_by_test_id("webhook-row").filter(has_text=receiver.url())  # type: ignore[attr-defined]
         await row.wait_for()
         assert secret not in await page.content()  # type: ignore[attr-defined]  # shown once only
         row_text = await row.inner_text()
