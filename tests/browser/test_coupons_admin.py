@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,8 +16,9 @@ from typing import Any
 import pytest
 
 from membership.db import PgTarget
-from tests.browser.test_admin import ROOT, SHOTS, _login, browser_page, live_server, pytestmark
+from tests.browser.test_admin import SHOTS, _login, browser_page, live_server, pytestmark
 from tests.conftest import Api, TenantFixture, make_tenant
+from tests.workers.process import start_worker
 
 __all__ = ["browser_page", "live_server", "pytestmark"]
 
@@ -76,20 +74,17 @@ async def coupon_shop(database: PgTarget, api: Api) -> TenantFixture:
 
 
 @pytest.fixture(scope="module")
-def batch_worker(live_server: str, database: PgTarget, redis_url: str) -> Iterator[None]:
-    """The worker that makes bulk codes (the outbox relay hands it the batch), beside the API.
+def batch_worker(
+    live_server: str, database: PgTarget, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """The worker that makes bulk codes (the relay hands it the batch), beside the API.
 
     Two workers on one batch take turns on its row, so this stays harmless should the live
     server start one of its own.
     """
-    env = {**os.environ, "DATABASE_URL": database.dsn(), "REDIS_URL": redis_url}
-    proc = subprocess.Popen([sys.executable, "-m", "membership.cli", "worker"], env=env, cwd=ROOT)
+    worker = start_worker(database, redis_url, tmp_path_factory.mktemp("worker") / "worker.log")
     yield
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    worker.stop()
 
 
 async def _create_template(api: Api, shop: TenantFixture, **template: Any) -> str:
