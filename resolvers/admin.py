@@ -115,6 +115,18 @@ class AdminMutations:
         )
         return StaffPayload(staff=Staff.of(row))
 
+    @strawberry.mutation(
+        description="The stores a staff member records sales for; an empty list: every store."
+    )
+    @returns_errors(StaffPayload)
+    async def assign_staff_stores(
+        self, info: Info, id: strawberry.ID, store_codes: list[str]
+    ) -> StaffPayload:
+        row = await staff_service.assign_stores(
+            info.context.auth, parse_id(id, ["id"]), store_codes
+        )
+        return StaffPayload(staff=Staff.of(row))
+
     @strawberry.mutation(description="A new role, effective from the staff member's next request.")
     @returns_errors(StaffPayload)
     async def change_staff_role(self, info: Info, id: strawberry.ID, role: str) -> StaffPayload:

@@ -48,6 +48,11 @@ def _changes(data: CreateMemberInput | UpdateMemberInput) -> members.MemberChang
     referrer = getattr(data, "referrer_id", strawberry.UNSET)
     if referrer not in (strawberry.UNSET, None):
         changes.referrer_id = parse_id(referrer, ["input", "referrerId"])
+    manager = data.account_manager_id
+    if manager is not strawberry.UNSET:
+        changes.account_manager_id = (
+            None if manager is None else parse_id(manager, ["input", "accountManagerId"])
+        )
     return changes
 
 

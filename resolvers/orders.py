@@ -113,9 +113,10 @@ class OrderMutations:
             rules=None
             if input.rules is None
             else [RuleDraft(r.name, r.kind, r.params, r.priority, r.enabled) for r in input.rules],
+            coupon_codes=list(input.coupon_codes or []),
         )
         preview = await orders.preview_order(info.context.auth, request)
-        return OrderPreviewPayload(preview=OrderPreview.of(preview))
+        return OrderPreviewPayload(preview=OrderPreview.of(preview, info.context.language))
 
     @strawberry.mutation(description="Refund all or part of an order; points follow the money.")
     @returns_errors(OrderPayload)

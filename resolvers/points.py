@@ -70,6 +70,7 @@ async def _settings(ctx: RequestContext) -> PointsSettings:
         earn_points_per_yuan=float(row.earn_points_per_yuan),
         point_value_fen=float(row.point_value_fen),
         return_window_days=row.return_window_days,
+        points_payment_cap_percent=row.points_payment_cap_percent,
     )
 
 
@@ -127,5 +128,6 @@ class PointsSettingsMutations:
             earn_points_per_yuan=input.earn_points_per_yuan,
             point_value_fen=input.point_value_fen,
             return_window_days=input.return_window_days,
+            points_payment_cap_percent=input.points_payment_cap_percent,
         )
         return PointsSettingsPayload(settings=await _settings(info.context.auth))

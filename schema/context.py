@@ -25,7 +25,9 @@ from membership.webhooks.deliveries import attempts_by_delivery, payloads_by_eve
 from membership.webhooks.models import WebhookAttempt
 from tenants.auth import Authenticator
 from tenants.context import RequestContext
+from tenants.models import Staff
 from tenants.revocations import TokenRevocations
+from tenants.staff import staff_by_ids
 
 __all__ = ["Context", "Info"]
 
@@ -125,6 +127,20 @@ class Context:
 
             self._points_loader = DataLoader(load_fn=load)
         return self._points_loader
+
+    @property
+    def staff_loader(self) -> DataLoader[uuid.UUID, Staff | None]:
+        """Staff accounts by id, batched across a page of members (their account managers)."""
+        loader = self._loaders.get("staff")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(ids: list[uuid.UUID]) -> list[Staff | None]:
+                found = await staff_by_ids(ctx, ids)
+                return [found.get(i) for i in ids]
+
+            loader = self._loaders["staff"] = DataLoader(load_fn=load)
+        return loader
 
     @property
     def webhook_attempts(self) -> DataLoader[uuid.UUID, list[WebhookAttempt]]:

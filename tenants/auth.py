@@ -138,7 +138,9 @@ class Authenticator:
             if staff.must_change_password:
                 permissions = frozenset()  # only changeMyPassword, viewer and logout
             label = staff.email
-            actor = Actor("staff", claims.subject, label, role, claims.token_id)
+            actor = Actor(
+                "staff", claims.subject, label, role, claims.token_id, tuple(staff.store_codes)
+            )
         else:
             permissions = MEMBER_SELF
             actor = Actor(

@@ -31,6 +31,7 @@ class Actor:
     label: str  # never PII: a staff email is the staff's work login, a key is named by its prefix
     role: str | None = None
     token_id: str | None = None  # jti of a JWT, for logout
+    stores: tuple[str, ...] = ()  # a staff member's assigned store codes; empty: every store
 
 
 @dataclass

@@ -35,6 +35,8 @@ class Staff(Model):
     must_change_password = fields.BooleanField(default=False)
     # tokens issued before this second are refused (password reset or change)
     sessions_valid_after = fields.DatetimeField(null=True)
+    # the stores a clerk works at: sales are recorded for these only; empty: every store
+    store_codes: list[str] = ArrayField("text", default=list)  # type: ignore[assignment]
 
     class Meta:
         table = "staff"

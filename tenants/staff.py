@@ -22,8 +22,10 @@ from tenants.tokens import issue_token
 from tenants.tx import tenant_tx
 
 __all__ = [
+    "MAX_STORES",
     "LoginResult",
     "PasswordReset",
+    "assign_stores",
     "change_own_password",
     "change_staff_role",
     "create_staff",
@@ -31,8 +33,10 @@ __all__ = [
     "login",
     "reset_staff_password",
     "set_staff_active",
+    "staff_by_ids",
 ]
 
+MAX_STORES = 50
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
 
@@ -116,6 +120,13 @@ async def list_staff(ctx: RequestContext) -> list[Staff]:
     ctx.require(Permission.STAFF_MANAGE)
     async with tenant_tx(ctx):
         return list(await Staff.all().order_by("created_at"))
+
+
+async def staff_by_ids(ctx: RequestContext, ids: list[uuid.UUID]) -> dict[uuid.UUID, Staff]:
+    """Staff accounts by id, for whoever reads members (an account manager's name)."""
+    ctx.require(Permission.MEMBERS_READ)
+    async with tenant_tx(ctx):
+        return {row.id: row for row in await Staff.filter(id__in=ids)}
 
 
 async def login(
@@ -230,6 +241,50 @@ async def change_staff_role(ctx: RequestContext, staff_id: uuid.UUID, role: str)
         await staff.save(update_fields=["role"])
         await audit.record(
             ctx, "staff.role", "staff", staff.id, before={"role": before}, after={"role": role}
+        )
+    return staff
+
+
+async def assign_stores(ctx: RequestContext, staff_id: uuid.UUID, store_codes: list[str]) -> Staff:
+    """The stores a staff member works at (their sales are recorded for these only); an empty
+    list lets them record sales for any store."""
+    ctx.require(Permission.STAFF_MANAGE)
+    codes = list(dict.fromkeys(code.strip() for code in store_codes))
+    errors = [
+        DomainError(
+            ErrorCode.INVALID,
+            "Store codes have 1 to 50 characters.",
+            ["storeCodes", str(index)],
+        )
+        for index, code in enumerate(codes)
+        if not 1 <= len(code) <= 50
+    ]
+    if len(codes) > MAX_STORES:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                "At most {count} stores per staff member.",
+                ["storeCodes"],
+                count=MAX_STORES,
+            )
+        )
+    if errors:
+        raise DomainErrors(errors)
+    async with tenant_tx(ctx):
+        staff = await _locked_staff(staff_id)
+        _owner_only(ctx, staff.role, ["id"])
+        before = list(staff.store_codes)
+        if before == codes:
+            return staff
+        staff.store_codes = codes
+        await staff.save(update_fields=["store_codes"])
+        await audit.record(
+            ctx,
+            "staff.stores",
+            "staff",
+            staff.id,
+            before={"stores": before},
+            after={"stores": codes},
         )
     return staff
 

@@ -25,7 +25,7 @@ from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.outbox import emit
 from tenants.context import RequestContext
 
-__all__ = ["CouponUse", "redeem_uses", "release_coupons", "take_coupons"]
+__all__ = ["CouponUse", "preview_coupons", "redeem_uses", "release_coupons", "take_coupons"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,39 @@ async def take_coupons(
     """Lock and check the order's coupons; every reason of every code at once, or their uses.
 
     ``checkout_id``: the order's number, which may use coupons reserved for it."""
+    uses, errors = await _check_coupons(
+        ctx, codes, member_id, lines, store, now, checkout_id, lock=True
+    )
+    if errors:
+        raise DomainErrors(errors)
+    return uses
+
+
+async def preview_coupons(
+    ctx: RequestContext,
+    codes: Sequence[str],
+    *,
+    member_id: uuid.UUID,
+    lines: Sequence[Line],
+    store: str | None,
+    now: datetime,
+) -> tuple[list[CouponUse], list[DomainError]]:
+    """What ``take_coupons`` would find, without locking anything: the uses of the codes that
+    exist (with their stacked discounts) and every reason the order would be refused."""
+    return await _check_coupons(ctx, codes, member_id, lines, store, now, None, lock=False)
+
+
+async def _check_coupons(
+    ctx: RequestContext,
+    codes: Sequence[str],
+    member_id: uuid.UUID,
+    lines: Sequence[Line],
+    store: str | None,
+    now: datetime,
+    checkout_id: str | None,
+    *,
+    lock: bool,
+) -> tuple[list[CouponUse], list[DomainError]]:
     wanted = [normalize(code) for code in codes]
     errors: list[DomainError] = []
     seen: set[str] = set()
@@ -61,40 +94,42 @@ async def take_coupons(
                 DomainError(ErrorCode.INVALID, "A coupon code appears twice.", _at(index))
             )
         seen.add(code)
-    rows = await Coupon.filter(code__in=list(seen)).order_by("id").select_for_update()
+    query = Coupon.filter(code__in=list(seen)).order_by("id")
+    rows = await (query.select_for_update() if lock else query)
     by_code = {row.code: row for row in rows}
     for index, code in enumerate(wanted):
         if code not in by_code:
             errors.append(
                 DomainError(ErrorCode.NOT_FOUND, "No such coupon in this tenant.", _at(index))
             )
-    if errors:
-        raise DomainErrors(errors)
-    coupons = [by_code[code] for code in wanted]
+    if errors and lock:
+        return [], errors
+    found = [(index, by_code[code]) for index, code in enumerate(wanted) if code in by_code]
+    coupons = [coupon for _, coupon in found]
     template_ids = list({c.template_id for c in coupons})
     by_id = {t.id: t for t in await CouponTemplate.filter(id__in=template_ids)}
     budgeted = sorted(i for i, t in by_id.items() if t.budget is not None)
-    if budgeted:  # a budget is counted with its row locked: orders using it queue there
+    if budgeted and lock:  # a budget is counted with its row locked: orders using it queue there
         locked = await CouponTemplate.filter(id__in=budgeted).order_by("id").select_for_update()
         by_id.update({t.id: t for t in locked})
     templates = [by_id[c.template_id] for c in coupons]
-    stacked = stack(templates, wanted, lines, store)
+    stacked = stack(templates, [c.code for c in coupons], lines, store)
     per_template = Counter(t.id for t in templates)
     used: Counter[uuid.UUID] = Counter()
-    for index, (coupon, template) in enumerate(zip(coupons, templates, strict=True)):
+    for position, ((index, coupon), template) in enumerate(zip(found, templates, strict=True)):
         reasons = check(
             coupon,
             template,
             member_id=member_id,
-            amount=stacked.eligible[index],
+            amount=stacked.eligible[position],
             now=now,
             currency=ctx.tenant.currency,
-            discount=stacked.discounts[index],
+            discount=stacked.discounts[position],
             budget_used=used[template.id],
             checkout_id=checkout_id,
         ).reasons
-        used[template.id] += stacked.discounts[index]
-        if len(coupons) > 1 and not template.stackable:
+        used[template.id] += stacked.discounts[position]
+        if len(wanted) > 1 and not template.stackable:
             reasons.append(
                 DomainError(
                     ErrorCode.COUPON_NOT_APPLICABLE,
@@ -109,7 +144,7 @@ async def take_coupons(
                     count=template.max_per_order,
                 )
             )
-        if stacked.eligible[index] == 0:
+        if stacked.eligible[position] == 0:
             reasons.append(
                 DomainError(
                     ErrorCode.COUPON_NOT_APPLICABLE,
@@ -117,12 +152,11 @@ async def take_coupons(
                 )
             )
         errors += [DomainError(r.code, r.template, _at(index), **r.params) for r in reasons]
-    if errors:
-        raise DomainErrors(errors)
-    return [
+    uses = [
         CouponUse(coupon, template, discount)
         for coupon, template, discount in zip(coupons, templates, stacked.discounts, strict=True)
     ]
+    return uses, errors
 
 
 async def redeem_uses(

@@ -21,6 +21,7 @@ class Member(Model):
     external_id = fields.TextField(null=True)
     source_channel = fields.TextField(null=True)
     referrer_id = fields.UUIDField(null=True)
+    account_manager_id = fields.UUIDField(null=True)  # the staff member who follows it up
     tags: list[str] = ArrayField("text", default=list)  # type: ignore[assignment]
     custom_fields: Any = fields.JSONField(default=dict)
     tier_id = fields.UUIDField(null=True)

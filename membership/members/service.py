@@ -27,6 +27,7 @@ from membership.settings import get_settings
 from membership.tiers.models import Tier
 from tenants import audit
 from tenants.context import RequestContext
+from tenants.models import Staff
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
 
@@ -64,6 +65,7 @@ class MemberChanges:
     external_id: Any = UNSET
     source_channel: Any = UNSET
     referrer_id: Any = UNSET
+    account_manager_id: Any = UNSET
     tags: Any = UNSET
     custom_fields: Any = UNSET
 
@@ -270,6 +272,7 @@ def _snapshot(member: Member) -> dict[str, Any]:
         "sourceChannel": member.source_channel,
         "tags": list(member.tags),
         "tierId": str(member.tier_id) if member.tier_id else None,
+        "accountManagerId": str(member.account_manager_id) if member.account_manager_id else None,
         "phone": mask_phone(member.phone),
         "customFields": sorted((member.custom_fields or {}).keys()),
     }
@@ -368,6 +371,17 @@ async def _check_unique(values: dict[str, Any], exclude: uuid.UUID | None) -> No
                 raise DomainError(ErrorCode.DUPLICATE, message, ["input", key])
 
 
+async def _account_manager(staff_id: uuid.UUID) -> uuid.UUID:
+    """The id of an active staff member of this tenant, to follow a member up."""
+    if not await Staff.filter(id=staff_id, active=True).exists():
+        raise DomainError(
+            ErrorCode.NOT_FOUND,
+            "No such active staff member in this tenant.",
+            ["input", "accountManagerId"],
+        )
+    return staff_id
+
+
 async def create_member(ctx: RequestContext, changes: MemberChanges) -> Member:
     _require_write(ctx)
     if changes.phone is UNSET:
@@ -397,6 +411,8 @@ async def create_member(ctx: RequestContext, changes: MemberChanges) -> Member:
                     ErrorCode.NOT_FOUND, "No such referrer in this tenant.", ["input", "referrerId"]
                 )
             values["referrer_id"] = referrer.id
+        if changes.account_manager_id not in (UNSET, None):
+            values["account_manager_id"] = await _account_manager(changes.account_manager_id)
         await _check_unique(values, None)
         entry_tier = await Tier.filter(rank=0).first()
         try:
@@ -431,7 +447,10 @@ async def update_member(
 ) -> Member:
     _require_write(ctx, member_id)
     if ctx.member_id is not None and (
-        changes.phone is not UNSET or changes.tags is not UNSET or changes.external_id is not UNSET
+        changes.phone is not UNSET
+        or changes.tags is not UNSET
+        or changes.external_id is not UNSET
+        or changes.account_manager_id is not UNSET
     ):
         raise DomainError(
             ErrorCode.PERMISSION_DENIED,
@@ -459,6 +478,12 @@ async def update_member(
                 errors.append(err)
         if errors:
             raise DomainErrors(errors)
+        if changes.account_manager_id is not UNSET:
+            values["account_manager_id"] = (
+                None
+                if changes.account_manager_id is None
+                else await _account_manager(changes.account_manager_id)
+            )
         await _check_unique(values, member.id)
         before = _snapshot(member)
         changed_custom = (

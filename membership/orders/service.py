@@ -24,7 +24,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from membership.coupons.checkout import redeem_uses, release_coupons, take_coupons
+from membership.coupons.checkout import (
+    CouponUse,
+    preview_coupons,
+    redeem_uses,
+    release_coupons,
+    take_coupons,
+)
 from membership.coupons.codes import normalize
 from membership.coupons.stacking import Line
 from membership.cursors import decode_cursor
@@ -33,7 +39,7 @@ from membership.earning.rules import RuleDraft, active_rules, draft_specs, kinds
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.ids import new_id
 from membership.members.models import Member
-from membership.orders.earning import cash_paid, points_value
+from membership.orders.earning import cash_paid, max_points_payment, points_value
 from membership.orders.events import OrderRefunded, order_recorded
 from membership.orders.models import Order
 from membership.orders.programme import read_programme
@@ -108,12 +114,19 @@ class PreviewRequest:
     paid_at: datetime | None = None
     points_to_spend: int = 0
     rules: list[RuleDraft] | None = None  # None: the tenant's enabled rules
+    coupon_codes: list[str] = field(default_factory=list)  # checked for the member
 
 
 @dataclass(frozen=True)
 class OrderPreview:
     outcome: EarningOutcome
     pending_until: datetime | None  # when the points would become available, if pending
+    coupons: list[CouponUse] = field(default_factory=list)  # the codes found, with discounts
+    discount: int = 0
+    points_value: int = 0  # what pointsToSpend pays, in fen
+    max_points: int = 0  # the most points this order may take (balance and cap)
+    points_to_spend: int = 0
+    problems: list[DomainError] = field(default_factory=list)  # why recordOrder would refuse
 
 
 @dataclass(frozen=True)
@@ -198,6 +211,13 @@ async def _lock_member(member_id: uuid.UUID) -> Member:
 async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResult:
     ctx.require(Permission.ORDERS_WRITE)
     _validate(request)
+    if ctx.actor.stores and request.store_code not in ctx.actor.stores:
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            "You record sales for your stores only: {stores}.",
+            ["input", "storeCode"],
+            stores=", ".join(ctx.actor.stores),
+        )
     request_hash = _order_hash(request)
     try:
         async with tenant_tx(ctx) as conn:
@@ -246,13 +266,7 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                 base_rate=settings.earn_points_per_yuan,
                 kinds=kinds(),
             )
-            payable = request.amount - discount
-            if points_value(request.points_to_spend, settings.point_value_fen) > payable:
-                raise DomainError(
-                    ErrorCode.INVALID,
-                    "The points are worth more than the order.",
-                    ["input", "pointsToSpend"],
-                )
+            _check_points_payment(request.points_to_spend, request.amount - discount, settings)
             order = Order(
                 id=new_id(),
                 tenant_id=ctx.tenant.id,
@@ -311,6 +325,29 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
             return await _replayed(existing, request_hash)
 
 
+def _check_points_payment(points: int, payable: int, settings: PointsSettings) -> None:
+    """Refuse points worth more than the order after coupons, or more than the tenant's cap."""
+    if not points:
+        return
+    if points_value(points, settings.point_value_fen) > payable:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "The points are worth more than the order.",
+            ["input", "pointsToSpend"],
+        )
+    most = max_points_payment(
+        payable, settings.points_payment_cap_percent, settings.point_value_fen
+    )
+    if points > most:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "Points may pay at most {percent}% of this order: {most} points.",
+            ["input", "pointsToSpend"],
+            percent=settings.points_payment_cap_percent,
+            most=most,
+        )
+
+
 async def _write_order_with_ledger(
     ctx: RequestContext,
     conn: BaseDBAsyncClient,
@@ -367,7 +404,7 @@ async def _write_order_with_ledger(
     await emit(ctx, order_recorded(order))
 
 
-def _coupon_lines(request: OrderRequest) -> list[Line]:
+def _coupon_lines(request: OrderRequest | PreviewRequest) -> list[Line]:
     """The order's lines for coupon scopes; an order without items is one line of its amount."""
     if not request.items:
         return [Line(None, None, request.amount)]
@@ -407,11 +444,17 @@ def _member_facts(member: Member | None, tier: Tier | None) -> MemberFacts:
 
 
 async def preview_order(ctx: RequestContext, request: PreviewRequest) -> OrderPreview:
-    """What an order would earn, and why; records nothing (a dry run of ``record_order``)."""
+    """What an order would earn, pay and discount, and why; records nothing (a dry run of
+    ``record_order``).
+
+    Coupons and points that ``record_order`` would refuse do not fail the preview: they are
+    its ``problems``, so a counter can show the reasons before the clerk confirms.
+    """
     if not ctx.has(Permission.PROGRAMME_MANAGE):
         ctx.require(Permission.ORDERS_WRITE)
     _validate(request)
     drafts = None if request.rules is None else draft_specs(request.rules, ["input", "rules"])
+    now = ctx.clock.now()
     async with tenant_tx(ctx):
         member = None
         if request.member_id is not None:
@@ -420,28 +463,50 @@ async def preview_order(ctx: RequestContext, request: PreviewRequest) -> OrderPr
                 raise DomainError(
                     ErrorCode.NOT_FOUND, "No such member in this tenant.", ["input", "memberId"]
                 )
-            if request.points_to_spend > member.points_balance:
-                raise DomainError(
-                    ErrorCode.INSUFFICIENT_POINTS,
-                    "Only {balance} points are available.",
-                    ["input", "pointsToSpend"],
-                    balance=member.points_balance,
-                )
         tier_id = request.tier_id or (member.tier_id if member else None)
         tier = await Tier.get_or_none(id=tier_id) if tier_id else None
         if request.tier_id is not None and tier is None:
             raise DomainError(ErrorCode.NOT_FOUND, "No such tier.", ["input", "tierId"])
         settings = await load_settings(ctx)
-        if points_value(request.points_to_spend, settings.point_value_fen) > request.amount:
-            raise DomainError(
-                ErrorCode.INVALID,
-                "The points are worth more than the order.",
-                ["input", "pointsToSpend"],
+        uses: list[CouponUse] = []
+        problems: list[DomainError] = []
+        if request.coupon_codes:
+            if member is None:
+                raise DomainError(
+                    ErrorCode.INVALID, "Coupons are checked for a member.", ["input", "memberId"]
+                )
+            uses, problems = await preview_coupons(
+                ctx,
+                request.coupon_codes,
+                member_id=member.id,
+                lines=_coupon_lines(request),
+                store=request.store_code,
+                now=now,
             )
-        paid_at = request.paid_at or ctx.clock.now()
+        discount = sum(use.discount for use in uses)
+        payable = request.amount - discount
+        most = max_points_payment(
+            payable, settings.points_payment_cap_percent, settings.point_value_fen
+        )
+        if member is not None:
+            most = min(most, member.points_balance)
+            if request.points_to_spend > member.points_balance:
+                problems.append(
+                    DomainError(
+                        ErrorCode.INSUFFICIENT_POINTS,
+                        "Only {balance} points are available.",
+                        ["input", "pointsToSpend"],
+                        balance=member.points_balance,
+                    )
+                )
+        try:
+            _check_points_payment(request.points_to_spend, payable, settings)
+        except DomainError as problem:
+            problems.append(problem)
+        paid_at = request.paid_at or now
         outcome = compute(
             await active_rules(ctx) if drafts is None else drafts,
-            _order_facts(ctx, request, paid_at, 0, settings),
+            _order_facts(ctx, request, paid_at, discount, settings),
             _member_facts(member, tier),
             base_rate=settings.earn_points_per_yuan,
             kinds=kinds(),
@@ -451,7 +516,16 @@ async def preview_order(ctx: RequestContext, request: PreviewRequest) -> OrderPr
         if outcome.points and settings.return_window_days
         else None
     )
-    return OrderPreview(outcome, pending_until)
+    return OrderPreview(
+        outcome,
+        pending_until,
+        coupons=uses,
+        discount=discount,
+        points_value=points_value(request.points_to_spend, settings.point_value_fen),
+        max_points=max(0, most),
+        points_to_spend=request.points_to_spend,
+        problems=problems,
+    )
 
 
 async def _replayed(order: Order, request_hash: str) -> OrderResult:

@@ -81,6 +81,8 @@ class PointsSettings(Model):
         max_digits=10, decimal_places=3, default=Decimal("1")
     )
     return_window_days = fields.IntField(default=0)
+    # the most of an order (after coupons) that points may pay, in percent
+    points_payment_cap_percent = fields.IntField(default=100)
     tier_downgrade_policy = fields.TextField(default="TO_QUALIFIED")
     tier_grace_days = fields.IntField(default=30)
     updated_at = fields.DatetimeField()

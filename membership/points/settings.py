@@ -1,4 +1,5 @@
-"""A tenant's earning settings: points per yuan, the money value of a point, the return window."""
+"""A tenant's earning settings: points per yuan, the money value of a point, the return window,
+and how much of an order points may pay (积分抵现上限)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ DEFAULTS: dict[str, object] = {
     "earn_points_per_yuan": Decimal("1"),
     "point_value_fen": Decimal("1"),
     "return_window_days": 0,
+    "points_payment_cap_percent": 100,
     "tier_downgrade_policy": "TO_QUALIFIED",
     "tier_grace_days": 30,
 }
@@ -67,6 +69,7 @@ async def update_earning(
     earn_points_per_yuan: float | None = None,
     point_value_fen: float | None = None,
     return_window_days: int | None = None,
+    points_payment_cap_percent: int | None = None,
 ) -> PointsSettings:
     """Change how orders earn; applies to orders recorded from now on."""
     ctx.require(Permission.PROGRAMME_MANAGE)
@@ -95,6 +98,18 @@ async def update_earning(
                 )
             )
         values["return_window_days"] = return_window_days
+    if points_payment_cap_percent is not None:
+        if not 0 <= points_payment_cap_percent <= 100:
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID,
+                    "Must be between {low} and {high}.",
+                    ["input", "pointsPaymentCapPercent"],
+                    low="0",
+                    high="100",
+                )
+            )
+        values["points_payment_cap_percent"] = points_payment_cap_percent
     if errors:
         raise DomainErrors(errors)
     current = await load_settings(ctx)

@@ -10,7 +10,7 @@ import strawberry
 from membership.earning.models import EarningRule as EarningRuleModel
 from plugins.earning import EarningRuleKind as KindValue
 from plugins.earning import Param
-from schema.errors import UserError
+from schema.errors import UserError, user_errors
 from schema.scalars import JSON, Long
 from schema.types.orders import AppliedEarningRule, OrderItemInput
 
@@ -25,6 +25,7 @@ __all__ = [
     "EarningRuleParam",
     "EarningRulePayload",
     "OrderPreview",
+    "OrderPreviewCoupon",
     "OrderPreviewPayload",
     "PreviewOrderInput",
     "UpdateEarningRuleInput",
@@ -110,14 +111,33 @@ class EarningRuleKind:
 class OrderPreview:
     points_earned: Long
     exact_points: str = strawberry.field(description="Before rounding down.")
-    cash_paid: Long = strawberry.field(description="The amount that earns, minor units.")
+    cash_paid: Long = strawberry.field(
+        description="The amount that earns: what is left to pay after coupons and points, "
+        "minor units."
+    )
     available_at: datetime | None = strawberry.field(
         description="When the points would become available, if they would be pending."
     )
     rules: list[AppliedEarningRule]
+    discount_amount: Long = strawberry.field(description="From the coupons, minor units.")
+    coupons: list[OrderPreviewCoupon] = strawberry.field(
+        description="The coupons found, with what each takes off once stacked."
+    )
+    points_to_spend: Long
+    points_value: Long = strawberry.field(
+        description="What pointsToSpend pays, minor units (积分抵现)."
+    )
+    max_points_to_spend: Long = strawberry.field(
+        description="The most points this order may take: the member's balance and the "
+        "tenant's cap on paying with points, after coupons."
+    )
+    problems: list[UserError] = strawberry.field(
+        description="Why recordOrder would refuse this order now (a coupon that does not "
+        "apply, points over the balance or the cap); empty when it would be recorded."
+    )
 
     @classmethod
-    def of(cls, preview: PreviewValue) -> OrderPreview:
+    def of(cls, preview: PreviewValue, language: str = "en") -> OrderPreview:
         outcome = preview.outcome
         return cls(
             points_earned=Long(outcome.points),
@@ -125,7 +145,27 @@ class OrderPreview:
             cash_paid=Long(outcome.cash),
             available_at=preview.pending_until,
             rules=[AppliedEarningRule.of(a) for a in outcome.applied],
+            discount_amount=Long(preview.discount),
+            coupons=[
+                OrderPreviewCoupon(
+                    code=use.coupon.code,
+                    name=use.template.name,
+                    discount_amount=Long(use.discount),
+                )
+                for use in preview.coupons
+            ],
+            points_to_spend=Long(preview.points_to_spend),
+            points_value=Long(preview.points_value),
+            max_points_to_spend=Long(preview.max_points),
+            problems=[e for p in preview.problems for e in user_errors(p, language)],
         )
+
+
+@strawberry.type(description="A coupon as an order preview would redeem it.")
+class OrderPreviewCoupon:
+    code: str
+    name: str = strawberry.field(description="Its template's name.")
+    discount_amount: Long
 
 
 @strawberry.input
@@ -170,6 +210,9 @@ class PreviewOrderInput:
     rules: list[EarningRuleDraftInput] | None = strawberry.field(
         default=None,
         description="Preview with these rules instead of the tenant's enabled ones.",
+    )
+    coupon_codes: list[str] | None = strawberry.field(
+        default=None, description="Check these coupons for the member and take them off."
     )
 
 

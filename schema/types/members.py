@@ -15,6 +15,7 @@ from membership.members.models import Member as MemberModel
 from membership.points import expiry
 from membership.points import service as points
 from membership.tiering import engine as tiering
+from membership.tiering import progress
 from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
@@ -28,7 +29,8 @@ from schema.types.points import (
     PointsTransactionEdge,
     PointsTransactionKind,
 )
-from schema.types.tiers import Tier, TierChange
+from schema.types.tenancy import Staff
+from schema.types.tiers import Tier, TierChange, TierProgress
 from tenants.audit import AuditEntry as AuditModel
 from tenants.permissions import Permission
 
@@ -96,6 +98,21 @@ class Member:
             return None
         row = await info.context.tier(self._row.tier_id)
         return Tier.of(row) if row else None
+
+    @strawberry.field(description="The staff member who follows this member up.")
+    async def account_manager(self, info: Info) -> Staff | None:
+        ctx = info.context.auth
+        if self._row.account_manager_id is None or not ctx.has(Permission.MEMBERS_READ):
+            return None
+        row = await info.context.staff_loader.load(self._row.account_manager_id)
+        return Staff.of(row) if row else None
+
+    @strawberry.field(
+        description="How far the member is from the next tier, and when its own tier is reviewed."
+    )
+    async def tier_progress(self, info: Info) -> TierProgress | None:
+        found = await progress.tier_progress(info.context.auth, self._row.id)
+        return TierProgress.of(found) if found else None
 
     @strawberry.field(description="Who referred this member (staff and server keys only).")
     async def referrer(self, info: Info) -> Member | None:
@@ -302,6 +319,9 @@ class CreateMemberInput:
     referrer_id: strawberry.ID | None = strawberry.UNSET
     tags: list[str] | None = strawberry.UNSET
     custom_fields: JSON | None = strawberry.UNSET
+    account_manager_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The staff member who follows this member up."
+    )
 
 
 @strawberry.input
@@ -312,6 +332,10 @@ class UpdateMemberInput:
     external_id: str | None = strawberry.UNSET
     tags: list[str] | None = strawberry.UNSET
     custom_fields: JSON | None = strawberry.UNSET
+    account_manager_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The staff member who follows this member up; null: nobody.",
+    )
 
 
 @strawberry.type

@@ -135,6 +135,9 @@ class PointsSettings:
     return_window_days: int = strawberry.field(
         description="Points from an order stay pending this many days after it is paid."
     )
+    points_payment_cap_percent: int = strawberry.field(
+        description="The most of an order, after coupons, that points may pay: 0 to 100 percent."
+    )
 
 
 @strawberry.input
@@ -142,6 +145,7 @@ class UpdateEarningSettingsInput:
     earn_points_per_yuan: float | None = None
     point_value_fen: float | None = None
     return_window_days: int | None = None
+    points_payment_cap_percent: int | None = None
 
 
 @strawberry.input

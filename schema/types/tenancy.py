@@ -50,6 +50,10 @@ class Staff:
     must_change_password: bool = strawberry.field(
         default=False, description="After a password reset: only changeMyPassword works."
     )
+    stores: list[str] = strawberry.field(
+        default_factory=list,
+        description="Store codes this staff member records sales for; empty: every store.",
+    )
 
     @classmethod
     def of(cls, row: StaffModel) -> Staff:
@@ -62,6 +66,7 @@ class Staff:
             last_login_at=row.last_login_at,
             active=row.active,
             must_change_password=row.must_change_password,
+            stores=list(row.store_codes),
         )
 
 

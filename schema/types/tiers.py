@@ -7,6 +7,7 @@ from enum import Enum
 
 import strawberry
 
+from membership.tiering.progress import TierProgress as ProgressValue
 from membership.tiers.models import Tier as TierModel
 from membership.tiers.service import window_of
 from schema.errors import UserError
@@ -17,6 +18,7 @@ __all__ = [
     "Tier",
     "TierMetric",
     "TierPayload",
+    "TierProgress",
     "TierWindow",
     "UpdateTierInput",
 ]
@@ -130,3 +132,36 @@ class UpdateTierInput:
 class TierPayload:
     tier: Tier | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="Where a member stands against its tiers.")
+class TierProgress:
+    next_tier: Tier | None = strawberry.field(description="The tier above; null at the top.")
+    next_tier_value: Long = strawberry.field(
+        description="The next tier's metric for this member, over the next tier's window."
+    )
+    remaining: Long = strawberry.field(description="What is still missing to reach the next tier.")
+    keep_value: Long | None = strawberry.field(
+        description="The member's own tier's metric as the downgrade check counts it; null for "
+        "the entry tier."
+    )
+    below_since: datetime | None = strawberry.field(
+        description="Since when the member is below its own tier's threshold (grace period)."
+    )
+    review_at: datetime | None = strawberry.field(
+        description="When the member would leave its tier if nothing else happened: the end of "
+        "the grace period, of the calendar years that count, or of the rolling window holding "
+        "its purchases; null for a lifetime or entry tier."
+    )
+
+    @classmethod
+    def of(cls, value: ProgressValue) -> TierProgress:
+        next_tier = value.next_tier
+        return cls(
+            next_tier=Tier.of(next_tier) if next_tier else None,
+            next_tier_value=Long(value.next_value),
+            remaining=Long(max(0, next_tier.threshold - value.next_value) if next_tier else 0),
+            keep_value=Long(value.keep_value) if value.keep_value is not None else None,
+            below_since=value.below_since,
+            review_at=value.review_at,
+        )
