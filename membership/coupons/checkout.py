@@ -69,8 +69,8 @@ async def preview_coupons(
     store: str | None,
     now: datetime,
 ) -> tuple[list[CouponUse], list[DomainError]]:
-    """What ``take_coupons`` would find, without locking anything: the uses of the codes that
-    exist (with their stacked discounts) and every reason the order would be refused."""
+    """What ``take_coupons`` would find, without locking anything: the uses of the coupons that
+    apply (with their stacked discounts) and every reason the order would be refused."""
     return await _check_coupons(ctx, codes, member_id, lines, store, now, None, lock=False)
 
 
@@ -116,6 +116,7 @@ async def _check_coupons(
     stacked = stack(templates, [c.code for c in coupons], lines, store)
     per_template = Counter(t.id for t in templates)
     used: Counter[uuid.UUID] = Counter()
+    refused: set[int] = set()  # positions of coupons with a reason: they take nothing off
     for position, ((index, coupon), template) in enumerate(zip(found, templates, strict=True)):
         reasons = check(
             coupon,
@@ -152,9 +153,14 @@ async def _check_coupons(
                 )
             )
         errors += [DomainError(r.code, r.template, _at(index), **r.params) for r in reasons]
+        if reasons:
+            refused.add(position)
     uses = [
         CouponUse(coupon, template, discount)
-        for coupon, template, discount in zip(coupons, templates, stacked.discounts, strict=True)
+        for position, (coupon, template, discount) in enumerate(
+            zip(coupons, templates, stacked.discounts, strict=True)
+        )
+        if position not in refused
     ]
     return uses, errors
 

@@ -590,7 +590,15 @@ async def merge_members(
             )
         before = {"source": _snapshot(source), "target": _snapshot(target)}
         now = ctx.clock.now()
-        for attr in ("name", "gender", "birthday", "external_id", "source_channel", "referrer_id"):
+        for attr in (
+            "name",
+            "gender",
+            "birthday",
+            "external_id",
+            "source_channel",
+            "referrer_id",
+            "account_manager_id",
+        ):
             if getattr(target, attr) is None and getattr(source, attr) is not None:
                 setattr(target, attr, getattr(source, attr))
         target.tags = list(dict.fromkeys([*target.tags, *source.tags]))
