@@ -335,7 +335,7 @@ def demo_seed(
     slug: str = typer.Option("demo", help="Tenant slug"),
 ) -> None:
     """Create (or top up) the demo tenant with staff logins, keys and realistic members."""
-    from membership.demo import seed_behaviour, seed_members, seed_reference_data
+    from membership.demo import seed_behaviour, seed_members, seed_orders, seed_reference_data
     from membership.members.models import Member
     from tenants.api_keys import create_api_key
     from tenants.models import Staff
@@ -378,6 +378,17 @@ def demo_seed(
             await seed_members(
                 ctx, missing, start_index=have, progress=lambda n: bar.advance(task, n)
             )
+        with Progress(
+            TextColumn("recording their orders"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+        ) as bar:
+            task = bar.add_task("orders", total=missing)
+            orders = await seed_orders(
+                ctx, start_index=have, count=missing, progress=lambda n: bar.advance(task, n)
+            )
         await seed_behaviour(ctx)
         secret = await create_api_key(
             ctx, name=f"demo secret {secrets.token_hex(2)}", kind="secret"
@@ -391,6 +402,7 @@ def demo_seed(
             "secretKey": secret.key,
             "publishableKey": publishable.key,
             "members": have + missing,
+            "ordersRecorded": orders,
         }
 
     print_json(run_command(run))

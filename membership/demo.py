@@ -1,4 +1,9 @@
-"""Realistic demo data: Chinese names, phones in a reserved block, birthdays, tags, tiers."""
+"""Realistic demo data: Chinese names, phones in a reserved block, birthdays, tags, and a
+purchase history recorded as real orders.
+
+Members start with nothing and in the entry tier; their orders go through ``record_order``, so
+order counts, totals, last orders, points and tiers all come from what was recorded.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from membership.coupons.templates import TemplateDraft, create_template
 from membership.events.models import MemberEvent
 from membership.events.tracking import TrackedEvent, track_event
 from membership.members.models import CustomFieldDefinition, Member
+from membership.orders.service import OrderItem, OrderRequest, record_order
 from membership.rewards.service import RewardDraft, create_reward
 from membership.tiers.models import Tier
 from membership.tiers.service import forget_catalogue
@@ -24,6 +30,7 @@ __all__ = [
     "demo_phone",
     "seed_behaviour",
     "seed_members",
+    "seed_orders",
     "seed_reference_data",
 ]
 
@@ -31,6 +38,15 @@ _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 _GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强晓红玉兰海燕婷婷欣怡子涵梓萱浩然宇轩一诺诗涵雨桐俊杰佳怡思远嘉怡博文"
 _TAGS = ["新客", "复购", "高价值", "母婴", "美妆", "运动", "线上", "门店", "企业客户", "沉睡"]
 _CHANNELS = ["mini_program", "store", "tmall", "jd", "wecom", "referral"]
+_STORES = ["SH-001", "SH-002", "BJ-001", "GZ-001"]
+_PRODUCTS = [  # sku, category, unit price in fen
+    ("SKU-1024", "美妆", 12_800),
+    ("SKU-2048", "美妆", 32_900),
+    ("SKU-3001", "母婴", 8_900),
+    ("SKU-3002", "母婴", 25_900),
+    ("SKU-4001", "运动", 45_900),
+    ("SKU-5001", "食品", 3_900),
+]
 DEMO_TIERS = [("普卡", 0, 0), ("银卡", 1, 200_000), ("金卡", 2, 500_000), ("钻石", 3, 2_000_000)]
 
 
@@ -134,14 +150,13 @@ async def seed_members(
     rng = random.Random(seed + start_index)
     now = ctx.clock.now()
     async with tenant_tx(ctx):
-        tiers = list(await Tier.all().order_by("rank"))
+        entry = await Tier.filter(rank=0).first()
     inserted = 0
     while inserted < count:
         size = min(batch, count - inserted)
         rows = []
         for i in range(size):
             index = start_index + inserted + i
-            tier = rng.choices(tiers, weights=[60, 25, 12, 3][: len(tiers)])[0] if tiers else None
             created = now - timedelta(days=rng.randint(0, 900), seconds=rng.randint(0, 86_400))
             custom: dict[str, object] = {}
             if rng.random() < 0.4:
@@ -162,9 +177,7 @@ async def seed_members(
                     source_channel=rng.choice(_CHANNELS),
                     tags=rng.sample(_TAGS, rng.randint(0, 3)),
                     custom_fields=custom,
-                    tier_id=tier.id if tier else None,
-                    total_spent=rng.randint(0, 3_000_000),
-                    order_count=rng.randint(0, 40),
+                    tier_id=entry.id if entry else None,
                     created_at=created,
                     updated_at=created,
                 )
@@ -175,6 +188,51 @@ async def seed_members(
         if progress:
             progress(size)
     return inserted
+
+
+async def seed_orders(
+    ctx: RequestContext,
+    *,
+    start_index: int,
+    count: int,
+    seed: int = 7,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Record a purchase history for the members ``start_index`` … ``start_index + count - 1``
+    (as ``seed_members`` made them): most buy a few times since they joined, some never.
+    Idempotent: the order numbers are fixed, so a second seed records nothing new. Returns how
+    many orders were recorded."""
+    rng = random.Random(seed * 31 + start_index)
+    now = ctx.clock.now()
+    numbers = {f"CRM{index:08d}": index for index in range(start_index, start_index + count)}
+    async with tenant_tx(ctx):
+        members = await Member.filter(external_id__in=list(numbers)).order_by("external_id")
+    recorded = 0
+    for member in members:
+        index = numbers[member.external_id or ""]
+        orders = 0 if rng.random() < 0.25 else min(12, int(rng.expovariate(1 / 4)) + 1)
+        joined = max(member.created_at, now - timedelta(days=400))
+        times = sorted(joined + (now - joined) * rng.random() for _ in range(orders))
+        for n, paid_at in enumerate(times):
+            items = [
+                OrderItem(sku=sku, category=category, quantity=rng.randint(1, 3), unit_price=price)
+                for sku, category, price in rng.sample(_PRODUCTS, rng.randint(1, 3))
+            ]
+            result = await record_order(
+                ctx,
+                OrderRequest(
+                    external_id=f"DEMO-{index:08d}-{n:02d}",
+                    member_id=member.id,
+                    amount=sum(i.quantity * i.unit_price for i in items),
+                    items=items,
+                    store_code=rng.choice(_STORES),
+                    paid_at=paid_at,
+                ),
+            )
+            recorded += not result.replayed
+        if progress:
+            progress(1)
+    return recorded
 
 
 _BEHAVIOUR = [

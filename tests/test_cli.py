@@ -115,7 +115,9 @@ def test_bad_input_prints_errors_and_exits_nonzero(database: PgTarget) -> None:
     assert fields == ["slug", "timezone"]
 
 
-async def test_demo_seed_creates_logins_keys_and_members(database: PgTarget) -> None:
+async def test_demo_seed_creates_logins_keys_and_members_whose_figures_come_from_orders(
+    database: PgTarget,
+) -> None:
     slug = f"demo-{uuid.uuid4().hex[:6]}"
     seeded = run(database, "demo", "seed", "--members", "30", "--slug", slug)
     assert seeded.returncode == 0, seeded.stderr
@@ -144,6 +146,32 @@ async def test_demo_seed_creates_logins_keys_and_members(database: PgTarget) -> 
         codes = await CouponTemplate.all().values_list("public_code", flat=True)
         assert await Reward.all().count() == 2
     assert sorted(codes, key=str) == [None, None, "WELCOME26"]
+    assert out["ordersRecorded"] > 0 and again["ordersRecorded"] > 0
+
+    # every member's figures and tier come from orders that were really recorded
+    async with tenant_tx(RequestContext.system(tenant)) as conn:
+        _, disagreeing = await conn.execute_query(
+            """
+            SELECT m.id FROM members m
+            LEFT JOIN (SELECT member_id, count(*) AS n, sum(amount) AS spent, max(paid_at) AS last
+                       FROM orders GROUP BY member_id) o ON o.member_id = m.id
+            LEFT JOIN tiers t ON t.id = m.tier_id
+            WHERE m.order_count <> coalesce(o.n, 0)
+               OR m.total_spent <> coalesce(o.spent, 0)
+               OR m.last_order_at IS DISTINCT FROM o.last
+               OR m.points_balance + m.pending_points <> (
+                    SELECT coalesce(sum(points_earned), 0) FROM orders WHERE member_id = m.id)
+               OR (t.rank > 0 AND t.threshold > (
+                    SELECT coalesce(sum(amount), 0) FROM orders
+                    WHERE member_id = m.id AND paid_at >= now() - make_interval(days => 365)))
+            """
+        )
+        _, summary = await conn.execute_query(
+            "SELECT count(*) FILTER (WHERE order_count > 0) AS buyers, "
+            "count(DISTINCT tier_id) AS tiers FROM members"
+        )
+    assert disagreeing == []
+    assert summary[0]["buyers"] > 20 and summary[0]["tiers"] >= 2
 
 
 async def test_coupons_generate_makes_the_codes_and_writes_them_as_csv(
