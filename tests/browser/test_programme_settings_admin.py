@@ -28,6 +28,7 @@ async def test_owner_sets_the_earning_rate_and_point_value(
     per_yuan = page.get_by_test_id("earning-per-yuan")  # type: ignore[attr-defined]
     point_value = page.get_by_test_id("earning-point-value")  # type: ignore[attr-defined]
     window = page.get_by_test_id("earning-return-window")  # type: ignore[attr-defined]
+    cap = page.get_by_test_id("earning-points-cap")  # type: ignore[attr-defined]
     await page.wait_for_function(  # type: ignore[attr-defined]
         "() => document.querySelector('[data-testid=earning-per-yuan]')?.value !== ''"
     )
@@ -39,11 +40,13 @@ async def test_owner_sets_the_earning_rate_and_point_value(
     await per_yuan.fill("-2")
     await point_value.fill("2.5")
     await window.fill("14")
+    await cap.fill("150")
     await page.get_by_test_id("earning-settings-save").click()  # type: ignore[attr-defined]
     error = _field_error(page, "earning-per-yuan")
     await error.wait_for()
     assert "1000" in await error.inner_text()
     assert await _field_error(page, "earning-point-value").count() == 0
+    assert "100" in await _field_error(page, "earning-points-cap").inner_text()
     await page.get_by_test_id("earning-settings").screenshot(
         path=str(SHOTS / "81-programme-settings-invalid.png")
     )  # type: ignore[attr-defined]
@@ -52,6 +55,7 @@ async def test_owner_sets_the_earning_rate_and_point_value(
 
     # when: corrected and saved
     await per_yuan.fill("3")
+    await cap.fill("50")
     await page.get_by_test_id("earning-settings-save").click()  # type: ignore[attr-defined]
     await page.get_by_text("已保存").first.wait_for()  # type: ignore[attr-defined]
     await error.wait_for(state="detached")
@@ -64,15 +68,18 @@ async def test_owner_sets_the_earning_rate_and_point_value(
     )
     assert float(await point_value.input_value()) == 2.5
     assert await window.input_value() == "14"
+    assert await cap.input_value() == "50"
     await page.screenshot(path=str(SHOTS / "82-programme-settings-saved.png"), full_page=True)  # type: ignore[attr-defined]
     saved = await api(
-        "{ pointsSettings { earnPointsPerYuan pointValueFen returnWindowDays } }",
+        "{ pointsSettings { earnPointsPerYuan pointValueFen returnWindowDays "
+        "pointsPaymentCapPercent } }",
         token=shop.owner_token,
     )
     assert saved["pointsSettings"] == {
         "earnPointsPerYuan": 3.0,
         "pointValueFen": 2.5,
         "returnWindowDays": 14,
+        "pointsPaymentCapPercent": 50,
     }
 
     # and: on a phone the card fits the width (the tiers table above it is another matter)

@@ -192,3 +192,49 @@ async def test_staff_member_changes_their_own_password_from_the_account_page(
     viewer = await api("{ viewer { staff { email mustChangePassword } } }", token=token)
     assert viewer["viewer"]["staff"] == {"email": shop.owner_email, "mustChangePassword": False}
     await page.screenshot(path=str(SHOTS / "79-account-password-changed.png"))  # type: ignore[attr-defined]
+
+
+async def test_owner_assigns_a_clerk_to_stores(
+    live_server: str, browser_page: object, shop: TenantFixture, api: Api
+) -> None:
+    page: object = browser_page
+    created = await api(
+        """mutation($input: CreateStaffInput!) { createStaff(input: $input) {
+             staff { id } errors { code } } }""",
+        {
+            "input": {
+                "email": "clerk.stores@shop.example.com",
+                "password": CLERK_PASSWORD,
+                "role": "clerk",
+            }
+        },
+        shop.owner_token,
+    )
+    assert created["createStaff"]["errors"] == []
+    await _login(page, live_server, shop.info.slug, shop.owner_email, shop.owner_password)
+    await page.goto(f"{live_server}/admin/staff")  # type: ignore[attr-defined]
+    row = _row(page, "clerk.stores@shop.example.com")
+    assert "全部门店" in await row.get_by_test_id("staff-stores").inner_text()  # type: ignore[attr-defined]
+
+    # when: two store codes are typed, each with Enter, and confirmed
+    await row.get_by_test_id("staff-assign-stores").click()  # type: ignore[attr-defined]
+    select = page.get_by_test_id("staff-stores-select").locator("input")  # type: ignore[attr-defined]
+    for code in ("SH-001", "SH-002"):
+        await select.fill(code)
+        await select.press("Enter")
+    await page.get_by_test_id("staff-stores-confirm").click()  # type: ignore[attr-defined]
+    await page.get_by_text("门店已更新").first.wait_for()  # type: ignore[attr-defined]
+
+    # then: the row and the API show them
+    stores = row.get_by_test_id("staff-stores")  # type: ignore[attr-defined]
+    await page.wait_for_function(  # type: ignore[attr-defined]
+        "() => [...document.querySelectorAll('[data-testid=staff-stores]')]"
+        ".some((e) => e.innerText.includes('SH-002'))"
+    )
+    assert "SH-001" in await stores.inner_text()
+    await page.screenshot(path=str(SHOTS / "69-staff-stores.png"))  # type: ignore[attr-defined]
+    staff = await api("{ staff { email stores } }", token=shop.owner_token)
+    assert next(s["stores"] for s in staff["staff"] if s["email"].startswith("clerk.stores")) == [
+        "SH-001",
+        "SH-002",
+    ]

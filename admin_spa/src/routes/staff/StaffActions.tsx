@@ -1,5 +1,5 @@
 import { Button, Popconfirm, Space, type ButtonProps } from 'antd';
-import { CheckCircleOutlined, KeyOutlined, StopOutlined, SwapOutlined } from '@ant-design/icons';
+import { CheckCircleOutlined, KeyOutlined, ShopOutlined, StopOutlined, SwapOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { StaffFieldsFragment } from '../../gql/graphql';
 
@@ -9,15 +9,19 @@ interface Props {
   onChangeRole: () => void;
   onSetActive: (active: boolean) => void;
   onResetPassword: () => void;
+  onAssignStores: () => void;
 }
 
 /** What an owner or admin does to one account; each step is confirmed first. */
-export function StaffActions({ staff, busy, onChangeRole, onSetActive, onResetPassword }: Props) {
+export function StaffActions({ staff, busy, onChangeRole, onSetActive, onResetPassword, onAssignStores }: Props) {
   const { t } = useTranslation();
   return (
     <Space size={4} wrap>
       <Button size="small" icon={<SwapOutlined />} onClick={onChangeRole} data-testid="staff-change-role">
         {t('staff.changeRole')}
+      </Button>
+      <Button size="small" icon={<ShopOutlined />} onClick={onAssignStores} data-testid="staff-assign-stores">
+        {t('staff.assignStores')}
       </Button>
       {staff.active ? (
         <Popconfirm

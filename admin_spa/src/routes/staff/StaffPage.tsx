@@ -12,6 +12,7 @@ import { StaffActions } from './StaffActions';
 import { StaffCreateModal } from './StaffCreateModal';
 import { StaffPasswordModal } from './StaffPasswordModal';
 import { StaffRoleModal } from './StaffRoleModal';
+import { StaffStoresModal } from './StaffStoresModal';
 import {
   DeactivateStaffMutation,
   ReactivateStaffMutation,
@@ -36,6 +37,8 @@ export default function StaffPage() {
   const [, resetPassword] = useMutation(ResetStaffPasswordMutation);
   const [creating, setCreating] = useState(false);
   const [roleFor, setRoleFor] = useState<StaffFieldsFragment | null>(null);
+  const [storesFor, setStoresFor] = useState<StaffFieldsFragment | null>(null);
+  const knownStores = Array.from(new Set((data?.staff ?? []).flatMap((s) => s.stores)));
   const [busyId, setBusyId] = useState<string | null>(null);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   // A refusal (the last owner, an owner's account) stays on the page until dismissed.
@@ -153,6 +156,19 @@ export default function StaffPage() {
             ),
           },
           {
+            title: t('staff.stores'),
+            dataIndex: 'stores',
+            render: (stores: string[]) => (
+              <span data-testid="staff-stores">
+                {stores.length === 0 ? (
+                  <Typography.Text type="secondary">{t('staff.allStores')}</Typography.Text>
+                ) : (
+                  stores.map((code) => <Tag key={code}>{code}</Tag>)
+                )}
+              </span>
+            ),
+          },
+          {
             title: t('staff.lastLoginAt'),
             dataIndex: 'lastLoginAt',
             render: (value: string | null) => (
@@ -180,6 +196,10 @@ export default function StaffPage() {
                 }}
                 onSetActive={(active) => void onSetActive(record, active)}
                 onResetPassword={() => void onResetPassword(record)}
+                onAssignStores={() => {
+                  setRefusal(null);
+                  setStoresFor(record);
+                }}
               />
             ),
           },
@@ -201,6 +221,17 @@ export default function StaffPage() {
           onClose={() => setRoleFor(null)}
           onChanged={() => {
             setRoleFor(null);
+            reload();
+          }}
+        />
+      )}
+      {storesFor && (
+        <StaffStoresModal
+          staff={storesFor}
+          knownStores={knownStores}
+          onClose={() => setStoresFor(null)}
+          onChanged={() => {
+            setStoresFor(null);
             reload();
           }}
         />

@@ -10,6 +10,7 @@ export const StaffFields = graphql(`
     createdAt
     lastLoginAt
     mustChangePassword
+    stores
   }
 `);
 
@@ -88,6 +89,21 @@ export const ResetStaffPasswordMutation = graphql(`
         ...StaffFields
       }
       temporaryPassword
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const AssignStaffStoresMutation = graphql(`
+  mutation AssignStaffStores($id: ID!, $storeCodes: [String!]!) {
+    assignStaffStores(id: $id, storeCodes: $storeCodes) {
+      staff {
+        ...StaffFields
+      }
       errors {
         code
         field

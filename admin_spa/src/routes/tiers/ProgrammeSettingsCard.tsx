@@ -10,10 +10,12 @@ interface Values {
   earnPointsPerYuan: number | null;
   pointValueFen: number | null;
   returnWindowDays: number | null;
+  pointsPaymentCapPercent: number | null;
 }
 
 /**
- * How orders earn: points per yuan, what a point is worth and how long points stay pending.
+ * How orders earn and pay: points per yuan, what a point is worth, how long points stay pending
+ * and how much of an order points may pay (积分抵现上限).
  * The server checks the ranges and its messages land on the fields; nothing is clamped here, so
  * what was typed is what gets judged.
  */
@@ -41,6 +43,7 @@ export function ProgrammeSettingsCard() {
         earnPointsPerYuan: values.earnPointsPerYuan,
         pointValueFen: values.pointValueFen,
         returnWindowDays: values.returnWindowDays,
+        pointsPaymentCapPercent: values.pointsPaymentCapPercent,
       },
     });
     const payload = result.data?.updateEarningSettings;
@@ -100,6 +103,21 @@ export function ProgrammeSettingsCard() {
               rules={[required(t('programmeSettings.returnWindowDays'))]}
             >
               <InputNumber style={{ width: '100%' }} precision={0} data-testid="earning-return-window" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12} lg={8}>
+            <Form.Item
+              name="pointsPaymentCapPercent"
+              label={t('programmeSettings.pointsPaymentCapPercent')}
+              extra={t('programmeSettings.pointsPaymentCapPercentHint')}
+              rules={[required(t('programmeSettings.pointsPaymentCapPercent'))]}
+            >
+              <InputNumber
+                style={{ width: '100%' }}
+                precision={0}
+                addonAfter="%"
+                data-testid="earning-points-cap"
+              />
             </Form.Item>
           </Col>
         </Row>

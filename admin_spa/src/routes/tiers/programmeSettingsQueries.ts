@@ -6,6 +6,7 @@ export const ProgrammeSettingsQuery = graphql(`
       earnPointsPerYuan
       pointValueFen
       returnWindowDays
+      pointsPaymentCapPercent
     }
   }
 `);
@@ -17,6 +18,8 @@ export const UpdateProgrammeSettingsMutation = graphql(`
         earnPointsPerYuan
         pointValueFen
         returnWindowDays
+        pointsPaymentCapPercent
+      pointsPaymentCapPercent
       }
       errors {
         code
