@@ -47,7 +47,7 @@ ZH_CN: dict[str, str] = {
     # members
     "You may not read member profiles.": "您无权查看会员资料。",
     "You may not change member profiles.": "您无权修改会员资料。",
-    "Give exactly one of id, phone or externalId.": "请只提供 id、phone 或 externalId 中的一个。",
+    "Give exactly one of id, phone, externalId or code.": "请只提供 id、phone、externalId 或 code 中的一个。",
     "first must be between 0 and {MAX_PAGE}.": "first 须在 0 到 {MAX_PAGE} 之间。",
     "first must be between 0 and {MAX_AUDIT_PAGE}.": "first 须在 0 到 {MAX_AUDIT_PAGE} 之间。",
     "At most {MAX_TAGS} tags per member.": "每位会员最多 {MAX_TAGS} 个标签。",

@@ -6,6 +6,7 @@ import strawberry
 
 from membership.errors import DomainError, ErrorCode
 from membership.members import service as members
+from membership.members.codes import issue_member_code
 from membership.members.tokens import issue_member_token
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
@@ -13,6 +14,7 @@ from schema.types.members import Member
 from schema.types.tenancy import (
     LoginPayload,
     LogoutPayload,
+    MemberCodePayload,
     MemberTokenPayload,
     Staff,
     Tenant,
@@ -79,3 +81,12 @@ class AuthMutations:
             info.context.auth, parse_id(member_id, ["memberId"]), ttl_seconds
         )
         return MemberTokenPayload(token=token, expires_at=expires_at)
+
+    @strawberry.mutation(
+        description="A member code for a till to scan, valid two minutes: a member token asks "
+        "for its own member's, a server key that mints member tokens for any member's."
+    )
+    @returns_errors(MemberCodePayload)
+    async def create_member_code(self, info: Info, member_id: strawberry.ID) -> MemberCodePayload:
+        issued = await issue_member_code(info.context.auth, parse_id(member_id, ["memberId"]))
+        return MemberCodePayload(code=issued.code, expires_at=issued.expires_at)

@@ -81,8 +81,8 @@ def _connection(page: members.MemberPage) -> MemberConnection:
 @strawberry.type
 class MemberQueries:
     @strawberry.field(
-        description="One member of this tenant by id, phone or externalId; null "
-        "when not found here."
+        description="One member of this tenant by id, phone, externalId or the member code it "
+        "shows (createMemberCode); null when not found here or the code expired."
     )
     async def member(
         self,
@@ -90,6 +90,7 @@ class MemberQueries:
         id: strawberry.ID | None = None,
         phone: str | None = None,
         external_id: str | None = None,
+        code: str | None = None,
     ) -> Member | None:
         ctx = info.context.auth
         member_id = None
@@ -98,7 +99,9 @@ class MemberQueries:
                 member_id = parse_id(id, ["id"])
             except DomainError:
                 return None
-        row = await members.get_member(ctx, id=member_id, phone=phone, external_id=external_id)
+        row = await members.get_member(
+            ctx, id=member_id, phone=phone, external_id=external_id, code=code
+        )
         return Member.of(row) if row else None
 
     @strawberry.field

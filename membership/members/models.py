@@ -55,3 +55,16 @@ class CustomFieldDefinition(Model):
 
     class Meta:
         table = "custom_field_definitions"
+
+
+class MemberCode(Model):
+    """A short-lived code a member shows at a till (``membership.members.codes``)."""
+
+    code = fields.TextField(primary_key=True)
+    tenant_id = fields.UUIDField()
+    member_id = fields.UUIDField()
+    expires_at = fields.DatetimeField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "member_codes"

@@ -18,6 +18,7 @@ from tortoise.expressions import Q
 from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members import custom_fields
+from membership.members.codes import looks_like_code
 from membership.members.events import MemberCreated, MemberMerged, MemberUpdated
 from membership.members.models import CustomFieldDefinition, Member
 from membership.members.phones import mask_phone, normalize_phone
@@ -158,18 +159,30 @@ async def get_member(
     id: uuid.UUID | None = None,
     phone: str | None = None,
     external_id: str | None = None,
+    code: str | None = None,
 ) -> Member | None:
-    """Find one live member by id, phone or external id; None when absent in this tenant.
+    """Find one live member by id, phone, external id or a member code it shows; None when absent
+    in this tenant (or the code expired).
 
     A merged profile's id still resolves, to the profile it was merged into, so integrations that
     stored the old id keep working.
     """
-    given = [v for v in (id, phone, external_id) if v is not None]
+    given = [v for v in (id, phone, external_id, code) if v is not None]
     if len(given) != 1:
-        raise DomainError(ErrorCode.INVALID, "Give exactly one of id, phone or externalId.")
+        raise DomainError(ErrorCode.INVALID, "Give exactly one of id, phone, externalId or code.")
     # A member token may look up any id and simply finds nothing but itself (below).
     _require_read(ctx, ctx.member_id)
+    if code is not None and not looks_like_code(code.strip()):
+        return None
     async with tenant_tx(ctx) as conn:
+        if code is not None:
+            _, rows = await conn.execute_query(
+                "SELECT member_id FROM member_codes WHERE code = $1 AND expires_at > $2",
+                [code.strip(), ctx.clock.now()],
+            )
+            id = rows[0]["member_id"] if rows else None
+            if id is None:
+                return None
         if id is not None:
             member = await _lookup(conn, "id", id)
             hops = 0

@@ -192,3 +192,12 @@ class MemberTokenPayload:
     token: str | None = None
     expires_at: datetime | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="A member code (会员码) to show as a barcode or QR code at a till.")
+class MemberCodePayload:
+    code: str | None = strawberry.field(
+        default=None, description="18 digits; member(code:) finds the member until expiresAt."
+    )
+    expires_at: datetime | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
