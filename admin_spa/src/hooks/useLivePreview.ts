@@ -42,6 +42,9 @@ export function useLivePreview<Data, Input, Preview>(
   const [, execute] = useMutation(mutation);
   const [outcome, setOutcome] = useState<PreviewOutcome<Preview> | null>(null);
   const [running, setRunning] = useState(false);
+  // The request the outcome answers: between the input settling and the request going out there
+  // is a render in which nothing runs yet, and the outcome is still the previous input's.
+  const [answeredKey, setAnsweredKey] = useState<string | null>(null);
   const latest = useRef(0);
   const callbacks = useRef({ payloadOf, onOutcome });
   useEffect(() => {
@@ -60,6 +63,7 @@ export function useLivePreview<Data, Input, Preview>(
       // A slower answer to an older request must not overwrite a newer one.
       if (seq !== latest.current) return;
       setRunning(false);
+      setAnsweredKey(debouncedKey);
       const payload = result.data && callbacks.current.payloadOf(result.data);
       const next: PreviewOutcome<Preview> | null = result.error
         ? { preview: null, errors: [], failure: describeError(result.error, t) }
@@ -74,6 +78,6 @@ export function useLivePreview<Data, Input, Preview>(
 
   return {
     outcome: requestKey === null ? null : outcome,
-    running: running || requestKey !== debouncedKey,
+    running: running || requestKey !== debouncedKey || (requestKey !== null && requestKey !== answeredKey),
   };
 }

@@ -1,16 +1,31 @@
 import { Suspense, useState } from 'react';
-import { Button, Dropdown, Grid, Layout, Menu, Space, Spin, Typography, theme, type MenuProps } from 'antd';
+import {
+  Button,
+  ConfigProvider,
+  Drawer,
+  Dropdown,
+  Layout,
+  Menu,
+  Space,
+  Spin,
+  Typography,
+  theme,
+  type MenuProps,
+} from 'antd';
 import {
   ApiOutlined,
+  CloseOutlined,
   CrownOutlined,
   DownOutlined,
   GiftOutlined,
   IdcardOutlined,
   InboxOutlined,
   LogoutOutlined,
+  MenuOutlined,
   ProfileOutlined,
   ScanOutlined,
   SendOutlined,
+  ShoppingCartOutlined,
   ShoppingOutlined,
   TagsOutlined,
   TeamOutlined,
@@ -20,11 +35,14 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
+import { useIsNarrow } from '../hooks/useIsNarrow';
 import { useSession } from '../session/SessionProvider';
 import { useViewer } from '../session/ViewerProvider';
 import { navigationItems, type NavigationItem } from './navigation';
+import { touchTheme } from './touchTheme';
 
 const ICONS = {
+  counter: <ShoppingCartOutlined />,
   members: <UserOutlined />,
   orders: <ShoppingOutlined />,
   couponLookup: <ScanOutlined />,
@@ -81,9 +99,9 @@ export function AppLayout() {
   const [collapsed, setCollapsed] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
   const { token } = theme.useToken();
-  // On a phone the menu hides entirely and opens over the page, which keeps the whole width.
-  const screens = Grid.useBreakpoint();
-  const phone = screens.md === false;
+  // On a phone the sider gives way to a drawer opened from the header, which keeps the whole width.
+  const phone = useIsNarrow();
+  const [drawerOpen, setDrawerOpen] = useState(false);
 
   const items = navigationItems(can);
   const selected = items.find((item) => location.pathname.startsWith(item.path))?.path;
@@ -97,115 +115,154 @@ export function AppLayout() {
     }
   };
 
+  const navigationMenu = (menuTheme: 'dark' | 'light', iconsOnly: boolean) => (
+    <Menu
+      theme={menuTheme}
+      mode="inline"
+      selectedKeys={selected ? [selected] : []}
+      items={menuItems(
+        items,
+        (item) => t(`nav.${item.key}`),
+        (section) => t(`nav.sections.${section}`),
+        iconsOnly,
+      )}
+      onClick={({ key }) => {
+        navigate(key);
+        setDrawerOpen(false);
+      }}
+      style={menuTheme === 'light' ? { borderInlineEnd: 'none' } : undefined}
+    />
+  );
+
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider
-        collapsible
-        collapsed={collapsed}
-        onCollapse={setCollapsed}
-        breakpoint="lg"
-        collapsedWidth={phone ? 0 : 80}
-        zeroWidthTriggerStyle={{ top: 12 }}
-        style={
-          phone
-            ? { position: 'fixed', left: 0, top: 0, bottom: 0, zIndex: 1000, height: '100vh' }
-            : { position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }
-        }
-      >
-        <div
-          style={{
-            height: 56,
-            display: 'flex',
-            alignItems: 'center',
-            justifyContent: 'center',
-            color: '#fff',
-            fontWeight: 600,
-            fontSize: collapsed ? 14 : 16,
-            whiteSpace: 'nowrap',
-            overflow: 'hidden',
-          }}
-        >
-          {collapsed ? t('app.name').slice(0, 2) : t('app.name')}
-        </div>
-        <Menu
-          theme="dark"
-          mode="inline"
-          selectedKeys={selected ? [selected] : []}
-          items={menuItems(
-            items,
-            (item) => t(`nav.${item.key}`),
-            (section) => t(`nav.sections.${section}`),
-            collapsed,
-          )}
-          onClick={({ key }) => {
-            navigate(key);
-            if (phone) setCollapsed(true);
-          }}
-        />
-      </Layout.Sider>
-      <Layout>
-        <Layout.Header
-          style={{
-            background: token.colorBgContainer,
-            padding: phone ? '0 12px 0 48px' : '0 24px',
-            display: 'flex',
-            alignItems: 'center',
-            justifyContent: 'space-between',
-            gap: 12,
-            borderBottom: `1px solid ${token.colorBorderSecondary}`,
-          }}
-        >
-          <Typography.Text strong ellipsis style={{ minWidth: 0 }} data-testid="header-tenant">
-            {viewer.tenant.name}
-          </Typography.Text>
-          <Space size={phone ? 'small' : 'middle'}>
-            <LanguageSwitch />
-            <Dropdown
-              trigger={['click']}
-              menu={{
-                items: [
-                  {
-                    key: 'account',
-                    icon: <IdcardOutlined />,
-                    label: <span data-testid="user-menu-account">{t('header.account')}</span>,
-                  },
-                  { type: 'divider' },
-                  {
-                    key: 'logout',
-                    icon: <LogoutOutlined />,
-                    label: <span data-testid="logout">{t('header.logout')}</span>,
-                    disabled: signingOut,
-                  },
-                ],
-                onClick: ({ key }) => {
-                  if (key === 'account') navigate('/account');
-                  if (key === 'logout') void onLogout();
-                },
+    <ConfigProvider theme={phone ? touchTheme : undefined}>
+      <Layout style={{ minHeight: '100vh' }}>
+        {phone ? (
+          <Drawer
+            placement="left"
+            width={280}
+            open={drawerOpen}
+            onClose={() => setDrawerOpen(false)}
+            title={t('app.name')}
+            // A full-size close button at the right, where a thumb reaches it.
+            closable={false}
+            extra={
+              <Button
+                type="text"
+                icon={<CloseOutlined />}
+                aria-label={t('responsive.closeMenu')}
+                onClick={() => setDrawerOpen(false)}
+                data-testid="nav-drawer-close"
+                style={{ width: 44 }}
+              />
+            }
+            styles={{ header: { paddingBlock: 8 }, body: { padding: 0 } }}
+            data-testid="nav-drawer"
+          >
+            {navigationMenu('light', false)}
+          </Drawer>
+        ) : (
+          <Layout.Sider
+            collapsible
+            collapsed={collapsed}
+            onCollapse={setCollapsed}
+            breakpoint="lg"
+            style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+          >
+            <div
+              style={{
+                height: 56,
+                display: 'flex',
+                alignItems: 'center',
+                justifyContent: 'center',
+                color: '#fff',
+                fontWeight: 600,
+                fontSize: collapsed ? 14 : 16,
+                whiteSpace: 'nowrap',
+                overflow: 'hidden',
               }}
             >
-              <Button icon={<UserOutlined />} loading={signingOut} title={viewer.staff?.email} data-testid="user-menu">
-                {phone ? null : (
-                  <Space size={4}>
-                    <Typography.Text
-                      ellipsis
-                      style={{ maxWidth: 220 }}
-                      data-testid="header-staff-email"
-                    >
-                      {viewer.staff?.email}
-                    </Typography.Text>
-                    <DownOutlined style={{ fontSize: 10 }} />
-                  </Space>
-                )}
-              </Button>
-            </Dropdown>
-          </Space>
-        </Layout.Header>
-        <Layout.Content style={{ margin: phone ? 12 : 24, minWidth: 0 }}>
-          <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>
-            <Outlet />
-          </Suspense>
-        </Layout.Content>
+              {collapsed ? t('app.name').slice(0, 2) : t('app.name')}
+            </div>
+            {navigationMenu('dark', collapsed)}
+          </Layout.Sider>
+        )}
+        <Layout>
+          <Layout.Header
+            style={{
+              background: token.colorBgContainer,
+              padding: phone ? '0 12px' : '0 24px',
+              display: 'flex',
+              alignItems: 'center',
+              justifyContent: 'space-between',
+              gap: 12,
+              borderBottom: `1px solid ${token.colorBorderSecondary}`,
+            }}
+          >
+            {phone && (
+              <Button
+                type="text"
+                icon={<MenuOutlined />}
+                aria-label={t('responsive.openMenu')}
+                aria-expanded={drawerOpen}
+                onClick={() => setDrawerOpen(true)}
+                data-testid="nav-drawer-toggle"
+                style={{ flex: 'none', width: 44 }}
+              />
+            )}
+            <Typography.Text strong ellipsis style={{ minWidth: 0, flex: 1 }} data-testid="header-tenant">
+              {viewer.tenant.name}
+            </Typography.Text>
+            {/* The switches keep their width: the tenant name is what gives way on a narrow screen. */}
+            <Space size={phone ? 'small' : 'middle'} style={{ flex: 'none' }}>
+              <LanguageSwitch />
+              <Dropdown
+                trigger={['click']}
+                menu={{
+                  items: [
+                    {
+                      key: 'account',
+                      icon: <IdcardOutlined />,
+                      label: <span data-testid="user-menu-account">{t('header.account')}</span>,
+                    },
+                    { type: 'divider' },
+                    {
+                      key: 'logout',
+                      icon: <LogoutOutlined />,
+                      label: <span data-testid="logout">{t('header.logout')}</span>,
+                      disabled: signingOut,
+                    },
+                  ],
+                  onClick: ({ key }) => {
+                    if (key === 'account') navigate('/account');
+                    if (key === 'logout') void onLogout();
+                  },
+                }}
+              >
+                <Button icon={<UserOutlined />} loading={signingOut} title={viewer.staff?.email} data-testid="user-menu">
+                  {phone ? null : (
+                    <Space size={4}>
+                      <Typography.Text
+                        ellipsis
+                        style={{ maxWidth: 220 }}
+                        data-testid="header-staff-email"
+                      >
+                        {viewer.staff?.email}
+                      </Typography.Text>
+                      <DownOutlined style={{ fontSize: 10 }} />
+                    </Space>
+                  )}
+                </Button>
+              </Dropdown>
+            </Space>
+          </Layout.Header>
+          <Layout.Content style={{ margin: phone ? 12 : 24, minWidth: 0 }}>
+            <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>
+              <Outlet />
+            </Suspense>
+          </Layout.Content>
+        </Layout>
       </Layout>
-    </Layout>
+    </ConfigProvider>
   );
 }

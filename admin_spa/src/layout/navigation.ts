@@ -2,6 +2,7 @@ import type { Permission } from '../session/permissions';
 
 export interface NavigationItem {
   key:
+    | 'counter'
     | 'members'
     | 'orders'
     | 'couponLookup'
@@ -22,6 +23,8 @@ export interface NavigationItem {
 
 /** The sider menu, in order; an entry shows only when the viewer holds its permission. */
 export const NAVIGATION: readonly NavigationItem[] = [
+  // First: a clerk signs in to the counter.
+  { key: 'counter', path: '/counter', permission: 'orders:write' },
   { key: 'members', path: '/members', permission: 'members:read' },
   { key: 'orders', path: '/orders', permission: 'members:read' },
   // Before 'coupons': the menu highlights the first entry whose path starts the location.
