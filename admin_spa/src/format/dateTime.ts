@@ -42,3 +42,8 @@ export function formatDateTime(value: string | null | undefined, timeZone: strin
   );
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
+
+/** The date alone, `YYYY-MM-DD`, in the tenant's time zone. */
+export function formatDate(value: string | null | undefined, timeZone: string): string {
+  return formatDateTime(value, timeZone).slice(0, 10);
+}

@@ -7,13 +7,26 @@ export function minorUnitDigits(currency: string): number {
   }
 }
 
+/**
+ * A currency formatter showing the symbol people read (¥1,280.00), in every language: English
+ * would otherwise write "CN¥" and some locales the ISO code.
+ */
+export function moneyFormatter(
+  currency: string,
+  locale: string,
+  options: Omit<Intl.NumberFormatOptions, 'style' | 'currency' | 'currencyDisplay'> = {},
+): Intl.NumberFormat {
+  return new Intl.NumberFormat(locale, { ...options, style: 'currency', currency, currencyDisplay: 'narrowSymbol' });
+}
+
 /** Money arrives in integer minor units (fen); the currency decides how many digits that is. */
 export function formatMoney(minorUnits: number, currency: string, locale: string): string {
   try {
-    const formatter = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    const formatter = moneyFormatter(currency, locale);
     const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
     return formatter.format(minorUnits / 10 ** digits);
   } catch {
+    // An unknown currency code: the amount, then the code (never the case for CNY).
     return `${(minorUnits / 100).toFixed(2)} ${currency}`;
   }
 }

@@ -5,6 +5,7 @@ import { Navigate, useLocation } from 'react-router';
 import { useQuery } from 'urql';
 import type { ViewerQuery as ViewerQueryResult } from '../gql/graphql';
 import { isUnauthenticated } from '../api/client';
+import { describeError } from '../api/userErrors';
 import type { Permission } from './permissions';
 import { ViewerQuery } from './queries';
 import { useSession } from './SessionProvider';
@@ -65,7 +66,7 @@ export function ViewerProvider({ children }: { children: ReactNode }) {
     <Result
       status="warning"
       title={t('session.loadFailed')}
-      subTitle={error?.message}
+      subTitle={error ? describeError(error, t) : undefined}
       extra={[
         <Button key="retry" type="primary" onClick={() => refetch({ requestPolicy: 'network-only' })}>
           {t('common.retry')}
