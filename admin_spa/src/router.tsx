@@ -1,11 +1,13 @@
 import { lazy, type ReactNode } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout } from './layout/AppLayout';
+import { followDocumentTitle } from './layout/documentTitle';
 import { HomeRedirect, NotFound, RequirePermission } from './layout/RequirePermission';
 import type { Permission } from './session/permissions';
 import { CHANGE_PASSWORD_PATH, ViewerProvider } from './session/ViewerProvider';
 
 const LoginPage = lazy(() => import('./routes/login/LoginPage'));
+const CounterPage = lazy(() => import('./routes/counter/CounterPage'));
 const MembersListPage = lazy(() => import('./routes/members/MembersListPage'));
 const MemberDetailPage = lazy(() => import('./routes/members/MemberDetailPage'));
 const OrdersListPage = lazy(() => import('./routes/orders/OrdersListPage'));
@@ -40,6 +42,7 @@ export const router = createBrowserRouter(
       ),
       children: [
         { index: true, element: <HomeRedirect /> },
+        { path: 'counter', element: guarded('orders:write', <CounterPage />) },
         { path: 'members', element: guarded('members:read', <MembersListPage />) },
         { path: 'members/:id', element: guarded('members:read', <MemberDetailPage />) },
         { path: 'orders', element: guarded('members:read', <OrdersListPage />) },
@@ -65,3 +68,5 @@ export const router = createBrowserRouter(
   ],
   { basename: import.meta.env.BASE_URL.replace(/\/$/, '') },
 );
+
+followDocumentTitle(router);

@@ -484,6 +484,7 @@ async def test_clerk_releases_a_hold_an_abandoned_checkout_left(
 
     # --- the member's coupons show it as held too
     await page.get_by_test_id("coupon-member-link").click()  # type: ignore[attr-defined]
+    await page.get_by_test_id("member-tab-coupons").click()  # type: ignore[attr-defined]
     member_row = page.locator(f'[data-testid=member-coupon-row][data-code="{code}"]')  # type: ignore[attr-defined]
     await member_row.get_by_test_id("member-coupon-held").wait_for()
     assert await member_row.get_by_test_id("member-coupon-held").inner_text() == "锁定中"

@@ -181,6 +181,7 @@ async def test_owner_finds_an_order_and_refunds_part_of_it_once(
 
     # --- the member page lists the member's orders and links to them
     await page.get_by_test_id("order-member-link").click()  # type: ignore[attr-defined]
+    await page.get_by_test_id("member-tab-orders").click()  # type: ignore[attr-defined]
     card = page.get_by_test_id("member-orders")  # type: ignore[attr-defined]
     await card.wait_for()
     await page.wait_for_function(  # type: ignore[attr-defined]

@@ -84,7 +84,10 @@ async def test_owner_sets_the_earning_rate_and_point_value(
 
     # and: on a phone the card fits the width (the tiers table above it is another matter)
     await page.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
+    # the phone layout (drawer menu) renders the page afresh: measure the card it renders
+    await page.get_by_test_id("nav-drawer-toggle").wait_for()  # type: ignore[attr-defined]
     card = page.get_by_test_id("earning-settings")  # type: ignore[attr-defined]
+    await card.wait_for()
     await card.scroll_into_view_if_needed()
     right = await card.evaluate("(e) => e.getBoundingClientRect().right")
     assert right <= 390

@@ -114,6 +114,7 @@ async def test_owner_runs_the_catalogue_and_a_members_coupons(
 
     # --- the member's coupons: issue one, then void it
     await page.goto(f"{live_server}/admin/members/{member_id}")  # type: ignore[attr-defined]
+    await page.get_by_test_id("member-tab-coupons").click()  # type: ignore[attr-defined]
     card = page.get_by_test_id("member-coupons")  # type: ignore[attr-defined]
     await card.wait_for()
     await card.get_by_text("暂无优惠券").wait_for()

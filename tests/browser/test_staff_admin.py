@@ -63,7 +63,7 @@ async def test_owner_runs_a_clerks_account_lifecycle(
     )
     clerk = await clerk_context.new_page()
     await _sign_in(clerk, live_server, slug, CLERK_EMAIL, CLERK_PASSWORD)
-    await clerk.get_by_test_id("member-search").wait_for()
+    await clerk.get_by_test_id("counter-search").wait_for()  # a clerk's home: the counter
 
     # when: the owner deactivates the clerk
     await page.reload()  # type: ignore[attr-defined]
@@ -76,7 +76,8 @@ async def test_owner_runs_a_clerks_account_lifecycle(
     await page.screenshot(path=str(SHOTS / "70-staff-deactivated.png"))  # type: ignore[attr-defined]
 
     # then: the clerk's next action takes them to the login page, which says why
-    await clerk.get_by_test_id("member-search").fill("1740000")
+    await clerk.get_by_test_id("counter-search").fill("17400000001")
+    await clerk.get_by_test_id("counter-search").press("Enter")
     ended = clerk.get_by_test_id("session-ended")
     await ended.wait_for()
     assert "停用" in await ended.inner_text()

@@ -311,7 +311,7 @@ async def test_member_timeline_shows_joining_and_reported_behaviour(
     assert adjusted["adjustPoints"]["errors"] == [], adjusted
 
     await _login(page, live_server, shop.info.slug, shop.owner_email, shop.owner_password)
-    await page.goto(f"{live_server}/admin/members/{member_id}")  # type: ignore[attr-defined]
+    await page.goto(f"{live_server}/admin/members/{member_id}?tab=timeline")  # type: ignore[attr-defined]
     timeline = page.get_by_test_id("member-timeline")  # type: ignore[attr-defined]
     events = timeline.get_by_test_id("timeline-event")
     viewed = timeline.locator("[data-testid=timeline-event][data-type='event.product.viewed']")

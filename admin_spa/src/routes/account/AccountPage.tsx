@@ -1,5 +1,6 @@
 import { Card, Descriptions, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { CodeLabel } from '../../components/CodeLabel';
 import { isRole } from '../../session/permissions';
 import { useViewer } from '../../session/ViewerProvider';
 import { ChangePasswordForm } from './ChangePasswordForm';
@@ -20,7 +21,7 @@ export default function AccountPage() {
           </Descriptions.Item>
           <Descriptions.Item label={t('staff.name')}>{staff?.name ?? t('common.empty')}</Descriptions.Item>
           <Descriptions.Item label={t('staff.role')}>
-            <span data-testid="account-role">{isRole(role) ? t(`staff.roles.${role}`) : role}</span>
+            <span data-testid="account-role">{isRole(role) ? t(`staff.roles.${role}`) : <CodeLabel kind="role" code={role} />}</span>
           </Descriptions.Item>
           <Descriptions.Item label={t('account.tenant')}>{viewer.tenant.name}</Descriptions.Item>
         </Descriptions>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useMutation } from 'urql';
 import type { ApiKeyKind } from '../../gql/graphql';
 import { applyUserErrors, describeError } from '../../api/userErrors';
+import { CodeLabel } from '../../components/CodeLabel';
 import { PERMISSIONS } from '../../session/permissions';
 import { CreateApiKeyMutation } from './queries';
 
@@ -89,7 +90,7 @@ export function ApiKeyCreateModal({ onClose, onCreated }: Props) {
           <Select
             mode="tags"
             placeholder={t('apiKeys.scopesPlaceholder')}
-            options={PERMISSIONS.map((scope) => ({ value: scope, label: scope }))}
+            options={PERMISSIONS.map((scope) => ({ value: scope, label: <CodeLabel kind="permission" code={scope} showCode /> }))}
             data-testid="apikey-scopes"
           />
         </Form.Item>

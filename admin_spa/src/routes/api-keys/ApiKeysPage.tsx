@@ -1,10 +1,12 @@
 import { useState, type HTMLAttributes } from 'react';
-import { App, Badge, Button, Card, Popconfirm, Table, Tag, Typography } from 'antd';
+import { App, Badge, Button, Card, Popconfirm, Tag, Typography } from 'antd';
 import { PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
 import type { ApiKeyFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { CodeLabel } from '../../components/CodeLabel';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
 import { useViewer } from '../../session/ViewerProvider';
 import { ApiKeyCreateModal } from './ApiKeyCreateModal';
@@ -42,16 +44,14 @@ export default function ApiKeysPage() {
       }
     >
       {error && <Typography.Paragraph type="danger">{describeError(error, t)}</Typography.Paragraph>}
-      <Table<ApiKeyFieldsFragment>
+      <ResponsiveTable<ApiKeyFieldsFragment>
         rowKey="id"
         loading={fetching}
         dataSource={data?.apiKeys ?? []}
         pagination={false}
-        // Columns keep their width and the table scrolls in its card instead of squeezing.
-        scroll={{ x: 'max-content' }}
         onRow={() => ({ 'data-testid': 'apikey-row' }) as HTMLAttributes<HTMLElement>}
         columns={[
-          { title: t('apiKeys.name'), dataIndex: 'name' },
+          { title: t('apiKeys.name'), dataIndex: 'name', card: 'title' },
           {
             title: t('apiKeys.kind'),
             dataIndex: 'kind',
@@ -67,7 +67,12 @@ export default function ApiKeysPage() {
           {
             title: t('apiKeys.scopes'),
             dataIndex: 'scopes',
-            render: (scopes: string[]) => scopes.map((scope) => <Tag key={scope}>{scope}</Tag>),
+            render: (scopes: string[]) =>
+              scopes.map((scope) => (
+                <Tag key={scope} title={scope} data-scope={scope}>
+                  <CodeLabel kind="permission" code={scope} />
+                </Tag>
+              )),
           },
           {
             title: t('apiKeys.lastUsedAt'),

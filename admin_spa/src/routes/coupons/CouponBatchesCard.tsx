@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Progress, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Progress, Tag, Tooltip, Typography } from 'antd';
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
 import type { CouponBatchFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
 import { currentLanguage } from '../../i18n';
 import { useSession } from '../../session/SessionProvider';
@@ -87,19 +88,19 @@ export function CouponBatchesCard({ templateId, templateName, codePrefix, onChan
     >
       <Typography.Paragraph type="secondary">{t('coupons.batches.hint')}</Typography.Paragraph>
       {error && <Typography.Paragraph type="danger">{describeError(error, t)}</Typography.Paragraph>}
-      <Table<Batch>
+      <ResponsiveTable<Batch>
         rowKey="id"
         size="small"
         loading={fetching && !data}
         dataSource={batches}
         pagination={false}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('coupons.batches.empty') }}
         onRow={(batch) => ({ 'data-testid': 'batch-row', 'data-status': batch.status }) as HTMLAttributes<HTMLElement>}
         columns={[
           {
             title: t('coupons.batches.createdAt'),
             dataIndex: 'createdAt',
+            card: 'title',
             render: (value: string) => formatDateTime(value, viewer.tenant.timezone),
           },
           {

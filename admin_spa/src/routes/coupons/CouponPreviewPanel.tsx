@@ -1,5 +1,5 @@
 import type { HTMLAttributes } from 'react';
-import { Alert, Card, Col, Form, Row, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Col, Form, Row, Space, Spin, Statistic, Tag, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type {
@@ -8,6 +8,7 @@ import type {
 } from '../../gql/graphql';
 import type { UserErrorLike } from '../../api/userErrors';
 import { ErrorListAlert } from '../../components/ErrorListAlert';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { SampleOrderAmountColumns, SampleOrderLines, type SampleOrderLabels } from '../../components/SampleOrderFields';
 import { sampleOrderInput, type SampleOrderValues } from '../../components/sampleOrder';
 import { formatMoney } from '../../format/money';
@@ -167,14 +168,14 @@ export function CouponPreviewPanel({ template, summary, onTemplateErrors }: Prop
         />
       )}
       {lines.length > 0 && (
-        <Table<PreviewLine>
+        <ResponsiveTable<PreviewLine>
           size="small"
           pagination={false}
           dataSource={lines}
           data-testid="coupon-preview-lines"
           onRow={() => ({ 'data-testid': 'coupon-preview-line' }) as HTMLAttributes<HTMLElement>}
           columns={[
-            { title: 'SKU', dataIndex: 'sku', render: (sku: string | null) => sku ?? t('common.empty') },
+            { title: 'SKU', dataIndex: 'sku', card: 'title', render: (sku: string | null) => sku ?? t('common.empty') },
             {
               title: t('coupons.preview.category'),
               dataIndex: 'category',

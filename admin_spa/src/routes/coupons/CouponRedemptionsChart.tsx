@@ -3,7 +3,7 @@ import { theme } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { CouponRedemptionsByDayQuery } from '../../gql/graphql';
 import { EChart, type ChartOption } from '../../components/EChart';
-import { formatMoney, minorUnitDigits } from '../../format/money';
+import { formatMoney, minorUnitDigits, moneyFormatter } from '../../format/money';
 
 type Day = CouponRedemptionsByDayQuery['couponRedemptionsByDay'][number];
 
@@ -20,12 +20,7 @@ export default function CouponRedemptionsChart({ days, currency }: Props) {
 
   const option = useMemo<ChartOption>(() => {
     const digits = minorUnitDigits(currency);
-    const tick = new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: 0,
-      maximumFractionDigits: digits,
-    });
+    const tick = moneyFormatter(currency, locale, { minimumFractionDigits: 0, maximumFractionDigits: digits });
     const redeemedName = t('coupons.redemptions.redeemedSeries');
     const discountName = t('coupons.redemptions.discountSeries');
     return {

@@ -1,11 +1,12 @@
 import { useState, type HTMLAttributes } from 'react';
-import { Button, Card, Progress, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Progress, Space, Tag, Tooltip, Typography } from 'antd';
 import { EditOutlined, PlusOutlined, ScanOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useQuery } from 'urql';
 import type { CouponTemplateFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatMoney } from '../../format/money';
 import { useViewer } from '../../session/ViewerProvider';
 import { CouponTemplateDrawer } from './CouponTemplateDrawer';
@@ -53,18 +54,18 @@ export default function CouponTemplatesPage() {
       }
     >
       {error && <Typography.Paragraph type="danger">{describeError(error, t)}</Typography.Paragraph>}
-      <Table<Template>
+      <ResponsiveTable<Template>
         rowKey="id"
         loading={fetching}
         dataSource={templates}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('coupons.empty') }}
         onRow={() => ({ 'data-testid': 'coupon-template-row' }) as HTMLAttributes<HTMLElement>}
         columns={[
           {
             title: t('coupons.fields.name'),
             dataIndex: 'name',
+            card: 'title',
             render: (name: string, template) => (
               <Link to={templatePath(template.id)} data-testid="coupon-template-link">
                 <Typography.Text strong>{name}</Typography.Text>

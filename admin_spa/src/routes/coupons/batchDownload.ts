@@ -1,4 +1,6 @@
 import { GRAPHQL_URL } from '../../api/client';
+import { userErrorMessage } from '../../api/userErrors';
+import i18n from '../../i18n';
 
 /** A path the API serves (like a batch's `downloadUrl`), against the origin GraphQL is served from. */
 export function apiUrl(path: string): string {
@@ -29,14 +31,26 @@ export async function downloadWithToken(
 ): Promise<void> {
   const headers: Record<string, string> = { 'Accept-Language': language };
   if (token) headers.Authorization = `Bearer ${token}`;
-  const response = await fetch(apiUrl(path), { headers });
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(path), { headers });
+  } catch {
+    throw new DownloadError(0, i18n.t('common.network'));
+  }
   if (!response.ok) {
-    let message = response.statusText;
+    const requestId = response.headers.get('x-request-id');
+    const failed = requestId
+      ? i18n.t('errors.withRequestId', { message: i18n.t('errors.server'), id: requestId })
+      : i18n.t('errors.server');
+    let message = response.status >= 500 ? failed : i18n.t('errors.refused', { status: response.status });
     try {
-      const body = (await response.json()) as { errors?: { message?: string }[] };
-      message = body.errors?.[0]?.message ?? message;
+      const body = (await response.json()) as { errors?: { message?: string; extensions?: { code?: string } }[] };
+      const refusal = body.errors?.[0];
+      if (response.status < 500 && refusal?.message && refusal.extensions?.code) {
+        message = userErrorMessage({ code: refusal.extensions.code, message: refusal.message });
+      }
     } catch {
-      // not JSON: keep the status text
+      // not JSON: the status says enough
     }
     throw new DownloadError(response.status, message);
   }

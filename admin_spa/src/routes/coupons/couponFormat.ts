@@ -1,6 +1,8 @@
 import type { TFunction } from 'i18next';
 import type { CouponBatchStatus, CouponKind, CouponPeriod, CouponStatus } from '../../gql/graphql';
 import { formatDateTime } from '../../format/dateTime';
+import { moneyFormatter } from '../../format/money';
+import { codeText } from '../../i18n/codes';
 
 export const COUPON_KINDS: readonly CouponKind[] = ['AMOUNT_OFF', 'PERCENT_OFF', 'GIFT'];
 export const COUPON_PERIODS: readonly CouponPeriod[] = ['DAY', 'WEEK', 'MONTH'];
@@ -48,9 +50,7 @@ export function fenToYuan(fen: number): number {
 export function formatFaceMoney(fen: number, currency: string, locale: string): string {
   const whole = fen % 100 === 0;
   try {
-    return new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency,
+    return moneyFormatter(currency, locale, {
       minimumFractionDigits: whole ? 0 : 2,
       maximumFractionDigits: whole ? 0 : 2,
     }).format(fen / 100);
@@ -100,7 +100,7 @@ export function faceValue(template: FaceValueFields, t: TFunction, money: (fen: 
       return minSpend > 0 ? t('coupons.face.giftMin', { gift, min: money(minSpend) }) : gift;
     }
     default:
-      return String(template.kind);
+      return codeText(t, 'couponKind', String(template.kind));
   }
 }
 

@@ -1,9 +1,10 @@
 import { useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Popconfirm, Space, Tag, Typography } from 'antd';
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
 import { describeError } from '../../api/userErrors';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { CustomFieldFormModal } from './CustomFieldFormModal';
 import { sortDefinitions, type CustomFieldDefinition } from './customFieldValue';
 import { CustomFieldDefinitionsQuery, DeleteCustomFieldDefinitionMutation } from './queries';
@@ -36,7 +37,7 @@ export default function CustomFieldsPage() {
       }
     >
       {error && <Typography.Text type="danger">{describeError(error, t)}</Typography.Text>}
-      <Table<CustomFieldDefinition>
+      <ResponsiveTable<CustomFieldDefinition>
         rowKey="id"
         loading={fetching}
         dataSource={sortDefinitions(data?.customFieldDefinitions ?? [])}
@@ -44,7 +45,7 @@ export default function CustomFieldsPage() {
         onRow={() => ({ 'data-testid': 'cf-row' }) as HTMLAttributes<HTMLElement>}
         columns={[
           { title: t('customFields.key'), dataIndex: 'key', render: (key: string) => <Typography.Text code>{key}</Typography.Text> },
-          { title: t('customFields.label'), dataIndex: 'label' },
+          { title: t('customFields.label'), dataIndex: 'label', card: 'title' },
           { title: t('customFields.type'), dataIndex: 'type', render: (_, d) => t(`customFields.types.${d.type}`) },
           { title: t('customFields.required'), dataIndex: 'required', render: (v: boolean) => (v ? t('common.yes') : t('common.no')) },
           { title: t('customFields.pii'), dataIndex: 'pii', render: (v: boolean) => (v ? <Tag color="orange">{t('common.yes')}</Tag> : t('common.no')) },

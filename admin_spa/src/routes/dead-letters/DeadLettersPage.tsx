@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Empty, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Empty, Tag, Typography } from 'antd';
 import { RedoOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import type { DeadLetterFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { CodeLabel } from '../../components/CodeLabel';
 import { CursorPagination } from '../../components/CursorPagination';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
 import { useCursorPager } from '../../hooks/useCursorPager';
 import { useViewer } from '../../session/ViewerProvider';
@@ -60,13 +62,12 @@ export default function DeadLettersPage() {
     <Card title={t('deadLetters.title')}>
       <Typography.Paragraph type="secondary">{t('deadLetters.hint')}</Typography.Paragraph>
       {error && <Typography.Paragraph type="danger">{describeError(error, t)}</Typography.Paragraph>}
-      <Table<DeadLetter>
+      <ResponsiveTable<DeadLetter>
         rowKey="id"
         size="small"
         loading={fetching && !data}
         dataSource={rows}
         pagination={false}
-        scroll={{ x: 'max-content' }}
         locale={{
           emptyText: (
             <Empty
@@ -83,12 +84,13 @@ export default function DeadLettersPage() {
           {
             title: t('deadLetters.fields.eventType'),
             dataIndex: 'eventType',
-            render: (type: string) => <Typography.Text code>{type}</Typography.Text>,
+            card: 'title',
+            render: (type: string) => <CodeLabel kind="eventType" code={type} showCode />,
           },
           {
             title: t('deadLetters.fields.handler'),
             dataIndex: 'handler',
-            render: (handler: string) => <Typography.Text code>{handler}</Typography.Text>,
+            render: (handler: string) => <CodeLabel kind="handler" code={handler} showCode />,
           },
           {
             title: t('deadLetters.fields.member'),
@@ -100,6 +102,7 @@ export default function DeadLettersPage() {
           {
             title: t('deadLetters.fields.lastError'),
             dataIndex: 'lastError',
+            card: 'wide',
             render: (lastError: string | null) =>
               lastError ? (
                 <Typography.Paragraph
@@ -121,7 +124,7 @@ export default function DeadLettersPage() {
               const key = statusKey(status);
               return (
                 <Tag color={STATUS_COLORS[status]} data-testid="dead-letter-status" data-status={status}>
-                  {key ? t(`deadLetters.statuses.${key}`) : status}
+                  {key ? t(`deadLetters.statuses.${key}`) : <CodeLabel kind="deadLetterStatus" code={status} />}
                 </Tag>
               );
             },

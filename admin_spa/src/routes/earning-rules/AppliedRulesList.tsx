@@ -1,6 +1,7 @@
 import type { HTMLAttributes } from 'react';
-import { Table, Tag, Typography } from 'antd';
+import { Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatMoney } from '../../format/money';
 import { useViewer } from '../../session/ViewerProvider';
 import { KIND_COLORS, appliedRuleName, describeApplied, kindLabel, type AppliedRuleLike } from './ruleFormat';
@@ -24,7 +25,7 @@ export function AppliedRulesList({ rules, testId, loading }: Props) {
   const rows = rules.map((rule, index) => ({ ...rule, key: `${index}` }));
 
   return (
-    <Table
+    <ResponsiveTable
       data-testid={testId}
       size="small"
       loading={loading}
@@ -33,7 +34,7 @@ export function AppliedRulesList({ rules, testId, loading }: Props) {
       locale={{ emptyText: t('earningRules.noneApplied') }}
       onRow={() => ({ 'data-testid': 'applied-rule-row' }) as HTMLAttributes<HTMLElement>}
       columns={[
-        { title: '#', key: 'index', width: 40, render: (_, __, index) => index + 1 },
+        { title: '#', key: 'index', width: 40, card: 'hidden', render: (_, __, index) => index + 1 },
         {
           title: t('earningRules.kind'),
           dataIndex: 'kind',
@@ -43,11 +44,13 @@ export function AppliedRulesList({ rules, testId, loading }: Props) {
         {
           title: t('earningRules.name'),
           key: 'name',
+          card: 'title',
           render: (_, rule) => <Typography.Text strong>{appliedRuleName(rule, t)}</Typography.Text>,
         },
         {
           title: t('earningRules.effect'),
           key: 'detail',
+          card: 'wide',
           render: (_, rule) => <span data-testid="applied-rule-detail">{describeApplied(rule, ctx)}</span>,
         },
       ]}

@@ -1,10 +1,11 @@
 import { useMemo, useState, type HTMLAttributes } from 'react';
-import { Alert, App, Button, Card, Popconfirm, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Popconfirm, Space, Switch, Tag, Tooltip, Typography } from 'antd';
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
 import type { EarningRuleFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatMoney } from '../../format/money';
 import { useViewer } from '../../session/ViewerProvider';
 import { EarningRuleDrawer } from './EarningRuleDrawer';
@@ -89,18 +90,18 @@ export default function EarningRulesPage() {
         description={baseRate === undefined ? undefined : t('earningRules.baseRateHint', { rate: baseRate })}
       />
       {loadError && <Typography.Paragraph type="danger">{describeError(loadError, t)}</Typography.Paragraph>}
-      <Table<Rule>
+      <ResponsiveTable<Rule>
         rowKey="id"
         loading={fetching}
         dataSource={rules}
         pagination={false}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('earningRules.empty') }}
         onRow={() => ({ 'data-testid': 'earning-rule-row' }) as HTMLAttributes<HTMLElement>}
         columns={[
           {
             title: t('earningRules.name'),
             dataIndex: 'name',
+            card: 'title',
             render: (name: string) => <Typography.Text strong>{name}</Typography.Text>,
           },
           {

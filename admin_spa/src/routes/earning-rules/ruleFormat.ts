@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { EarningRuleKindsQuery } from '../../gql/graphql';
 import { formatDateTime } from '../../format/dateTime';
+import { codeText } from '../../i18n/codes';
 
 export type RuleKind = EarningRuleKindsQuery['earningRuleKinds'][number];
 export type RuleParam = RuleKind['params'][number];
@@ -24,8 +25,9 @@ export function isBuiltinKind(kind: string): kind is BuiltinKind {
   return (BUILTIN_KINDS as readonly string[]).includes(kind);
 }
 
+/** A built-in kind's name; a plugin's kind reads generically, with its code. */
 export function kindLabel(kind: string, t: TFunction): string {
-  return isBuiltinKind(kind) ? t(`earningRules.kinds.${kind}`) : kind;
+  return isBuiltinKind(kind) ? t(`earningRules.kinds.${kind}`) : codeText(t, 'earningRuleKind', kind);
 }
 
 export function kindHint(kind: RuleKind, t: TFunction): string {

@@ -4,7 +4,7 @@ import { LockOutlined, MailOutlined, ShopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
 import { useMutation } from 'urql';
-import { describeError } from '../../api/userErrors';
+import { describeError, sessionEndedReason, userErrorMessages } from '../../api/userErrors';
 import { LanguageSwitch } from '../../i18n/LanguageSwitch';
 import { useSession } from '../../session/SessionProvider';
 import { LoginMutation } from './queries';
@@ -38,7 +38,7 @@ export default function LoginPage() {
     if (payload?.token) {
       signIn(payload.token);
     } else if (payload?.errors.length) {
-      setFailure(payload.errors.map((e) => e.message).join('\n'));
+      setFailure(userErrorMessages(payload.errors).join('\n'));
     } else {
       setFailure(result.error ? describeError(result.error, t) : t('login.failed'));
     }
@@ -71,7 +71,7 @@ export default function LoginPage() {
               type="warning"
               showIcon
               message={t('session.ended')}
-              description={endedReason ?? t('session.expired')}
+              description={sessionEndedReason(endedReason, t) ?? t('session.expired')}
               data-testid="session-ended"
             />
           )}

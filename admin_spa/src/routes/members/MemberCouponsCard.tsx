@@ -1,11 +1,13 @@
 import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
-import { Button, Card, Segmented, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import { PlusOutlined, StopOutlined } from '@ant-design/icons';
+import { Button, Card, Segmented, Space, Tag, Tooltip, Typography } from 'antd';
+import { CheckCircleOutlined, PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { useQuery } from 'urql';
 import type { CouponStatus, MemberCouponFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
 import { CursorPagination } from '../../components/CursorPagination';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
 import { useCursorPager } from '../../hooks/useCursorPager';
 import { useViewer } from '../../session/ViewerProvider';
@@ -25,12 +27,15 @@ interface Props {
   memberLabel: string;
   /** Bumped by the member page whenever the member changed; reloads the list. */
   revision: number;
+  /** Called after a coupon was issued or voided here, so the page updates its figures. */
+  onChanged?: () => void;
 }
 
 /** The member's coupons (券包), newest first, by status; staff may issue one or void an unused one. */
-export function MemberCouponsCard({ memberId, memberLabel, revision }: Props) {
+export function MemberCouponsCard({ memberId, memberLabel, revision, onChanged }: Props) {
   const { t } = useTranslation();
   const { viewer, can } = useViewer();
+  const navigate = useNavigate();
   const timeZone = viewer.tenant.timezone;
   const writable = can('coupons:write');
   const [filter, setFilter] = useState<Filter>('ALL');
@@ -57,6 +62,7 @@ export function MemberCouponsCard({ memberId, memberLabel, revision }: Props) {
   const afterWrite = () => {
     setDialog(null);
     setChanges((c) => c + 1);
+    onChanged?.();
   };
 
   return (
@@ -89,14 +95,13 @@ export function MemberCouponsCard({ memberId, memberLabel, revision }: Props) {
           data-testid="member-coupon-filter"
         />
         {error && <Typography.Text type="danger">{describeError(error, t)}</Typography.Text>}
-        <Table<Coupon>
+        <ResponsiveTable<Coupon>
           rowKey="id"
           size="small"
           loading={fetching}
           dataSource={rows}
           pagination={false}
-          scroll={{ x: 'max-content' }}
-          locale={{ emptyText: t('memberCoupons.empty') }}
+            locale={{ emptyText: t('memberCoupons.empty') }}
           onRow={(coupon) =>
             ({ 'data-testid': 'member-coupon-row', 'data-code': coupon.code }) as HTMLAttributes<HTMLElement>
           }
@@ -104,6 +109,7 @@ export function MemberCouponsCard({ memberId, memberLabel, revision }: Props) {
             {
               title: t('memberCoupons.fields.code'),
               dataIndex: 'code',
+              card: 'title',
               render: (code: string) => (
                 <Typography.Text code copyable={{ text: code }} data-testid="member-coupon-code">
                   {code}
@@ -161,15 +167,25 @@ export function MemberCouponsCard({ memberId, memberLabel, revision }: Props) {
                     key: 'actions',
                     render: (_: unknown, coupon: Coupon) =>
                       coupon.status === 'ISSUED' ? (
-                        <Button
-                          size="small"
-                          danger
-                          icon={<StopOutlined />}
-                          onClick={() => setDialog({ kind: 'void', coupon })}
-                          data-testid="member-coupon-void"
-                        >
-                          {t('memberCoupons.void.button')}
-                        </Button>
+                        <Space size={4}>
+                          <Button
+                            size="small"
+                            icon={<CheckCircleOutlined />}
+                            onClick={() => navigate(`/coupons/lookup?code=${encodeURIComponent(coupon.code)}`)}
+                            data-testid="member-coupon-redeem"
+                          >
+                            {t('memberCoupons.redeem')}
+                          </Button>
+                          <Button
+                            size="small"
+                            danger
+                            icon={<StopOutlined />}
+                            onClick={() => setDialog({ kind: 'void', coupon })}
+                            data-testid="member-coupon-void"
+                          >
+                            {t('memberCoupons.void.button')}
+                          </Button>
+                        </Space>
                       ) : null,
                   },
                 ]

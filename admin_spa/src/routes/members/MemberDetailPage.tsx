@@ -1,11 +1,11 @@
-import { useMemo, useState } from 'react';
-import { App, Breadcrumb, Button, Card, Result, Space, Spin, Typography } from 'antd';
-import { MergeCellsOutlined } from '@ant-design/icons';
+import { useMemo, useState, type ReactNode } from 'react';
+import { App, Breadcrumb, Drawer, Result, Space, Spin, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import type { UpdateMemberInput } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { useIsNarrow } from '../../hooks/useIsNarrow';
 import { useViewer } from '../../session/ViewerProvider';
 import { customFieldRecord, sortDefinitions } from '../custom-fields/customFieldValue';
 import { CustomFieldDefinitionsQuery } from '../custom-fields/queries';
@@ -13,16 +13,26 @@ import { MemberOrdersCard } from '../orders/MemberOrdersCard';
 import { MemberAuditTrail } from './MemberAuditTrail';
 import { MemberCouponsCard } from './MemberCouponsCard';
 import { MemberEditForm } from './MemberEditForm';
+import { MemberHeader } from './MemberHeader';
 import { MemberPointsCard } from './MemberPointsCard';
 import { MemberProfile } from './MemberProfile';
+import { MemberTierHistory } from './MemberTierHistory';
 import { MemberTimelineCard } from './MemberTimelineCard';
 import { MergeMemberModal } from './MergeMemberModal';
+import { displayPhone } from './phoneFormat';
 import { MemberDetailQuery, RevealMemberPiiMutation } from './queries';
 import { RevealFieldModal } from './RevealFieldModal';
 
 interface Revealed {
   phone: string | null;
   customFields: Record<string, unknown>;
+}
+
+const TABS = ['points', 'orders', 'coupons', 'timeline', 'profile', 'audit'] as const;
+type TabKey = (typeof TABS)[number];
+
+function isTab(value: string | null): value is TabKey {
+  return value !== null && (TABS as readonly string[]).includes(value);
 }
 
 export default function MemberDetailPage() {
@@ -35,12 +45,15 @@ function MemberDetail({ id }: { id: string }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { can } = useViewer();
+  const narrow = useIsNarrow();
+  const [searchParams, setSearchParams] = useSearchParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: MemberDetailQuery, variables: { id } });
   const [{ data: definitionData }] = useQuery({ query: CustomFieldDefinitionsQuery });
   const [{ fetching: revealing }, reveal] = useMutation(RevealMemberPiiMutation);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const [revealingField, setRevealingField] = useState<string | null>(null);
   const [merging, setMerging] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [revision, setRevision] = useState(0);
 
   const definitions = useMemo(
@@ -48,6 +61,21 @@ function MemberDetail({ id }: { id: string }) {
     [definitionData],
   );
   const member = data?.member;
+
+  // The open tab lives in the address, so a link (or the back button) can lead straight to it.
+  const requested = searchParams.get('tab');
+  const tabs = TABS.filter((key) => key !== 'audit' || can('audit:read'));
+  const activeTab: TabKey = isTab(requested) && tabs.includes(requested) ? requested : 'points';
+  const showTab = (key: string) => {
+    setSearchParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.set('tab', key);
+        return next;
+      },
+      { replace: true },
+    );
+  };
 
   if (!member) {
     if (fetching) return <Spin style={{ display: 'block', marginTop: 80 }} />;
@@ -67,10 +95,16 @@ function MemberDetail({ id }: { id: string }) {
   const maskedKeys = new Set(
     can('members:pii') ? [] : definitions.filter((d) => d.pii && !shownKeys.has(d.key)).map((d) => d.key),
   );
-  const phone = revealed?.phone ?? member.phone;
+  const phone = displayPhone(revealed?.phone ?? member.phone);
+  const memberLabel = member.name ?? phone;
   const canReveal = can('members:reveal') || can('members:pii');
   const revealable = canReveal && member.phoneMasked && !revealed?.phone;
   const revealableKeys = canReveal ? maskedKeys : new Set<string>();
+
+  const reload = () => {
+    refetch({ requestPolicy: 'network-only' });
+    setRevision((r) => r + 1);
+  };
 
   const onReveal = async () => {
     const result = await reveal({ id });
@@ -98,57 +132,60 @@ function MemberDetail({ id }: { id: string }) {
     if (revealed && input.customFields) {
       setRevealed({ ...revealed, customFields: { ...revealed.customFields, ...customFieldRecord(input.customFields) } });
     }
-    setRevision((r) => r + 1);
+    setEditing(false);
+    reload();
+  };
+
+  const label = (key: TabKey) => <span data-testid={`member-tab-${key}`}>{t(`members.tabs.${key}`)}</span>;
+  const panes: Record<TabKey, ReactNode> = {
+    points: <MemberPointsCard memberId={id} revision={revision} />,
+    orders: <MemberOrdersCard memberId={id} revision={revision} />,
+    coupons: <MemberCouponsCard memberId={id} memberLabel={memberLabel} revision={revision} onChanged={reload} />,
+    timeline: <MemberTimelineCard memberId={id} revision={revision} />,
+    profile: (
+      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+        <MemberProfile
+          member={member}
+          customFields={customFields}
+          definitions={definitions}
+          revealableKeys={revealableKeys}
+          onRevealField={setRevealingField}
+        />
+        <MemberTierHistory memberId={id} revision={revision} />
+      </Space>
+    ),
+    audit: <MemberAuditTrail memberId={id} revision={revision} />,
   };
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Breadcrumb
-        items={[
-          { title: <Link to="/members">{t('memberDetail.back')}</Link> },
-          { title: member.name ?? phone },
-        ]}
+      <Breadcrumb items={[{ title: <Link to="/members">{t('memberDetail.back')}</Link> }, { title: memberLabel }]} />
+      <MemberHeader
+        member={member}
+        phone={phone}
+        memberLabel={memberLabel}
+        revealable={revealable}
+        revealing={revealing}
+        onReveal={() => void onReveal()}
+        onEdit={can('members:write') ? () => setEditing(true) : undefined}
+        onMerge={can('members:merge') ? () => setMerging(true) : undefined}
+        onShowCoupons={() => showTab('coupons')}
+        onChanged={reload}
       />
-      <Card
-        title={
-          <Typography.Title level={4} style={{ margin: 0 }} data-testid="member-title">
-            {member.name ?? phone}
-          </Typography.Title>
-        }
-        extra={
-          can('members:merge') && (
-            <Button icon={<MergeCellsOutlined />} onClick={() => setMerging(true)} data-testid="member-merge">
-              {t('merge.button')}
-            </Button>
-          )
-        }
-      >
-        <MemberProfile
-          member={member}
-          phone={phone}
-          revealable={revealable}
-          customFields={customFields}
-          definitions={definitions}
-          revealing={revealing}
-          onReveal={() => void onReveal()}
-          revealableKeys={revealableKeys}
-          onRevealField={setRevealingField}
-        />
-      </Card>
-      <MemberPointsCard
-        memberId={id}
-        memberLabel={member.name ?? phone}
-        revision={revision}
-        onAdjusted={() => {
-          refetch({ requestPolicy: 'network-only' });
-          setRevision((r) => r + 1);
-        }}
+      <Tabs
+        activeKey={activeTab}
+        onChange={showTab}
+        data-testid="member-tabs"
+        items={tabs.map((key) => ({ key, label: label(key), children: panes[key] }))}
       />
-      <MemberOrdersCard memberId={id} revision={revision} />
-      <MemberCouponsCard memberId={id} memberLabel={member.name ?? phone} revision={revision} />
-      <MemberTimelineCard memberId={id} revision={revision} />
-      {can('members:write') && (
-        <Card title={t('memberDetail.edit')} size="small">
+      {editing && (
+        <Drawer
+          open
+          title={t('memberDetail.edit')}
+          width={narrow ? '100%' : 560}
+          onClose={() => setEditing(false)}
+          destroyOnHidden
+        >
           <MemberEditForm
             // Remount when revealed values arrive, so the form starts from them.
             key={`${revealed?.phone ? 'phone' : ''}|${[...shownKeys].sort().join(',')}`}
@@ -158,9 +195,8 @@ function MemberDetail({ id }: { id: string }) {
             definitions={definitions}
             onSaved={onSaved}
           />
-        </Card>
+        </Drawer>
       )}
-      {can('audit:read') && <MemberAuditTrail memberId={id} revision={revision} />}
       {revealingField && (
         <RevealFieldModal
           memberId={id}
@@ -176,8 +212,7 @@ function MemberDetail({ id }: { id: string }) {
           onClose={() => setMerging(false)}
           onMerged={() => {
             setMerging(false);
-            refetch({ requestPolicy: 'network-only' });
-            setRevision((r) => r + 1);
+            reload();
           }}
         />
       )}

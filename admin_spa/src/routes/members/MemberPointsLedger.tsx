@@ -1,11 +1,13 @@
 import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
-import { Select, Space, Table, Tag, Typography } from 'antd';
+import { Select, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
 import type { MemberPointsLedgerQuery as LedgerResult, PointsTransactionKind } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
 import { CursorPagination } from '../../components/CursorPagination';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
+import { systemReasonText } from '../../format/systemReason';
 import { useCursorPager } from '../../hooks/useCursorPager';
 import { useViewer } from '../../session/ViewerProvider';
 import { KIND_COLORS, POINTS_KINDS, signedPoints } from './pointsFormat';
@@ -56,14 +58,13 @@ export function MemberPointsLedger({ memberId, revision }: Props) {
         />
       </Space>
       {error && <Typography.Text type="danger">{describeError(error, t)}</Typography.Text>}
-      <Table<Transaction>
+      <ResponsiveTable<Transaction>
         data-testid="points-ledger"
         rowKey="id"
         size="small"
         loading={fetching}
         dataSource={rows}
         pagination={false}
-        scroll={{ x: 'max-content' }}
         onRow={() => ({ 'data-testid': 'points-ledger-row' }) as HTMLAttributes<HTMLElement>}
         columns={[
           {
@@ -95,7 +96,7 @@ export function MemberPointsLedger({ memberId, revision }: Props) {
           {
             title: t('points.columns.reason'),
             dataIndex: 'reason',
-            render: (value: string | null) => value ?? t('common.empty'),
+            render: (value: string | null) => (value ? systemReasonText(value, t) : t('common.empty')),
           },
           {
             title: t('points.columns.expiresAt'),

@@ -1,9 +1,10 @@
 import { useEffect, useState, type HTMLAttributes } from 'react';
-import { Space, Switch, Table, Tag, Typography } from 'antd';
+import { Space, Switch, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
 import type { MemberPointsLotsQuery as LotsResult } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
 import { useViewer } from '../../session/ViewerProvider';
 import { MemberPointsLotsQuery } from './queries';
@@ -53,14 +54,13 @@ export function MemberPointsLots({ memberId, revision }: Props) {
         </Space>
       </Space>
       {error && <Typography.Text type="danger">{describeError(error, t)}</Typography.Text>}
-      <Table<Lot>
+      <ResponsiveTable<Lot>
         data-testid="points-lots"
         rowKey="id"
         size="small"
         loading={fetching}
         dataSource={data?.member?.pointsLots ?? []}
         pagination={false}
-        scroll={{ x: 'max-content' }}
         onRow={() => ({ 'data-testid': 'points-lot-row' }) as HTMLAttributes<HTMLElement>}
         columns={[
           {

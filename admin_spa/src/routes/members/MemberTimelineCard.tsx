@@ -14,6 +14,7 @@ import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
 import type { MemberTimelineQuery as MemberTimelineResult } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { RawCode } from '../../components/CodeLabel';
 import { formatDateTime } from '../../format/dateTime';
 import { useViewer } from '../../session/ViewerProvider';
 import { MemberTimelineQuery } from './memberTimelineQueries';
@@ -24,6 +25,7 @@ import {
   timelineFamily,
   timelineSummary,
   timelineTitle,
+  timelineTypeKnown,
   type TimelineFamily,
 } from './timelineFormat';
 
@@ -164,11 +166,11 @@ function TimelineEvents({ memberId }: { memberId: string }) {
                     </Space>
                   </div>
                 )}
-                <div>
-                  <Typography.Text type="secondary" style={{ fontSize: 11 }}>
-                    {event.type}
-                  </Typography.Text>
-                </div>
+                {!timelineTypeKnown(event.type, t) && (
+                  <div>
+                    <RawCode code={event.type} />
+                  </div>
+                )}
               </div>
             ),
           };

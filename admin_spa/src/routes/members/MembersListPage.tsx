@@ -1,5 +1,5 @@
 import { useMemo, useState, type HTMLAttributes } from 'react';
-import { Button, Card, Form, Input, Select, Table, Tag, Typography } from 'antd';
+import { Button, Card, Form, Input, Select, Tag, Typography } from 'antd';
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -7,6 +7,7 @@ import { useQuery } from 'urql';
 import type { MemberFilter, MemberListFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
 import { CursorPagination } from '../../components/CursorPagination';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
 import { useCursorPager } from '../../hooks/useCursorPager';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue';
@@ -152,7 +153,7 @@ export default function MembersListPage() {
         </Typography.Paragraph>
       )}
 
-      <Table<MemberListFieldsFragment>
+      <ResponsiveTable<MemberListFieldsFragment>
         rowKey="id"
         size="middle"
         loading={fetching}
@@ -166,7 +167,12 @@ export default function MembersListPage() {
           }) as HTMLAttributes<HTMLElement>
         }
         columns={[
-          { title: t('members.fields.name'), dataIndex: 'name', render: (name: string | null) => name ?? t('common.empty') },
+          {
+            title: t('members.fields.name'),
+            dataIndex: 'name',
+            card: 'title',
+            render: (name: string | null) => name ?? t('common.empty'),
+          },
           { title: t('members.fields.phone'), dataIndex: 'phone' },
           {
             title: t('members.fields.tags'),

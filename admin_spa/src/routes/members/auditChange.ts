@@ -1,26 +1,23 @@
-/** One line of an audit entry's before → after, per field that differs. */
+/** One line of an audit entry's before → after: the field's path and its two values, as stored. */
 export interface AuditChange {
-  field: string;
-  before: string;
-  after: string;
+  /** Empty when the entry's snapshots are not objects; two segments for nested ones ("target", "name"). */
+  path: string[];
+  before: unknown;
+  after: unknown;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function show(value: unknown): string {
-  if (value === undefined || value === null) return '∅';
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value);
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Field-by-field differences of two JSON snapshots (nested `customFields` flattened one level). */
+/** Field-by-field differences of two JSON snapshots (nested records such as a merge's flattened one level). */
 export function auditChanges(before: unknown, after: unknown): AuditChange[] {
   if (!isRecord(before) && !isRecord(after)) {
-    return JSON.stringify(before) === JSON.stringify(after)
-      ? []
-      : [{ field: '', before: show(before), after: show(after) }];
+    return same(before, after) ? [] : [{ path: [], before, after }];
   }
   const from = isRecord(before) ? before : {};
   const to = isRecord(after) ? after : {};
@@ -28,13 +25,13 @@ export function auditChanges(before: unknown, after: unknown): AuditChange[] {
   for (const field of new Set([...Object.keys(from), ...Object.keys(to)])) {
     const a = from[field];
     const b = to[field];
-    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (same(a, b)) continue;
     if (isRecord(a) || isRecord(b)) {
       for (const change of auditChanges(a ?? {}, b ?? {})) {
-        changes.push({ ...change, field: change.field ? `${field}.${change.field}` : field });
+        changes.push({ ...change, path: [field, ...change.path] });
       }
     } else {
-      changes.push({ field, before: show(a), after: show(b) });
+      changes.push({ path: [field], before: a, after: b });
     }
   }
   return changes;

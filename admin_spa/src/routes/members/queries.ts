@@ -48,6 +48,11 @@ export const MemberDetailFields = graphql(`
       id
       name
     }
+    accountManager {
+      id
+      name
+      email
+    }
     pointsBalance
     pendingPoints
     totalSpent
@@ -62,6 +67,7 @@ export const MemberDetailQuery = graphql(`
   query MemberDetail($id: ID!) {
     member(id: $id) {
       ...MemberDetailFields
+      ...MemberHeaderFields
     }
   }
 `);
@@ -146,17 +152,6 @@ export const MemberAuditLogQuery = graphql(`
           createdAt
         }
       }
-    }
-  }
-`);
-
-export const MemberPointsQuery = graphql(`
-  query MemberPoints($id: ID!) {
-    member(id: $id) {
-      id
-      pointsBalance
-      pendingPoints
-      pointsExpiring(days: 30)
     }
   }
 `);

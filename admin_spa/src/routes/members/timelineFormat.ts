@@ -1,5 +1,8 @@
 import type { TFunction } from 'i18next';
 import { formatMoney } from '../../format/money';
+import { systemReasonText } from '../../format/systemReason';
+import { codeText, describeCode } from '../../i18n/codes';
+import { auditFieldLabel } from './auditFormat';
 
 /** Event families of the timeline, each with its own icon and colour. */
 export type TimelineFamily = 'order' | 'points' | 'coupon' | 'tier' | 'member' | 'reward' | 'behaviour' | 'other';
@@ -48,7 +51,14 @@ function isKnownType(type: string): type is KnownType {
 /** A label for the type: translated when the catalogue has it, the behaviour's own name otherwise. */
 export function timelineTitle(type: string, t: TFunction): string {
   if (isKnownType(type)) return t(`timeline.types.${KNOWN_TYPES[type]}`);
-  return type.startsWith('event.') ? type.slice('event.'.length) : type;
+  if (type.startsWith('event.')) return type.slice('event.'.length);
+  // A type newer than this console: the catalogue's name, else "other event" (the code goes below).
+  return describeCode(t, 'eventType', type).label;
+}
+
+/** Whether the title says what the type is, or the type's code should be shown beside it. */
+export function timelineTypeKnown(type: string, t: TFunction): boolean {
+  return isKnownType(type) || type.startsWith('event.') || describeCode(t, 'eventType', type).known;
 }
 
 type Data = Record<string, unknown>;
@@ -78,10 +88,16 @@ export function timelineSummary(type: string, value: unknown, t: TFunction, curr
   const money = (minor: unknown) => formatMoney(num(minor), currency, locale);
   switch (type) {
     case 'member.created':
-      return data.sourceChannel ? t('timeline.summary.memberCreated', { channel: text(data.sourceChannel) }) : '';
+      return data.sourceChannel
+        ? t('timeline.summary.memberCreated', { channel: codeText(t, 'sourceChannel', text(data.sourceChannel)) })
+        : '';
     case 'member.updated':
       return Array.isArray(data.changed)
-        ? t('timeline.summary.memberUpdated', { fields: data.changed.map(text).join(', ') })
+        ? t('timeline.summary.memberUpdated', {
+            fields: data.changed
+              .map((field) => auditFieldLabel('member.update', [text(field)], t))
+              .join(t('earningRules.listSeparator')),
+          })
         : '';
     case 'member.merged':
       return t('timeline.summary.memberMerged', { points: num(data.pointsMoved) });
@@ -99,16 +115,13 @@ export function timelineSummary(type: string, value: unknown, t: TFunction, curr
       });
     case 'points.changed': {
       const kind = text(data.kind);
-      const kindLabel =
-        kind === 'EARN' || kind === 'SPEND' || kind === 'EXPIRE' || kind === 'REVERSE' || kind === 'ADJUST'
-          ? t(`points.kinds.${kind}`)
-          : kind;
+      const kindLabel = codeText(t, 'pointsKind', kind);
       const line = t('timeline.summary.pointsChanged', {
         points: signed(num(data.points)),
         kind: kindLabel,
         balance: num(data.balance),
       });
-      return data.reason ? `${line} · ${text(data.reason)}` : line;
+      return data.reason ? `${line} · ${systemReasonText(text(data.reason), t)}` : line;
     }
     case 'coupon.issued':
     case 'coupon.voided':

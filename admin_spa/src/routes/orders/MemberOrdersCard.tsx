@@ -1,10 +1,11 @@
 import { useEffect, type HTMLAttributes } from 'react';
-import { Card, Table, Typography } from 'antd';
+import { Button, Card, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useQuery } from 'urql';
 import type { MemberOrdersQuery as MemberOrdersResult } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
 import { formatMoney } from '../../format/money';
 import { useViewer } from '../../session/ViewerProvider';
@@ -27,6 +28,7 @@ export function MemberOrdersCard({ memberId, revision }: Props) {
   const { t, i18n } = useTranslation();
   const { viewer } = useViewer();
   const { timezone: timeZone, currency } = viewer.tenant;
+  const navigate = useNavigate();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: MemberOrdersQuery,
     variables: { memberId, first: LATEST },
@@ -47,20 +49,25 @@ export function MemberOrdersCard({ memberId, revision }: Props) {
       data-testid="member-orders"
       extra={
         connection && connection.totalCount > 0 ? (
-          <Link to={`/orders?memberId=${encodeURIComponent(memberId)}`} data-testid="member-orders-all">
+          // A button, not an inline link: on a phone it is a full-size tap target.
+          <Button
+            type="link"
+            size="small"
+            onClick={() => navigate(`/orders?memberId=${encodeURIComponent(memberId)}`)}
+            data-testid="member-orders-all"
+          >
             {t('orders.memberCard.all', { count: connection.totalCount })}
-          </Link>
+          </Button>
         ) : null
       }
     >
       {error && <Typography.Text type="danger">{describeError(error, t)}</Typography.Text>}
-      <Table<MemberOrder>
+      <ResponsiveTable<MemberOrder>
         rowKey="id"
         size="small"
         loading={fetching}
         dataSource={rows}
         pagination={false}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('orders.memberCard.empty') }}
         onRow={() => ({ 'data-testid': 'member-order-row' }) as HTMLAttributes<HTMLElement>}
         columns={[

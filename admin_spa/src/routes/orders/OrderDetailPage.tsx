@@ -1,11 +1,12 @@
 import { useState, type HTMLAttributes } from 'react';
-import { Breadcrumb, Button, Card, Descriptions, Result, Space, Spin, Table, Typography } from 'antd';
+import { Breadcrumb, Button, Card, Descriptions, Result, Space, Spin, Typography } from 'antd';
 import { RollbackOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import type { OrderDetailFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
 import { formatMoney } from '../../format/money';
 import { useViewer } from '../../session/ViewerProvider';
@@ -138,7 +139,7 @@ function OrderDetail({ externalId }: { externalId: string }) {
       </Card>
 
       <Card title={t('orders.items')} size="small">
-        <Table<OrderLine>
+        <ResponsiveTable<OrderLine>
           data-testid="order-items"
           size="small"
           pagination={false}
@@ -146,7 +147,7 @@ function OrderDetail({ externalId }: { externalId: string }) {
           locale={{ emptyText: t('orders.noItems') }}
           onRow={() => ({ 'data-testid': 'order-item-row' }) as HTMLAttributes<HTMLElement>}
           columns={[
-            { title: t('orders.itemFields.sku'), dataIndex: 'sku' },
+            { title: t('orders.itemFields.sku'), dataIndex: 'sku', card: 'title' },
             {
               title: t('orders.itemFields.category'),
               dataIndex: 'category',

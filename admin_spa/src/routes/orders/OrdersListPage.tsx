@@ -1,5 +1,5 @@
 import { useMemo, useState, type HTMLAttributes } from 'react';
-import { Button, Card, Form, Input, Select, Table, Tag, Typography } from 'antd';
+import { Button, Card, Form, Input, Select, Tag, Typography } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -7,6 +7,7 @@ import { useQuery } from 'urql';
 import type { OrderFilter, OrderListFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
 import { CursorPagination } from '../../components/CursorPagination';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
 import { formatMoney } from '../../format/money';
 import { useCursorPager } from '../../hooks/useCursorPager';
@@ -125,13 +126,12 @@ export default function OrdersListPage() {
         </Typography.Paragraph>
       )}
 
-      <Table<OrderListFieldsFragment>
+      <ResponsiveTable<OrderListFieldsFragment>
         rowKey="id"
         size="middle"
         loading={fetching}
         dataSource={rows}
         pagination={false}
-        scroll={{ x: 'max-content' }}
         onRow={(order) =>
           ({
             'data-testid': 'order-row',
@@ -143,6 +143,7 @@ export default function OrdersListPage() {
           {
             title: t('orders.fields.externalId'),
             dataIndex: 'externalId',
+            card: 'title',
             render: (externalId: string) => (
               <Typography.Text strong data-testid="order-external-id">
                 {externalId}

@@ -1,10 +1,11 @@
 import { useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Space, Switch, Tag, Tooltip, Typography } from 'antd';
 import { EditOutlined, GiftOutlined, PlusOutlined, PlusSquareOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
 import type { RewardFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { RestockModal } from './RestockModal';
 import { RewardFormModal } from './RewardFormModal';
 import { RewardsQuery, UpdateRewardMutation } from './queries';
@@ -59,12 +60,11 @@ export default function RewardsPage() {
       }
     >
       {error && <Typography.Paragraph type="danger">{describeError(error, t)}</Typography.Paragraph>}
-      <Table<Reward>
+      <ResponsiveTable<Reward>
         rowKey="id"
         loading={fetching}
         dataSource={rewards}
         pagination={false}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('rewards.empty') }}
         onRow={(reward) =>
           ({ 'data-testid': 'reward-row', 'data-reward-id': reward.id }) as HTMLAttributes<HTMLElement>
@@ -73,6 +73,7 @@ export default function RewardsPage() {
           {
             title: t('rewards.fields.name'),
             dataIndex: 'name',
+            card: 'title',
             render: (name: string, reward) => (
               <Typography.Text strong type={reward.active ? undefined : 'secondary'} data-testid="reward-name">
                 {name}

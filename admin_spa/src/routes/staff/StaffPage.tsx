@@ -1,11 +1,13 @@
 import { useState, type HTMLAttributes } from 'react';
-import { Alert, App, Badge, Button, Card, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Badge, Button, Card, Space, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import type { StaffFieldsFragment } from '../../gql/graphql';
 import { describeError, type UserErrorLike } from '../../api/userErrors';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
+import { CodeLabel } from '../../components/CodeLabel';
 import { isRole } from '../../session/permissions';
 import { useViewer } from '../../session/ViewerProvider';
 import { StaffActions } from './StaffActions';
@@ -108,17 +110,17 @@ export default function StaffPage() {
           data-testid="staff-action-error"
         />
       )}
-      <Table<StaffFieldsFragment>
+      <ResponsiveTable<StaffFieldsFragment>
         rowKey="id"
         loading={fetching}
         dataSource={data?.staff ?? []}
         pagination={false}
-        scroll={{ x: 'max-content' }}
         onRow={(record) => ({ 'data-testid': 'staff-row', 'data-email': record.email }) as HTMLAttributes<HTMLElement>}
         columns={[
           {
             title: t('staff.email'),
             dataIndex: 'email',
+            card: 'title',
             render: (email: string, record) => (
               <Space direction="vertical" size={0}>
                 <Typography.Text>{email}</Typography.Text>
@@ -131,7 +133,7 @@ export default function StaffPage() {
             dataIndex: 'role',
             render: (role: string) => (
               <Tag color={role === 'owner' ? 'gold' : undefined} data-testid="staff-role">
-                {isRole(role) ? t(`staff.roles.${role}`) : role}
+                {isRole(role) ? t(`staff.roles.${role}`) : <CodeLabel kind="role" code={role} />}
               </Tag>
             ),
           },

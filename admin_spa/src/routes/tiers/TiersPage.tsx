@@ -1,10 +1,11 @@
 import { useMemo, useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Popconfirm, Space, Tag, Typography } from 'antd';
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
 import type { TierFieldsFragment, TierMetric } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { useViewer } from '../../session/ViewerProvider';
 import { PointsSettingsCard } from './PointsSettingsCard';
 import { TierFormModal } from './TierFormModal';
@@ -46,16 +47,20 @@ export default function TiersPage() {
         }
       >
         {error && <Typography.Text type="danger">{describeError(error, t)}</Typography.Text>}
-        <Table<TierFieldsFragment>
+        <ResponsiveTable<TierFieldsFragment>
           rowKey="id"
           loading={fetching}
           dataSource={tiers}
           pagination={false}
-          scroll={{ x: 'max-content' }}
           onRow={() => ({ 'data-testid': 'tier-row' }) as HTMLAttributes<HTMLElement>}
           columns={[
             { title: t('tiers.rank'), dataIndex: 'rank', width: 80 },
-            { title: t('tiers.name'), dataIndex: 'name', render: (name: string) => <Typography.Text strong>{name}</Typography.Text> },
+            {
+              title: t('tiers.name'),
+              dataIndex: 'name',
+              card: 'title',
+              render: (name: string) => <Typography.Text strong>{name}</Typography.Text>,
+            },
             {
               title: t('tiers.metric'),
               dataIndex: 'metric',

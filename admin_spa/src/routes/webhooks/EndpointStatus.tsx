@@ -1,6 +1,7 @@
 import { Badge, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { WebhookEndpointFieldsFragment } from '../../gql/graphql';
+import { CodeLabel } from '../../components/CodeLabel';
 import { disabledReasonText } from './webhookFormat';
 
 /** The types an endpoint takes, or "all events" when it names none. */
@@ -16,8 +17,8 @@ export function EndpointEventTypes({ eventTypes }: { eventTypes: readonly string
   return (
     <Space size={[0, 4]} wrap>
       {eventTypes.map((type) => (
-        <Tag key={type} color={type.endsWith('.*') ? 'geekblue' : undefined}>
-          {type}
+        <Tag key={type} color={type.endsWith('.*') ? 'geekblue' : undefined} style={{ whiteSpace: 'normal' }}>
+          <CodeLabel kind="eventType" code={type} showCode />
         </Tag>
       ))}
     </Space>

@@ -1,11 +1,13 @@
 import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Segmented, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Segmented, Space, Tag, Tooltip, Typography } from 'antd';
 import { HistoryOutlined, RedoOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
 import type { WebhookDeliveryFieldsFragment, WebhookDeliveryStatus } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { CodeLabel } from '../../components/CodeLabel';
 import { CursorPagination } from '../../components/CursorPagination';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
 import { useCursorPager } from '../../hooks/useCursorPager';
 import { useViewer } from '../../session/ViewerProvider';
@@ -95,13 +97,12 @@ export function WebhookDeliveriesCard({ endpointId, revision }: Props) {
           )}
         </Space>
         {error && <Typography.Text type="danger">{describeError(error, t)}</Typography.Text>}
-        <Table<Delivery>
+        <ResponsiveTable<Delivery>
           rowKey="id"
           size="small"
           loading={fetching && !data}
           dataSource={rows}
           pagination={false}
-          scroll={{ x: 'max-content' }}
           locale={{ emptyText: <span data-testid="deliveries-empty">{t('webhooks.deliveries.empty')}</span> }}
           expandable={{
             expandedRowRender: (delivery) => <WebhookDeliveryAttempts delivery={delivery} />,
@@ -118,6 +119,7 @@ export function WebhookDeliveriesCard({ endpointId, revision }: Props) {
             {
               title: t('webhooks.deliveries.createdAt'),
               dataIndex: 'createdAt',
+              card: 'title',
               render: (value: string) => (
                 <Tooltip title={formatDateTimeSeconds(value, timeZone)}>{formatDateTime(value, timeZone)}</Tooltip>
               ),
@@ -125,7 +127,7 @@ export function WebhookDeliveriesCard({ endpointId, revision }: Props) {
             {
               title: t('webhooks.deliveries.eventType'),
               dataIndex: 'eventType',
-              render: (type: string) => <Typography.Text code>{type}</Typography.Text>,
+              render: (type: string) => <CodeLabel kind="eventType" code={type} showCode />,
             },
             {
               title: t('webhooks.deliveries.status'),

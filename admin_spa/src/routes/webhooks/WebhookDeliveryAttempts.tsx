@@ -1,6 +1,7 @@
 import type { HTMLAttributes } from 'react';
-import { Space, Table, Tag, Typography } from 'antd';
+import { Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import type { WebhookDeliveryFieldsFragment } from '../../gql/graphql';
 import { useViewer } from '../../session/ViewerProvider';
 import { formatDateTimeSeconds, prettyJson, responseStatusColor } from './webhookFormat';
@@ -16,12 +17,11 @@ export function WebhookDeliveryAttempts({ delivery }: { delivery: WebhookDeliver
       <Typography.Text type="secondary">
         {t('webhooks.deliveries.webhookId')}: <Typography.Text code copyable>{delivery.eventId}</Typography.Text>
       </Typography.Text>
-      <Table<Attempt>
+      <ResponsiveTable<Attempt>
         rowKey="attempt"
         size="small"
         pagination={false}
         dataSource={delivery.attemptLog}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('webhooks.deliveries.noAttempts') }}
         onRow={(attempt) =>
           ({
@@ -34,6 +34,7 @@ export function WebhookDeliveryAttempts({ delivery }: { delivery: WebhookDeliver
           {
             title: t('webhooks.deliveries.startedAt'),
             dataIndex: 'startedAt',
+            card: 'title',
             render: (value: string) => formatDateTimeSeconds(value, viewer.tenant.timezone),
           },
           {
@@ -60,6 +61,7 @@ export function WebhookDeliveryAttempts({ delivery }: { delivery: WebhookDeliver
           {
             title: t('webhooks.deliveries.responseExcerpt'),
             dataIndex: 'responseExcerpt',
+            card: 'wide',
             render: (excerpt: string | null) =>
               excerpt ? (
                 <Typography.Paragraph

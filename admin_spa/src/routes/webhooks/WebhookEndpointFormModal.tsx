@@ -4,7 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
 import type { WebhookEndpointFieldsFragment } from '../../gql/graphql';
 import { applyUserErrors, describeError } from '../../api/userErrors';
+import { CodeLabel, RawCode } from '../../components/CodeLabel';
 import { ErrorListAlert } from '../../components/ErrorListAlert';
+import { codeText } from '../../i18n/codes';
 import { CreateWebhookEndpointMutation, UpdateWebhookEndpointMutation, WebhookEventTypesQuery } from './queries';
 import { endpointFormErrors, eventTypeFamilies, isEventTypePattern } from './webhookFormat';
 
@@ -43,18 +45,18 @@ export function WebhookEndpointFormModal({ editing, onClose, onSaved }: Props) {
           family === 'event.*' ? t('webhooks.form.behaviourFamily') : t('webhooks.form.family'),
         ],
       ),
-      ...typeValues.map((type): [string, string] => [type.type, type.description]),
+      ...typeValues.map((type): [string, string] => [type.type, codeText(t, 'eventType', type.type)]),
     ]);
     return {
       descriptions: described,
       options: [
         {
           label: t('webhooks.form.families'),
-          options: familyValues.map((family) => ({ value: family, label: family })),
+          options: familyValues.map((family) => ({ value: family, label: <CodeLabel kind="eventType" code={family} showCode /> })),
         },
         {
           label: t('webhooks.form.types'),
-          options: typeValues.map((type) => ({ value: type.type, label: type.type })),
+          options: typeValues.map((type) => ({ value: type.type, label: <CodeLabel kind="eventType" code={type.type} showCode /> })),
         },
       ],
     };
@@ -141,7 +143,7 @@ export function WebhookEndpointFormModal({ editing, onClose, onSaved }: Props) {
             options={options}
             optionRender={(option) => (
               <Space direction="vertical" size={0}>
-                <Typography.Text code>{option.value}</Typography.Text>
+                <RawCode code={String(option.value)} />
                 {descriptions.has(String(option.value)) && (
                   <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'normal' }}>
                     {descriptions.get(String(option.value))}

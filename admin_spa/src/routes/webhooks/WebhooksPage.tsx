@@ -1,11 +1,12 @@
 import { useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Space, Table, Typography } from 'antd';
+import { App, Button, Card, Space, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useQuery } from 'urql';
 import type { WebhookEndpointFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
 import { useViewer } from '../../session/ViewerProvider';
 import { EndpointEnabled, EndpointEventTypes } from './EndpointStatus';
@@ -53,12 +54,11 @@ export default function WebhooksPage() {
     >
       <Typography.Paragraph type="secondary">{t('webhooks.hint')}</Typography.Paragraph>
       {error && <Typography.Paragraph type="danger">{describeError(error, t)}</Typography.Paragraph>}
-      <Table<Endpoint>
+      <ResponsiveTable<Endpoint>
         rowKey="id"
         loading={fetching && !data}
         dataSource={data?.webhookEndpoints ?? []}
         pagination={false}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: <span data-testid="webhooks-empty">{t('webhooks.empty')}</span> }}
         onRow={(endpoint) =>
           ({ 'data-testid': 'webhook-row', 'data-id': endpoint.id, 'data-url': endpoint.url }) as HTMLAttributes<HTMLElement>
@@ -67,6 +67,7 @@ export default function WebhooksPage() {
           {
             title: t('webhooks.fields.url'),
             dataIndex: 'url',
+            card: 'title',
             render: (url: string, endpoint) => (
               <Space direction="vertical" size={0} style={{ maxWidth: 360 }}>
                 <Link to={`/webhooks/${endpoint.id}`} style={{ wordBreak: 'break-all' }} data-testid="webhook-url-link">
