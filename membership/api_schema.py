@@ -32,6 +32,7 @@ from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
 from resolvers.earning import EarningRuleMutations, EarningRuleQueries
 from resolvers.events import EventMutations, EventQueries
 from resolvers.members import MemberMutations, MemberQueries
+from resolvers.messaging import MessagingMutations, MessagingQueries
 from resolvers.orders import OrderMutations, OrderQueries
 from resolvers.points import PointsMutations, PointsQueries, PointsSettingsMutations
 from resolvers.rewards import RewardMutations, RewardQueries
@@ -59,6 +60,7 @@ class Query(
     CustomFieldQueries,
     EventQueries,
     WebhookQueries,
+    MessagingQueries,
     AdminQueries,
 ):
     pass
@@ -80,6 +82,7 @@ class Mutation(
     CustomFieldMutations,
     EventMutations,
     WebhookMutations,
+    MessagingMutations,
     AdminMutations,
 ):
     pass

@@ -50,6 +50,7 @@ MODEL_MODULES = [
     "membership.outbox",
     "membership.events.models",
     "membership.webhooks.models",
+    "membership.messaging.models",
 ]
 
 

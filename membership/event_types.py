@@ -10,6 +10,7 @@ from typing import Annotated
 
 import membership.coupons.events
 import membership.members.events
+import membership.messaging.events
 import membership.orders.events
 import membership.points.events
 import membership.rewards.events

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
 
     # Auth.
     jwt_secret: str = "change-me-in-production-0123456789abcdef"
+    # seals channel providers' credentials; derived from jwt_secret when unset (development)
+    credentials_key: str | None = None
+    # a channel a tenant never set up is carried by the fake provider; turn off in production
+    channels_fake_by_default: bool = True
     staff_token_ttl_seconds: int = 12 * 3600
     member_token_ttl_seconds: int = 7 * 24 * 3600
 

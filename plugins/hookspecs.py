@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pluggy
 
+from plugins.channels import ChannelProvider
 from plugins.earning import EarningRuleKind
 
 __all__ = ["PROJECT", "PluginManifest", "hookimpl", "hookspec"]
@@ -39,3 +40,9 @@ class PluginManifest:
 @hookspec
 def membership_earning_rule_kinds() -> Sequence[EarningRuleKind]:  # type: ignore[empty-body]
     """Earning-rule kinds this plugin adds; their names must be unique across plugins."""
+
+
+@hookspec
+def membership_channel_providers() -> Sequence[ChannelProvider]:  # type: ignore[empty-body]
+    """Message-channel providers this plugin adds (:mod:`plugins.channels`); their names must be
+    unique across plugins. A tenant picks one provider per channel and gives its credentials."""

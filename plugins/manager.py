@@ -20,6 +20,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from plugins import hookspecs
+from plugins.channels import ChannelProvider
 from plugins.earning import EarningRuleKind
 from plugins.hookspecs import PROJECT, PluginManifest
 
@@ -28,6 +29,7 @@ __all__ = ["ENTRY_POINT_GROUP", "LoadedPlugins", "PluginError", "loaded_plugins"
 ENTRY_POINT_GROUP = "membership.plugins"
 CORE_PLUGIN = "membership-core"
 _KIND_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
+_PROVIDER_NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 
 class PluginError(RuntimeError):
@@ -40,6 +42,7 @@ class LoadedPlugins:
     manifests: dict[str, PluginManifest]  # by entry-point name
     earning_rule_kinds: dict[str, EarningRuleKind]  # by kind name
     kind_plugins: dict[str, str]  # kind name -> entry-point name
+    channel_providers: dict[str, ChannelProvider]  # by provider name
 
 
 def _core_version() -> str:
@@ -83,7 +86,27 @@ def build(plugins: dict[str, ModuleType]) -> LoadedPlugins:
                 )
             kinds[kind.name] = kind
             owners[kind.name] = impl.plugin_name
-    return LoadedPlugins(manager, manifests, kinds, owners)
+    return LoadedPlugins(manager, manifests, kinds, owners, _channel_providers(manager))
+
+
+def _channel_providers(manager: pluggy.PluginManager) -> dict[str, ChannelProvider]:
+    providers: dict[str, ChannelProvider] = {}
+    owners: dict[str, str] = {}
+    for impl in manager.hook.membership_channel_providers.get_hookimpls():
+        for provider in cast(Sequence[ChannelProvider], impl.function()):
+            if not isinstance(provider, ChannelProvider) or not _PROVIDER_NAME.match(provider.name):
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r}: a channel provider must be a ChannelProvider "
+                    "named in lower case"
+                )
+            if provider.name in providers:
+                raise PluginError(
+                    f"channel provider {provider.name} comes from both "
+                    f"{owners[provider.name]!r} and {impl.plugin_name!r}"
+                )
+            providers[provider.name] = provider
+            owners[provider.name] = impl.plugin_name
+    return providers
 
 
 @functools.cache

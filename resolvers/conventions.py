@@ -8,9 +8,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar
 
 from membership.errors import DomainError, ErrorCode
+from membership.members import identities
 from schema.errors import user_errors
+from schema.types.messaging import IdentityInput
+from tenants.context import RequestContext
 
-__all__ = ["parse_id", "returns_errors"]
+__all__ = ["named_member", "parse_id", "returns_errors"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -43,3 +46,22 @@ def returns_errors(
         return wrapped
 
     return decorate
+
+
+async def named_member(
+    ctx: RequestContext,
+    member_id: str | None,
+    phone: str | None,
+    identity: IdentityInput | None,
+) -> uuid.UUID:
+    """The member an input names by ``memberId``, ``memberPhone`` or ``memberIdentity`` (a POS
+    or mini-program may know only the phone or an openid); an id costs no query."""
+    return await identities.resolve_member(
+        ctx,
+        member_id=parse_id(member_id, ["input", "memberId"]) if member_id is not None else None,
+        phone=phone,
+        identity=identities.IdentityKey(identity.provider, identity.app_id, identity.subject)
+        if identity is not None
+        else None,
+        path=["input"],
+    )

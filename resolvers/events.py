@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from membership.events import handlers, tracking
-from resolvers.conventions import parse_id, returns_errors
+from resolvers.conventions import named_member, parse_id, returns_errors
 from schema.context import Info
 from schema.types.common import page_info
 from schema.types.events import (
@@ -54,10 +54,13 @@ class EventMutations:
     )
     @returns_errors(TrackEventPayload)
     async def track_event(self, info: Info, input: TrackEventInput) -> TrackEventPayload:
+        member_id = await named_member(
+            info.context.auth, input.member_id, input.member_phone, input.member_identity
+        )
         tracked = await tracking.track_event(
             info.context.auth,
             tracking.TrackedEvent(
-                member_id=parse_id(input.member_id, ["input", "memberId"]),
+                member_id=member_id,
                 type=input.type,
                 properties=input.properties,
                 occurred_at=input.occurred_at,

@@ -7,7 +7,7 @@ import strawberry
 from membership.cursors import encode_cursor
 from membership.earning.rules import RuleDraft
 from membership.orders import service as orders
-from resolvers.conventions import parse_id, returns_errors
+from resolvers.conventions import named_member, parse_id, returns_errors
 from schema.context import Info
 from schema.types.common import page_info
 from schema.types.earning import OrderPreview, OrderPreviewPayload, PreviewOrderInput
@@ -84,9 +84,12 @@ class OrderMutations:
     )
     @returns_errors(OrderPayload)
     async def record_order(self, info: Info, input: RecordOrderInput) -> OrderPayload:
+        member_id = await named_member(
+            info.context.auth, input.member_id, input.member_phone, input.member_identity
+        )
         request = orders.OrderRequest(
             external_id=input.external_id,
-            member_id=parse_id(input.member_id, ["input", "memberId"]),
+            member_id=member_id,
             amount=int(input.amount),
             items=_items(input.items),
             store_code=input.store_code,

@@ -16,8 +16,12 @@ from membership.coupons.wallet import CouponPage, first_coupon_pages
 from membership.errors import DomainError, ErrorCode
 from membership.events.timeline import TimelinePage, first_timeline_pages
 from membership.members import service as members
-from membership.members.models import CustomFieldDefinition
+from membership.members.identities import identities_by_member
+from membership.members.models import CustomFieldDefinition, MemberIdentity
 from membership.members.models import Member as MemberModel
+from membership.messaging.consents import ConsentState, consents_by_member
+from membership.messaging.log import MessagePage
+from membership.messaging.log import first_pages as message_first_pages
 from membership.points.service import EntryPage, first_pages
 from membership.tiers.models import Tier
 from membership.tiers.service import tier_catalogue
@@ -140,6 +144,54 @@ class Context:
                 return [found.get(i) for i in ids]
 
             loader = self._loaders["staff"] = DataLoader(load_fn=load)
+        return loader
+
+    @property
+    def consents_loader(self) -> DataLoader[uuid.UUID, list[ConsentState]]:
+        """Members' current consents, batched across a page of members."""
+        loader = self._loaders.get("consents")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(ids: list[uuid.UUID]) -> list[list[ConsentState]]:
+                found = await consents_by_member(ctx, ids)
+                return [found.get(i, []) for i in ids]
+
+            loader = self._loaders["consents"] = DataLoader(load_fn=load)
+        return loader
+
+    @property
+    def identities_loader(self) -> DataLoader[uuid.UUID, list[MemberIdentity]]:
+        """Members' identities, batched across a page of members."""
+        loader = self._loaders.get("identities")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(ids: list[uuid.UUID]) -> list[list[MemberIdentity]]:
+                found = await identities_by_member(ctx, ids)
+                return [found.get(i, []) for i in ids]
+
+            loader = self._loaders["identities"] = DataLoader(load_fn=load)
+        return loader
+
+    @property
+    def message_first_pages(self) -> DataLoader[tuple[uuid.UUID, int], MessagePage]:
+        """The first page of members' messages, batched per page size."""
+        loader = self._loaders.get("messages")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(keys: list[tuple[uuid.UUID, int]]) -> list[MessagePage]:
+                pages: dict[tuple[uuid.UUID, int], MessagePage] = {}
+                for size in {k[1] for k in keys}:
+                    ids = [k[0] for k in keys if k[1] == size]
+                    for member_id, page in (
+                        await message_first_pages(ctx, ids, first=size)
+                    ).items():
+                        pages[(member_id, size)] = page
+                return [pages[k] for k in keys]
+
+            loader = self._loaders["messages"] = DataLoader(load_fn=load)
         return loader
 
     @property

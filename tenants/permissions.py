@@ -32,6 +32,8 @@ class Permission(StrEnum):
     STAFF_MANAGE = "staff:manage"
     APIKEYS_MANAGE = "apikeys:manage"
     WEBHOOKS_MANAGE = "webhooks:manage"
+    MESSAGES_SEND = "messages:send"  # send messages, write message templates, read the log
+    CHANNELS_MANAGE = "channels:manage"  # channel providers, credentials and the send policy
     AUDIT_READ = "audit:read"
     # held only by a member token, for the member it was minted for
     SELF_READ = "self:read"
@@ -53,7 +55,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: _STAFF_ALL,
     Role.ADMIN: _STAFF_ALL,
     Role.MARKETER: frozenset(
-        {P.MEMBERS_READ, P.MEMBERS_WRITE, P.PROGRAMME_MANAGE, P.COUPONS_WRITE, P.EVENTS_WRITE}
+        {
+            P.MEMBERS_READ,
+            P.MEMBERS_WRITE,
+            P.PROGRAMME_MANAGE,
+            P.COUPONS_WRITE,
+            P.EVENTS_WRITE,
+            P.MESSAGES_SEND,
+        }
     ),
     Role.CLERK: frozenset(
         {
@@ -81,12 +90,15 @@ API_KEY_SCOPES: frozenset[Permission] = frozenset(
         P.ORDERS_WRITE,
         P.COUPONS_WRITE,
         P.EVENTS_WRITE,
+        P.MESSAGES_SEND,
     }
 )
 
 # What a secret key may also be given, only when its creator asks for it by name: setting up the
 # programme or the webhooks is a back office's work, rarely a POS's, so no key has it by default.
-API_KEY_EXPLICIT_SCOPES: frozenset[Permission] = frozenset({P.PROGRAMME_MANAGE, P.WEBHOOKS_MANAGE})
+API_KEY_EXPLICIT_SCOPES: frozenset[Permission] = frozenset(
+    {P.PROGRAMME_MANAGE, P.WEBHOOKS_MANAGE, P.CHANNELS_MANAGE}
+)
 
 MEMBER_SELF: frozenset[Permission] = frozenset({P.SELF_READ, P.SELF_WRITE})
 
@@ -116,6 +128,8 @@ DESCRIPTIONS: dict[Permission, str] = {
         "create, rotate and disable webhook endpoints; read deliveries and dead letters; "
         "replay them"
     ),
+    P.MESSAGES_SEND: "send members messages, write message templates, read the message log",
+    P.CHANNELS_MANAGE: "choose channel providers, set their credentials and the send policy",
     P.AUDIT_READ: "read the audit log",
     P.SELF_READ: "read one's own profile",
     P.SELF_WRITE: "change one's own name, gender, birthday and custom fields",

@@ -24,6 +24,7 @@ Sweep = Literal[
     "tenants_with_expiring_coupons",
     "tenants_with_lapsed_reservations",
     "tenants_with_due_handlings",
+    "tenants_with_due_messages",
     "tenants_with_open_batches",
     "tenants_with_tiered_members",
 ]

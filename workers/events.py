@@ -10,7 +10,8 @@ directly, in each worker process:
   time per tenant or endpoint in this process (a wake-up during a run makes it run once more),
   with at most ``MAX_TASKS`` tasks at once, so a dead receiver holds one task, never the rest;
 * once a second it looks for work that fell due on its own: a retry's time came, the lease of a
-  delivery cut off by a killed worker ran out, a handling was replayed;
+  delivery cut off by a killed worker ran out, a handling was replayed, a message was queued or
+  its quiet hours ended;
 * every ``BATCH_SWEEP_SECONDS`` it resumes coupon batches that are not done (their job died).
 
 Nothing here depends on Redis: a worker killed at any point leaves only row locks (released with
@@ -34,6 +35,8 @@ from membership.clock import SystemClock
 from membership.coupons.batches import open_batches
 from membership.events.handlers import run_due_handlings, subscribe
 from membership.events.relay import pending_tenants, relay_tenant
+from membership.messaging.delivery import deliver_due as deliver_messages
+from membership.messaging.transport import ProviderTransport
 from membership.outbox import OutboxEvent
 from membership.settings import get_settings
 from membership.webhooks.deliveries import deliver_due, due_endpoints
@@ -81,8 +84,9 @@ JOBS: dict[str, Callable[..., Awaitable[None]]] = {"generate_coupon_batch": _cou
 class Dispatcher:
     """Relays events and runs the work they make, in this worker process."""
 
-    def __init__(self, sender: WebhookSender) -> None:
+    def __init__(self, sender: WebhookSender, transport: ProviderTransport | None = None) -> None:
         self.sender = sender
+        self.transport = transport or ProviderTransport()
         self.interval = get_settings().relay_interval_seconds
         self.running: dict[str, asyncio.Task[None]] = {}
         self.again: set[str] = set()
@@ -137,6 +141,14 @@ class Dispatcher:
                 await deliver_due(system, endpoint_id, self.sender)
 
         self.spawn(f"deliver:{endpoint_id}", work)
+
+    def wake_messages(self, tenant_id: uuid.UUID) -> None:
+        async def work() -> None:
+            system = await _system(tenant_id)
+            if system is not None:
+                await deliver_messages(system, self.transport)
+
+        self.spawn(f"messages:{tenant_id}", work)
 
     # -- the loop
 
@@ -195,6 +207,8 @@ class Dispatcher:
             self.wake_handlings(tenant_id)
         for tenant_id, endpoint_id in await due_endpoints(at):
             self.wake_deliveries(tenant_id, endpoint_id)
+        for tenant_id in await tenant_ids_due("tenants_with_due_messages", at):
+            self.wake_messages(tenant_id)
 
     async def resume_batches(self) -> None:
         """Coupon batches not done whose job is not running here: start (or resume) them.

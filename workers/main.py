@@ -19,6 +19,7 @@ from redis.exceptions import RedisError
 
 from membership.db import close_db, init_db, resolve_postgres, role_target
 from membership.logging import configure_logging
+from membership.messaging.transport import ProviderTransport
 from membership.settings import get_settings
 from membership.webhooks.sender import WebhookSender
 from workers.events import Dispatcher
@@ -54,7 +55,8 @@ async def run() -> None:
     configure_logging(settings.log_level)
     await init_db(role_target(resolve_postgres(settings), "app", settings), settings)
     sender = WebhookSender(allow_private=settings.webhooks_allow_private_urls)
-    dispatcher = Dispatcher(sender)
+    transport = ProviderTransport()
+    dispatcher = Dispatcher(sender, transport)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -71,4 +73,5 @@ async def run() -> None:
             await cron
         await dispatcher.stop()
         await sender.close()
+        await transport.close()
         await close_db()

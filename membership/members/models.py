@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.contrib.postgres.fields import ArrayField
 from tortoise.models import Model
 
-__all__ = ["CustomFieldDefinition", "Member"]
+__all__ = ["CustomFieldDefinition", "Member", "MemberCode", "MemberIdentity"]
 
 
 class Member(Model):
@@ -68,3 +68,19 @@ class MemberCode(Model):
 
     class Meta:
         table = "member_codes"
+
+
+class MemberIdentity(Model):
+    """An account of the member elsewhere: a WeChat openid under one app, a unionid, an Alipay
+    user id. ``app_id`` is '' for identities that belong to no app (a unionid)."""
+
+    id = fields.UUIDField(primary_key=True)
+    tenant_id = fields.UUIDField()
+    member_id = fields.UUIDField()
+    provider = fields.TextField()
+    app_id = fields.TextField(default="")
+    subject = fields.TextField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "member_identities"

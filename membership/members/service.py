@@ -20,6 +20,7 @@ from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members import custom_fields
 from membership.members.codes import looks_like_code
 from membership.members.events import MemberCreated, MemberMerged, MemberUpdated
+from membership.members.merge_reach import carry_over_for_merge
 from membership.members.models import CustomFieldDefinition, Member
 from membership.members.phones import mask_phone, normalize_phone
 from membership.outbox import emit
@@ -585,7 +586,7 @@ async def merge_members(
         raise DomainError(
             ErrorCode.INVALID, "A member cannot be merged into itself.", ["input", "sourceId"]
         )
-    async with tenant_tx(ctx):
+    async with tenant_tx(ctx) as conn:
         rows = {
             m.id: m
             for m in await Member.filter(
@@ -634,13 +635,19 @@ async def merge_members(
         await source.save()
         await target.save()
         await Member.filter(merged_into_id=source.id).update(merged_into_id=target.id)
+        identities = await carry_over_for_merge(conn, source_id=source.id, target_id=target.id)
         await audit.record(
             ctx,
             "member.merge",
             "member",
             target.id,
             before=before,
-            after={"target": _snapshot(target), "mergedFrom": str(source.id), "pointsMoved": moved},
+            after={
+                "target": _snapshot(target),
+                "mergedFrom": str(source.id),
+                "pointsMoved": moved,
+                "identitiesMoved": identities,
+            },
         )
         await emit(ctx, MemberMerged(member_id=target.id, source_id=source.id, points_moved=moved))
     return target

@@ -13,6 +13,7 @@ from membership.outbox import OutboxEvent as OutboxModel
 from schema.errors import UserError
 from schema.scalars import JSON
 from schema.types.common import PageInfo
+from schema.types.messaging import IdentityInput
 
 __all__ = [
     "DeadLetter",
@@ -31,7 +32,11 @@ __all__ = [
 
 @strawberry.input
 class TrackEventInput:
-    member_id: strawberry.ID
+    member_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Or name the member by memberPhone or memberIdentity."
+    )
+    member_phone: str | None = None
+    member_identity: IdentityInput | None = None
     type: str = strawberry.field(
         description='A dotted name, e.g. "product.viewed", "campaign.joined"; tenants add '
         "their own. Delivered to webhooks as event.<type>."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import cast
 
 import strawberry
 
@@ -12,6 +13,8 @@ from membership.events import timeline
 from membership.members import service as members
 from membership.members.models import CustomFieldDefinition as DefinitionModel
 from membership.members.models import Member as MemberModel
+from membership.messaging import consents, subscriptions
+from membership.messaging import log as message_log
 from membership.points import expiry
 from membership.points import service as points
 from membership.tiering import engine as tiering
@@ -22,6 +25,15 @@ from schema.scalars import JSON, Long
 from schema.types.common import PageInfo, page_info
 from schema.types.coupons import Coupon, CouponConnection, CouponEdge, CouponStatus
 from schema.types.events import TimelineConnection, TimelineEdge, TimelineEvent
+from schema.types.messaging import (
+    Consent,
+    ConsentRecord,
+    ConsentRecordConnection,
+    ConsentRecordEdge,
+    Identity,
+    MessageConnection,
+    MessageEdge,
+)
 from schema.types.points import (
     PointsLot,
     PointsTransaction,
@@ -152,6 +164,62 @@ class Member:
             ),
             total_count=page.total,
         )
+
+    @strawberry.field(description="Consent as it stands, per channel and purpose.")
+    async def consents(self, info: Info) -> list[Consent]:
+        states = await info.context.consents_loader.load(self._row.id)
+        return [Consent.of(s) for s in states]
+
+    @strawberry.field(description="Every grant and withdrawal, the latest first.")
+    async def consent_history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> ConsentRecordConnection:
+        page = await consents.consent_history(
+            info.context.auth, self._row.id, first=first or 50, after=after
+        )
+        edges = [
+            ConsentRecordEdge(node=ConsentRecord.of_record(r), cursor=consents.consent_cursor(r))
+            for r in page.rows
+        ]
+        return ConsentRecordConnection(
+            edges=edges,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=after is not None
+            ),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="The member's accounts elsewhere (openids, unionid…).")
+    async def identities(self, info: Info) -> list[Identity]:
+        rows = await info.context.identities_loader.load(self._row.id)
+        return [Identity.of(r) for r in rows]
+
+    @strawberry.field(description="Messages to the member, the latest first.")
+    async def messages(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> MessageConnection:
+        size = 20 if first is None else first
+        if after is None:
+            page = await info.context.message_first_pages.load((self._row.id, size))
+        else:
+            page = await message_log.list_messages(
+                info.context.auth,
+                message_log.MessageFilter(member_id=self._row.id),
+                first=size,
+                after=after,
+            )
+        edges = [MessageEdge.of(r) for r in page.rows]
+        return MessageConnection(
+            edges=edges,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=after is not None
+            ),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="Mini-program subscribe messages the member may be sent.")
+    async def subscribe_credits(self, info: Info) -> JSON:
+        return cast(JSON, await subscriptions.credits_of(info.context.auth, self._row.id))
 
     @strawberry.field(description="The member's coupons, newest first.")
     async def coupons(

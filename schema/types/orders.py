@@ -13,6 +13,7 @@ from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
 from schema.types.common import PageInfo
+from schema.types.messaging import IdentityInput
 
 if TYPE_CHECKING:
     from schema.types.members import Member
@@ -196,7 +197,11 @@ class RecordOrderInput:
     external_id: str = strawberry.field(
         description="The merchant's order number: recording it twice records it once."
     )
-    member_id: strawberry.ID
+    member_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Or name the member by memberPhone or memberIdentity."
+    )
+    member_phone: str | None = None
+    member_identity: IdentityInput | None = None
     amount: Long = strawberry.field(
         description="Paid amount before coupon discount and points deduction, minor units."
     )

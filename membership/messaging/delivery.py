@@ -1,0 +1,299 @@
+"""Sending queued messages to their providers, with retries, fallback and receipts.
+
+A due message is taken with a lease: one short transaction moves its ``next_attempt_at`` past
+the attempt's deadline and commits, the provider is called outside any transaction, and a
+second transaction records what came of it. A worker killed in between leaves the message
+QUEUED; when the lease runs out it is sent again under the same message id, which the providers
+that support it (Alibaba ``OutId``, Tencent ``SessionContext``, WeChat ``client_msg_id``) use to
+drop the duplicate. Once a provider has answered, the message is no longer QUEUED, so a retried
+job never sends it twice.
+
+Before sending, consent is checked again: a member who withdrew it while the message waited for
+quiet hours to end is not messaged (SKIPPED ``NO_CONSENT``). A provider's transient failure
+(throttling, no answer, a 5xx) is retried on ``RETRY_DELAYS``, then FAILED. A refusal for good is
+FAILED with the provider's reason; when the reason is about this channel (no credit, a quota, no
+such recipient) the next channel of the message's fallback is tried through the same gate.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from membership.members.models import Member
+from membership.messaging import settings as messaging_settings
+from membership.messaging.channels import ActiveChannel, active_channel
+from membership.messaging.events import (
+    MessageDelivered,
+    MessageFailed,
+    MessageSent,
+    MessageSkipped,
+)
+from membership.messaging.models import Message, MessageTemplate
+from membership.messaging.send import message_event, try_channels
+from membership.messaging.transport import ProviderTransport
+from membership.outbox import emit
+from plugins.channels import (
+    Channel,
+    DeliveryReceipt,
+    OutgoingMessage,
+    ProviderFailure,
+    SendOutcome,
+    SendResult,
+)
+from tenants.context import RequestContext
+from tenants.tx import tenant_tx
+
+__all__ = ["RETRY_DELAYS", "apply_receipts", "deliver_due"]
+
+RETRY_DELAYS = (
+    timedelta(seconds=5),
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(hours=1),
+)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+LEASE = timedelta(seconds=60)
+BATCH = 50
+# provider refusals that concern this channel only: another channel may still reach the member
+FALLBACK_REASONS = frozenset({"NO_CREDIT", "QUOTA_EXCEEDED", "INVALID_RECIPIENT"})
+
+
+_TAKE = """
+UPDATE messages SET next_attempt_at = $2
+WHERE id = ANY(ARRAY(SELECT id FROM messages
+                     WHERE status = 'QUEUED' AND next_attempt_at <= $1
+                     ORDER BY next_attempt_at, id LIMIT $3
+                     FOR UPDATE SKIP LOCKED))
+RETURNING id
+"""
+
+
+async def deliver_due(ctx: RequestContext, transport: ProviderTransport) -> int:
+    """Send the tenant's due messages, a batch at a time; returns how many were attempted."""
+    attempted = 0
+    while True:
+        async with tenant_tx(ctx) as conn:
+            now = ctx.clock.now()
+            rows = await conn.execute_query_dict(_TAKE, [now, now + LEASE, BATCH])
+        if not rows:
+            return attempted
+        for row in rows:
+            await _deliver(ctx, transport, row["id"])
+            attempted += 1
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    result: SendResult | None
+    error: str | None = None
+
+
+async def _deliver(
+    ctx: RequestContext, transport: ProviderTransport, message_id: uuid.UUID
+) -> None:
+    async with tenant_tx(ctx) as conn:
+        message = await Message.get_or_none(id=message_id, status="QUEUED")
+        if message is None:
+            return
+        _, rows = await conn.execute_query(
+            "SELECT granted FROM member_consents WHERE member_id = $1 AND channel = $2 "
+            "AND purpose = $3",
+            [message.member_id, message.channel, message.purpose],
+        )
+        settings = await messaging_settings.load(ctx)
+        granted = rows[0]["granted"] if rows else None
+        if granted is False or (message.purpose in settings.limited_purposes and not granted):
+            await _return_credit(conn, message)
+            await _finish(ctx, message, "SKIPPED", "NO_CONSENT", "Consent was withdrawn.")
+            return
+    active = await active_channel(ctx, Channel(message.channel))
+    attempt: _Attempt
+    if active is None:
+        attempt = _Attempt(
+            SendResult(SendOutcome.REJECTED, reason="CHANNEL_UNAVAILABLE"),
+            "The channel has no provider any more.",
+        )
+    else:
+        attempt = await _call(ctx, transport, active, message)
+    async with tenant_tx(ctx):
+        message = await Message.filter(id=message_id, status="QUEUED").select_for_update().first()
+        if message is None:
+            return
+        await _record(ctx, message, attempt)
+
+
+async def _call(
+    ctx: RequestContext, transport: ProviderTransport, active: ActiveChannel, message: Message
+) -> _Attempt:
+    content = message.content or {}
+    outgoing = OutgoingMessage(
+        message_id=str(message.id),
+        channel=active.channel,
+        recipient=message.recipient or "",
+        template_code=content.get("templateCode"),
+        fields=content.get("fields") or {},
+        text=content.get("text"),
+        link=content.get("link"),
+        sender=active.credentials.get("sender"),
+    )
+    for _ in range(2):  # a second time only with a fresh access token
+        try:
+            token = await transport.access_token(ctx, active)
+        except ProviderFailure as exc:
+            retry = exc.reason in ("PROVIDER_ERROR", "THROTTLED")
+            return _Attempt(
+                SendResult(
+                    SendOutcome.RETRY if retry else SendOutcome.REJECTED,
+                    reason=exc.reason,
+                    code=exc.code,
+                    detail=exc.detail,
+                )
+            )
+        request = active.provider.send_request(
+            active.credentials,
+            outgoing,
+            base_url=active.base_url,
+            access_token=token,
+            now=ctx.clock.now(),
+            nonce=uuid.uuid4().hex,
+        )
+        exchanged = await transport.exchange(ctx, request, message.id)
+        if exchanged.response is None:
+            return _Attempt(None, exchanged.error)
+        try:
+            result = active.provider.read_send_response(exchanged.response)
+        except ProviderFailure as exc:
+            result = SendResult(
+                SendOutcome.RETRY, reason=exc.reason, code=exc.code, detail=exc.detail
+            )
+        if result.token_expired:
+            transport.forget_token(ctx, active)
+            continue
+        return _Attempt(result)
+    return _Attempt(SendResult(SendOutcome.RETRY, reason="TOKEN_EXPIRED"))
+
+
+async def _record(ctx: RequestContext, message: Message, attempt: _Attempt) -> None:
+    now = ctx.clock.now()
+    message.attempts += 1
+    result = attempt.result
+    if result is not None and result.outcome is SendOutcome.SENT:
+        message.status = "SENT"
+        message.provider_message_id = result.provider_message_id
+        message.sent_at = now
+        message.next_attempt_at = None
+        message.detail = result.detail
+        message.updated_at = now
+        await message.save()
+        await emit(ctx, message_event(MessageSent, message))
+        return
+    if result is None or result.outcome is SendOutcome.RETRY:
+        reason = result.reason if result else "NO_ANSWER"
+        detail = attempt.error or (result.detail if result else None) or reason
+        if message.attempts < MAX_ATTEMPTS:
+            delay = RETRY_DELAYS[message.attempts - 1]
+            if result is not None and result.retry_after:
+                delay = max(delay, timedelta(seconds=result.retry_after))
+            message.next_attempt_at = now + delay
+            message.detail = f"Attempt {message.attempts} failed ({detail}); retrying."
+            message.updated_at = now
+            await message.save()
+            return
+        await _finish(ctx, message, "FAILED", reason, detail)
+        return
+    await _finish(ctx, message, "FAILED", result.reason or "PROVIDER_ERROR", result.detail)
+    if result.reason in FALLBACK_REASONS and message.fallback:
+        await _fall_back(ctx, message)
+
+
+async def _return_credit(conn: BaseDBAsyncClient, message: Message) -> None:
+    """Give back the credit a message took when it is not sent after all."""
+    if message.channel == Channel.WECHAT_SUBSCRIBE.value and message.credit_code:
+        await conn.execute_query(
+            "UPDATE subscribe_credits SET remaining = remaining + 1 "
+            "WHERE member_id = $1 AND template_code = $2",
+            [message.member_id, message.credit_code],
+        )
+    elif message.credit_code == "SMS":
+        await conn.execute_query(
+            "UPDATE channel_configs SET credit_balance = credit_balance + 1 WHERE channel = 'SMS'"
+        )
+
+
+async def _finish(
+    ctx: RequestContext, message: Message, status: str, reason: str | None, detail: str | None
+) -> None:
+    now = ctx.clock.now()
+    message.status = status
+    message.skip_reason = reason
+    message.detail = detail
+    message.next_attempt_at = None
+    message.updated_at = now
+    await message.save()
+    await emit(
+        ctx, message_event(MessageSkipped if status == "SKIPPED" else MessageFailed, message)
+    )
+
+
+async def _fall_back(ctx: RequestContext, message: Message) -> None:
+    async with tenant_tx(ctx) as conn:
+        await conn.execute_query(
+            "SELECT pg_advisory_xact_lock(hashtextextended('message:' || $1::text, 0))",
+            [str(message.member_id)],
+        )
+        member = await Member.get_or_none(id=message.member_id, merged_into_id=None)
+        template = (
+            await MessageTemplate.get_or_none(id=message.template_id)
+            if message.template_id
+            else None
+        )
+        if member is None or template is None:
+            return
+        await try_channels(
+            ctx,
+            conn,
+            settings=await messaging_settings.load(ctx),
+            member=member,
+            template=template,
+            order=[Channel(c) for c in message.fallback],
+            purpose=message.purpose,
+            cause=message.cause,
+            coupon_id=None,
+        )
+
+
+async def apply_receipts(
+    ctx: RequestContext, provider: str, receipts: Sequence[DeliveryReceipt]
+) -> int:
+    """Mark the messages these receipts name DELIVERED or FAILED; returns how many changed."""
+    changed = 0
+    async with tenant_tx(ctx):
+        for receipt in receipts:
+            message = (
+                await Message.filter(
+                    provider=provider,
+                    provider_message_id=receipt.provider_message_id,
+                    status="SENT",
+                )
+                .select_for_update()
+                .first()
+            )
+            if message is None:
+                continue
+            now = ctx.clock.now()
+            if receipt.delivered:
+                message.status = "DELIVERED"
+                message.delivered_at = receipt.at or now
+                message.updated_at = now
+                await message.save()
+                await emit(ctx, message_event(MessageDelivered, message))
+            else:
+                await _finish(ctx, message, "FAILED", "UNDELIVERED", receipt.detail or receipt.code)
+            changed += 1
+    return changed
