@@ -73,6 +73,8 @@ class SendRequest:
 def in_quiet_hours(local: time, start: time | None, end: time | None) -> bool:
     if start is None or end is None:
         return False
+    # a time column may come back carrying a zone; quiet hours are wall-clock times
+    local, start, end = (t.replace(tzinfo=None) for t in (local, start, end))
     if start < end:
         return start <= local < end
     return local >= start or local < end  # across midnight, 21:00-09:00
@@ -81,6 +83,7 @@ def in_quiet_hours(local: time, start: time | None, end: time | None) -> bool:
 def quiet_hours_end(now: datetime, tz: ZoneInfo, end: time) -> datetime:
     """The next moment quiet hours end, after ``now``."""
     local = now.astimezone(tz)
+    end = end.replace(tzinfo=None)
     candidate = datetime.combine(local.date(), end, tzinfo=tz)
     if candidate <= local:
         candidate = datetime.combine(local.date() + timedelta(days=1), end, tzinfo=tz)

@@ -467,8 +467,8 @@ class ChannelConfig:
         return self._row.credit_balance
 
     @strawberry.field(
-        description="The path part of the URL the provider pushes delivery receipts to: "
-        "/channels/receipts/<tenant slug>/<channel>/<token>."
+        description="The unguessable part of this channel's delivery-receipt URL (providers "
+        "such as Alibaba and Tencent do not sign their receipt pushes)."
     )
     def receipt_token(self) -> str:
         return self._row.receipt_token

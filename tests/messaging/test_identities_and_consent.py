@@ -89,7 +89,9 @@ async def test_concurrent_binds_of_one_identity_to_two_members_leave_one_owner(
         *(api(BIND, {"input": openid(m, subject)}, tenant.secret_key) for m in members)
     )
     ok = [r for r in results if not r["bindIdentity"]["errors"]]
-    refused = [r["bindIdentity"]["errors"][0]["code"] for r in results if r["bindIdentity"]["errors"]]
+    refused = [
+        r["bindIdentity"]["errors"][0]["code"] for r in results if r["bindIdentity"]["errors"]
+    ]
     assert len(ok) == 1
     assert refused == ["DUPLICATE"] * 3
 
@@ -157,38 +159,64 @@ async def test_record_order_and_track_event_name_the_member_by_identity_or_phone
     identity = {k: wanted[k] for k in ("provider", "appId", "subject")}
     by_identity = await api(
         ORDER,
-        {"input": {"externalId": f"o-{uuid.uuid4().hex[:8]}", "memberIdentity": identity,
-                   "amount": 1000}},
+        {
+            "input": {
+                "externalId": f"o-{uuid.uuid4().hex[:8]}",
+                "memberIdentity": identity,
+                "amount": 1000,
+            }
+        },
         tenant.secret_key,
     )
     assert by_identity["recordOrder"]["order"]["member"]["id"] == member
     by_phone = await api(
         ORDER,
-        {"input": {"externalId": f"o-{uuid.uuid4().hex[:8]}", "memberPhone": phone[3:],
-                   "amount": 500}},
+        {
+            "input": {
+                "externalId": f"o-{uuid.uuid4().hex[:8]}",
+                "memberPhone": phone[3:],
+                "amount": 500,
+            }
+        },
         tenant.secret_key,
     )
     assert by_phone["recordOrder"]["order"]["member"]["id"] == member
     tracked = await api(
         TRACK,
-        {"input": {"memberIdentity": identity, "type": "product.viewed",
-                   "idempotencyKey": f"t-{member}"}},
+        {
+            "input": {
+                "memberIdentity": identity,
+                "type": "product.viewed",
+                "idempotencyKey": f"t-{member}",
+            }
+        },
         tenant.secret_key,
     )
     assert tracked["trackEvent"]["errors"] == []
 
     unknown = await api(
         ORDER,
-        {"input": {"externalId": "o-unknown", "memberIdentity": {**identity, "subject": "nobody"},
-                   "amount": 100}},
+        {
+            "input": {
+                "externalId": "o-unknown",
+                "memberIdentity": {**identity, "subject": "nobody"},
+                "amount": 100,
+            }
+        },
         tenant.secret_key,
     )
     error = unknown["recordOrder"]["errors"][0]
     assert (error["code"], error["field"]) == ("NOT_FOUND", ["input", "memberIdentity"])
     both = await api(
         ORDER,
-        {"input": {"externalId": "o-both", "memberId": member, "memberPhone": phone,
-                   "amount": 100}},
+        {
+            "input": {
+                "externalId": "o-both",
+                "memberId": member,
+                "memberPhone": phone,
+                "amount": 100,
+            }
+        },
         tenant.secret_key,
     )
     assert both["recordOrder"]["errors"][0]["code"] == "INVALID"
@@ -221,24 +249,28 @@ async def test_consent_keeps_its_history_and_shows_the_current_state(
 
     state = await api(CONSENTS, {"id": member}, tenant.secret_key)
     assert state["member"]["consents"] == [
-        {"channel": "WECHAT_SUBSCRIBE", "purpose": "marketing", "granted": False,
-         "source": "mini-program"}
+        {
+            "channel": "WECHAT_SUBSCRIBE",
+            "purpose": "marketing",
+            "granted": False,
+            "source": "mini-program",
+        }
     ]
     history = state["member"]["consentHistory"]
     assert history["totalCount"] == 2
     assert [e["node"]["granted"] for e in history["edges"]] == [False, True]
 
 
-async def test_a_member_token_records_its_own_consent_only(
-    api: Api, tenant: TenantFixture
-) -> None:
+async def test_a_member_token_records_its_own_consent_only(api: Api, tenant: TenantFixture) -> None:
     member, _ = await new_member(api, tenant)
     other, _ = await new_member(api, tenant)
     token = (await api(TOKEN, {"id": member}, tenant.secret_key))["createMemberToken"]["token"]
     base = {"channel": "SMS", "purpose": "service", "granted": True, "idempotencyKey": "k1"}
     own = await api(CONSENT, {"input": {**base, "memberId": member}}, token)
     assert own["recordConsent"]["errors"] == []
-    theirs = await api(CONSENT, {"input": {**base, "memberId": other, "idempotencyKey": "k2"}}, token)
+    theirs = await api(
+        CONSENT, {"input": {**base, "memberId": other, "idempotencyKey": "k2"}}, token
+    )
     assert theirs["recordConsent"]["errors"][0]["code"] == "PERMISSION_DENIED"
 
 
@@ -248,23 +280,44 @@ async def test_bad_consent_is_refused_and_changes_nothing(
     member, _ = await new_member(api, tenant)
     unknown_purpose = await api(
         CONSENT,
-        {"input": {"memberId": member, "channel": "SMS", "purpose": "lottery", "granted": True,
-                   "idempotencyKey": "bad-1"}},
+        {
+            "input": {
+                "memberId": member,
+                "channel": "SMS",
+                "purpose": "lottery",
+                "granted": True,
+                "idempotencyKey": "bad-1",
+            }
+        },
         tenant.secret_key,
     )
     error = unknown_purpose["recordConsent"]["errors"][0]
     assert (error["code"], error["field"]) == ("INVALID", ["input", "purpose"])
     unknown_channel = await api.raw(
         CONSENT,
-        {"input": {"memberId": member, "channel": "FAX", "purpose": "marketing", "granted": True,
-                   "idempotencyKey": "bad-2"}},
+        {
+            "input": {
+                "memberId": member,
+                "channel": "FAX",
+                "purpose": "marketing",
+                "granted": True,
+                "idempotencyKey": "bad-2",
+            }
+        },
         tenant.secret_key,
     )
     assert "FAX" in unknown_channel.json()["errors"][0]["message"]
     foreign = await api(
         CONSENT,
-        {"input": {"memberId": member, "channel": "SMS", "purpose": "marketing", "granted": True,
-                   "idempotencyKey": "bad-3"}},
+        {
+            "input": {
+                "memberId": member,
+                "channel": "SMS",
+                "purpose": "marketing",
+                "granted": True,
+                "idempotencyKey": "bad-3",
+            }
+        },
         other_tenant.secret_key,
     )
     assert foreign["recordConsent"]["errors"][0]["code"] == "NOT_FOUND"

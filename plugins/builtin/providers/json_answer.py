@@ -4,6 +4,7 @@ The one rule, so the platform sees the same thing from every provider: an answer
 JSON object is a transient failure (``RETRY`` ``PROVIDER_ERROR``) when its HTTP status is 5xx,
 because gateways in front of the providers answer HTML while a service restarts; any other
 unreadable answer raises :class:`ProviderFailure`, since retrying it would not make it readable.
+An unreadable answer to an access-token request always raises (it has no :class:`SendResult`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from plugins.channels import HttpResponse, ProviderFailure, SendOutcome, SendRes
 __all__ = ["json_object", "send_answer"]
 
 
-def json_object(response: HttpResponse, provider: str) -> dict[str, Any] | None:
+def json_object(response: HttpResponse) -> dict[str, Any] | None:
     """The answer's JSON object, or None when the body is not one."""
     try:
         body = json.loads(response.body.decode("utf-8"))
@@ -27,7 +28,7 @@ def json_object(response: HttpResponse, provider: str) -> dict[str, Any] | None:
 
 def send_answer(response: HttpResponse, provider: str) -> dict[str, Any] | SendResult:
     """The JSON object of an answer to a send, or the :class:`SendResult` of an unreadable 5xx."""
-    body = json_object(response, provider)
+    body = json_object(response)
     if body is not None:
         return body
     if response.status >= 500:

@@ -87,7 +87,7 @@ class WeChatProvider(ChannelProvider):
         return HttpRequest("GET", f"{base_url.rstrip('/')}/cgi-bin/token?{query}")
 
     def read_access_token(self, response: HttpResponse) -> AccessToken:
-        body = json_object(response, self.title)
+        body = json_object(response)
         if body is None:
             raise ProviderFailure(
                 "PROVIDER_ERROR",

@@ -82,7 +82,7 @@ class _WeCom(ChannelProvider):
         return HttpRequest("GET", f"{base_url.rstrip('/')}/cgi-bin/gettoken?{query}")
 
     def read_access_token(self, response: HttpResponse) -> AccessToken:
-        body = json_object(response, self.title)
+        body = json_object(response)
         if body is None:
             raise ProviderFailure(
                 "PROVIDER_ERROR",
