@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -17,9 +17,13 @@ from membership.messaging.models import Message as MessageModel
 from membership.messaging.models import MessageTemplate as TemplateModel
 from membership.messaging.models import MessagingSettings as SettingsModel
 from plugins.channels import ChannelProvider as ProviderImpl
+from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
 from schema.types.common import PageInfo
+
+if TYPE_CHECKING:
+    from schema.types.members import Member
 
 __all__ = [
     "BindIdentityInput",
@@ -229,6 +233,17 @@ class Message:
     @strawberry.field
     def member_id(self) -> strawberry.ID | None:
         return strawberry.ID(str(self._row.member_id)) if self._row.member_id else None
+
+    @strawberry.field(description="The member messaged (batched across a page of the log).")
+    async def member(
+        self, info: Info
+    ) -> Annotated[Member, strawberry.lazy("schema.types.members")] | None:
+        from schema.types.members import Member
+
+        if self._row.member_id is None:
+            return None
+        row = await info.context.member_loader.load(self._row.member_id)
+        return Member.of(row) if row else None
 
     @strawberry.field
     def attempts(self) -> int:
