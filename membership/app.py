@@ -34,6 +34,7 @@ from membership.logging import configure_logging
 from membership.messages import choose_language
 from membership.settings import Settings, get_settings
 from resolvers.downloads import coupon_batch_csv
+from resolvers.receipts import channel_receipts
 from schema.context import Context
 from tenants.auth import Authenticator, AuthError
 from tenants.context import RequestContext
@@ -226,6 +227,11 @@ def create_app(
         Route("/metrics", metrics_endpoint),
         Route("/admin", admin_redirect),
         Route("/coupon-batches/{batch_id}/codes.csv", coupon_batch_csv),
+        Route(
+            "/channels/receipts/{tenant}/{channel}/{token}",
+            channel_receipts,
+            methods=["GET", "POST"],
+        ),
     ]
     # Something must answer under /admin/ even without a build: otherwise the router's slash
     # redirect sends /admin/ to /admin, which sends it back to /admin/, until the browser gives up.

@@ -242,7 +242,9 @@ class ChannelProvider(ABC):
         now: datetime,
         nonce: str,
     ) -> HttpRequest:
-        """The provider's signed request that sends ``message``."""
+        """The provider's signed request that sends ``message``; raises
+        :class:`ProviderFailure` when the message cannot be put in the provider's form (a
+        recipient or text it does not take), which fails the message without a call."""
 
     @abstractmethod
     def read_send_response(self, response: HttpResponse) -> SendResult:
@@ -252,5 +254,17 @@ class ChannelProvider(ABC):
         self, request: HttpRequest, credentials: Mapping[str, str]
     ) -> Sequence[DeliveryReceipt]:
         """Delivery receipts the provider pushed to the platform's receipt URL (raise
-        :class:`ProviderFailure` for a request that is not the provider's). None by default."""
+        :class:`ProviderFailure` for a request that is not the provider's). None by default.
+        A provider that does not sign its pushes relies on the URL's unguessable token."""
         return ()
+
+    def receipt_answer(self) -> HttpResponse:
+        """What the provider expects back from a push it made, so it does not push again."""
+        return HttpResponse(200, {"Content-Type": "text/plain"}, b"success")
+
+    def verify_receipt_url(
+        self, request: HttpRequest, credentials: Mapping[str, str]
+    ) -> HttpResponse | None:
+        """The answer to a provider checking the receipt URL before it pushes to it (WeChat's
+        GET with ``echostr``), or None when the request is not such a check."""
+        return None

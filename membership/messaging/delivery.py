@@ -155,14 +155,21 @@ async def _call(
                     detail=exc.detail,
                 )
             )
-        request = active.provider.send_request(
-            active.credentials,
-            outgoing,
-            base_url=active.base_url,
-            access_token=token,
-            now=ctx.clock.now(),
-            nonce=uuid.uuid4().hex,
-        )
+        try:
+            request = active.provider.send_request(
+                active.credentials,
+                outgoing,
+                base_url=active.base_url,
+                access_token=token,
+                now=ctx.clock.now(),
+                nonce=uuid.uuid4().hex,
+            )
+        except ProviderFailure as exc:
+            return _Attempt(
+                SendResult(
+                    SendOutcome.REJECTED, reason=exc.reason, code=exc.code, detail=exc.detail
+                )
+            )
         exchanged = await transport.exchange(ctx, request, message.id)
         if exchanged.response is None:
             return _Attempt(None, exchanged.error)

@@ -182,6 +182,11 @@ class AliyunSms(ChannelProvider):
             raise ProviderFailure("PROVIDER_ERROR", f"Alibaba Cloud SMS answered {body!r}.")
         return _failure(code, detail, response.status)
 
+    def receipt_answer(self) -> HttpResponse:
+        return HttpResponse(
+            200, {"Content-Type": "application/json"}, '{"code":0,"msg":"成功"}'.encode()
+        )
+
     def read_receipts(
         self, request: HttpRequest, credentials: Mapping[str, str]
     ) -> Sequence[DeliveryReceipt]:

@@ -229,6 +229,11 @@ class TencentSms(ChannelProvider):
             )
         return _failure(code, detail)
 
+    def receipt_answer(self) -> HttpResponse:
+        return HttpResponse(
+            200, {"Content-Type": "application/json"}, b'{"result":0,"errmsg":"OK"}'
+        )
+
     def read_receipts(
         self, request: HttpRequest, credentials: Mapping[str, str]
     ) -> Sequence[DeliveryReceipt]:

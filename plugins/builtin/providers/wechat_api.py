@@ -151,6 +151,16 @@ class WeChatProvider(ChannelProvider):
             )
         return self.receipts_in(_push_event(request.body or b""))
 
+    def verify_receipt_url(
+        self, request: HttpRequest, credentials: Mapping[str, str]
+    ) -> HttpResponse | None:
+        """WeChat checks the server URL with a signed GET and expects ``echostr`` back."""
+        query = parse_qs(urlsplit(request.url).query)
+        if request.method != "GET" or "echostr" not in query:
+            return None
+        _verify_push(query, credentials.get("token"))
+        return HttpResponse(200, {"Content-Type": "text/plain"}, query["echostr"][0].encode())
+
     def receipts_in(self, event: Mapping[str, Any]) -> Sequence[DeliveryReceipt]:
         """The receipts in one pushed event (XML elements as nested dicts of strings); other
         events pushed to the same URL carry none."""
