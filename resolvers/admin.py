@@ -127,6 +127,18 @@ class AdminMutations:
         )
         return StaffPayload(staff=Staff.of(row))
 
+    @strawberry.mutation(
+        description="The staff member's WeCom account (企业微信 userid); null clears it."
+    )
+    @returns_errors(StaffPayload)
+    async def set_staff_wecom_user_id(
+        self, info: Info, id: strawberry.ID, wecom_user_id: str | None = None
+    ) -> StaffPayload:
+        row = await staff_service.set_wecom_user_id(
+            info.context.auth, parse_id(id, ["id"]), wecom_user_id
+        )
+        return StaffPayload(staff=Staff.of(row))
+
     @strawberry.mutation(description="A new role, effective from the staff member's next request.")
     @returns_errors(StaffPayload)
     async def change_staff_role(self, info: Info, id: strawberry.ID, role: str) -> StaffPayload:

@@ -37,6 +37,8 @@ class Staff(Model):
     sessions_valid_after = fields.DatetimeField(null=True)
     # the stores a clerk works at: sales are recorded for these only; empty: every store
     store_codes: list[str] = ArrayField("text", default=list)  # type: ignore[assignment]
+    # the staff member's WeCom account (企业微信 userid): confirms WeCom tasks to their members
+    wecom_user_id: str | None = fields.TextField(null=True)  # type: ignore[assignment]
 
     class Meta:
         table = "staff"

@@ -289,6 +289,50 @@ async def assign_stores(ctx: RequestContext, staff_id: uuid.UUID, store_codes: l
     return staff
 
 
+_WECOM_USER_ID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+
+
+async def set_wecom_user_id(
+    ctx: RequestContext, staff_id: uuid.UUID, wecom_user_id: str | None
+) -> Staff:
+    """The staff member's WeCom account (企业微信 userid), or None to clear it; one staff
+    member per account in a tenant."""
+    ctx.require(Permission.STAFF_MANAGE)
+    value = (wecom_user_id or "").strip() or None
+    if value is not None and not _WECOM_USER_ID.match(value):
+        raise DomainError(
+            ErrorCode.INVALID,
+            "A WeCom userid has 1 to 64 letters, digits or _ . @ -.",
+            ["wecomUserId"],
+        )
+    async with tenant_tx(ctx):
+        staff = await _locked_staff(staff_id)
+        _owner_only(ctx, staff.role, ["id"])
+        before = staff.wecom_user_id
+        if before == value:
+            return staff
+        if (
+            value is not None
+            and await Staff.filter(wecom_user_id=value).exclude(id=staff.id).exists()
+        ):
+            raise DomainError(
+                ErrorCode.DUPLICATE,
+                "Another staff member has this WeCom account.",
+                ["wecomUserId"],
+            )
+        staff.wecom_user_id = value
+        await staff.save(update_fields=["wecom_user_id"])
+        await audit.record(
+            ctx,
+            "staff.wecom",
+            "staff",
+            staff.id,
+            before={"wecomUserId": before},
+            after={"wecomUserId": value},
+        )
+    return staff
+
+
 @dataclass(frozen=True)
 class PasswordReset:
     staff: Staff

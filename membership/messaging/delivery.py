@@ -140,7 +140,7 @@ async def _call(
         fields=content.get("fields") or {},
         text=content.get("text"),
         link=content.get("link"),
-        sender=active.credentials.get("sender"),
+        sender=content.get("sender"),
     )
     for _ in range(2):  # a second time only with a fresh access token
         try:

@@ -234,6 +234,8 @@ async def try_channels(
                 "link": rendered.link,
             }
             row.recipient = await _recipient(conn, member, active)
+            if active.channel is Channel.WECOM:
+                row.content["sender"] = await _wecom_sender(conn, member, active)
             held = await _gate(
                 conn,
                 ctx,
@@ -246,6 +248,12 @@ async def try_channels(
             )
             if held is None and row.recipient is None:
                 held = _Held("NO_RECIPIENT", f"The member has no {active.provider.recipient}.")
+            if held is None and active.channel is Channel.WECOM and not row.content["sender"]:
+                held = _Held(
+                    "NO_RECIPIENT",
+                    "No staff member to confirm the WeCom task: give the member an account "
+                    "manager with a WeCom account, or the channel a default sender.",
+                )
             if held is None:
                 held, credit = await _take_credit(conn, ctx, member, active, rendered.template_code)
         if held is not None:
@@ -302,6 +310,20 @@ async def _recipient(conn: BaseDBAsyncClient, member: Member, active: ActiveChan
         args = [member.id, provider]
     _, rows = await conn.execute_query(sql, args)
     return rows[0]["subject"] if rows else None
+
+
+async def _wecom_sender(
+    conn: BaseDBAsyncClient, member: Member, active: ActiveChannel
+) -> str | None:
+    """Who confirms a WeCom task to the member: their account manager, else the default."""
+    if member.account_manager_id is not None:
+        _, rows = await conn.execute_query(
+            "SELECT wecom_user_id FROM staff WHERE id = $1 AND active", [member.account_manager_id]
+        )
+        if rows and rows[0]["wecom_user_id"]:
+            return str(rows[0]["wecom_user_id"])
+    fake = active.provider.name.startswith("fake_")
+    return active.credentials.get("defaultSender") or ("fake-staff" if fake else None)
 
 
 async def _gate(

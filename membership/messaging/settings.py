@@ -30,7 +30,12 @@ DEFAULTS: dict[str, Any] = {
     "max_per_week": 5,
     "quiet_start": time(21, 0),
     "quiet_end": time(9, 0),
-    "fallback": [Channel.WECHAT_SUBSCRIBE.value, Channel.WECHAT_TEMPLATE.value, Channel.SMS.value],
+    "fallback": [
+        Channel.WECHAT_SUBSCRIBE.value,
+        Channel.WECHAT_TEMPLATE.value,
+        Channel.SMS.value,
+        Channel.WECOM.value,
+    ],
 }
 _PURPOSE = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
 

@@ -83,7 +83,7 @@ CREATE TABLE messaging_settings (
     max_per_week       int NOT NULL DEFAULT 5 CHECK (max_per_week BETWEEN 0 AND 500),
     quiet_start        time,
     quiet_end          time,
-    fallback           text[] NOT NULL DEFAULT '{{WECHAT_SUBSCRIBE,WECHAT_TEMPLATE,SMS}}',
+    fallback           text[] NOT NULL DEFAULT '{{WECHAT_SUBSCRIBE,WECHAT_TEMPLATE,SMS,WECOM}}',
     updated_at         timestamptz NOT NULL
 );
 

@@ -54,6 +54,9 @@ class Staff:
         default_factory=list,
         description="Store codes this staff member records sales for; empty: every store.",
     )
+    wecom_user_id: str | None = strawberry.field(
+        default=None, description="The WeCom account (企业微信 userid) that confirms WeCom tasks."
+    )
 
     @classmethod
     def of(cls, row: StaffModel) -> Staff:
@@ -67,6 +70,7 @@ class Staff:
             active=row.active,
             must_change_password=row.must_change_password,
             stores=list(row.store_codes),
+            wecom_user_id=row.wecom_user_id,
         )
 
 

@@ -22,9 +22,11 @@ from tenants.context import RequestContext
 from tenants.tx import tenant_tx
 from tests.channels.provider_server import (
     ALIYUN,
+    EXTERNAL_USERIDS,
     OPENIDS,
     TEMPLATES,
     WECHAT,
+    WECOM_CUSTOMER,
     ProviderServer,
     running_provider_server,
     wechat_push,
@@ -335,4 +337,97 @@ async def test_alibabas_receipt_push_is_taken_only_at_the_channels_secret_url(
     assert answered.status_code == 200 and answered.json() == {"code": 0, "msg": "成功"}
     failed = await message(ctx, queued.id)
     assert (failed.status, failed.skip_reason) == ("FAILED", "UNDELIVERED")
+    await transport.close()
+
+
+STAFF_WECOM = """mutation($id: ID!, $userid: String) {
+  setStaffWecomUserId(id: $id, wecomUserId: $userid) { staff { wecomUserId }
+    errors { code field } } }"""
+CREATE_STAFF = """mutation($input: CreateStaffInput!) {
+  createStaff(input: $input) { staff { id } errors { code } } }"""
+
+
+async def test_a_wecom_task_goes_to_the_members_account_manager_to_confirm(
+    api: Api, tenant: TenantFixture, server: ProviderServer
+) -> None:
+    token = tenant.owner_token
+    staff = []
+    for name in ("zhangsan", "lisi"):
+        made = await api(
+            CREATE_STAFF,
+            {
+                "input": {
+                    "email": f"{name}@{tenant.info.slug}.example.com",
+                    "password": "staff-pass-123",
+                    "role": "clerk",
+                }
+            },
+            token,
+        )
+        staff.append(made["createStaff"]["staff"]["id"])
+    await api(STAFF_WECOM, {"id": staff[0], "userid": "zhangsan"}, token)
+    taken = await api(STAFF_WECOM, {"id": staff[1], "userid": "zhangsan"}, token)
+    assert taken["setStaffWecomUserId"]["errors"] == [
+        {"code": "DUPLICATE", "field": ["wecomUserId"]}
+    ]
+    configured = await api(
+        CONFIGURE,
+        {
+            "input": {
+                "channel": "WECOM",
+                "provider": "wecom_customer",
+                "credentials": WECOM_CUSTOMER,
+                "baseUrl": server.url("wecom"),
+            }
+        },
+        token,
+    )
+    assert configured["configureChannel"]["errors"] == []
+    await api(SETTINGS, {"input": {"clearQuietHours": True}}, token)
+    await api(
+        TEMPLATE,
+        {
+            "input": {
+                "name": "care",
+                "title": "Care",
+                "purpose": "service",
+                "content": {"WECOM": {"text": "{{member.name}}，您的积分 {{member.points}}"}},
+            }
+        },
+        token,
+    )
+    made = await api(
+        """mutation($phone: String!, $manager: ID) { createMember(input: {phone: $phone,
+        name: "赵六", accountManagerId: $manager}) { member { id } errors { code } } }""",
+        {"phone": f"1385{uuid.uuid4().int % 10_000_000:07d}", "manager": staff[0]},
+        token,
+    )
+    member = made["createMember"]["member"]["id"]
+    orphan = (
+        await api(CREATE_MEMBER, {"phone": f"1384{uuid.uuid4().int % 10_000_000:07d}"}, token)
+    )["createMember"]["member"]["id"]
+    for who in (member, orphan):
+        await api(
+            BIND,
+            {
+                "input": {
+                    "memberId": who,
+                    "provider": "WECOM_EXTERNAL_USERID",
+                    "appId": WECOM_CUSTOMER["corpId"],
+                    "subject": sorted(EXTERNAL_USERIDS)[0] if who == member else "wm-orphan",
+                }
+            },
+            token,
+        )
+    ctx, _ = context(tenant)
+    (queued,) = await send_message(ctx, SendRequest(uuid.UUID(member), "care", "wecom-1"))
+    (held,) = await send_message(ctx, SendRequest(uuid.UUID(orphan), "care", "wecom-2"))
+    assert (held.status, held.skip_reason) == ("SKIPPED", "NO_RECIPIENT")
+    transport = ProviderTransport()
+    await deliver_due(ctx, transport)
+    sent = await message(ctx, queued.id)
+    assert sent.status == "SENT" and "confirm" in (sent.detail or "")
+    (task,) = server.sends("wecom")
+    assert task.json["sender"] == "zhangsan"
+    assert task.json["text"]["content"] == "赵六，您的积分 0"
     await transport.close()

@@ -157,7 +157,16 @@ class WeComCustomer(_WeCom):
     recipient = RecipientKind.WECOM_EXTERNAL_USERID
     text_bytes = 4000
     max_text_chars = 4000
-    credential_fields: ClassVar[Sequence[CredentialField]] = _WeCom._CORP
+    credential_fields: ClassVar[Sequence[CredentialField]] = (
+        *_WeCom._CORP,
+        CredentialField(
+            "defaultSender",
+            "Default sender (默认发送员工 userid), for members without an account manager in WeCom",
+            r"[A-Za-z0-9_.@-]{1,64}",
+            required=False,
+            example="zhangsan",
+        ),
+    )
 
     def send_request(
         self,
