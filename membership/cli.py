@@ -335,7 +335,13 @@ def demo_seed(
     slug: str = typer.Option("demo", help="Tenant slug"),
 ) -> None:
     """Create (or top up) the demo tenant with staff logins, keys and realistic members."""
-    from membership.demo import seed_behaviour, seed_members, seed_orders, seed_reference_data
+    from membership.demo import (
+        seed_behaviour,
+        seed_members,
+        seed_messaging,
+        seed_orders,
+        seed_reference_data,
+    )
     from membership.members.models import Member
     from tenants.api_keys import create_api_key
     from tenants.models import Staff
@@ -390,6 +396,7 @@ def demo_seed(
                 ctx, start_index=have, count=missing, progress=lambda n: bar.advance(task, n)
             )
         await seed_behaviour(ctx)
+        await seed_messaging(ctx)
         secret = await create_api_key(
             ctx, name=f"demo secret {secrets.token_hex(2)}", kind="secret"
         )

@@ -17,7 +17,14 @@ from membership.coupons.models import CouponTemplate
 from membership.coupons.templates import TemplateDraft, create_template
 from membership.events.models import MemberEvent
 from membership.events.tracking import TrackedEvent, track_event
+from membership.members.identities import IdentityKey, bind_identity
 from membership.members.models import CustomFieldDefinition, Member
+from membership.messaging.consents import ConsentToRecord, record_consent
+from membership.messaging.models import MessageTemplate
+from membership.messaging.send import SendRequest, send_message
+from membership.messaging.subscriptions import SubscriptionGrant, record_subscription
+from membership.messaging.templates import TemplateDraft as MessageDraft
+from membership.messaging.templates import save_template
 from membership.orders.service import OrderItem, OrderRequest, record_order
 from membership.rewards.service import RewardDraft, create_reward
 from membership.tiers.models import Tier
@@ -269,3 +276,87 @@ async def seed_behaviour(ctx: RequestContext, members: int = 20, seed: int = 7) 
             )
             recorded += not tracked.replayed
     return recorded
+
+
+async def seed_messaging(ctx: RequestContext, members: int = 12) -> int:
+    """Message templates, and for the newest members a WeChat openid, consents given at the
+    counter, a subscription, and a welcome message through the send path. Idempotent: the
+    consents, subscriptions and messages are keyed per member. Returns the messages made."""
+    async with tenant_tx(ctx):
+        have = {t.name for t in await MessageTemplate.all()}
+    if "welcome" not in have:
+        await save_template(
+            ctx,
+            MessageDraft(
+                name="welcome",
+                title="入会欢迎",
+                purpose="marketing",
+                content={
+                    "WECHAT_SUBSCRIBE": {
+                        "templateCode": "demo-welcome-subscribe",
+                        "fields": {"thing1": "{{member.name}}", "number2": "{{member.points}}"},
+                        "link": "pages/member/index",
+                    },
+                    "SMS": {
+                        "templateCode": "SMS_DEMO_WELCOME",
+                        "text": "【会员中心】${name}，欢迎入会，您有${points}积分可用。",
+                        "fields": {"name": "{{member.name}}", "points": "{{member.points}}"},
+                    },
+                },
+            ),
+        )
+    if "points-expiring" not in have:
+        await save_template(
+            ctx,
+            MessageDraft(
+                name="points-expiring",
+                title="积分到期提醒",
+                purpose="service",
+                content={
+                    "SMS": {
+                        "templateCode": "SMS_DEMO_EXPIRING",
+                        "text": "【会员中心】${name}，您有${points}积分将于${date}到期。",
+                        "fields": {
+                            "name": "{{member.name}}",
+                            "points": "{{points.expiring}}",
+                            "date": "{{points.expiresOn}}",
+                        },
+                    }
+                },
+            ),
+        )
+    async with tenant_tx(ctx):
+        newest = [m.id for m in await Member.all().order_by("-created_at").limit(members)]
+    made = 0
+    for n, member_id in enumerate(newest):
+        await bind_identity(
+            ctx,
+            member_id,
+            IdentityKey("WECHAT_OPENID", "wx-demo-mini", f"o-demo-{member_id.hex[:20]}"),
+        )
+        channels = ["SMS", "WECHAT_SUBSCRIBE"] if n % 3 else ["SMS"]
+        for channel in channels:
+            await record_consent(
+                ctx,
+                ConsentToRecord(
+                    member_id=member_id,
+                    channel=channel,
+                    purpose="marketing",
+                    granted=True,
+                    source="pos" if channel == "SMS" else "mini-program",
+                    idempotency_key=f"demo-consent-{channel}-{member_id}",
+                ),
+            )
+        if n % 2:
+            await record_subscription(
+                ctx,
+                SubscriptionGrant(
+                    member_id=member_id,
+                    template_code="demo-welcome-subscribe",
+                    idempotency_key=f"demo-subscribe-{member_id}",
+                ),
+            )
+        made += len(
+            await send_message(ctx, SendRequest(member_id, "welcome", f"demo-welcome-{member_id}"))
+        )
+    return made

@@ -147,6 +147,17 @@ async def test_demo_seed_creates_logins_keys_and_members_whose_figures_come_from
         assert await Reward.all().count() == 2
     assert sorted(codes, key=str) == [None, None, "WELCOME26"]
     assert out["ordersRecorded"] > 0 and again["ordersRecorded"] > 0
+    # message templates and welcome messages through the send path, once per member
+    from membership.messaging.models import Message, MessageTemplate
+
+    async with tenant_tx(RequestContext.system(tenant)):
+        names = sorted(await MessageTemplate.all().values_list("name", flat=True))
+        causes = await Message.all().values_list("cause", flat=True)
+    assert names == ["points-expiring", "welcome"]
+    assert causes and all(c.startswith("demo-welcome-") for c in causes)
+    # the newest 12 members each seed; a second seed messages only members it had not
+    assert 12 <= len(set(causes)) <= 24
+    assert max(causes.count(c) for c in causes) <= 2  # a skipped channel, then the one queued
 
     # every member's figures and tier come from orders that were really recorded
     async with tenant_tx(RequestContext.system(tenant)) as conn:
