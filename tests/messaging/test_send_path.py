@@ -325,3 +325,90 @@ async def test_credentials_in_a_wrong_format_are_refused_and_nothing_is_saved(
     assert wrong_channel["configureChannel"]["errors"][0]["field"] == ["input", "provider"]
     listed = await api("{ channelConfigs { channel } }", None, tenant.owner_token)
     assert listed["channelConfigs"] == []
+
+
+async def test_credentials_are_sealed_per_tenant_and_channel(
+    api: Api, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    from membership.messaging.credentials import open_credentials
+    from membership.messaging.models import ChannelConfig
+
+    secret = "k3J9dQ2mX7vL0pR5sT8wY1zA4bC6eF"
+    saved = await api(
+        CONFIGURE,
+        {
+            "input": {
+                "channel": "SMS",
+                "provider": "aliyun_sms",
+                "credentials": {
+                    "accessKeyId": "LTAI5tQ7xKp2Vb9mNc4Rz8Yw",
+                    "accessKeySecret": secret,
+                    "signName": "会员中心",
+                },
+            }
+        },
+        tenant.owner_token,
+    )
+    assert saved["configureChannel"]["config"]["credentials"]["accessKeySecret"] == "••••C6eF"
+    async with tenant_tx(tenant.ctx):
+        row = await ChannelConfig.get(channel="SMS")
+    assert row.credentials is not None and secret.encode() not in row.credentials
+    assert open_credentials(tenant.info.id, "SMS", row.credentials)["accessKeySecret"] == secret
+    with pytest.raises(Exception):  # noqa: B017 (any failure to open is right)
+        open_credentials(other_tenant.info.id, "SMS", row.credentials)
+    with pytest.raises(Exception):  # noqa: B017
+        open_credentials(tenant.info.id, "WECHAT_TEMPLATE", row.credentials)
+    kept = await api(
+        CONFIGURE,
+        {"input": {"channel": "SMS", "provider": "aliyun_sms", "dailyQuota": 100}},
+        tenant.owner_token,
+    )
+    assert kept["configureChannel"]["config"]["credentials"]["accessKeySecret"] == "••••C6eF"
+    foreign = await api("{ channelConfigs { channel } }", None, other_tenant.owner_token)
+    assert foreign["channelConfigs"] == []
+
+
+async def test_the_weekly_cap_counts_the_tenants_week(api: Api, tenant: TenantFixture) -> None:
+    from membership.messaging.send import SendRequest, send_message
+
+    await recall_template(api, tenant)
+    changed = await api(
+        SETTINGS,
+        {"input": {"maxPerDay": 2, "maxPerWeek": 3, "clearQuietHours": True}},
+        tenant.owner_token,
+    )
+    assert changed["updateMessagingSettings"]["errors"] == []
+    member = await member_with(api, tenant, consent=["SMS"])
+    clock = FrozenClock(datetime(2026, 12, 7, 2, 0, tzinfo=UTC))  # Monday 10:00 in Shanghai
+    ctx = RequestContext.system(tenant.info, clock=clock)
+    outcomes = []
+    for day in range(8):
+        for n in range(2):
+            made = await send_message(
+                ctx,
+                SendRequest(uuid.UUID(member), "recall", f"w-{day}-{n}", channels=["SMS"]),
+            )
+            outcomes.append((day, made[-1].status, made[-1].skip_reason))
+        clock.advance(timedelta(days=1))
+    queued_days = [day for day, status, _ in outcomes if status == "QUEUED"]
+    assert queued_days == [0, 0, 1, 7, 7]  # two on Monday, one on Tuesday; next Monday again
+    assert {reason for _, status, reason in outcomes if status == "SKIPPED"} == {"FREQUENCY_CAP"}
+
+
+async def test_a_bad_send_policy_is_refused_whole(api: Api, tenant: TenantFixture) -> None:
+    refused = await api(
+        SETTINGS,
+        {
+            "input": {
+                "maxPerDay": 5,
+                "maxPerWeek": 2,
+                "quietStart": "22:00",
+                "limitedPurposes": ["lottery"],
+            }
+        },
+        tenant.owner_token,
+    )
+    fields = {tuple(e["field"]) for e in refused["updateMessagingSettings"]["errors"]}
+    assert fields == {("input", "maxPerWeek"), ("input", "quietEnd"), ("input", "limitedPurposes")}
+    current = await api("{ messagingSettings { maxPerDay quietStart } }", None, tenant.owner_token)
+    assert current["messagingSettings"] == {"maxPerDay": 2, "quietStart": "21:00"}
