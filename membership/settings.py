@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     credentials_key: str | None = None
     # a channel a tenant never set up is carried by the fake provider; turn off in production
     channels_fake_by_default: bool = True
+    # a provider's base URL may be a loopback or private address (development, tests)
+    channels_allow_private_urls: bool = False
     staff_token_ttl_seconds: int = 12 * 3600
     member_token_ttl_seconds: int = 7 * 24 * 3600
 

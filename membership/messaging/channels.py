@@ -17,6 +17,7 @@ from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.messaging.credentials import hint, open_credentials, seal_credentials
 from membership.messaging.models import ChannelConfig
 from membership.messaging.settings import check_channel
+from membership.public_urls import check_url
 from membership.settings import get_settings
 from plugins.channels import Channel, ChannelProvider
 from plugins.manager import loaded_plugins
@@ -148,14 +149,17 @@ def _check(setup: ChannelSetup, existing: ChannelConfig | None) -> ChannelProvid
                         ErrorCode.INVALID, problem.message, [*path, "credentials", problem.field]
                     )
                 )
-    if setup.base_url is not None and not setup.base_url.startswith(
-        ("https://", "http://", "fake://")
+    if setup.base_url is not None and not (
+        setup.base_url == "fake://" and provider is not None and provider.name.startswith("fake_")
     ):
-        errors.append(
-            DomainError(
-                ErrorCode.INVALID, "The base URL must start with https://.", [*path, "baseUrl"]
+        try:
+            check_url(
+                setup.base_url,
+                allow_private=get_settings().channels_allow_private_urls,
+                field=[*path, "baseUrl"],
             )
-        )
+        except DomainError as exc:
+            errors.append(exc)
     for name, value in (("dailyQuota", setup.daily_quota), ("creditBalance", setup.credit_balance)):
         if value is not None and not 0 <= value <= MAX_QUOTA:
             errors.append(

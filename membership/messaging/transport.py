@@ -1,6 +1,9 @@
 """Carrying providers' requests: HTTP for real providers, a record for the fake one.
 
-One pooled ``aiohttp`` session per worker process. Access tokens (WeChat, WeCom) are kept per
+One pooled ``aiohttp`` session per worker process. A tenant may point a provider at its own base
+URL (a regional endpoint, a proxy), so every connection goes through the same public-address
+resolver as webhook deliveries (``membership.public_urls``): nothing reaches the platform's own
+network unless ``MEMBERSHIP_CHANNELS_ALLOW_PRIVATE_URLS`` is on (development, tests). Access tokens (WeChat, WeCom) are kept per
 tenant, channel and credentials until a minute before they expire, and dropped when a send says
 they expired. A request to ``fake://…`` goes nowhere: it is written to ``fake_provider_sends`` in
 the tenant's transaction and answered as accepted.
@@ -20,6 +23,8 @@ import aiohttp
 from membership.ids import new_id
 from membership.messaging.channels import ActiveChannel
 from membership.messaging.models import FakeProviderSend
+from membership.public_urls import BlockedAddress, PublicResolver, check_literal_host
+from membership.settings import get_settings
 from plugins.channels import HttpRequest, HttpResponse, ProviderFailure
 from tenants.context import RequestContext
 from tenants.tx import tenant_tx
@@ -38,15 +43,22 @@ class Exchange:
 
 
 class ProviderTransport:
-    def __init__(self, *, timeout: float = 10.0) -> None:
+    def __init__(self, *, timeout: float = 10.0, allow_private: bool | None = None) -> None:
         self.timeout = timeout
+        self.allow_private = (
+            get_settings().channels_allow_private_urls if allow_private is None else allow_private
+        )
         self._session: aiohttp.ClientSession | None = None
         self._tokens: dict[str, tuple[str, float]] = {}
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                trust_env=False, cookie_jar=aiohttp.DummyCookieJar()
+                connector=aiohttp.TCPConnector(
+                    resolver=PublicResolver(allow_private=self.allow_private)
+                ),
+                trust_env=False,
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
         return self._session
 
@@ -61,6 +73,7 @@ class ProviderTransport:
         if request.url.startswith("fake://"):
             return await self._fake(ctx, request, message_id)
         try:
+            check_literal_host(request.url, allow_private=self.allow_private)
             async with asyncio.timeout(self.timeout):
                 async with self._get_session().request(
                     request.method,
@@ -73,6 +86,8 @@ class ProviderTransport:
                     return Exchange(HttpResponse(response.status, dict(response.headers), body))
         except TimeoutError:
             return Exchange(None, f"no answer within {self.timeout:g} s")
+        except BlockedAddress as exc:
+            return Exchange(None, f"refused to connect to {exc}: not a public address")
         except (aiohttp.ClientError, OSError, ValueError) as exc:
             return Exchange(None, f"{type(exc).__name__}: {exc}"[:300])
 

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.event_types import is_known_pattern
 from membership.ids import new_id
+from membership.public_urls import check_url
 from membership.settings import get_settings
 from membership.webhooks.models import WebhookDelivery, WebhookEndpoint
 from membership.webhooks.signing import new_secret
-from membership.webhooks.urls import check_url
 from tenants import audit
 from tenants.context import RequestContext
 from tenants.permissions import Permission

@@ -16,23 +16,16 @@ import socket
 import time
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING
 
 import aiohttp
-from aiohttp.abc import AbstractResolver
-from yarl import URL
 
-from membership.webhooks.urls import BlockedAddress, ip_literal, is_public_ip, resolve_public
-
-if TYPE_CHECKING:
-    from aiohttp.abc import ResolveResult
+from membership.public_urls import BlockedAddress, PublicResolver, check_literal_host
 
 __all__ = ["EXCERPT_CHARS", "AttemptResult", "WebhookSender"]
 
 EXCERPT_CHARS = 1000
 # enough bytes for 1,000 characters of mostly ASCII; the rest of a response is never read
 _READ_BYTES = 4096
-_NUMERIC_FLAGS = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +120,7 @@ class WebhookSender:
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(
-                resolver=_PublicResolver(allow_private=self.allow_private),
+                resolver=PublicResolver(allow_private=self.allow_private),
                 limit=self._limit,
                 limit_per_host=self._limit_per_host,
             )
@@ -141,41 +134,7 @@ class WebhookSender:
         return self._session
 
     def _check_literal_host(self, url: str) -> None:
-        # aiohttp connects to an IP literal without asking the resolver, so check it here
-        host = URL(url).raw_host
-        if self.allow_private or host is None:
-            return
-        address = ip_literal(host)
-        if address is not None and not is_public_ip(address):
-            raise BlockedAddress(str(address))
-
-
-class _PublicResolver(AbstractResolver):
-    """aiohttp's resolver hook: every name a connection is made to goes through resolve_public."""
-
-    def __init__(self, *, allow_private: bool) -> None:
-        self._allow_private = allow_private
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        addresses = await resolve_public(
-            host, port, allow_private=self._allow_private, family=family
-        )
-        return [
-            {
-                "hostname": host,
-                "host": address,
-                "port": port,
-                "family": socket.AF_INET6 if ":" in address else socket.AF_INET,
-                "proto": 0,
-                "flags": _NUMERIC_FLAGS,
-            }
-            for address in addresses
-        ]
-
-    async def close(self) -> None:
-        pass
+        check_literal_host(url, allow_private=self.allow_private)
 
 
 async def _read_start(response: aiohttp.ClientResponse) -> bytes:

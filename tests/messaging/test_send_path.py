@@ -412,3 +412,26 @@ async def test_a_bad_send_policy_is_refused_whole(api: Api, tenant: TenantFixtur
     assert fields == {("input", "maxPerWeek"), ("input", "quietEnd"), ("input", "limitedPurposes")}
     current = await api("{ messagingSettings { maxPerDay quietStart } }", None, tenant.owner_token)
     assert current["messagingSettings"] == {"maxPerDay": 2, "quietStart": "21:00"}
+
+
+async def test_a_provider_base_url_inside_the_network_is_refused(
+    api: Api, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from membership.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "channels_allow_private_urls", False)
+    for url in ("http://127.0.0.1:8080/", "http://10.0.0.5/sms", "http://localhost/", "ftp://x"):
+        refused = await api(
+            CONFIGURE,
+            {"input": {"channel": "SMS", "provider": "fake_sms", "baseUrl": url}},
+            tenant.owner_token,
+        )
+        assert refused["configureChannel"]["errors"][0]["field"] == ["input", "baseUrl"], url
+    transport = ProviderTransport()
+    from plugins.channels import HttpRequest
+
+    blocked = await transport.exchange(
+        tenant.ctx, HttpRequest("POST", "http://127.0.0.1:9/x", {}, b"{}")
+    )
+    assert blocked.response is None and "not a public address" in (blocked.error or "")
+    await transport.close()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from membership.errors import DomainError, ErrorCode
-from membership.webhooks.urls import (
+from membership.public_urls import (
     BlockedAddress,
     check_url,
     ip_literal,
@@ -20,7 +20,7 @@ from membership.webhooks.urls import (
 FIELD = ["input", "url"]
 
 BAD_URL = "Enter a URL such as https://example.com/webhooks."
-BAD_SCHEME = "Webhook URLs start with http:// or https://."
+BAD_SCHEME = "URLs start with http:// or https://."
 NO_HOST = "The URL needs a host name."
 CREDENTIALS = (
     "Remove the user name and password from the URL; receivers verify the signature instead."
@@ -32,7 +32,7 @@ BAD_HOST = "The host name is not valid."
 SPACES = "A URL cannot contain spaces or control characters."
 NOT_TEXT = "Enter the URL as text."
 PRIVATE = (
-    "{host} is a loopback, private or reserved address; webhook URLs must be reachable from "
+    "{host} is a loopback, private or reserved address; the URL must be reachable from "
     "the internet."
 )
 

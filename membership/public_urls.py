@@ -1,4 +1,5 @@
-"""Webhook endpoint URLs: which may be registered, and which addresses a delivery may reach.
+"""URLs a tenant chooses and the platform calls (webhook endpoints, a channel provider's base
+URL): which may be saved, and which addresses a request may reach.
 
 A tenant chooses the URL and the platform makes the request, so a URL must not let a tenant reach
 the platform's own network (server-side request forgery). Two checks, because a name can point
@@ -10,8 +11,9 @@ anywhere and can change what it points to:
 - ``resolve_public``, at connect time: every address the name resolves to is public, so neither a
   name that points inside nor one re-pointed after it was saved (DNS rebinding) is connected to.
 
-``allow_private`` (``MEMBERSHIP_WEBHOOKS_ALLOW_PRIVATE_URLS``) turns the address rules off, for
-development against a receiver on the same machine.
+``allow_private`` (``MEMBERSHIP_WEBHOOKS_ALLOW_PRIVATE_URLS``,
+``MEMBERSHIP_CHANNELS_ALLOW_PRIVATE_URLS``) turns the address rules off, for development against
+a receiver on the same machine.
 """
 
 from __future__ import annotations
@@ -21,13 +23,22 @@ import ipaddress
 import re
 import socket
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
+from aiohttp.abc import AbstractResolver
+from yarl import URL
+
 from membership.errors import DomainError, ErrorCode
+
+if TYPE_CHECKING:
+    from aiohttp.abc import ResolveResult
 
 __all__ = [
     "MAX_URL_LENGTH",
     "BlockedAddress",
+    "PublicResolver",
+    "check_literal_host",
     "check_url",
     "ip_literal",
     "is_local_name",
@@ -46,6 +57,7 @@ _HEX_NUMBER = re.compile(r"0x[0-9a-f]*")
 _OCTAL_NUMBER = re.compile(r"0[0-7]+")
 _DECIMAL_NUMBER = re.compile(r"0|[1-9][0-9]*")
 _ANY_DIGITS = re.compile(r"[0-9]+")
+_NUMERIC_FLAGS = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
 # characters left as they are in a path or query; anything else (non-ASCII, quotes, braces) is
 # percent-encoded, and existing %XX escapes are kept
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
@@ -61,7 +73,7 @@ class BlockedAddress(Exception):
 
 
 def check_url(url: str, *, allow_private: bool, field: list[str]) -> str:
-    """The URL, normalised, if it may be a webhook endpoint; ``DomainError(INVALID)`` otherwise.
+    """The URL, normalised, if the platform may call it; ``DomainError(INVALID)`` otherwise.
 
     Normalised: scheme and host in lowercase, an internationalised host in punycode, IP literals in
     their canonical form (``http://2130706433/`` is ``http://127.0.0.1/``), the scheme's default
@@ -82,7 +94,7 @@ def check_url(url: str, *, allow_private: bool, field: list[str]) -> str:
         raise _error("Enter a URL such as https://example.com/webhooks.", field) from None
     scheme = parts.scheme.lower()
     if scheme not in _SCHEMES:
-        raise _error("Webhook URLs start with http:// or https://.", field)
+        raise _error("URLs start with http:// or https://.", field)
     if "#" in text:
         raise _error("Remove the #fragment: it is never sent to the receiver.", field)
     if "@" in parts.netloc:
@@ -106,8 +118,8 @@ def check_url(url: str, *, allow_private: bool, field: list[str]) -> str:
         raise _error("The host name is not valid.", field) from None
     if not allow_private and (is_local_name(host) if ip is None else not is_public_ip(ip)):
         raise _error(
-            "{host} is a loopback, private or reserved address; webhook URLs must be reachable "
-            "from the internet.",
+            "{host} is a loopback, private or reserved address; the URL must be reachable from "
+            "the internet.",
             field,
             host=host.strip("[]"),
         )
@@ -149,6 +161,45 @@ async def resolve_public(
             if not is_public_ip(address):
                 raise BlockedAddress(address)
     return addresses
+
+
+def check_literal_host(url: str, *, allow_private: bool) -> None:
+    """Raise ``BlockedAddress`` for a URL whose host is a non-public IP literal: aiohttp connects
+    to an IP literal without asking the resolver."""
+    host = URL(url).raw_host
+    if allow_private or host is None:
+        return
+    address = ip_literal(host)
+    if address is not None and not is_public_ip(address):
+        raise BlockedAddress(str(address))
+
+
+class PublicResolver(AbstractResolver):
+    """aiohttp's resolver hook: every name a connection is made to goes through resolve_public."""
+
+    def __init__(self, *, allow_private: bool) -> None:
+        self._allow_private = allow_private
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        addresses = await resolve_public(
+            host, port, allow_private=self._allow_private, family=family
+        )
+        return [
+            {
+                "hostname": host,
+                "host": address,
+                "port": port,
+                "family": socket.AF_INET6 if ":" in address else socket.AF_INET,
+                "proto": 0,
+                "flags": _NUMERIC_FLAGS,
+            }
+            for address in addresses
+        ]
+
+    async def close(self) -> None:
+        pass
 
 
 def is_public_ip(ip: str | IPv4Address | IPv6Address) -> bool:
