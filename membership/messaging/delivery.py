@@ -33,6 +33,7 @@ from membership.messaging.events import (
     MessageSent,
     MessageSkipped,
 )
+from membership.messaging.gate import lock_member
 from membership.messaging.models import Message, MessageTemplate
 from membership.messaging.send import message_event, try_channels
 from membership.messaging.transport import ProviderTransport
@@ -250,10 +251,7 @@ async def _finish(
 
 async def _fall_back(ctx: RequestContext, message: Message) -> None:
     async with tenant_tx(ctx) as conn:
-        await conn.execute_query(
-            "SELECT pg_advisory_xact_lock(hashtextextended('message:' || $1::text, 0))",
-            [str(message.member_id)],
-        )
+        await lock_member(conn, message.member_id)
         member = await Member.get_or_none(id=message.member_id, merged_into_id=None)
         template = (
             await MessageTemplate.get_or_none(id=message.template_id)
