@@ -435,3 +435,50 @@ async def test_a_provider_base_url_inside_the_network_is_refused(
     )
     assert blocked.response is None and "not a public address" in (blocked.error or "")
     await transport.close()
+
+
+async def test_a_daily_template_quota_and_the_sms_balance_are_send_credits(
+    api: Api, tenant: TenantFixture
+) -> None:
+    token = tenant.owner_token
+    await api(
+        SETTINGS, {"input": {"clearQuietHours": True, "maxPerDay": 20, "maxPerWeek": 50}}, token
+    )
+    for channel, extra in (("WECHAT_TEMPLATE", {"dailyQuota": 1}), ("SMS", {"creditBalance": 1})):
+        configured = await api(
+            CONFIGURE,
+            {"input": {"channel": channel, "provider": f"fake_{channel.lower()}", **extra}},
+            token,
+        )
+        assert configured["configureChannel"]["errors"] == []
+    saved = await api(
+        TEMPLATE,
+        {
+            "input": {
+                "name": "notice",
+                "title": "Notice",
+                "purpose": "service",
+                "content": {
+                    "WECHAT_TEMPLATE": {
+                        "templateCode": "T1",
+                        "fields": {"thing1": "{{member.name}}"},
+                    },
+                    "SMS": {"templateCode": "S1", "fields": {"name": "{{member.name}}"}},
+                },
+            }
+        },
+        token,
+    )
+    assert saved["saveMessageTemplate"]["errors"] == []
+    member = await member_with(api, tenant, consent=[])
+    outcomes = []
+    for _ in range(3):
+        result = await send(api, tenant, member, template="notice")
+        outcomes.append([(m["channel"], m["status"], m["skipReason"]) for m in result["messages"]])
+    assert outcomes == [
+        [("WECHAT_TEMPLATE", "QUEUED", None)],
+        [("WECHAT_TEMPLATE", "SKIPPED", "QUOTA_EXCEEDED"), ("SMS", "QUEUED", None)],
+        [("WECHAT_TEMPLATE", "SKIPPED", "QUOTA_EXCEEDED"), ("SMS", "SKIPPED", "NO_CREDIT")],
+    ]
+    listed = await api("{ channelConfigs { channel creditBalance } }", None, token)
+    assert {"channel": "SMS", "creditBalance": 0} in listed["channelConfigs"]
