@@ -238,6 +238,15 @@ async def resolve_member(
         )
     if member_id is not None:
         return member_id
+    # Looking a member up by phone or identity reads member data: a caller that may not read
+    # members learns nothing (a member token finds only its own member).
+    if not ctx.has(Permission.MEMBERS_READ) and ctx.member_id is None:
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            "Naming a member by phone or identity needs the '{permission}' permission.",
+            [*path, "memberPhone" if phone is not None else "memberIdentity"],
+            permission=Permission.MEMBERS_READ.value,
+        )
     if phone is not None:
         e164 = normalize_phone(
             phone, [*path, "memberPhone"], allowed_regions=get_settings().phone_regions
@@ -260,7 +269,7 @@ async def resolve_member(
                 key.subject,
             )
         field = "memberIdentity"
-    if found is None:
+    if found is None or (not ctx.has(Permission.MEMBERS_READ) and found != ctx.member_id):
         raise DomainError(ErrorCode.NOT_FOUND, "No such member in this tenant.", [*path, field])
     return found
 

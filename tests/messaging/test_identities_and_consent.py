@@ -340,3 +340,34 @@ async def test_identities_consents_and_messages_of_a_member_list_take_constant_q
     with count_queries() as many:
         await api(LIST, None, tenant.secret_key)
     assert len(many.queries) == len(few.queries)
+
+
+async def test_a_publishable_key_cannot_probe_phones_and_a_member_token_finds_only_itself(
+    api: Api, tenant: TenantFixture
+) -> None:
+    from tenants.api_keys import create_api_key
+
+    member, phone = await new_member(api, tenant)
+    other, other_phone = await new_member(api, tenant)
+    publishable = (await create_api_key(tenant.ctx, name="web", kind="publishable")).key
+    for probe in (phone, "13900000000"):
+        result = await api(
+            TRACK,
+            {"input": {"memberPhone": probe, "type": "page.viewed", "idempotencyKey": probe}},
+            publishable,
+        )
+        assert result["trackEvent"]["errors"][0]["code"] == "PERMISSION_DENIED"
+    token = (await api(TOKEN, {"id": member}, tenant.secret_key))["createMemberToken"]["token"]
+    own = await api(
+        TRACK,
+        {"input": {"memberPhone": phone, "type": "page.viewed", "idempotencyKey": "own"}},
+        token,
+    )
+    assert own["trackEvent"]["errors"] == []
+    theirs = await api(
+        TRACK,
+        {"input": {"memberPhone": other_phone, "type": "page.viewed", "idempotencyKey": "x"}},
+        token,
+    )
+    assert theirs["trackEvent"]["errors"][0]["code"] == "NOT_FOUND"
+    assert other
