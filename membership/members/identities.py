@@ -190,6 +190,8 @@ async def unbind_identity(ctx: RequestContext, member_id: uuid.UUID, key: Identi
 
 async def member_by_identity(ctx: RequestContext, key: IdentityKey) -> Member | None:
     """The live member holding ``key``, or None (a member token finds only itself)."""
+    if not ctx.has(Permission.MEMBERS_READ) and ctx.member_id is None:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "You may not read member profiles.")
     try:
         key = key.checked([])
     except DomainErrors:

@@ -371,3 +371,16 @@ async def test_a_publishable_key_cannot_probe_phones_and_a_member_token_finds_on
     )
     assert theirs["trackEvent"]["errors"][0]["code"] == "NOT_FOUND"
     assert other
+
+
+async def test_member_by_identity_needs_a_reader(api: Api, tenant: TenantFixture) -> None:
+    from tenants.api_keys import create_api_key
+
+    member, _ = await new_member(api, tenant)
+    wanted = openid(member)
+    await api(BIND, {"input": wanted}, tenant.secret_key)
+    publishable = (await create_api_key(tenant.ctx, name="web", kind="publishable")).key
+    variables = {k: wanted[k] for k in ("provider", "appId", "subject")}
+    for subject in (wanted["subject"], "nobody"):
+        refused = await api.raw(BY_IDENTITY, {**variables, "subject": subject}, publishable)
+        assert refused.json()["errors"][0]["message"] == "You may not read member profiles."
