@@ -30,6 +30,7 @@ __all__ = [
     "ActiveChannel",
     "ChannelSetup",
     "active_channel",
+    "active_channels",
     "configure_channel",
     "list_channels",
     "provider_named",
@@ -62,10 +63,28 @@ class ActiveChannel:
     config: ChannelConfig | None  # None: the fake provider by default
 
 
+async def active_channels(ctx: RequestContext) -> dict[Channel, ActiveChannel]:
+    """Every channel this tenant can send on now, with its provider (one query)."""
+    async with tenant_tx(ctx):
+        configs = {c.channel: c for c in await ChannelConfig.all()}
+    found = {}
+    for channel in Channel:
+        active = _active(ctx, channel, configs.get(channel.value))
+        if active is not None:
+            found[channel] = active
+    return found
+
+
 async def active_channel(ctx: RequestContext, channel: Channel) -> ActiveChannel | None:
     """The provider carrying ``channel`` for this tenant now, or None when it has none."""
     async with tenant_tx(ctx):
         config = await ChannelConfig.get_or_none(channel=channel.value)
+    return _active(ctx, channel, config)
+
+
+def _active(
+    ctx: RequestContext, channel: Channel, config: ChannelConfig | None
+) -> ActiveChannel | None:
     if config is None:
         if not get_settings().channels_fake_by_default:
             return None

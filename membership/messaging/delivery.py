@@ -21,12 +21,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from membership.members.models import Member
 from membership.messaging import settings as messaging_settings
-from membership.messaging.channels import ActiveChannel, active_channel
+from membership.messaging.channels import ActiveChannel, active_channels
 from membership.messaging.events import (
     MessageDelivered,
     MessageFailed,
@@ -34,7 +35,7 @@ from membership.messaging.events import (
     MessageSkipped,
 )
 from membership.messaging.gate import lock_member
-from membership.messaging.models import Message, MessageTemplate
+from membership.messaging.models import Message, MessageTemplate, MessagingSettings
 from membership.messaging.send import message_event, try_channels
 from membership.messaging.transport import ProviderTransport
 from membership.outbox import emit
@@ -71,22 +72,52 @@ WHERE id = ANY(ARRAY(SELECT id FROM messages
                      WHERE status = 'QUEUED' AND next_attempt_at <= $1
                      ORDER BY next_attempt_at, id LIMIT $3
                      FOR UPDATE SKIP LOCKED))
-RETURNING id
+RETURNING *
 """
+_CONSENTS = """
+SELECT member_id, channel, purpose, granted FROM member_consents
+WHERE (member_id, channel, purpose) IN (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]))
+"""
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What a batch of taken messages is sent with, read once for all of them."""
+
+    messages: list[Message]
+    settings: MessagingSettings
+    consents: dict[tuple[uuid.UUID, str, str], bool]
+    carriers: dict[Channel, ActiveChannel]
 
 
 async def deliver_due(ctx: RequestContext, transport: ProviderTransport) -> int:
     """Send the tenant's due messages, a batch at a time; returns how many were attempted."""
     attempted = 0
     while True:
-        async with tenant_tx(ctx) as conn:
-            now = ctx.clock.now()
-            rows = await conn.execute_query_dict(_TAKE, [now, now + LEASE, BATCH])
-        if not rows:
+        batch = await _take(ctx)
+        if batch is None:
             return attempted
-        for row in rows:
-            await _deliver(ctx, transport, row["id"])
+        for message in batch.messages:
+            await _deliver(ctx, transport, batch, message)
             attempted += 1
+
+
+async def _take(ctx: RequestContext) -> _Batch | None:
+    async with tenant_tx(ctx) as conn:
+        now = ctx.clock.now()
+        rows = await conn.execute_query_dict(_TAKE, [now, now + LEASE, BATCH])
+        if not rows:
+            return None
+        messages = [Message._init_from_db(**row) for row in rows]
+        settings = await messaging_settings.load(ctx)
+        keys = [(m.member_id, m.channel, m.purpose) for m in messages if m.member_id]
+        found = await conn.execute_query_dict(
+            _CONSENTS, [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]]
+        )
+        carriers = await active_channels(ctx)
+    consents = {(r["member_id"], r["channel"], r["purpose"]): r["granted"] for r in found}
+    return _Batch(messages, settings, consents, carriers)
 
 
 @dataclass(frozen=True)
@@ -96,24 +127,16 @@ class _Attempt:
 
 
 async def _deliver(
-    ctx: RequestContext, transport: ProviderTransport, message_id: uuid.UUID
+    ctx: RequestContext, transport: ProviderTransport, batch: _Batch, message: Message
 ) -> None:
-    async with tenant_tx(ctx) as conn:
-        message = await Message.get_or_none(id=message_id, status="QUEUED")
-        if message is None:
-            return
-        _, rows = await conn.execute_query(
-            "SELECT granted FROM member_consents WHERE member_id = $1 AND channel = $2 "
-            "AND purpose = $3",
-            [message.member_id, message.channel, message.purpose],
-        )
-        settings = await messaging_settings.load(ctx)
-        granted = rows[0]["granted"] if rows else None
-        if granted is False or (message.purpose in settings.limited_purposes and not granted):
-            await _return_credit(conn, message)
-            await _finish(ctx, message, "SKIPPED", "NO_CONSENT", "Consent was withdrawn.")
-            return
-    active = await active_channel(ctx, Channel(message.channel))
+    granted = batch.consents.get((message.member_id, message.channel, message.purpose))
+    capped = message.purpose in batch.settings.limited_purposes
+    if granted is False or (capped and not granted):
+        async with tenant_tx(ctx) as conn:
+            if await _finish(ctx, message, "SKIPPED", "NO_CONSENT", "Consent was withdrawn."):
+                await _return_credit(conn, message)
+        return
+    active = batch.carriers.get(Channel(message.channel))
     attempt: _Attempt
     if active is None:
         attempt = _Attempt(
@@ -123,9 +146,6 @@ async def _deliver(
     else:
         attempt = await _call(ctx, transport, active, message)
     async with tenant_tx(ctx):
-        message = await Message.filter(id=message_id, status="QUEUED").select_for_update().first()
-        if message is None:
-            return
         await _record(ctx, message, attempt)
 
 
@@ -188,36 +208,57 @@ async def _call(
 
 
 async def _record(ctx: RequestContext, message: Message, attempt: _Attempt) -> None:
+    """Write what the attempt came to, unless the message is no longer QUEUED (another worker
+    finished it after this one's lease ran out)."""
     now = ctx.clock.now()
-    message.attempts += 1
+    attempts = message.attempts + 1
     result = attempt.result
     if result is not None and result.outcome is SendOutcome.SENT:
-        message.status = "SENT"
-        message.provider_message_id = result.provider_message_id
-        message.sent_at = now
-        message.next_attempt_at = None
-        message.detail = result.detail
-        message.updated_at = now
-        await message.save()
-        await emit(ctx, message_event(MessageSent, message))
+        if await _change(
+            message,
+            "QUEUED",
+            status="SENT",
+            attempts=attempts,
+            provider_message_id=result.provider_message_id,
+            sent_at=now,
+            next_attempt_at=None,
+            detail=result.detail,
+            updated_at=now,
+        ):
+            await emit(ctx, message_event(MessageSent, message))
         return
     if result is None or result.outcome is SendOutcome.RETRY:
         reason = result.reason if result else "NO_ANSWER"
         detail = attempt.error or (result.detail if result else None) or reason
-        if message.attempts < MAX_ATTEMPTS:
-            delay = RETRY_DELAYS[message.attempts - 1]
+        if attempts < MAX_ATTEMPTS:
+            delay = RETRY_DELAYS[attempts - 1]
             if result is not None and result.retry_after:
                 delay = max(delay, timedelta(seconds=result.retry_after))
-            message.next_attempt_at = now + delay
-            message.detail = f"Attempt {message.attempts} failed ({detail}); retrying."
-            message.updated_at = now
-            await message.save()
+            await _change(
+                message,
+                "QUEUED",
+                attempts=attempts,
+                next_attempt_at=now + delay,
+                detail=f"Attempt {attempts} failed ({detail}); retrying.",
+                updated_at=now,
+            )
             return
-        await _finish(ctx, message, "FAILED", reason, detail)
+        await _finish(ctx, message, "FAILED", reason, detail, attempts=attempts)
         return
-    await _finish(ctx, message, "FAILED", result.reason or "PROVIDER_ERROR", result.detail)
-    if result.reason in FALLBACK_REASONS and message.fallback:
+    finished = await _finish(
+        ctx, message, "FAILED", result.reason or "PROVIDER_ERROR", result.detail, attempts=attempts
+    )
+    if finished and result.reason in FALLBACK_REASONS and message.fallback:
         await _fall_back(ctx, message)
+
+
+async def _change(message: Message, from_status: str, **changes: Any) -> bool:
+    """Update the message's row if it still has ``from_status`` (and ``message`` with it)."""
+    changed = await Message.filter(id=message.id, status=from_status).update(**changes)
+    if changed:
+        for name, value in changes.items():
+            setattr(message, name, value)
+    return bool(changed)
 
 
 async def _return_credit(conn: BaseDBAsyncClient, message: Message) -> None:
@@ -235,18 +276,32 @@ async def _return_credit(conn: BaseDBAsyncClient, message: Message) -> None:
 
 
 async def _finish(
-    ctx: RequestContext, message: Message, status: str, reason: str | None, detail: str | None
-) -> None:
+    ctx: RequestContext,
+    message: Message,
+    status: str,
+    reason: str | None,
+    detail: str | None,
+    *,
+    attempts: int | None = None,
+    from_status: str = "QUEUED",
+) -> bool:
+    """Close the message as SKIPPED or FAILED with its reason; False when it had moved on."""
     now = ctx.clock.now()
-    message.status = status
-    message.skip_reason = reason
-    message.detail = detail
-    message.next_attempt_at = None
-    message.updated_at = now
-    await message.save()
+    changes: dict[str, Any] = {
+        "status": status,
+        "skip_reason": reason,
+        "detail": detail,
+        "next_attempt_at": None,
+        "updated_at": now,
+    }
+    if attempts is not None:
+        changes["attempts"] = attempts
+    if not await _change(message, from_status, **changes):
+        return False
     await emit(
         ctx, message_event(MessageSkipped if status == "SKIPPED" else MessageFailed, message)
     )
+    return True
 
 
 async def _fall_back(ctx: RequestContext, message: Message) -> None:
@@ -293,12 +348,22 @@ async def apply_receipts(
                 continue
             now = ctx.clock.now()
             if receipt.delivered:
-                message.status = "DELIVERED"
-                message.delivered_at = receipt.at or now
-                message.updated_at = now
-                await message.save()
+                await _change(
+                    message,
+                    "SENT",
+                    status="DELIVERED",
+                    delivered_at=receipt.at or now,
+                    updated_at=now,
+                )
                 await emit(ctx, message_event(MessageDelivered, message))
             else:
-                await _finish(ctx, message, "FAILED", "UNDELIVERED", receipt.detail or receipt.code)
+                await _finish(
+                    ctx,
+                    message,
+                    "FAILED",
+                    "UNDELIVERED",
+                    receipt.detail or receipt.code,
+                    from_status="SENT",
+                )
             changed += 1
     return changed

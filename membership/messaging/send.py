@@ -34,11 +34,12 @@ from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.ids import new_id
 from membership.members.models import Member
 from membership.messaging import settings as messaging_settings
-from membership.messaging.channels import active_channel
+from membership.messaging.channels import active_channels
 from membership.messaging.events import MessageSkipped
 from membership.messaging.gate import (
     Held,
     check,
+    count_for_cap,
     in_quiet_hours,
     lock_member,
     quiet_hours_end,
@@ -47,7 +48,7 @@ from membership.messaging.gate import (
     wecom_sender,
 )
 from membership.messaging.models import Message, MessageTemplate, MessagingSettings
-from membership.messaging.templates import render, template_named
+from membership.messaging.templates import render, variables_used
 from membership.messaging.variables import member_values
 from membership.outbox import emit
 from plugins.channels import Channel
@@ -74,9 +75,9 @@ class SendRequest:
 
 async def send_message(ctx: RequestContext, request: SendRequest) -> list[Message]:
     """Send a template to a member through the gate; returns every message the cause made, the
-    one queued (if any) last."""
+    one queued (if any) last. One transaction: the policy, the template and the gate are read
+    once, under the member's lock."""
     ctx.require(Permission.MESSAGES_SEND)
-    settings = await messaging_settings.load(ctx)
     errors: list[DomainError] = []
     cause = request.cause.strip()
     if not cause or len(cause) > MAX_CAUSE:
@@ -94,39 +95,37 @@ async def send_message(ctx: RequestContext, request: SendRequest) -> list[Messag
             channels.append(messaging_settings.check_channel(value, ["input", "channels", str(i)]))
         except DomainError as exc:
             errors.append(exc)
-    template = await template_named(ctx, request.template)
-    if template is None:
-        errors.append(
-            DomainError(
-                ErrorCode.NOT_FOUND,
-                "No template named {name}.",
-                ["input", "template"],
-                name=request.template,
-            )
-        )
-    purpose = request.purpose or (template.purpose if template else "")
-    if request.purpose is not None:
-        try:
-            messaging_settings.check_purpose(settings, request.purpose, ["input", "purpose"])
-        except DomainError as exc:
-            errors.append(exc)
-    if errors:
-        raise DomainErrors(errors)
-    assert template is not None
-    wanted = channels or [Channel(c) for c in settings.fallback]
-    order = [c for c in wanted if c.value in template.content]
-    if not order:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "Template {name} has no content for {channels}.",
-            ["input", "channels"],
-            name=template.name,
-            channels=", ".join(c.value for c in wanted),
-        )
     async with tenant_tx(ctx) as conn:
-        existing = await Message.filter(cause=cause).order_by("created_at", "id")
-        if existing:
-            return list(existing)
+        settings = await messaging_settings.load(ctx)
+        template = await MessageTemplate.get_or_none(name=request.template)
+        if template is None:
+            errors.append(
+                DomainError(
+                    ErrorCode.NOT_FOUND,
+                    "No template named {name}.",
+                    ["input", "template"],
+                    name=request.template,
+                )
+            )
+        purpose = request.purpose or (template.purpose if template else "")
+        if request.purpose is not None:
+            try:
+                messaging_settings.check_purpose(settings, request.purpose, ["input", "purpose"])
+            except DomainError as exc:
+                errors.append(exc)
+        if errors:
+            raise DomainErrors(errors)
+        assert template is not None
+        wanted = channels or [Channel(c) for c in settings.fallback]
+        order = [c for c in wanted if c.value in template.content]
+        if not order:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "Template {name} has no content for {channels}.",
+                ["input", "channels"],
+                name=template.name,
+                channels=", ".join(c.value for c in wanted),
+            )
         await lock_member(conn, request.member_id)
         existing = await Message.filter(cause=cause).order_by("created_at", "id")
         if existing:
@@ -164,11 +163,13 @@ async def try_channels(
     """Run the gate over ``order`` in the caller's transaction (which holds the member lock):
     SKIPPED messages for the channels that cannot take it, then the QUEUED one, if any."""
     made: list[Message] = []
-    values = await member_values(ctx, conn, member, coupon_id)
+    contents = [template.content.get(c.value) or {} for c in order]
+    values = await member_values(ctx, conn, member, coupon_id, wanted=variables_used(contents))
+    carriers = await active_channels(ctx)
     now = ctx.clock.now()
     for i, channel in enumerate(order):
         rest = [c.value for c in order[i + 1 :]]
-        active = await active_channel(ctx, channel)
+        active = carriers.get(channel)
         content = template.content.get(channel.value) or {}
         row = Message(
             id=new_id(),
@@ -244,6 +245,8 @@ async def try_channels(
             row.detail = "Waiting for quiet hours to end."
         row.next_attempt_at = row.deferred_until or now
         await row.save()
+        if purpose in settings.limited_purposes:
+            await count_for_cap(conn, ctx, member.id)
         made.append(row)
         break
     return made

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,7 @@ __all__ = [
     "save_template",
     "template_named",
     "variables_in",
+    "variables_used",
 ]
 
 # The variables a template may use, with what they say (shown in the admin's editor).
@@ -73,6 +74,16 @@ MAX_FIELDS = 20
 
 def variables_in(text: str) -> list[str]:
     return _VARIABLE.findall(text)
+
+
+def variables_used(contents: Sequence[Mapping[str, Any]]) -> set[str]:
+    """The variables any of these channels' contents uses."""
+    used: set[str] = set()
+    for content in contents:
+        for value in (content.get("text"), content.get("link"), *fields_of(content).values()):
+            if value:
+                used.update(variables_in(str(value)))
+    return used
 
 
 def fields_of(content: Mapping[str, Any]) -> dict[str, str]:
