@@ -169,13 +169,5 @@ async def track_event(ctx: RequestContext, report: TrackedEvent) -> Tracked:
 
 
 async def _replay(key: str, hashed: str) -> MemberEvent | None:
-    existing = await MemberEvent.get_or_none(idempotency_key=key)
-    if existing is None:
-        return None
-    if existing.request_hash != hashed:
-        raise DomainError(
-            ErrorCode.IDEMPOTENCY_KEY_REUSED,
-            "This idempotency key was used for a different request.",
-            ["input", "idempotencyKey"],
-        )
-    return existing
+    found: MemberEvent | None = await idempotency.replayed(MemberEvent, key, hashed)
+    return found

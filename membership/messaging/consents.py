@@ -181,16 +181,8 @@ async def record_consent(ctx: RequestContext, consent: ConsentToRecord) -> Conse
 
 
 async def _replay(key: str, hashed: str) -> ConsentRecord | None:
-    existing = await ConsentRecord.get_or_none(idempotency_key=key)
-    if existing is None:
-        return None
-    if existing.request_hash != hashed:
-        raise DomainError(
-            ErrorCode.IDEMPOTENCY_KEY_REUSED,
-            "This idempotency key was used for a different request.",
-            ["input", "idempotencyKey"],
-        )
-    return existing
+    found: ConsentRecord | None = await idempotency.replayed(ConsentRecord, key, hashed)
+    return found
 
 
 def _require_read(ctx: RequestContext, member_ids: list[uuid.UUID]) -> None:

@@ -60,7 +60,7 @@ async def record_subscription(ctx: RequestContext, grant: SubscriptionGrant) -> 
     )
     try:
         async with tenant_tx(ctx) as conn:
-            existing = await SubscribeGrant.get_or_none(idempotency_key=grant.idempotency_key)
+            existing = await idempotency.replayed(SubscribeGrant, grant.idempotency_key, hashed)
             if existing is None:
                 if not await Member.filter(id=grant.member_id, merged_into_id=None).exists():
                     raise DomainError(
@@ -88,12 +88,6 @@ async def record_subscription(ctx: RequestContext, grant: SubscriptionGrant) -> 
                                   updated_at = EXCLUDED.updated_at
                     """,
                     [ctx.tenant.id, grant.member_id, grant.template_code, grant.count, now],
-                )
-            elif existing.request_hash != hashed:
-                raise DomainError(
-                    ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "This idempotency key was used for a different request.",
-                    ["input", "idempotencyKey"],
                 )
             return (await credits_of(ctx, grant.member_id)).get(grant.template_code, 0)
     except IntegrityError:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from typing import Any
 
 from membership.errors import DomainError, ErrorCode
 from membership.points.models import IdempotencyKey
 from tenants.context import RequestContext
 
-__all__ = ["check_key", "first_result", "remember", "request_hash"]
+__all__ = ["check_key", "first_result", "remember", "replayed", "request_hash"]
 
 
 def check_key(key: str) -> None:
@@ -56,3 +57,19 @@ async def remember(
         result_id=result_id,
         created_at=ctx.clock.now(),
     )
+
+
+async def replayed(model: Any, key: str, hashed: str) -> Any:
+    """The row of ``model`` (a table with ``idempotency_key`` and ``request_hash`` columns) its
+    key's first request wrote, or None for a new key; another request under the key is
+    ``IDEMPOTENCY_KEY_REUSED``."""
+    existing = await model.get_or_none(idempotency_key=key)
+    if existing is None:
+        return None
+    if existing.request_hash != hashed:
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was used for a different request.",
+            ["input", "idempotencyKey"],
+        )
+    return existing
