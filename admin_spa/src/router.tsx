@@ -24,6 +24,9 @@ const ApiKeysPage = lazy(() => import('./routes/api-keys/ApiKeysPage'));
 const WebhooksPage = lazy(() => import('./routes/webhooks/WebhooksPage'));
 const WebhookEndpointDetailPage = lazy(() => import('./routes/webhooks/WebhookEndpointDetailPage'));
 const DeadLettersPage = lazy(() => import('./routes/dead-letters/DeadLettersPage'));
+const MessageTemplatesPage = lazy(() => import('./routes/messaging/templates/MessageTemplatesPage'));
+const MessageLogPage = lazy(() => import('./routes/messaging/log/MessageLogPage'));
+const ChannelsPage = lazy(() => import('./routes/messaging/channels/ChannelsPage'));
 const AccountPage = lazy(() => import('./routes/account/AccountPage'));
 
 function guarded(permission: Permission, page: ReactNode): ReactNode {
@@ -59,6 +62,9 @@ export const router = createBrowserRouter(
         { path: 'webhooks', element: guarded('webhooks:manage', <WebhooksPage />) },
         { path: 'webhooks/:id', element: guarded('webhooks:manage', <WebhookEndpointDetailPage />) },
         { path: 'dead-letters', element: guarded('webhooks:manage', <DeadLettersPage />) },
+        { path: 'messaging/templates', element: guarded('messages:send', <MessageTemplatesPage />) },
+        { path: 'messaging/log', element: guarded('messages:send', <MessageLogPage />) },
+        { path: 'messaging/channels', element: guarded('channels:manage', <ChannelsPage />) },
         { path: 'account', element: <AccountPage /> },
         // The viewer gate shows the form there while a change is due; afterwards it leads home.
         { path: CHANGE_PASSWORD_PATH.slice(1), element: <Navigate to="/" replace /> },

@@ -17,11 +17,14 @@ import {
   CloseOutlined,
   CrownOutlined,
   DownOutlined,
+  FileTextOutlined,
   GiftOutlined,
+  HistoryOutlined,
   IdcardOutlined,
   InboxOutlined,
   LogoutOutlined,
   MenuOutlined,
+  MessageOutlined,
   ProfileOutlined,
   ScanOutlined,
   SendOutlined,
@@ -38,7 +41,7 @@ import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { useIsNarrow } from '../hooks/useIsNarrow';
 import { useSession } from '../session/SessionProvider';
 import { useViewer } from '../session/ViewerProvider';
-import { navigationItems, type NavigationItem } from './navigation';
+import { NAVIGATION_SECTIONS, navigationItems, type NavigationItem, type NavigationSection } from './navigation';
 import { touchTheme } from './touchTheme';
 
 const ICONS = {
@@ -55,15 +58,18 @@ const ICONS = {
   apiKeys: <ApiOutlined />,
   webhooks: <SendOutlined />,
   deadLetters: <InboxOutlined />,
+  messageTemplates: <FileTextOutlined />,
+  messageLog: <HistoryOutlined />,
+  channels: <MessageOutlined />,
 } as const;
 
 type MenuItems = NonNullable<MenuProps['items']>;
 
-/** Menu entries in NAVIGATION order, a section's entries under its heading after the others. */
+/** Menu entries in NAVIGATION order, each section's entries under its heading after the others. */
 function menuItems(
   items: readonly NavigationItem[],
   label: (item: NavigationItem) => string,
-  sectionLabel: (section: 'developer') => string,
+  sectionLabel: (section: NavigationSection) => string,
   collapsed: boolean,
 ): MenuItems {
   const entry = (item: NavigationItem) => ({
@@ -72,22 +78,18 @@ function menuItems(
     label: label(item),
     'data-testid': `nav-${item.key}`,
   });
-  const ungrouped: MenuItems = items.filter((item) => !item.section).map(entry);
-  const developer = items.filter((item) => item.section === 'developer');
-  if (developer.length === 0) return ungrouped;
-  // An icon-only menu has no room for a heading: a line sets the section apart instead.
-  if (collapsed) {
-    return [...ungrouped, { type: 'divider', key: 'section-developer' }, ...developer.map(entry)];
+  const menu: MenuItems = items.filter((item) => !item.section).map(entry);
+  for (const section of NAVIGATION_SECTIONS) {
+    const entries = items.filter((item) => item.section === section);
+    if (entries.length === 0) continue;
+    // An icon-only menu has no room for a heading: a line sets the section apart instead.
+    if (collapsed) {
+      menu.push({ type: 'divider', key: `section-${section}` }, ...entries.map(entry));
+    } else {
+      menu.push({ type: 'group', key: `section-${section}`, label: sectionLabel(section), children: entries.map(entry) });
+    }
   }
-  return [
-    ...ungrouped,
-    {
-      type: 'group',
-      key: 'section-developer',
-      label: sectionLabel('developer'),
-      children: developer.map(entry),
-    },
-  ];
+  return menu;
 }
 
 export function AppLayout() {
@@ -167,24 +169,30 @@ export function AppLayout() {
             collapsed={collapsed}
             onCollapse={setCollapsed}
             breakpoint="lg"
-            style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+            style={{ position: 'sticky', top: 0, height: '100vh' }}
           >
-            <div
-              style={{
-                height: 56,
-                display: 'flex',
-                alignItems: 'center',
-                justifyContent: 'center',
-                color: '#fff',
-                fontWeight: 600,
-                fontSize: collapsed ? 14 : 16,
-                whiteSpace: 'nowrap',
-                overflow: 'hidden',
-              }}
-            >
-              {collapsed ? t('app.name').slice(0, 2) : t('app.name')}
+            {/* The menu scrolls under the name, above the collapse button (which would hide its end). */}
+            <div style={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
+              <div
+                style={{
+                  flex: 'none',
+                  height: 56,
+                  display: 'flex',
+                  alignItems: 'center',
+                  justifyContent: 'center',
+                  color: '#fff',
+                  fontWeight: 600,
+                  fontSize: collapsed ? 14 : 16,
+                  whiteSpace: 'nowrap',
+                  overflow: 'hidden',
+                }}
+              >
+                {collapsed ? t('app.name').slice(0, 2) : t('app.name')}
+              </div>
+              <div style={{ flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden' }}>
+                {navigationMenu('dark', collapsed)}
+              </div>
             </div>
-            {navigationMenu('dark', collapsed)}
           </Layout.Sider>
         )}
         <Layout>

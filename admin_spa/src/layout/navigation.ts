@@ -1,5 +1,9 @@
 import type { Permission } from '../session/permissions';
 
+/** Headings of the menu, in the order they follow the ungrouped entries. */
+export const NAVIGATION_SECTIONS = ['messaging', 'developer'] as const;
+export type NavigationSection = (typeof NAVIGATION_SECTIONS)[number];
+
 export interface NavigationItem {
   key:
     | 'counter'
@@ -14,11 +18,14 @@ export interface NavigationItem {
     | 'staff'
     | 'apiKeys'
     | 'webhooks'
-    | 'deadLetters';
+    | 'deadLetters'
+    | 'messageTemplates'
+    | 'messageLog'
+    | 'channels';
   path: string;
   permission: Permission;
   /** Entries of a section sit under its heading, after the ungrouped ones. */
-  section?: 'developer';
+  section?: NavigationSection;
 }
 
 /** The sider menu, in order; an entry shows only when the viewer holds its permission. */
@@ -35,6 +42,9 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { key: 'rewards', path: '/rewards', permission: 'programme:manage' },
   { key: 'customFields', path: '/custom-fields', permission: 'custom_fields:manage' },
   { key: 'staff', path: '/staff', permission: 'staff:manage' },
+  { key: 'messageTemplates', path: '/messaging/templates', permission: 'messages:send', section: 'messaging' },
+  { key: 'messageLog', path: '/messaging/log', permission: 'messages:send', section: 'messaging' },
+  { key: 'channels', path: '/messaging/channels', permission: 'channels:manage', section: 'messaging' },
   { key: 'apiKeys', path: '/api-keys', permission: 'apikeys:manage', section: 'developer' },
   { key: 'webhooks', path: '/webhooks', permission: 'webhooks:manage', section: 'developer' },
   { key: 'deadLetters', path: '/dead-letters', permission: 'webhooks:manage', section: 'developer' },

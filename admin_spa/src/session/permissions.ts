@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   'staff:manage',
   'apikeys:manage',
   'webhooks:manage',
+  'messages:send',
+  'channels:manage',
   'audit:read',
 ] as const;
 

@@ -14,8 +14,10 @@ import { MemberAuditTrail } from './MemberAuditTrail';
 import { MemberCouponsCard } from './MemberCouponsCard';
 import { MemberEditForm } from './MemberEditForm';
 import { MemberHeader } from './MemberHeader';
+import { MemberMessagesCard } from './MemberMessagesCard';
 import { MemberPointsCard } from './MemberPointsCard';
 import { MemberProfile } from './MemberProfile';
+import { MemberReachPane } from './MemberReachPane';
 import { MemberTierHistory } from './MemberTierHistory';
 import { MemberTimelineCard } from './MemberTimelineCard';
 import { MergeMemberModal } from './MergeMemberModal';
@@ -28,7 +30,7 @@ interface Revealed {
   customFields: Record<string, unknown>;
 }
 
-const TABS = ['points', 'orders', 'coupons', 'timeline', 'profile', 'audit'] as const;
+const TABS = ['points', 'orders', 'coupons', 'messages', 'consents', 'timeline', 'profile', 'audit'] as const;
 type TabKey = (typeof TABS)[number];
 
 function isTab(value: string | null): value is TabKey {
@@ -141,6 +143,8 @@ function MemberDetail({ id }: { id: string }) {
     points: <MemberPointsCard memberId={id} revision={revision} />,
     orders: <MemberOrdersCard memberId={id} revision={revision} />,
     coupons: <MemberCouponsCard memberId={id} memberLabel={memberLabel} revision={revision} onChanged={reload} />,
+    messages: <MemberMessagesCard memberId={id} revision={revision} />,
+    consents: <MemberReachPane memberId={id} revision={revision} onChanged={reload} />,
     timeline: <MemberTimelineCard memberId={id} revision={revision} />,
     profile: (
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>

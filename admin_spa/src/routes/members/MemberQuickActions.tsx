@@ -3,6 +3,7 @@ import { Button, Dropdown, type MenuProps } from 'antd';
 import {
   CheckCircleOutlined,
   GiftOutlined,
+  MessageOutlined,
   PlusCircleOutlined,
   SearchOutlined,
   ShoppingCartOutlined,
@@ -15,6 +16,7 @@ import { useViewer } from '../../session/ViewerProvider';
 import { AdjustPointsModal } from './AdjustPointsModal';
 import { IssueCouponModal } from './IssueCouponModal';
 import { RedeemRewardModal } from './RedeemRewardModal';
+import { SendMessageModal } from './SendMessageModal';
 
 type UsableCoupons = MemberHeaderFieldsFragment['usableCoupons'];
 
@@ -27,7 +29,7 @@ interface Props {
   onChanged: () => void;
 }
 
-type Dialog = 'points' | 'coupon' | 'reward' | null;
+type Dialog = 'points' | 'coupon' | 'reward' | 'message' | null;
 
 const LOOKUP = '/coupons/lookup';
 // The menu entry that opens the lookup empty; coupon codes are the other entries' keys.
@@ -64,7 +66,7 @@ export function MemberQuickActions({ memberId, memberLabel, pointsBalance, usabl
   const openLookup = (code: string) =>
     navigate(code === TYPE_A_CODE ? LOOKUP : `${LOOKUP}?code=${encodeURIComponent(code)}`);
 
-  if (!(can('orders:write') || can('points:write') || can('coupons:write'))) return null;
+  if (!(can('orders:write') || can('points:write') || can('coupons:write') || can('messages:send'))) return null;
 
   return (
     <div className="member-quick-actions" data-testid="member-quick-actions">
@@ -109,6 +111,11 @@ export function MemberQuickActions({ memberId, memberLabel, pointsBalance, usabl
           {t('members.header.actions.redeemReward')}
         </Button>
       )}
+      {can('messages:send') && (
+        <Button icon={<MessageOutlined />} onClick={() => setDialog('message')} data-testid="member-action-send-message">
+          {t('members.header.actions.sendMessage')}
+        </Button>
+      )}
       {dialog === 'points' && (
         <AdjustPointsModal
           memberId={memberId}
@@ -123,6 +130,15 @@ export function MemberQuickActions({ memberId, memberLabel, pointsBalance, usabl
           memberLabel={memberLabel}
           onClose={() => setDialog(null)}
           onIssued={after}
+        />
+      )}
+      {dialog === 'message' && (
+        <SendMessageModal
+          memberId={memberId}
+          memberLabel={memberLabel}
+          onClose={() => setDialog(null)}
+          // The dialog stays open on its outcome; the page's lists follow at once.
+          onSent={onChanged}
         />
       )}
       {dialog === 'reward' && (
