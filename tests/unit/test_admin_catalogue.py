@@ -53,6 +53,8 @@ ENUM_BRANCHES = {
     "Gender": "members.gender",
     "ApiKeyKind": "apiKeys.kinds",
     "ErrorCode": "errors.codes",
+    "Channel": "messaging.channels",
+    "MessageStatus": "messaging.statuses",
 }
 
 
