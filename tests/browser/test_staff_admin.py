@@ -239,3 +239,19 @@ async def test_owner_assigns_a_clerk_to_stores(
         "SH-001",
         "SH-002",
     ]
+
+    # and: the clerk's WeCom account, refused when malformed, saved when right
+    await row.get_by_test_id("staff-set-wecom").click()  # type: ignore[attr-defined]
+    wecom = page.get_by_test_id("staff-wecom-input")  # type: ignore[attr-defined]
+    await wecom.fill("zhang san")
+    await page.get_by_test_id("staff-wecom-confirm").click()  # type: ignore[attr-defined]
+    await page.get_by_test_id("staff-wecom-error").wait_for()  # type: ignore[attr-defined]
+    await wecom.fill("zhangsan")
+    await page.get_by_test_id("staff-wecom-confirm").click()  # type: ignore[attr-defined]
+    await page.get_by_text("企业微信账号已保存").first.wait_for()  # type: ignore[attr-defined]
+    await row.get_by_test_id("staff-wecom").wait_for()  # type: ignore[attr-defined]
+    assert "zhangsan" in await row.get_by_test_id("staff-wecom").inner_text()  # type: ignore[attr-defined]
+    staff = await api("{ staff { email wecomUserId } }", token=shop.owner_token)
+    assert [s["wecomUserId"] for s in staff["staff"] if s["email"].startswith("clerk.stores")] == [
+        "zhangsan"
+    ]

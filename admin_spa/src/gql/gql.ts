@@ -121,7 +121,7 @@ type Documents = {
     "\n  query RewardCouponTemplates {\n    couponTemplates {\n      id\n      name\n    }\n  }\n": typeof types.RewardCouponTemplatesDocument,
     "\n  mutation CreateReward($input: CreateRewardInput!) {\n    createReward(input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateRewardDocument,
     "\n  mutation UpdateReward($id: ID!, $input: UpdateRewardInput!) {\n    updateReward(id: $id, input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateRewardDocument,
-    "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n    stores\n  }\n": typeof types.StaffFieldsFragmentDoc,
+    "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n    stores\n    wecomUserId\n  }\n": typeof types.StaffFieldsFragmentDoc,
     "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": typeof types.StaffListDocument,
     "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateStaffDocument,
     "\n  mutation DeactivateStaff($id: ID!) {\n    deactivateStaff(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.DeactivateStaffDocument,
@@ -129,6 +129,7 @@ type Documents = {
     "\n  mutation ChangeStaffRole($id: ID!, $role: String!) {\n    changeStaffRole(id: $id, role: $role) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.ChangeStaffRoleDocument,
     "\n  mutation ResetStaffPassword($id: ID!) {\n    resetStaffPassword(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      temporaryPassword\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.ResetStaffPasswordDocument,
     "\n  mutation AssignStaffStores($id: ID!, $storeCodes: [String!]!) {\n    assignStaffStores(id: $id, storeCodes: $storeCodes) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.AssignStaffStoresDocument,
+    "\n  mutation SetStaffWecomUserId($id: ID!, $wecomUserId: String) {\n    setStaffWecomUserId(id: $id, wecomUserId: $wecomUserId) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.SetStaffWecomUserIdDocument,
     "\n  query ProgrammeSettings {\n    pointsSettings {\n      earnPointsPerYuan\n      pointValueFen\n      returnWindowDays\n      pointsPaymentCapPercent\n    }\n  }\n": typeof types.ProgrammeSettingsDocument,
     "\n  mutation UpdateProgrammeSettings($input: UpdateEarningSettingsInput!) {\n    updateEarningSettings(input: $input) {\n      settings {\n        earnPointsPerYuan\n        pointValueFen\n        returnWindowDays\n        pointsPaymentCapPercent\n      pointsPaymentCapPercent\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateProgrammeSettingsDocument,
     "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n  }\n": typeof types.TierFieldsFragmentDoc,
@@ -262,7 +263,7 @@ const documents: Documents = {
     "\n  query RewardCouponTemplates {\n    couponTemplates {\n      id\n      name\n    }\n  }\n": types.RewardCouponTemplatesDocument,
     "\n  mutation CreateReward($input: CreateRewardInput!) {\n    createReward(input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateRewardDocument,
     "\n  mutation UpdateReward($id: ID!, $input: UpdateRewardInput!) {\n    updateReward(id: $id, input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateRewardDocument,
-    "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n    stores\n  }\n": types.StaffFieldsFragmentDoc,
+    "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n    stores\n    wecomUserId\n  }\n": types.StaffFieldsFragmentDoc,
     "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": types.StaffListDocument,
     "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateStaffDocument,
     "\n  mutation DeactivateStaff($id: ID!) {\n    deactivateStaff(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.DeactivateStaffDocument,
@@ -270,6 +271,7 @@ const documents: Documents = {
     "\n  mutation ChangeStaffRole($id: ID!, $role: String!) {\n    changeStaffRole(id: $id, role: $role) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.ChangeStaffRoleDocument,
     "\n  mutation ResetStaffPassword($id: ID!) {\n    resetStaffPassword(id: $id) {\n      staff {\n        ...StaffFields\n      }\n      temporaryPassword\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.ResetStaffPasswordDocument,
     "\n  mutation AssignStaffStores($id: ID!, $storeCodes: [String!]!) {\n    assignStaffStores(id: $id, storeCodes: $storeCodes) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.AssignStaffStoresDocument,
+    "\n  mutation SetStaffWecomUserId($id: ID!, $wecomUserId: String) {\n    setStaffWecomUserId(id: $id, wecomUserId: $wecomUserId) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.SetStaffWecomUserIdDocument,
     "\n  query ProgrammeSettings {\n    pointsSettings {\n      earnPointsPerYuan\n      pointValueFen\n      returnWindowDays\n      pointsPaymentCapPercent\n    }\n  }\n": types.ProgrammeSettingsDocument,
     "\n  mutation UpdateProgrammeSettings($input: UpdateEarningSettingsInput!) {\n    updateEarningSettings(input: $input) {\n      settings {\n        earnPointsPerYuan\n        pointValueFen\n        returnWindowDays\n        pointsPaymentCapPercent\n      pointsPaymentCapPercent\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateProgrammeSettingsDocument,
     "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n  }\n": types.TierFieldsFragmentDoc,
@@ -741,7 +743,7 @@ export function graphql(source: "\n  mutation UpdateReward($id: ID!, $input: Upd
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n    stores\n  }\n"): (typeof documents)["\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n    stores\n  }\n"];
+export function graphql(source: "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n    stores\n    wecomUserId\n  }\n"): (typeof documents)["\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n    stores\n    wecomUserId\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -770,6 +772,10 @@ export function graphql(source: "\n  mutation ResetStaffPassword($id: ID!) {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AssignStaffStores($id: ID!, $storeCodes: [String!]!) {\n    assignStaffStores(id: $id, storeCodes: $storeCodes) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AssignStaffStores($id: ID!, $storeCodes: [String!]!) {\n    assignStaffStores(id: $id, storeCodes: $storeCodes) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetStaffWecomUserId($id: ID!, $wecomUserId: String) {\n    setStaffWecomUserId(id: $id, wecomUserId: $wecomUserId) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SetStaffWecomUserId($id: ID!, $wecomUserId: String) {\n    setStaffWecomUserId(id: $id, wecomUserId: $wecomUserId) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,5 +1,12 @@
 import { Button, Popconfirm, Space, type ButtonProps } from 'antd';
-import { CheckCircleOutlined, KeyOutlined, ShopOutlined, StopOutlined, SwapOutlined } from '@ant-design/icons';
+import {
+  CheckCircleOutlined,
+  KeyOutlined,
+  MessageOutlined,
+  ShopOutlined,
+  StopOutlined,
+  SwapOutlined,
+} from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { StaffFieldsFragment } from '../../gql/graphql';
 
@@ -10,10 +17,19 @@ interface Props {
   onSetActive: (active: boolean) => void;
   onResetPassword: () => void;
   onAssignStores: () => void;
+  onSetWecom: () => void;
 }
 
 /** What an owner or admin does to one account; each step is confirmed first. */
-export function StaffActions({ staff, busy, onChangeRole, onSetActive, onResetPassword, onAssignStores }: Props) {
+export function StaffActions({
+  staff,
+  busy,
+  onChangeRole,
+  onSetActive,
+  onResetPassword,
+  onAssignStores,
+  onSetWecom,
+}: Props) {
   const { t } = useTranslation();
   return (
     <Space size={4} wrap>
@@ -22,6 +38,9 @@ export function StaffActions({ staff, busy, onChangeRole, onSetActive, onResetPa
       </Button>
       <Button size="small" icon={<ShopOutlined />} onClick={onAssignStores} data-testid="staff-assign-stores">
         {t('staff.assignStores')}
+      </Button>
+      <Button size="small" icon={<MessageOutlined />} onClick={onSetWecom} data-testid="staff-set-wecom">
+        {t('staff.wecom')}
       </Button>
       {staff.active ? (
         <Popconfirm

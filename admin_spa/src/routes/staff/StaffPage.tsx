@@ -15,6 +15,7 @@ import { StaffCreateModal } from './StaffCreateModal';
 import { StaffPasswordModal } from './StaffPasswordModal';
 import { StaffRoleModal } from './StaffRoleModal';
 import { StaffStoresModal } from './StaffStoresModal';
+import { StaffWecomModal } from './StaffWecomModal';
 import {
   DeactivateStaffMutation,
   ReactivateStaffMutation,
@@ -40,6 +41,7 @@ export default function StaffPage() {
   const [creating, setCreating] = useState(false);
   const [roleFor, setRoleFor] = useState<StaffFieldsFragment | null>(null);
   const [storesFor, setStoresFor] = useState<StaffFieldsFragment | null>(null);
+  const [wecomFor, setWecomFor] = useState<StaffFieldsFragment | null>(null);
   const knownStores = Array.from(new Set((data?.staff ?? []).flatMap((s) => s.stores)));
   const [busyId, setBusyId] = useState<string | null>(null);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
@@ -160,14 +162,21 @@ export default function StaffPage() {
           {
             title: t('staff.stores'),
             dataIndex: 'stores',
-            render: (stores: string[]) => (
-              <span data-testid="staff-stores">
-                {stores.length === 0 ? (
-                  <Typography.Text type="secondary">{t('staff.allStores')}</Typography.Text>
-                ) : (
-                  stores.map((code) => <Tag key={code}>{code}</Tag>)
+            render: (stores: string[], record) => (
+              <Space direction="vertical" size={0}>
+                <span data-testid="staff-stores">
+                  {stores.length === 0 ? (
+                    <Typography.Text type="secondary">{t('staff.allStores')}</Typography.Text>
+                  ) : (
+                    stores.map((code) => <Tag key={code}>{code}</Tag>)
+                  )}
+                </span>
+                {record.wecomUserId && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="staff-wecom">
+                    {t('staff.wecomShort', { userid: record.wecomUserId })}
+                  </Typography.Text>
                 )}
-              </span>
+              </Space>
             ),
           },
           {
@@ -202,6 +211,10 @@ export default function StaffPage() {
                   setRefusal(null);
                   setStoresFor(record);
                 }}
+                onSetWecom={() => {
+                  setRefusal(null);
+                  setWecomFor(record);
+                }}
               />
             ),
           },
@@ -223,6 +236,16 @@ export default function StaffPage() {
           onClose={() => setRoleFor(null)}
           onChanged={() => {
             setRoleFor(null);
+            reload();
+          }}
+        />
+      )}
+      {wecomFor && (
+        <StaffWecomModal
+          staff={wecomFor}
+          onClose={() => setWecomFor(null)}
+          onChanged={() => {
+            setWecomFor(null);
             reload();
           }}
         />

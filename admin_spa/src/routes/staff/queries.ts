@@ -11,6 +11,7 @@ export const StaffFields = graphql(`
     lastLoginAt
     mustChangePassword
     stores
+    wecomUserId
   }
 `);
 
@@ -101,6 +102,21 @@ export const ResetStaffPasswordMutation = graphql(`
 export const AssignStaffStoresMutation = graphql(`
   mutation AssignStaffStores($id: ID!, $storeCodes: [String!]!) {
     assignStaffStores(id: $id, storeCodes: $storeCodes) {
+      staff {
+        ...StaffFields
+      }
+      errors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const SetStaffWecomUserIdMutation = graphql(`
+  mutation SetStaffWecomUserId($id: ID!, $wecomUserId: String) {
+    setStaffWecomUserId(id: $id, wecomUserId: $wecomUserId) {
       staff {
         ...StaffFields
       }
