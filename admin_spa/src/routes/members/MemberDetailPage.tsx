@@ -30,7 +30,7 @@ interface Revealed {
   customFields: Record<string, unknown>;
 }
 
-const TABS = ['points', 'orders', 'coupons', 'messages', 'consents', 'timeline', 'profile', 'audit'] as const;
+const TABS = ['points', 'orders', 'coupons', 'timeline', 'profile', 'messages', 'consents', 'audit'] as const;
 type TabKey = (typeof TABS)[number];
 
 function isTab(value: string | null): value is TabKey {
