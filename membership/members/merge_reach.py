@@ -1,4 +1,5 @@
-"""What reaches a member follows a merge: identities, consents and subscribe credits."""
+"""What reaches a member follows a merge: identities, consents, subscribe credits and the
+frequency cap's counts."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ async def carry_over_for_merge(
 ) -> int:
     """What reaches a member follows a merge, in the merge's transaction: the source's
     identities move to the target; the target keeps its own consent for a channel and purpose and
-    takes the source's where it has none; unused subscribe credits add up. Returns the number of
-    identities moved."""
+    takes the source's where it has none; unused subscribe credits and the days' message counts add
+    up. Returns the number of identities moved."""
     _, moved = await conn.execute_query(
         "UPDATE member_identities SET member_id = $2 WHERE member_id = $1 RETURNING id",
         [source_id, target_id],
@@ -41,4 +42,14 @@ async def carry_over_for_merge(
         [source_id, target_id],
     )
     await conn.execute_query("DELETE FROM subscribe_credits WHERE member_id = $1", [source_id])
+    # one person, one frequency cap: the source's messages this week count for the target
+    await conn.execute_query(
+        """
+        INSERT INTO member_message_days (tenant_id, member_id, day, sent)
+        SELECT tenant_id, $2, day, sent FROM member_message_days WHERE member_id = $1
+        ON CONFLICT (tenant_id, member_id, day)
+        DO UPDATE SET sent = member_message_days.sent + EXCLUDED.sent
+        """,
+        [source_id, target_id],
+    )
     return len(moved)

@@ -482,3 +482,24 @@ async def test_a_daily_template_quota_and_the_sms_balance_are_send_credits(
     ]
     listed = await api("{ channelConfigs { channel creditBalance } }", None, token)
     assert {"channel": "SMS", "creditBalance": 0} in listed["channelConfigs"]
+
+
+async def test_a_merged_members_messages_count_toward_the_survivors_cap(
+    api: Api, tenant: TenantFixture
+) -> None:
+    await recall_template(api, tenant)
+    await api(SETTINGS, {"input": {"maxPerDay": 2, "clearQuietHours": True}}, tenant.owner_token)
+    source = await member_with(api, tenant, consent=["SMS"])
+    target = await member_with(api, tenant, consent=["SMS"])
+    for member in (source, source, target):
+        sent = await send(api, tenant, member, channels=["SMS"])
+        assert sent["messages"][-1]["status"] == "QUEUED"
+    merged = await api(
+        """mutation($s: ID!, $t: ID!) { mergeMembers(input: {sourceId: $s, targetId: $t}) {
+        errors { code } } }""",
+        {"s": source, "t": target},
+        tenant.secret_key,
+    )
+    assert merged["mergeMembers"]["errors"] == []
+    capped = await send(api, tenant, target, channels=["SMS"])
+    assert capped["messages"][-1]["skipReason"] == "FREQUENCY_CAP"
