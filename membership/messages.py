@@ -259,6 +259,7 @@ ZH_CN: dict[str, str] = {
     "expiresAt must be in the future.": "expiresAt 必须晚于当前时间。",
     "expiresAt may be at most 3 years ahead; create a new key when it nears.": "expiresAt 最多只能晚于当前时间 3 年；临近到期时请新建密钥。",
     # consent, identities and messages
+    "Give a template's name, or a draft's content.": "请提供模板名称，或草稿内容。",
     "Naming a member by phone or identity needs the '{permission}' permission.": "按手机号或账号身份指定会员需要“{permission}”权限。",
     "A WeCom userid has 1 to 64 letters, digits or _ . @ -.": "企业微信 userid 须为 1 到 64 个字母、数字或 _ . @ -。",
     "Another staff member has this WeCom account.": "该企业微信账号已绑定其他员工。",

@@ -119,11 +119,19 @@ class MessagingQueries:
     def template_variables(self) -> list[TemplateVariable]:
         return [TemplateVariable(name=k, description=v) for k, v in templates.VARIABLES.items()]
 
-    @strawberry.field(description="A template rendered for one member on each of its channels.")
+    @strawberry.field(
+        description="A saved template (by name), or a draft's content before it is saved, "
+        "rendered for one member on each of its channels, with what would stop it."
+    )
     async def preview_message(
-        self, info: Info, template: str, member_id: strawberry.ID
+        self,
+        info: Info,
+        member_id: strawberry.ID,
+        template: str | None = None,
+        content: JSON | None = None,
     ) -> list[MessagePreview]:
-        found = await preview(info.context.auth, template, parse_id(member_id, ["memberId"]))
+        draft = cast(dict[str, Any], content) if isinstance(content, dict) else None
+        found = await preview(info.context.auth, template, parse_id(member_id, ["memberId"]), draft)
         return [
             MessagePreview(
                 channel=Channel(p.channel.value),

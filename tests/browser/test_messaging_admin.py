@@ -281,6 +281,24 @@ async def test_marketer_writes_a_template_and_previews_it_for_a_member(
         await screenshot(page, "messaging-template-invalid")
         assert (await api(TEMPLATES, token=shop.owner_token))["messageTemplates"] == []
 
+        # --- the draft is previewed for a member as it is written, before it is saved
+        draft_picker = drawer.get_by_test_id("template-preview-member")
+        await draft_picker.click()
+        await draft_picker.locator("input").fill("17400055001")
+        await page.locator(".ant-select-item-option", has_text="周小满").click()
+        draft = drawer.locator(
+            "[data-testid=template-preview-channel][data-channel=WECHAT_SUBSCRIBE]"
+        )
+        await draft.wait_for()
+        await page.wait_for_function(
+            "() => document.querySelector("
+            "'.ant-drawer-content [data-testid=template-preview-channel]"
+            "[data-channel=WECHAT_SUBSCRIBE]')?.dataset.problems === '1'"
+        )
+        assert (
+            "member.nickname" in await draft.get_by_test_id("template-preview-problem").inner_text()
+        )
+
         # --- the variables go in where the cursor is; then it saves
         await value.fill("")
         await value.click()
@@ -291,6 +309,12 @@ async def test_marketer_writes_a_template_and_previews_it_for_a_member(
             "[data-testid=template-variable][data-variable='member.points']"
         ).click()
         assert await value.input_value() == "{{member.name}}，积分 {{member.points}}"
+        await page.wait_for_function(
+            "() => document.querySelector("
+            "'.ant-drawer-content [data-testid=template-preview-channel]"
+            "[data-channel=WECHAT_SUBSCRIBE] [data-testid=template-preview-body]')"
+            "?.innerText === 'thing1: 周小满，积分 0'"
+        )
         await drawer.get_by_test_id("template-save").click()
         await drawer.wait_for(state="hidden")
         row = page.locator("[data-testid=template-row][data-name='points.reminder']")

@@ -503,3 +503,28 @@ async def test_a_merged_members_messages_count_toward_the_survivors_cap(
     assert merged["mergeMembers"]["errors"] == []
     capped = await send(api, tenant, target, channels=["SMS"])
     assert capped["messages"][-1]["skipReason"] == "FREQUENCY_CAP"
+
+
+async def test_a_draft_is_previewed_for_a_member_before_it_is_saved(
+    api: Api, tenant: TenantFixture
+) -> None:
+    member = await member_with(api, tenant, consent=[])
+    previewed = await api(
+        """query($member: ID!, $content: JSON) { previewMessage(memberId: $member,
+        content: $content) { channel body problems } }""",
+        {
+            "member": member,
+            "content": {
+                "WECHAT_SUBSCRIBE": {
+                    "templateCode": "TPL",
+                    "fields": {"thing1": "{{member.points}} 积分", "thing2": "{{member.nick}}"},
+                },
+                "SMS": {"templateCode": "S", "text": "${n}好", "fields": {"n": "{{member.name}}"}},
+            },
+        },
+        tenant.owner_token,
+    )
+    by_channel = {p["channel"]: p for p in previewed["previewMessage"]}
+    assert by_channel["SMS"] == {"channel": "SMS", "body": "会员好", "problems": []}
+    assert by_channel["WECHAT_SUBSCRIBE"]["problems"] == ["unknown variable member.nick"]
+    assert "thing1: 0 积分" in by_channel["WECHAT_SUBSCRIBE"]["body"]

@@ -106,7 +106,7 @@ type Documents = {
     "\n  fragment MessageTemplateFields on MessageTemplate {\n    id\n    name\n    title\n    purpose\n    content\n    channels\n    updatedAt\n  }\n": typeof types.MessageTemplateFieldsFragmentDoc,
     "\n  query MessageTemplates {\n    messageTemplates {\n      ...MessageTemplateFields\n    }\n  }\n": typeof types.MessageTemplatesDocument,
     "\n  query MessageTemplateEditor {\n    templateVariables {\n      name\n      description\n    }\n    messagingSettings {\n      purposes\n    }\n  }\n": typeof types.MessageTemplateEditorDocument,
-    "\n  query PreviewMessage($template: String!, $memberId: ID!) {\n    previewMessage(template: $template, memberId: $memberId) {\n      channel\n      body\n      fields\n      problems\n    }\n  }\n": typeof types.PreviewMessageDocument,
+    "\n  query PreviewMessage($template: String, $content: JSON, $memberId: ID!) {\n    previewMessage(template: $template, content: $content, memberId: $memberId) {\n      channel\n      body\n      fields\n      problems\n    }\n  }\n": typeof types.PreviewMessageDocument,
     "\n  mutation SaveMessageTemplate($input: SaveMessageTemplateInput!) {\n    saveMessageTemplate(input: $input) {\n      template {\n        ...MessageTemplateFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.SaveMessageTemplateDocument,
     "\n  mutation DeleteMessageTemplate($id: ID!) {\n    deleteMessageTemplate(id: $id) {\n      template {\n        id\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.DeleteMessageTemplateDocument,
     "\n  fragment OrderListFields on Order {\n    id\n    externalId\n    amount\n    refundedAmount\n    pointsEarned\n    pointsSpent\n    status\n    storeCode\n    paidAt\n    member {\n      id\n      name\n      phone\n    }\n  }\n": typeof types.OrderListFieldsFragmentDoc,
@@ -248,7 +248,7 @@ const documents: Documents = {
     "\n  fragment MessageTemplateFields on MessageTemplate {\n    id\n    name\n    title\n    purpose\n    content\n    channels\n    updatedAt\n  }\n": types.MessageTemplateFieldsFragmentDoc,
     "\n  query MessageTemplates {\n    messageTemplates {\n      ...MessageTemplateFields\n    }\n  }\n": types.MessageTemplatesDocument,
     "\n  query MessageTemplateEditor {\n    templateVariables {\n      name\n      description\n    }\n    messagingSettings {\n      purposes\n    }\n  }\n": types.MessageTemplateEditorDocument,
-    "\n  query PreviewMessage($template: String!, $memberId: ID!) {\n    previewMessage(template: $template, memberId: $memberId) {\n      channel\n      body\n      fields\n      problems\n    }\n  }\n": types.PreviewMessageDocument,
+    "\n  query PreviewMessage($template: String, $content: JSON, $memberId: ID!) {\n    previewMessage(template: $template, content: $content, memberId: $memberId) {\n      channel\n      body\n      fields\n      problems\n    }\n  }\n": types.PreviewMessageDocument,
     "\n  mutation SaveMessageTemplate($input: SaveMessageTemplateInput!) {\n    saveMessageTemplate(input: $input) {\n      template {\n        ...MessageTemplateFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.SaveMessageTemplateDocument,
     "\n  mutation DeleteMessageTemplate($id: ID!) {\n    deleteMessageTemplate(id: $id) {\n      template {\n        id\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.DeleteMessageTemplateDocument,
     "\n  fragment OrderListFields on Order {\n    id\n    externalId\n    amount\n    refundedAmount\n    pointsEarned\n    pointsSpent\n    status\n    storeCode\n    paidAt\n    member {\n      id\n      name\n      phone\n    }\n  }\n": types.OrderListFieldsFragmentDoc,
@@ -683,7 +683,7 @@ export function graphql(source: "\n  query MessageTemplateEditor {\n    template
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PreviewMessage($template: String!, $memberId: ID!) {\n    previewMessage(template: $template, memberId: $memberId) {\n      channel\n      body\n      fields\n      problems\n    }\n  }\n"): (typeof documents)["\n  query PreviewMessage($template: String!, $memberId: ID!) {\n    previewMessage(template: $template, memberId: $memberId) {\n      channel\n      body\n      fields\n      problems\n    }\n  }\n"];
+export function graphql(source: "\n  query PreviewMessage($template: String, $content: JSON, $memberId: ID!) {\n    previewMessage(template: $template, content: $content, memberId: $memberId) {\n      channel\n      body\n      fields\n      problems\n    }\n  }\n"): (typeof documents)["\n  query PreviewMessage($template: String, $content: JSON, $memberId: ID!) {\n    previewMessage(template: $template, content: $content, memberId: $memberId) {\n      channel\n      body\n      fields\n      problems\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

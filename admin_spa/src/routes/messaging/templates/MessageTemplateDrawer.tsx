@@ -32,6 +32,9 @@ export function MessageTemplateDrawer({ editing, onClose, onSaved }: Props) {
   const [{ fetching: saving }, save] = useMutation(SaveMessageTemplateMutation);
   const focused = useRef<FocusedValue | null>(null);
   const purposes = data?.messagingSettings.purposes ?? [];
+  // what is being written, previewed as it stands (switched-off channels keep their values)
+  Form.useWatch([], form);
+  const draftContent = contentInput(form.getFieldsValue(true) as TemplateValues);
 
   const onInsert = (token: string) => {
     const target = focused.current;
@@ -158,12 +161,12 @@ export function MessageTemplateDrawer({ editing, onClose, onSaved }: Props) {
           </Space>
         </Form>
       )}
-      {editing && (
+      {!loading && !loadError && (
         <>
           <Divider orientation="left" plain>
             {t('messaging.templates.preview')}
           </Divider>
-          <TemplatePreview template={editing.name} />
+          <TemplatePreview content={draftContent} />
         </>
       )}
     </Drawer>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Card, Empty, Space, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
@@ -8,17 +8,24 @@ import { MessagingCode, ServerText } from '../messagingCodes';
 import { PreviewMessageQuery } from './queries';
 
 interface Props {
-  /** The saved template's name: the preview renders what is saved. */
-  template: string;
+  /** A saved template's name: the preview renders what is saved. */
+  template?: string;
+  /** Or a draft's content, as the editor holds it: rendered before it is saved. */
+  content?: Record<string, Record<string, unknown>>;
 }
 
-/** A saved template as one chosen member would read it on each of its channels, with its problems. */
-export function TemplatePreview({ template }: Props) {
+/** How long typing must pause before the draft is rendered again. */
+const DRAFT_PAUSE_MS = 400;
+
+/** A template, saved or being written, as one chosen member would read it on each of its channels,
+ * with its problems. */
+export function TemplatePreview({ template, content }: Props) {
   const { t } = useTranslation();
   const [member, setMember] = useState<PickedMember | null>(null);
+  const draft = useSettled(content, DRAFT_PAUSE_MS);
   const [{ data, fetching, error }] = useQuery({
     query: PreviewMessageQuery,
-    variables: { template, memberId: member?.id ?? '' },
+    variables: draft ? { content: draft, memberId: member?.id ?? '' } : { template, memberId: member?.id ?? '' },
     pause: !member,
     requestPolicy: 'network-only',
   });
@@ -63,4 +70,16 @@ export function TemplatePreview({ template }: Props) {
       ))}
     </Space>
   );
+}
+
+/** ``value`` once it has not changed for ``pauseMs`` (a draft as typing pauses). */
+function useSettled<T>(value: T, pauseMs: number): T {
+  const [settled, setSettled] = useState(value);
+  const key = JSON.stringify(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSettled(value), pauseMs);
+    return () => window.clearTimeout(timer);
+    // the serialised value decides: the editor hands over a new object on every render
+  }, [key, pauseMs]);
+  return settled;
 }

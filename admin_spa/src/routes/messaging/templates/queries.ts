@@ -33,8 +33,8 @@ export const MessageTemplateEditorQuery = graphql(`
 `);
 
 export const PreviewMessageQuery = graphql(`
-  query PreviewMessage($template: String!, $memberId: ID!) {
-    previewMessage(template: $template, memberId: $memberId) {
+  query PreviewMessage($template: String, $content: JSON, $memberId: ID!) {
+    previewMessage(template: $template, content: $content, memberId: $memberId) {
       channel
       body
       fields
