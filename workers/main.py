@@ -15,10 +15,12 @@ import signal
 
 import structlog
 from arq.worker import Worker, create_worker
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from membership.db import close_db, init_db, resolve_postgres, role_target
+from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url, role_target
 from membership.logging import configure_logging
+from membership.messaging.tokens import TokenStore
 from membership.messaging.transport import ProviderTransport
 from membership.settings import get_settings
 from membership.webhooks.sender import WebhookSender
@@ -55,7 +57,8 @@ async def run() -> None:
     configure_logging(settings.log_level)
     await init_db(role_target(resolve_postgres(settings), "app", settings), settings)
     sender = WebhookSender(allow_private=settings.webhooks_allow_private_urls)
-    transport = ProviderTransport()
+    redis = Redis.from_url(resolve_redis_url(settings))
+    transport = ProviderTransport(tokens=TokenStore(redis, settings.redis_prefix))
     dispatcher = Dispatcher(sender, transport)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -74,4 +77,5 @@ async def run() -> None:
         await dispatcher.stop()
         await sender.close()
         await transport.close()
+        await redis.aclose()
         await close_db()

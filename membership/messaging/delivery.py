@@ -201,7 +201,8 @@ async def _call(
                 SendOutcome.RETRY, reason=exc.reason, code=exc.code, detail=exc.detail
             )
         if result.token_expired:
-            transport.forget_token(ctx, active)
+            if token is not None:
+                await transport.forget_token(ctx, active, token)
             continue
         return _Attempt(result)
     return _Attempt(SendResult(SendOutcome.RETRY, reason="TOKEN_EXPIRED"))

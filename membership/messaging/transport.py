@@ -3,10 +3,10 @@
 One pooled ``aiohttp`` session per worker process. A tenant may point a provider at its own base
 URL (a regional endpoint, a proxy), so every connection goes through the same public-address
 resolver as webhook deliveries (``membership.public_urls``): nothing reaches the platform's own
-network unless ``MEMBERSHIP_CHANNELS_ALLOW_PRIVATE_URLS`` is on (development, tests). Access tokens (WeChat, WeCom) are kept per
-tenant, channel and credentials until a minute before they expire, and dropped when a send says
-they expired. A request to ``fake://…`` goes nowhere: it is written to ``fake_provider_sends`` in
-the tenant's transaction and answered as accepted.
+network unless ``MEMBERSHIP_CHANNELS_ALLOW_PRIVATE_URLS`` is on (development, tests). Access
+tokens (WeChat, WeCom) are kept per tenant, channel and credentials in a ``TokenStore`` shared by
+the workers, and dropped when a send says they expired. A request to ``fake://…`` goes nowhere:
+it is written to ``fake_provider_sends`` in the tenant's transaction and answered as accepted.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -23,9 +22,10 @@ import aiohttp
 from membership.ids import new_id
 from membership.messaging.channels import ActiveChannel
 from membership.messaging.models import FakeProviderSend
+from membership.messaging.tokens import TokenStore
 from membership.public_urls import BlockedAddress, PublicResolver, check_literal_host
 from membership.settings import get_settings
-from plugins.channels import HttpRequest, HttpResponse, ProviderFailure
+from plugins.channels import AccessToken, HttpRequest, HttpResponse, ProviderFailure
 from tenants.context import RequestContext
 from tenants.tx import tenant_tx
 
@@ -43,13 +43,19 @@ class Exchange:
 
 
 class ProviderTransport:
-    def __init__(self, *, timeout: float = 10.0, allow_private: bool | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float = 10.0,
+        allow_private: bool | None = None,
+        tokens: TokenStore | None = None,
+    ) -> None:
         self.timeout = timeout
         self.allow_private = (
             get_settings().channels_allow_private_urls if allow_private is None else allow_private
         )
+        self.tokens = tokens or TokenStore()
         self._session: aiohttp.ClientSession | None = None
-        self._tokens: dict[str, tuple[str, float]] = {}
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -121,16 +127,14 @@ class ProviderTransport:
         request = active.provider.access_token_request(active.credentials, base_url=active.base_url)
         if request is None:
             return None
-        key = self._token_key(ctx, active)
-        cached = self._tokens.get(key)
-        if cached is not None and cached[1] > time.monotonic():
-            return cached[0]
-        exchanged = await self.exchange(ctx, request)
-        if exchanged.response is None:
-            raise ProviderFailure("PROVIDER_ERROR", exchanged.error or "no answer", code=None)
-        token = active.provider.read_access_token(exchanged.response)
-        self._tokens[key] = (token.value, time.monotonic() + max(0, token.expires_in - 60))
-        return token.value
 
-    def forget_token(self, ctx: RequestContext, active: ActiveChannel) -> None:
-        self._tokens.pop(self._token_key(ctx, active), None)
+        async def fetch() -> AccessToken:
+            exchanged = await self.exchange(ctx, request)
+            if exchanged.response is None:
+                raise ProviderFailure("PROVIDER_ERROR", exchanged.error or "no answer")
+            return active.provider.read_access_token(exchanged.response)
+
+        return await self.tokens.get(self._token_key(ctx, active), fetch)
+
+    async def forget_token(self, ctx: RequestContext, active: ActiveChannel, token: str) -> None:
+        await self.tokens.forget(self._token_key(ctx, active), token)
