@@ -29,7 +29,6 @@ from tenants.tx import tenant_tx
 __all__ = [
     "ActiveChannel",
     "ChannelSetup",
-    "active_channel",
     "active_channels",
     "configure_channel",
     "list_channels",
@@ -73,13 +72,6 @@ async def active_channels(ctx: RequestContext) -> dict[Channel, ActiveChannel]:
         if active is not None:
             found[channel] = active
     return found
-
-
-async def active_channel(ctx: RequestContext, channel: Channel) -> ActiveChannel | None:
-    """The provider carrying ``channel`` for this tenant now, or None when it has none."""
-    async with tenant_tx(ctx):
-        config = await ChannelConfig.get_or_none(channel=channel.value)
-    return _active(ctx, channel, config)
 
 
 def _active(

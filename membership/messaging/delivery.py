@@ -325,7 +325,7 @@ async def _fall_back(ctx: RequestContext, message: Message) -> None:
             order=[Channel(c) for c in message.fallback],
             purpose=message.purpose,
             cause=message.cause,
-            coupon_id=None,
+            coupon_id=uuid.UUID(coupon) if (coupon := message.content.get("couponId")) else None,
         )
 
 

@@ -167,10 +167,9 @@ async def try_channels(
     values = await member_values(ctx, conn, member, coupon_id, wanted=variables_used(contents))
     carriers = await active_channels(ctx)
     now = ctx.clock.now()
-    for i, channel in enumerate(order):
+    for i, (channel, content) in enumerate(zip(order, contents, strict=True)):
         rest = [c.value for c in order[i + 1 :]]
         active = carriers.get(channel)
-        content = template.content.get(channel.value) or {}
         row = Message(
             id=new_id(),
             tenant_id=ctx.tenant.id,
@@ -199,6 +198,8 @@ async def try_channels(
                 "fields": rendered.fields,
                 "text": rendered.text,
                 "link": rendered.link,
+                # a channel tried later (after a provider's refusal) renders the same coupon
+                "couponId": str(coupon_id) if coupon_id else None,
             }
             row.recipient = await recipient(conn, member, active)
             if active.channel is Channel.WECOM:

@@ -28,7 +28,7 @@ from tortoise.exceptions import IntegrityError
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.ids import new_id
 from membership.messaging import settings as messaging_settings
-from membership.messaging.channels import active_channel
+from membership.messaging.channels import active_channels
 from membership.messaging.models import MessageTemplate
 from plugins.channels import Channel, ChannelProvider, FieldRule
 from tenants import audit
@@ -111,12 +111,7 @@ class TemplateDraft:
 
 
 async def _providers(ctx: RequestContext) -> dict[Channel, ChannelProvider]:
-    found = {}
-    for channel in Channel:
-        active = await active_channel(ctx, channel)
-        if active is not None:
-            found[channel] = active.provider
-    return found
+    return {channel: active.provider for channel, active in (await active_channels(ctx)).items()}
 
 
 def _check_content(

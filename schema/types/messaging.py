@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -573,7 +573,3 @@ class UpdateMessagingSettingsInput:
 class MessagingSettingsPayload:
     settings: MessagingSettings | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-def json_object(value: Any) -> dict[str, Any] | None:
-    return value if isinstance(value, dict) else None

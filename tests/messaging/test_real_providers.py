@@ -210,7 +210,10 @@ async def test_a_refused_subscribe_message_falls_back_to_sms(
     member, _ = await setup(api, tenant, server)
     ctx, _ = context(tenant)
     server.fail_next("wechat", "43101")
-    (queued,) = await send_message(ctx, SendRequest(uuid.UUID(member), "points", "e2e-2"))
+    coupon = uuid.uuid4()  # what the message is about travels to the channel tried next
+    (queued,) = await send_message(
+        ctx, SendRequest(uuid.UUID(member), "points", "e2e-2", coupon_id=coupon)
+    )
     transport = ProviderTransport()
     await deliver_due(ctx, transport)
     refused = await message(ctx, queued.id)
@@ -221,6 +224,7 @@ async def test_a_refused_subscribe_message_falls_back_to_sms(
         ("WECHAT_SUBSCRIBE", "FAILED"),
         ("SMS", "SENT"),  # the fake SMS provider, due at once, sent in the same pass
     ]
+    assert rows[1].content["couponId"] == str(coupon)
     await transport.close()
 
 

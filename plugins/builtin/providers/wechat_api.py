@@ -27,6 +27,7 @@ from plugins.channels import (
     DeliveryReceipt,
     HttpRequest,
     HttpResponse,
+    OutgoingMessage,
     ProviderFailure,
     RecipientKind,
     SendOutcome,
@@ -165,6 +166,32 @@ class WeChatProvider(ChannelProvider):
         """The receipts in one pushed event (XML elements as nested dicts of strings); other
         events pushed to the same URL carry none."""
         return ()
+
+    def _template_send(
+        self,
+        base_url: str,
+        path: str,
+        access_token: str | None,
+        message: OutgoingMessage,
+        what: str,
+        extra: Mapping[str, Any],
+    ) -> HttpRequest:
+        """The JSON POST both template APIs take: recipient, template, ``data`` by keyword, and
+        what each adds (``extra``, with None values left out)."""
+        if not message.template_code:
+            raise ProviderFailure("PROVIDER_ERROR", f"A {what} needs a template id.")
+        body: dict[str, Any] = {
+            "touser": message.recipient,
+            "template_id": message.template_code,
+            "data": {key: {"value": value} for key, value in message.fields.items()},
+            **{key: value for key, value in extra.items() if value is not None},
+        }
+        return HttpRequest(
+            "POST",
+            self._url(base_url, path, access_token),
+            {"Content-Type": "application/json; charset=utf-8"},
+            json.dumps(body, ensure_ascii=False).encode(),
+        )
 
     @staticmethod
     def _url(base_url: str, path: str, access_token: str | None) -> str:

@@ -13,7 +13,6 @@ push JSON, in JSON; one event may list several messages.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
@@ -61,22 +60,17 @@ class WeChatSubscribe(WeChatProvider):
         now: datetime,
         nonce: str,
     ) -> HttpRequest:
-        if not message.template_code:
-            raise ProviderFailure("PROVIDER_ERROR", "A subscribe message needs a template id.")
-        body: dict[str, Any] = {
-            "touser": message.recipient,
-            "template_id": message.template_code,
-            "data": {key: {"value": value} for key, value in message.fields.items()},
-            "miniprogram_state": credentials.get("miniprogramState") or "formal",
-            "lang": "zh_CN",
-        }
-        if message.link:
-            body["page"] = message.link
-        return HttpRequest(
-            "POST",
-            self._url(base_url, "/cgi-bin/message/subscribe/send", access_token),
-            {"Content-Type": "application/json; charset=utf-8"},
-            json.dumps(body, ensure_ascii=False).encode(),
+        return self._template_send(
+            base_url,
+            "/cgi-bin/message/subscribe/send",
+            access_token,
+            message,
+            "subscribe message",
+            {
+                "miniprogram_state": credentials.get("miniprogramState") or "formal",
+                "lang": "zh_CN",
+                "page": message.link or None,
+            },
         )
 
     def receipts_in(self, event: Mapping[str, Any]) -> Sequence[DeliveryReceipt]:

@@ -13,7 +13,6 @@ cut value. ``first`` and ``remark`` are no longer shown by WeChat and carry no r
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -54,21 +53,13 @@ class WeChatTemplate(WeChatProvider):
         now: datetime,
         nonce: str,
     ) -> HttpRequest:
-        if not message.template_code:
-            raise ProviderFailure("PROVIDER_ERROR", "A template message needs a template id.")
-        body: dict[str, Any] = {
-            "touser": message.recipient,
-            "template_id": message.template_code,
-            "data": {key: {"value": value} for key, value in message.fields.items()},
-            "client_msg_id": message.message_id,
-        }
-        if message.link:
-            body["url"] = message.link
-        return HttpRequest(
-            "POST",
-            self._url(base_url, "/cgi-bin/message/template/send", access_token),
-            {"Content-Type": "application/json; charset=utf-8"},
-            json.dumps(body, ensure_ascii=False).encode(),
+        return self._template_send(
+            base_url,
+            "/cgi-bin/message/template/send",
+            access_token,
+            message,
+            "template message",
+            {"client_msg_id": message.message_id, "url": message.link or None},
         )
 
     def receipts_in(self, event: Mapping[str, Any]) -> Sequence[DeliveryReceipt]:
