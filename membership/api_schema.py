@@ -31,11 +31,14 @@ from resolvers.coupons import CouponMutations, CouponQueries
 from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
 from resolvers.earning import EarningRuleMutations, EarningRuleQueries
 from resolvers.events import EventMutations, EventQueries
+from resolvers.journeys import JourneyMutations, JourneyQueries
 from resolvers.members import MemberMutations, MemberQueries
 from resolvers.messaging import MessagingMutations, MessagingQueries
 from resolvers.orders import OrderMutations, OrderQueries
 from resolvers.points import PointsMutations, PointsQueries, PointsSettingsMutations
 from resolvers.rewards import RewardMutations, RewardQueries
+from resolvers.tasks import TaskMutations, TaskQueries
+from resolvers.testclock import TestClockMutations
 from resolvers.tiers import TierMutations, TierQueries
 from resolvers.webhooks import WebhookMutations, WebhookQueries
 from schema.text_input import refuse_unstorable_text
@@ -61,6 +64,8 @@ class Query(
     EventQueries,
     WebhookQueries,
     MessagingQueries,
+    TaskQueries,
+    JourneyQueries,
     AdminQueries,
 ):
     pass
@@ -83,6 +88,9 @@ class Mutation(
     EventMutations,
     WebhookMutations,
     MessagingMutations,
+    TaskMutations,
+    JourneyMutations,
+    TestClockMutations,
     AdminMutations,
 ):
     pass

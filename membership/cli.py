@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,10 @@ from membership.db import (
     resolve_redis_url,
     role_target,
 )
+from membership.errors import DomainError, ErrorCode
 from membership.settings import get_settings
 from membership.storable_text import is_storable
+from tenants.context import TenantInfo
 
 __all__ = ["app", "main"]
 
@@ -156,37 +159,88 @@ def stop() -> None:
 # ---------------------------------------------------------------- tenants, staff, keys
 
 
+def _tenant_json(tenant: TenantInfo) -> dict[str, Any]:
+    sandbox = tenant.sandbox
+    return {
+        "id": str(tenant.id),
+        "slug": tenant.slug,
+        "name": tenant.name,
+        "timezone": tenant.timezone,
+        "currency": tenant.currency,
+        "testClock": {"frozenTime": sandbox.frozen_time.isoformat(), "status": sandbox.status}
+        if sandbox
+        else None,
+    }
+
+
+def _test_time(value: str, field: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "Give the time in ISO 8601, e.g. 2026-01-01T09:00:00+08:00.",
+            [field],
+        ) from exc
+
+
 @tenant_app.command("create")
 def tenant_create(
     slug: str = typer.Option(..., help="URL-safe id, e.g. acme"),
     name: str = typer.Option(..., help="Display name"),
     timezone: str = typer.Option("Asia/Shanghai", help="IANA time zone"),
     currency: str = typer.Option("CNY", help="ISO 4217 currency"),
+    test_clock: str | None = typer.Option(
+        None,
+        "--test-clock",
+        help="Make a sandbox tenant whose time stands still at this ISO 8601 time (without an "
+        "offset: in --timezone) until its clock is advanced",
+    ),
 ) -> None:
-    """Register a tenant."""
+    """Register a tenant (a sandbox tenant with --test-clock)."""
     from tenants.registry import create_tenant
 
-    async def run() -> Any:
+    async def run() -> TenantInfo:
+        frozen = _test_time(test_clock, "testClock") if test_clock is not None else None
         settings = get_settings()
         owner = role_target(resolve_postgres(settings), "owner", settings)
         conn = await asyncpg.connect(**owner.connect_kwargs())
         try:
             return await create_tenant(
-                conn, slug=slug, name=name, timezone=timezone, currency=currency
+                conn,
+                slug=slug,
+                name=name,
+                timezone=timezone,
+                currency=currency,
+                test_clock=frozen,
             )
         finally:
             await conn.close()
 
-    tenant = run_command(run, database=False)
-    print_json(
-        {
-            "id": str(tenant.id),
-            "slug": tenant.slug,
-            "name": tenant.name,
-            "timezone": tenant.timezone,
-            "currency": tenant.currency,
-        }
-    )
+    print_json(_tenant_json(run_command(run, database=False)))
+
+
+@tenant_app.command("advance-clock")
+def tenant_advance_clock(
+    slug: str = typer.Option(..., help="A sandbox tenant's slug"),
+    to: str = typer.Option(..., help="ISO 8601 time (without an offset: the tenant's time zone)"),
+) -> None:
+    """Advance a sandbox tenant's test clock to --to, running what falls due on the way."""
+    import structlog
+
+    from membership.testclock.service import advance_test_clock
+
+    # what the advance logs goes to stderr: stdout carries the one JSON object
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=sys.stderr))
+
+    async def run() -> TenantInfo:
+        from tenants.registry import get_tenant
+
+        ctx = await tenant_context(slug)
+        await advance_test_clock(ctx, _test_time(to, "to"), inline_seconds=None)
+        return await get_tenant(ctx.tenant.id) or ctx.tenant
+
+    print_json(_tenant_json(run_command(run)))
 
 
 @tenant_app.command("list")
@@ -195,15 +249,7 @@ def tenant_list() -> None:
     from tenants.registry import list_tenants
 
     for t in run_command(list_tenants):
-        print_json(
-            {
-                "id": str(t.id),
-                "slug": t.slug,
-                "name": t.name,
-                "timezone": t.timezone,
-                "currency": t.currency,
-            }
-        )
+        print_json(_tenant_json(t))
 
 
 @user_app.command("create")
@@ -342,6 +388,7 @@ def demo_seed(
         seed_orders,
         seed_reference_data,
     )
+    from membership.demo_journeys import seed_journeys
     from membership.members.models import Member
     from tenants.api_keys import create_api_key
     from tenants.models import Staff
@@ -397,6 +444,7 @@ def demo_seed(
             )
         await seed_behaviour(ctx)
         await seed_messaging(ctx)
+        await seed_journeys(ctx)
         secret = await create_api_key(
             ctx, name=f"demo secret {secrets.token_hex(2)}", kind="secret"
         )

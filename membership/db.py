@@ -41,6 +41,8 @@ MODEL_MODULES = [
     "tenants.audit",
     "membership.tiers.models",
     "membership.members.models",
+    "membership.idempotency.models",
+    "membership.programme.models",
     "membership.points.models",
     "membership.orders.models",
     "membership.tiering.models",
@@ -51,6 +53,8 @@ MODEL_MODULES = [
     "membership.events.models",
     "membership.webhooks.models",
     "membership.messaging.models",
+    "membership.tasks.models",
+    "membership.journeys.models",
 ]
 
 

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import membership.coupons.events
+import membership.journeys.events
 import membership.members.events
 import membership.messaging.events
 import membership.orders.events
 import membership.points.events
 import membership.rewards.events
+import membership.tasks.events
 import membership.tiering.events  # noqa: F401  (each module registers its types on import)
 from membership.outbox import EVENT_TYPES, DomainEvent, event_type, field_docs
 

@@ -38,7 +38,7 @@ class AdminQueries:
     @strawberry.field
     async def api_keys(self, info: Info) -> list[ApiKey]:
         ctx = info.context.auth
-        now = ctx.clock.now()
+        now = ctx.real_clock.now()
         return [ApiKey.of(k, now) for k in await api_keys.list_api_keys(ctx)]
 
     @strawberry.field(description="Who changed what, newest first (owners and admins).")
@@ -182,7 +182,9 @@ class AdminMutations:
             scopes=input.scopes,
             expires_at=input.expires_at,
         )
-        return ApiKeyPayload(api_key=ApiKey.of(created.api_key, ctx.clock.now()), key=created.key)
+        return ApiKeyPayload(
+            api_key=ApiKey.of(created.api_key, ctx.real_clock.now()), key=created.key
+        )
 
     @strawberry.mutation
     @returns_errors(ApiKeyPayload)
@@ -190,4 +192,4 @@ class AdminMutations:
         ctx = info.context.auth
         row = await api_keys.revoke_api_key(ctx, parse_id(id, ["id"]))
         info.context.authenticator.forget_key(row.id)
-        return ApiKeyPayload(api_key=ApiKey.of(row, ctx.clock.now()))
+        return ApiKeyPayload(api_key=ApiKey.of(row, ctx.real_clock.now()))

@@ -68,8 +68,10 @@ class AuthMutations:
                 ErrorCode.INVALID, "Only tokens can log out; revoke API keys instead."
             )
         header = info.context.request.headers.get("authorization", "")
-        claims = decode_token(header.split(" ", 1)[-1].strip(), now=ctx.clock.now())
-        await info.context.revocations.revoke(claims.token_id, claims.expires_at, ctx.clock.now())
+        claims = decode_token(header.split(" ", 1)[-1].strip(), now=ctx.real_clock.now())
+        await info.context.revocations.revoke(
+            claims.token_id, claims.expires_at, ctx.real_clock.now()
+        )
         return LogoutPayload(ok=True)
 
     @strawberry.mutation(description="Mint a member token (audience member) for one member.")

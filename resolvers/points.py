@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from membership.points import expiry, liability, settings
+from membership.points import expiry, liability
 from membership.points import service as points
+from membership.programme import settings
+from membership.programme.expiry import set_policy
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
 from schema.scalars import Long
@@ -115,7 +117,7 @@ class PointsSettingsMutations:
     async def update_points_settings(
         self, info: Info, input: UpdatePointsSettingsInput
     ) -> PointsSettingsPayload:
-        await expiry.set_policy(info.context.auth, input.expiry_policy.value, input.expiry_period)
+        await set_policy(info.context.auth, input.expiry_policy.value, input.expiry_period)
         return PointsSettingsPayload(settings=await _settings(info.context.auth))
 
     @strawberry.mutation(description="Set how orders earn; applies to orders recorded from now.")

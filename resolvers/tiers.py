@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 import strawberry
 
 from membership.errors import DomainError, ErrorCode
-from membership.points.settings import load_settings
+from membership.programme.settings import load_settings
 from membership.tiering import engine as tiering
 from membership.tiers import service as tiers
 from resolvers.conventions import parse_id, returns_errors

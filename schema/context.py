@@ -15,6 +15,8 @@ from membership.coupons.templates import templates_by_ids
 from membership.coupons.wallet import CouponPage, first_coupon_pages
 from membership.errors import DomainError, ErrorCode
 from membership.events.timeline import TimelinePage, first_timeline_pages
+from membership.journeys.models import Journey, JourneyRun, JourneyVersion
+from membership.journeys.service import journeys_by_ids, member_runs, versions_of
 from membership.members import service as members
 from membership.members.identities import identities_by_member
 from membership.members.models import CustomFieldDefinition, MemberIdentity
@@ -158,6 +160,48 @@ class Context:
                 return [found.get(i, []) for i in ids]
 
             loader = self._loaders["consents"] = DataLoader(load_fn=load)
+        return loader
+
+    @property
+    def journey_loader(self) -> DataLoader[uuid.UUID, Journey]:
+        """Journeys by id, batched across a page of runs."""
+        loader = self._loaders.get("journeys")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(ids: list[uuid.UUID]) -> list[Journey]:
+                found = await journeys_by_ids(ctx, ids)
+                return [found[i] for i in ids]
+
+            loader = self._loaders["journeys"] = DataLoader(load_fn=load)
+        return loader
+
+    @property
+    def journey_versions_loader(self) -> DataLoader[uuid.UUID, list[JourneyVersion]]:
+        """Journeys' versions, the latest first, batched across a list of journeys."""
+        loader = self._loaders.get("journey_versions")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(ids: list[uuid.UUID]) -> list[list[JourneyVersion]]:
+                found = await versions_of(ctx, ids)
+                return [found.get(i, []) for i in ids]
+
+            loader = self._loaders["journey_versions"] = DataLoader(load_fn=load)
+        return loader
+
+    @property
+    def journey_runs_loader(self) -> DataLoader[uuid.UUID, list[JourneyRun]]:
+        """Members' journey runs, the latest first, batched across a page of members."""
+        loader = self._loaders.get("journey_runs")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(ids: list[uuid.UUID]) -> list[list[JourneyRun]]:
+                found = await member_runs(ctx, ids)
+                return [found.get(i, []) for i in ids]
+
+            loader = self._loaders["journey_runs"] = DataLoader(load_fn=load)
         return loader
 
     @property

@@ -140,7 +140,7 @@ async def create_api_key(
     if not name.strip():
         raise DomainError(ErrorCode.INVALID, "Name the key after what uses it.", ["input", "name"])
     granted = _check_scopes(kind, scopes)
-    _check_expiry(expires_at, ctx.clock.now())
+    _check_expiry(expires_at, ctx.real_clock.now())
     key = f"{_KINDS[kind]}_{ctx.tenant.id.hex}_{secrets.token_urlsafe(32).replace('_', 'x')}"
     async with tenant_tx(ctx):
         api_key = await ApiKey.create(
@@ -201,7 +201,7 @@ async def find_active_key(ctx: RequestContext, key_hash: str) -> ApiKey | None:
     async with tenant_tx(ctx):
         api_key = await ApiKey.get_or_none(key_hash=key_hash, revoked_at=None)
         if api_key is not None:
-            now = ctx.clock.now()
+            now = ctx.real_clock.now()
             if not is_expired(api_key, now) and (
                 api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION
             ):

@@ -60,6 +60,8 @@ class Authenticator:
                 del self._keys[key_hash]
 
     async def authenticate(self, credential: str, request_id: str) -> RequestContext:
+        """The caller's context. Its ``clock`` is a sandbox tenant's test clock or this
+        authenticator's clock; credentials are checked against the latter (real time) alone."""
         if credential.startswith(("sk_", "pk_")):
             return await self._from_api_key(credential, request_id)
         return await self._from_jwt(credential, request_id)
@@ -89,8 +91,12 @@ class Authenticator:
         else:
             cached = hit[1]
             _refuse_if_expired(cached.expires_at, self._clock.now())
+        tenant = cached.tenant
+        if tenant.sandbox is not None:
+            # the key may be cached, the test clock may not: it moves when it is advanced
+            tenant = await get_tenant(tenant.id) or tenant
         return RequestContext(
-            tenant=cached.tenant,
+            tenant=tenant,
             actor=Actor("api_key", cached.key_id, cached.label, role=cached.kind),
             permissions=cached.scopes,
             request_id=request_id,

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
-from membership.clock import Clock, SystemClock
+from membership.clock import Clock, FrozenClock, SystemClock
 from membership.errors import DomainError, ErrorCode
 from tenants.permissions import Permission
 
-__all__ = ["Actor", "RequestContext", "TenantInfo"]
+__all__ = ["Actor", "RequestContext", "SandboxClock", "TenantInfo"]
 
 ActorKind = Literal["staff", "api_key", "member", "system"]
+
+
+@dataclass(frozen=True)
+class SandboxClock:
+    """A sandbox tenant's test clock as read from the registry."""
+
+    frozen_time: datetime  # the tenant's now: it moves only when the clock is advanced
+    status: Literal["READY", "ADVANCING"] = "READY"
+    advancing_to: datetime | None = None  # where an advance under way is going
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,7 @@ class TenantInfo:
     name: str
     timezone: str
     currency: str
+    sandbox: SandboxClock | None = None  # None: a live tenant, on the system clock
 
 
 @dataclass(frozen=True)
@@ -36,11 +47,26 @@ class Actor:
 
 @dataclass
 class RequestContext:
+    """The caller, its tenant and permissions, and the tenant's clock.
+
+    ``clock`` is the tenant's time, which every service reads: the clock given (the system clock,
+    or a test's) for a live tenant, and always the frozen time of a sandbox tenant's test clock.
+    ``real_clock`` stays the clock given even then: credentials (token and key expiry, sessions)
+    run on real time, whatever a sandbox tenant's clock says.
+    """
+
     tenant: TenantInfo
     actor: Actor
     permissions: frozenset[Permission]
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     clock: Clock = field(default_factory=SystemClock)
+    real_clock: Clock = field(default=None, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.real_clock is None:
+            self.real_clock = self.clock
+        if self.tenant.sandbox is not None:
+            self.clock = FrozenClock(self.tenant.sandbox.frozen_time)
 
     def has(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -67,7 +93,12 @@ class RequestContext:
 
     @classmethod
     def system(cls, tenant: TenantInfo, *, clock: Clock | None = None) -> RequestContext:
-        """A context for the platform itself (CLI, workers): every staff permission."""
+        """A context for the platform itself (CLI, workers): every staff permission.
+
+        Its clock is ``clock`` (the system clock by default) for a live tenant, and the frozen time
+        of ``tenant`` for a sandbox tenant (read ``tenant`` afresh from the registry to have the
+        clock as it is now).
+        """
         from tenants.permissions import ROLE_PERMISSIONS, Role
 
         return cls(

@@ -34,6 +34,9 @@ class Permission(StrEnum):
     WEBHOOKS_MANAGE = "webhooks:manage"
     MESSAGES_SEND = "messages:send"  # send messages, write message templates, read the log
     CHANNELS_MANAGE = "channels:manage"  # channel providers, credentials and the send policy
+    TASKS_READ = "tasks:read"  # every staff member's tasks (anyone sees their own)
+    TASKS_MANAGE = "tasks:manage"  # close anyone's tasks; the default assignee
+    JOURNEYS_MANAGE = "journeys:manage"  # journeys, segments, their runs
     AUDIT_READ = "audit:read"
     # held only by a member token, for the member it was minted for
     SELF_READ = "self:read"
@@ -62,6 +65,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.COUPONS_WRITE,
             P.EVENTS_WRITE,
             P.MESSAGES_SEND,
+            P.TASKS_READ,
+            P.JOURNEYS_MANAGE,
         }
     ),
     Role.CLERK: frozenset(
@@ -97,7 +102,14 @@ API_KEY_SCOPES: frozenset[Permission] = frozenset(
 # What a secret key may also be given, only when its creator asks for it by name: setting up the
 # programme or the webhooks is a back office's work, rarely a POS's, so no key has it by default.
 API_KEY_EXPLICIT_SCOPES: frozenset[Permission] = frozenset(
-    {P.PROGRAMME_MANAGE, P.WEBHOOKS_MANAGE, P.CHANNELS_MANAGE}
+    {
+        P.PROGRAMME_MANAGE,
+        P.WEBHOOKS_MANAGE,
+        P.CHANNELS_MANAGE,
+        P.TASKS_READ,
+        P.TASKS_MANAGE,
+        P.JOURNEYS_MANAGE,
+    }
 )
 
 MEMBER_SELF: frozenset[Permission] = frozenset({P.SELF_READ, P.SELF_WRITE})
@@ -130,6 +142,9 @@ DESCRIPTIONS: dict[Permission, str] = {
     ),
     P.MESSAGES_SEND: "send members messages, write message templates, read the message log",
     P.CHANNELS_MANAGE: "choose channel providers, set their credentials and the send policy",
+    P.TASKS_READ: "list every staff member's tasks (everyone sees and completes their own)",
+    P.TASKS_MANAGE: "complete and cancel anyone's tasks; choose the default assignee",
+    P.JOURNEYS_MANAGE: "write, activate and pause journeys and segments; read their runs",
     P.AUDIT_READ: "read the audit log",
     P.SELF_READ: "read one's own profile",
     P.SELF_WRITE: "change one's own name, gender, birthday and custom fields",

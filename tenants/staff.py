@@ -143,7 +143,7 @@ async def login(
         staff = await Staff.get_or_none(email=email.strip().lower(), active=True)
     if not await verify_password(staff.password_hash if staff else None, password) or not staff:
         raise failure
-    now = system.clock.now()
+    now = system.real_clock.now()  # credentials run on real time, even in a sandbox
     token, claims = issue_token(
         "admin",
         staff.id,
@@ -350,7 +350,7 @@ async def reset_staff_password(ctx: RequestContext, staff_id: uuid.UUID) -> Pass
         _owner_only(ctx, staff.role, ["id"])
         staff.password_hash = password_hash
         staff.must_change_password = True
-        staff.sessions_valid_after = ctx.clock.now().replace(microsecond=0)
+        staff.sessions_valid_after = ctx.real_clock.now().replace(microsecond=0)
         await staff.save(
             update_fields=["password_hash", "must_change_password", "sessions_valid_after"]
         )
@@ -385,7 +385,7 @@ async def change_own_password(
             ErrorCode.INVALID, "The current password is not right.", ["currentPassword"]
         )
     password_hash = await hash_password(new_password)
-    now = ctx.clock.now()
+    now = ctx.real_clock.now()
     async with tenant_tx(ctx):
         staff = await _locked_staff(ctx.actor.id)
         staff.password_hash = password_hash

@@ -16,7 +16,7 @@ from tortoise import Tortoise
 from tenants.context import TenantInfo
 from tenants.registry import get_tenant
 
-__all__ = ["Sweep", "tenants_due"]
+__all__ = ["Sweep", "advancing", "tenant_ids_due", "tenants_due"]
 
 Sweep = Literal[
     "tenants_with_expiring_points",
@@ -42,9 +42,19 @@ async def tenant_ids_due(sweep: Sweep, at: datetime) -> list[uuid.UUID]:
 
 
 async def tenants_due(*sweeps: Sweep, at: datetime) -> list[TenantInfo]:
-    """The tenants any of ``sweeps`` names, each once, in a stable order."""
+    """The tenants any of ``sweeps`` names, each once, in a stable order.
+
+    The functions judge a sandbox tenant by its test clock, and its contexts read that clock; a
+    sandbox tenant whose clock is being advanced is left out: the advance runs the same work, in
+    time order.
+    """
     ids: set[uuid.UUID] = set()
     for sweep in sweeps:
         ids.update(await tenant_ids_due(sweep, at))
     found = [await get_tenant(tenant_id) for tenant_id in sorted(ids)]
-    return [t for t in found if t is not None]
+    return [t for t in found if t is not None and not advancing(t)]
+
+
+def advancing(tenant: TenantInfo) -> bool:
+    """A sandbox tenant whose test clock is being advanced (its work is the advance's)."""
+    return tenant.sandbox is not None and tenant.sandbox.status == "ADVANCING"

@@ -145,7 +145,8 @@ async def test_demo_seed_creates_logins_keys_and_members_whose_figures_come_from
     async with tenant_tx(RequestContext.system(tenant)):
         codes = await CouponTemplate.all().values_list("public_code", flat=True)
         assert await Reward.all().count() == 2
-    assert sorted(codes, key=str) == [None, None, "WELCOME26"]
+    # the mall's three templates and the three the demo journeys give
+    assert sorted(codes, key=str) == [None] * 5 + ["WELCOME26"]
     assert out["ordersRecorded"] > 0 and again["ordersRecorded"] > 0
     # message templates and welcome messages through the send path, once per member
     from membership.messaging.models import Message, MessageTemplate
@@ -153,11 +154,21 @@ async def test_demo_seed_creates_logins_keys_and_members_whose_figures_come_from
     async with tenant_tx(RequestContext.system(tenant)):
         names = sorted(await MessageTemplate.all().values_list("name", flat=True))
         causes = await Message.all().values_list("cause", flat=True)
-    assert names == ["points-expiring", "welcome"]
+    assert names == ["birthday", "points-expiring", "recall", "welcome"]
     assert causes and all(c.startswith("demo-welcome-") for c in causes)
     # the newest 12 members each seed; a second seed messages only members it had not
     assert 12 <= len(set(causes)) <= 24
     assert max(causes.count(c) for c in causes) <= 2  # a skipped channel, then the one queued
+    # the welcome gift, the birthday coupon and win-back, active, seeded once
+    from membership.journeys.models import Journey
+
+    async with tenant_tx(RequestContext.system(tenant)):
+        journeys = sorted(await Journey.all().values_list("name", "status", "active_version"))
+    assert journeys == [
+        ("新人礼", "ACTIVE", 1),
+        ("沉睡会员唤醒", "ACTIVE", 1),
+        ("生日礼", "ACTIVE", 1),
+    ]
 
     # every member's figures and tier come from orders that were really recorded
     async with tenant_tx(RequestContext.system(tenant)) as conn:

@@ -12,7 +12,9 @@ directly, in each worker process:
 * once a second it looks for work that fell due on its own: a retry's time came, the lease of a
   delivery cut off by a killed worker ran out, a handling was replayed, a message was queued or
   its quiet hours ended;
-* every ``BATCH_SWEEP_SECONDS`` it resumes coupon batches that are not done (their job died).
+* every ``BATCH_SWEEP_SECONDS`` it resumes coupon batches that are not done (their job died);
+* it carries on advances of sandbox tenants' test clocks that a request left unfinished (or whose
+  runner died), and leaves a tenant whose clock is being advanced to the advance.
 
 Nothing here depends on Redis: a worker killed at any point leaves only row locks (released with
 its connection) and leases (which run out), and the next worker, or this one restarted, takes
@@ -31,6 +33,7 @@ from typing import Any
 
 import structlog
 
+import membership.journeys.triggers  # noqa: F401  (registers the journeys' event handler)
 from membership.clock import SystemClock
 from membership.coupons.batches import open_batches
 from membership.events.handlers import run_due_handlings, subscribe
@@ -39,11 +42,14 @@ from membership.messaging.delivery import deliver_due as deliver_messages
 from membership.messaging.transport import ProviderTransport
 from membership.outbox import OutboxEvent
 from membership.settings import get_settings
+from membership.tasks import notices as _task_notices  # noqa: F401  (registers its handler)
+from membership.testclock.service import resume_advance
+from membership.testclock.state import advancing_tenants
 from membership.webhooks.deliveries import deliver_due, due_endpoints
 from membership.webhooks.sender import WebhookSender
 from tenants.context import RequestContext
 from tenants.registry import get_tenant
-from tenants.sweeps import tenant_ids_due
+from tenants.sweeps import advancing, tenant_ids_due
 from workers.coupons import generate_coupon_batch
 
 __all__ = ["MAX_TASKS", "Dispatcher"]
@@ -69,8 +75,12 @@ async def start_coupon_batch(ctx: RequestContext, event: OutboxEvent, jobs: Any)
 
 
 async def _system(tenant_id: uuid.UUID | str) -> RequestContext | None:
+    """The tenant's context, on its clock; None while its test clock is being advanced (the
+    advance relays and handles its events in time order itself)."""
     tenant = await get_tenant(uuid.UUID(str(tenant_id)))
-    return RequestContext.system(tenant) if tenant is not None else None
+    if tenant is None or advancing(tenant):
+        return None
+    return RequestContext.system(tenant)
 
 
 async def _coupon_batch(tenant_id: str, batch_id: str) -> None:
@@ -209,6 +219,17 @@ class Dispatcher:
             self.wake_deliveries(tenant_id, endpoint_id)
         for tenant_id in await tenant_ids_due("tenants_with_due_messages", at):
             self.wake_messages(tenant_id)
+        for tenant_id in await advancing_tenants():
+            self.wake_test_clock(tenant_id)
+
+    def wake_test_clock(self, tenant_id: uuid.UUID) -> None:
+        """Go on with a sandbox tenant's advance that nobody runs (a request left it to the
+        worker, or its runner died); a runner elsewhere keeps it, and this does nothing."""
+
+        async def work() -> None:
+            await resume_advance(tenant_id, jobs=self, transport=self.transport, sender=self.sender)
+
+        self.spawn(f"test-clock:{tenant_id}", work)
 
     async def resume_batches(self) -> None:
         """Coupon batches not done whose job is not running here: start (or resume) them.

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from arq import cron
+from arq import cron, func
 from arq.connections import RedisSettings
 
 from membership.db import resolve_redis_url
 from membership.settings import get_settings
 from workers.coupons import expire_coupons, release_coupon_reservations
+from workers.journeys import (
+    dispatch_journey_runs,
+    evaluate_segments,
+    sweep_journey_triggers,
+    wake_journey_run,
+)
 from workers.points import expire_points
 from workers.tiers import evaluate_member_tiers
 
@@ -27,9 +33,19 @@ class WorkerSettings:
         expire_coupons,
         release_coupon_reservations,
         evaluate_member_tiers,
+        dispatch_journey_runs,
+        sweep_journey_triggers,
+        evaluate_segments,
+        # no result kept: the job id (run and state) may come again, and then does nothing
+        func(wake_journey_run, keep_result=0),
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(expire_points, second={30}, unique=True),
+        # every 5 seconds: due waits, timeouts and runs entered by sweeps
+        cron(dispatch_journey_runs, second=set(range(0, 60, 5)), unique=True),
+        # every minute: daily triggers at their local hour, cron schedules to the minute
+        cron(sweep_journey_triggers, second={15}, unique=True),
+        cron(evaluate_segments, minute={0, 30}, second={20}, unique=True),
         cron(expire_coupons, second={40}, unique=True),
         cron(release_coupon_reservations, second={50}, unique=True),
         # daily, 03:05 in China

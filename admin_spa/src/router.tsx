@@ -10,6 +10,7 @@ const LoginPage = lazy(() => import('./routes/login/LoginPage'));
 const CounterPage = lazy(() => import('./routes/counter/CounterPage'));
 const MembersListPage = lazy(() => import('./routes/members/MembersListPage'));
 const MemberDetailPage = lazy(() => import('./routes/members/MemberDetailPage'));
+const TasksPage = lazy(() => import('./routes/tasks/TasksPage'));
 const OrdersListPage = lazy(() => import('./routes/orders/OrdersListPage'));
 const OrderDetailPage = lazy(() => import('./routes/orders/OrderDetailPage'));
 const EarningRulesPage = lazy(() => import('./routes/earning-rules/EarningRulesPage'));
@@ -18,6 +19,8 @@ const CouponTemplatesPage = lazy(() => import('./routes/coupons/CouponTemplatesP
 const CouponTemplateDetailPage = lazy(() => import('./routes/coupons/CouponTemplateDetailPage'));
 const CouponLookupPage = lazy(() => import('./routes/coupons/CouponLookupPage'));
 const RewardsPage = lazy(() => import('./routes/rewards/RewardsPage'));
+const JourneysListPage = lazy(() => import('./routes/journeys/JourneysListPage'));
+const JourneyEditorPage = lazy(() => import('./routes/journeys/JourneyEditorPage'));
 const CustomFieldsPage = lazy(() => import('./routes/custom-fields/CustomFieldsPage'));
 const StaffPage = lazy(() => import('./routes/staff/StaffPage'));
 const ApiKeysPage = lazy(() => import('./routes/api-keys/ApiKeysPage'));
@@ -48,6 +51,7 @@ export const router = createBrowserRouter(
         { path: 'counter', element: guarded('orders:write', <CounterPage />) },
         { path: 'members', element: guarded('members:read', <MembersListPage />) },
         { path: 'members/:id', element: guarded('members:read', <MemberDetailPage />) },
+        { path: 'tasks', element: guarded('members:read', <TasksPage />) },
         { path: 'orders', element: guarded('members:read', <OrdersListPage />) },
         { path: 'orders/:externalId', element: guarded('members:read', <OrderDetailPage />) },
         { path: 'tiers', element: guarded('members:read', <TiersPage />) },
@@ -56,6 +60,9 @@ export const router = createBrowserRouter(
         { path: 'coupons/lookup', element: guarded('coupons:write', <CouponLookupPage />) },
         { path: 'coupons/:id', element: guarded('programme:manage', <CouponTemplateDetailPage />) },
         { path: 'rewards', element: guarded('programme:manage', <RewardsPage />) },
+        { path: 'journeys', element: guarded('journeys:manage', <JourneysListPage />) },
+        { path: 'journeys/new', element: guarded('journeys:manage', <JourneyEditorPage />) },
+        { path: 'journeys/:id', element: guarded('journeys:manage', <JourneyEditorPage />) },
         { path: 'custom-fields', element: guarded('custom_fields:manage', <CustomFieldsPage />) },
         { path: 'staff', element: guarded('staff:manage', <StaffPage />) },
         { path: 'api-keys', element: guarded('apikeys:manage', <ApiKeysPage />) },

@@ -29,9 +29,9 @@ from membership.coupons.events import CouponBatchCreated
 from membership.coupons.issue import validity
 from membership.coupons.models import CouponBatch, CouponTemplate
 from membership.errors import DomainError, ErrorCode
+from membership.idempotency import service as idempotency
 from membership.ids import new_id, new_ids
 from membership.outbox import emit
-from membership.points import idempotency
 from tenants import audit
 from tenants.context import RequestContext
 from tenants.permissions import Permission

@@ -17,8 +17,8 @@ from membership.coupons.codes import normalize
 from membership.coupons.issue import IssueResult, issue_locked, replayed_issue
 from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, ErrorCode
+from membership.idempotency import service as idempotency
 from membership.members.models import Member
-from membership.points import idempotency
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx

@@ -18,10 +18,10 @@ from membership.coupons.codes import new_code, normalize
 from membership.coupons.events import coupon_issued
 from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, ErrorCode
+from membership.idempotency import service as idempotency
 from membership.ids import new_id
 from membership.members.models import Member
 from membership.outbox import emit
-from membership.points import idempotency
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx

@@ -30,9 +30,9 @@ from membership.coupons.codes import normalize
 from membership.coupons.events import coupon_redeemed
 from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.idempotency import service as idempotency
 from membership.members.models import Member
 from membership.outbox import emit
-from membership.points import idempotency
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx

@@ -23,6 +23,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 import structlog
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, ErrorCode
@@ -55,6 +56,9 @@ class JobQueue(Protocol):
 
 
 Handler = Callable[[RequestContext, OutboxEvent, JobQueue], Awaitable[None]]
+# The event types a tenant's handler wants right now (read in the relay's transaction), for a
+# handler whose interest depends on the tenant's data: journeys listen to what they name.
+Listening = Callable[[BaseDBAsyncClient], Awaitable[frozenset[str]]]
 
 # After each failed attempt; the attempt after the last delay is the last one.
 RETRY_DELAYS = (
@@ -71,26 +75,35 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 @dataclass(frozen=True)
 class Subscription:
     name: str
-    types: frozenset[str]  # exact types, or "prefix.*"
+    types: frozenset[str]  # exact types, "prefix.*", or "*" for every type
     handler: Handler
+    listening: Listening | None = None  # narrows ``types`` per tenant, in the relay
 
     def matches(self, event_type: str) -> bool:
-        return event_type in self.types or any(
-            t.endswith(".*") and event_type.startswith(t[:-1]) for t in self.types
+        return (
+            "*" in self.types
+            or event_type in self.types
+            or any(t.endswith(".*") and event_type.startswith(t[:-1]) for t in self.types)
         )
 
 
 _SUBSCRIPTIONS: dict[str, Subscription] = {}
 
 
-def subscribe(name: str, types: Iterable[str]) -> Callable[[Handler], Handler]:
-    """Register ``handler`` under a stable ``name`` (it is stored with every handling)."""
+def subscribe(
+    name: str, types: Iterable[str], *, listening: Listening | None = None
+) -> Callable[[Handler], Handler]:
+    """Register ``handler`` under a stable ``name`` (it is stored with every handling).
+
+    With ``listening``, the relay asks it once per pass which of ``types`` the tenant's data
+    wants, and writes handlings only for those: a tenant without journeys pays nothing for them.
+    """
 
     def register(handler: Handler) -> Handler:
         existing = _SUBSCRIPTIONS.get(name)
         if existing is not None and existing.handler is not handler:
             raise ValueError(f"handler {name!r} is registered twice")
-        _SUBSCRIPTIONS[name] = Subscription(name, frozenset(types), handler)
+        _SUBSCRIPTIONS[name] = Subscription(name, frozenset(types), handler, listening)
         return handler
 
     return register

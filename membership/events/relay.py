@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from membership.events.handlers import subscriptions_for
 from membership.ids import new_ids
@@ -70,6 +71,16 @@ ON CONFLICT (tenant_id, endpoint_id, event_id) DO NOTHING
 """
 
 
+async def _wanted_by_tenant(conn: BaseDBAsyncClient, types: set[str]) -> dict[str, frozenset[str]]:
+    """For the subscriptions whose interest depends on the tenant, the types they want now."""
+    wanted: dict[str, frozenset[str]] = {}
+    for event_type in types:
+        for subscription in subscriptions_for(event_type):
+            if subscription.listening is not None and subscription.name not in wanted:
+                wanted[subscription.name] = await subscription.listening(conn)
+    return wanted
+
+
 async def relay_tenant(ctx: RequestContext, *, batch: int = 5000) -> RelayPass:
     """Relay up to ``batch`` of the tenant's unpublished events in one transaction."""
     result = RelayPass()
@@ -87,10 +98,13 @@ async def relay_tenant(ctx: RequestContext, *, batch: int = 5000) -> RelayPass:
             "SELECT id, event_types FROM webhook_endpoints WHERE enabled"
         )
         now = ctx.clock.now()
+        wanted = await _wanted_by_tenant(conn, {e["type"] for e in events})
         h_event, h_type, h_handler, h_member, h_at = [], [], [], [], []
         d_endpoint, d_event, d_type = [], [], []
         for event in events:
             for subscription in subscriptions_for(event["type"]):
+                if subscription.name in wanted and event["type"] not in wanted[subscription.name]:
+                    continue
                 h_event.append(event["id"])
                 h_type.append(event["type"])
                 h_handler.append(subscription.name)

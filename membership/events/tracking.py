@@ -19,11 +19,11 @@ from tortoise.exceptions import IntegrityError
 
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.events.models import MemberEvent
+from membership.idempotency import service as idempotency
 from membership.ids import new_id
 from membership.members.events import BehaviourTracked
 from membership.members.models import Member
 from membership.outbox import emit
-from membership.points import idempotency
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx

@@ -16,7 +16,8 @@ async def carry_over_for_merge(
     """What reaches a member follows a merge, in the merge's transaction: the source's
     identities move to the target; the target keeps its own consent for a channel and purpose and
     takes the source's where it has none; unused subscribe credits and the days' message counts add
-    up. Returns the number of identities moved."""
+    up; staff tasks and journey runs move to the target. Returns the number of identities
+    moved."""
     _, moved = await conn.execute_query(
         "UPDATE member_identities SET member_id = $2 WHERE member_id = $1 RETURNING id",
         [source_id, target_id],
@@ -42,6 +43,14 @@ async def carry_over_for_merge(
         [source_id, target_id],
     )
     await conn.execute_query("DELETE FROM subscribe_credits WHERE member_id = $1", [source_id])
+    # Follow-ups follow the person: staff tasks and journey runs (a run waiting for the source's
+    # coupon to be redeemed now waits on the target, who holds that coupon after the merge).
+    await conn.execute_query(
+        "UPDATE staff_tasks SET member_id = $2 WHERE member_id = $1", [source_id, target_id]
+    )
+    await conn.execute_query(
+        "UPDATE journey_runs SET member_id = $2 WHERE member_id = $1", [source_id, target_id]
+    )
     # one person, one frequency cap: the source's messages this week count for the target
     await conn.execute_query(
         """

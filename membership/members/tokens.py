@@ -36,6 +36,6 @@ async def issue_member_token(
     if not exists:
         raise DomainError(ErrorCode.NOT_FOUND, "No such member in this tenant.", ["memberId"])
     token, claims = issue_token(
-        "member", member_id, ctx.tenant.id, now=ctx.clock.now(), ttl=timedelta(seconds=ttl)
+        "member", member_id, ctx.tenant.id, now=ctx.real_clock.now(), ttl=timedelta(seconds=ttl)
     )
     return token, claims.expires_at

@@ -18,13 +18,13 @@ from tortoise.exceptions import IntegrityError
 
 from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.idempotency import service as idempotency
 from membership.ids import new_id
 from membership.members.models import Member
 from membership.messaging import settings as messaging_settings
 from membership.messaging.events import ConsentChanged
 from membership.messaging.models import ConsentRecord
 from membership.outbox import emit
-from membership.points import idempotency
 from tenants import audit
 from tenants.context import RequestContext
 from tenants.permissions import Permission

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 
 from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.idempotency import service as idempotency
 from membership.ids import new_id
 from membership.members.models import Member
 from membership.messaging.models import SubscribeGrant
-from membership.points import idempotency
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx

@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
@@ -37,25 +36,19 @@ from membership.cursors import decode_cursor
 from membership.earning.engine import EarningOutcome, compute
 from membership.earning.rules import RuleDraft, active_rules, draft_specs, kinds
 from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.idempotency.models import IdempotencyKey
 from membership.ids import new_id
 from membership.members.models import Member
 from membership.orders.earning import cash_paid, max_points_payment, points_value
 from membership.orders.events import OrderRefunded, order_recorded
 from membership.orders.models import Order
-from membership.orders.programme import read_programme
-from membership.orders.writes import write_earning_order
 from membership.outbox import emit
-from membership.points.expiry import ExpiryPolicy
-from membership.points.models import IdempotencyKey, PointsSettings
-from membership.points.service import (
-    MAX_POINTS,
-    add_pending,
-    cancel_pending,
-    post_entry,
-    repay_debt,
-    settle_member,
-)
-from membership.points.settings import load_settings
+from membership.points import ledger
+from membership.points.ledger import MAX_POINTS, Posting
+from membership.programme.expiry import ExpiryPolicy
+from membership.programme.models import PointsSettings
+from membership.programme.settings import load_settings
+from membership.programme.snapshot import read_programme
 from membership.tiering.engine import upgrade_if_qualified
 from membership.tiers.models import Tier
 from plugins.earning import MemberFacts, OrderFacts, OrderLine
@@ -236,7 +229,7 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                 )
             now = ctx.clock.now()
             programme = await read_programme(ctx, conn, member.id, now)
-            await settle_member(
+            await ledger.settle(
                 ctx, conn, member, now, due=(programme.mature_due, programme.expire_due)
             )
             settings = programme.settings
@@ -300,8 +293,17 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
             if member.last_order_at is None or order.paid_at > member.last_order_at:
                 member.last_order_at = order.paid_at
             member.updated_at = now
-            if request.points_to_spend or member.points_debt or uses:
-                await _write_order_with_ledger(ctx, conn, member, order, settings)
+            # A second order with this number fails here (unique key): handled as a replay below.
+            await ledger.write_order(
+                ctx,
+                conn,
+                member,
+                order,
+                _postings(order, settings),
+                events=[order_recorded(order)],
+                member_fields=("total_spent", "order_count", "last_order_at"),
+            )
+            if uses:
                 await redeem_uses(
                     ctx,
                     uses,
@@ -310,8 +312,6 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                     order_amount=order.amount,
                     now=now,
                 )
-            else:
-                await write_earning_order(ctx, conn, member, order, settings)
             await upgrade_if_qualified(
                 ctx, conn, member, f"order {order.external_id}", tiers=programme.tiers
             )
@@ -348,60 +348,26 @@ def _check_points_payment(points: int, payable: int, settings: PointsSettings) -
         )
 
 
-async def _write_order_with_ledger(
-    ctx: RequestContext,
-    conn: BaseDBAsyncClient,
-    member: Member,
-    order: Order,
-    settings: PointsSettings,
-) -> None:
-    """Write an order that spends points or repays a debt through the ledger service."""
-    # A second order with this number fails here (unique key): the caller treats it as a replay.
-    await order.save()
+def _postings(order: Order, settings: PointsSettings) -> list[Posting]:
+    """What the order does to the member's points: spend first, then earn (pending inside the
+    return window), under the expiry policy read with the programme."""
+    reason = f"order {order.external_id}"
+    postings: list[Posting] = []
     if order.points_spent:
-        await post_entry(
-            ctx,
-            conn,
-            member,
-            "SPEND",
-            -order.points_spent,
-            f"order {order.external_id}",
-            order_id=order.id,
-            save_member=False,
+        postings.append(Posting("SPEND", -order.points_spent, reason, order_id=order.id))
+    if order.points_earned:
+        window = settings.return_window_days
+        postings.append(
+            Posting(
+                "EARN",
+                order.points_earned,
+                reason,
+                order_id=order.id,
+                expiry=ExpiryPolicy(settings.expiry_policy, settings.expiry_period),
+                available_at=order.paid_at + timedelta(days=window) if window else None,
+            )
         )
-    if order.points_earned and settings.return_window_days:
-        await add_pending(
-            ctx,
-            member,
-            order.points_earned,
-            order_id=order.id,
-            available_at=order.paid_at + timedelta(days=settings.return_window_days),
-        )
-    elif order.points_earned:
-        earn = await post_entry(
-            ctx,
-            conn,
-            member,
-            "EARN",
-            order.points_earned,
-            f"order {order.external_id}",
-            order_id=order.id,
-            policy=ExpiryPolicy(settings.expiry_policy, settings.expiry_period),
-            save_member=False,
-        )
-        await repay_debt(ctx, conn, member, earn)
-    await member.save(
-        update_fields=[
-            "points_balance",
-            "pending_points",
-            "points_debt",
-            "total_spent",
-            "order_count",
-            "last_order_at",
-            "updated_at",
-        ]
-    )
-    await emit(ctx, order_recorded(order))
+    return postings
 
 
 def _coupon_lines(request: OrderRequest | PreviewRequest) -> list[Line]:
@@ -645,7 +611,7 @@ async def refund_order(
                     currency=ctx.tenant.currency,
                 )
             now = ctx.clock.now()
-            await settle_member(ctx, conn, member, now)
+            await ledger.settle(ctx, conn, member, now)
             order.refunded_amount += refund
             full = order.refunded_amount == order.amount
             # Cumulative targets: the rounding of one refund is corrected by the next.
@@ -661,32 +627,25 @@ async def refund_order(
             )
             give_back = returned - order.points_returned
             claw_back = reversed_ - order.points_reversed
+            reason = f"refund of order {order.external_id}"
+            # The member is saved below, with the order's totals.
             if give_back:
-                await post_entry(
+                await ledger.post(
                     ctx,
                     conn,
                     member,
-                    "REVERSE",
-                    give_back,
-                    f"refund of order {order.external_id}",
-                    order_id=order.id,
+                    Posting("REVERSE", give_back, reason, order_id=order.id),
+                    save_member=False,
                 )
                 order.points_returned = returned
             if claw_back:
-                # Pending points of this order go first: the available balance is untouched.
-                pending = await cancel_pending(member, order.id, claw_back)
-                take = min(claw_back - pending, member.points_balance)
-                if take:
-                    await post_entry(
-                        ctx,
-                        conn,
-                        member,
-                        "REVERSE",
-                        -take,
-                        f"refund of order {order.external_id}",
-                        order_id=order.id,
-                    )
-                member.points_debt += claw_back - pending - take
+                await ledger.claw_back(
+                    ctx,
+                    conn,
+                    member,
+                    Posting("REVERSE", -claw_back, reason, order_id=order.id),
+                    save_member=False,
+                )
                 order.points_reversed = reversed_
             if full:
                 await release_coupons(order.id, now)

@@ -1,16 +1,15 @@
-"""Points ledger records: entries (append-only), lots and idempotency keys.
+"""Points ledger records: entries (append-only) and lots.
 
-Allocations (which lots an entry consumed) are written and read as SQL by the service.
+Allocations (which lots an entry consumed) are written and read as SQL. Only the ledger writer
+(``membership.points.ledger``) writes any of them.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from tortoise import fields
 from tortoise.models import Model
 
-__all__ = ["IdempotencyKey", "PointsEntry", "PointsLot", "PointsSettings"]
+__all__ = ["PointsEntry", "PointsLot"]
 
 
 class PointsEntry(Model):
@@ -52,40 +51,3 @@ class PointsLot(Model):
 
     class Meta:
         table = "points_lots"
-
-
-class IdempotencyKey(Model):
-    """The first result of a money-like write, so a replay returns it instead of acting twice."""
-
-    key = fields.TextField(primary_key=True)
-    tenant_id = fields.UUIDField()
-    operation = fields.TextField()
-    request_hash = fields.TextField()
-    result_id = fields.UUIDField()
-    created_at = fields.DatetimeField()
-
-    class Meta:
-        table = "idempotency_keys"
-
-
-class PointsSettings(Model):
-    """A tenant's points policy; a tenant without a row uses the defaults (points never expire)."""
-
-    tenant_id = fields.UUIDField(primary_key=True)
-    expiry_policy = fields.TextField(default="NEVER")
-    expiry_period = fields.IntField(default=0)
-    earn_points_per_yuan: Decimal = fields.DecimalField(  # type: ignore[assignment]
-        max_digits=10, decimal_places=3, default=Decimal("1")
-    )
-    point_value_fen: Decimal = fields.DecimalField(  # type: ignore[assignment]
-        max_digits=10, decimal_places=3, default=Decimal("1")
-    )
-    return_window_days = fields.IntField(default=0)
-    # the most of an order (after coupons) that points may pay, in percent
-    points_payment_cap_percent = fields.IntField(default=100)
-    tier_downgrade_policy = fields.TextField(default="TO_QUALIFIED")
-    tier_grace_days = fields.IntField(default=30)
-    updated_at = fields.DatetimeField()
-
-    class Meta:
-        table = "points_settings"

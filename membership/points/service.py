@@ -1,13 +1,11 @@
-"""The points ledger: every change an append-only entry, earned points kept in lots.
+"""Points for staff and API keys: adjust and spend, each idempotent; a member's entries and lots.
 
 A write locks the member's row, so the writes of one member happen one at a time and a balance
-can never be spent twice; writes of different members do not wait for each other. Spends and
-deductions consume open lots earliest expiry first (lots that never expire last). Each write
+can never be spent twice; writes of different members do not wait for each other. Each write
 carries an idempotency key: a replay returns the first result, the same key with other arguments
-is refused with IDEMPOTENCY_KEY_REUSED.
-
-Invariant, for every member: ``points_balance`` = sum of its entries' points = sum of the
-``remaining`` of its available lots ≥ 0.
+is refused with IDEMPOTENCY_KEY_REUSED. The rows themselves are written by the ledger
+(``membership.points.ledger``), which keeps the invariant: ``points_balance`` = sum of the
+member's entries = sum of the ``remaining`` of its available lots ≥ 0.
 """
 
 from __future__ import annotations
@@ -16,49 +14,36 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, DomainErrors, ErrorCode
-from membership.ids import new_id
+from membership.idempotency.models import IdempotencyKey
 from membership.members.models import Member
-from membership.outbox import emit
-from membership.points.events import points_changed
-from membership.points.expiry import ExpiryPolicy, expire_member, expires_at, get_policy
-from membership.points.models import IdempotencyKey, PointsEntry, PointsLot
+from membership.points import ledger
+from membership.points.ledger import MAX_POINTS, Kind, Posting
+from membership.points.models import PointsEntry, PointsLot
 from tenants import audit
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
 
 __all__ = [
-    "KINDS",
     "MAX_LOTS",
-    "MAX_POINTS",
     "EntryPage",
     "PointsResult",
-    "add_pending",
     "adjust",
-    "cancel_pending",
     "entries_page",
     "entry_cursor",
     "first_pages",
     "mature_due",
-    "mature_member",
     "member_lots",
-    "post_entry",
-    "repay_debt",
-    "settle_member",
     "spend",
     "transfer_for_merge",
 ]
 
-KINDS = ("EARN", "SPEND", "EXPIRE", "REVERSE", "ADJUST")
-MAX_POINTS = 2**53 - 1  # the contract's Long is safe to 2^53 in JSON clients
 MAX_PAGE = 100
 MAX_LOTS = 500  # a member's open lots; more would mean years of daily earning without spending
 
@@ -136,7 +121,7 @@ def _request_hash(operation: str, member_id: uuid.UUID, points: int, reason: str
 async def _write(
     ctx: RequestContext,
     operation: str,
-    kind: str,
+    kind: Kind,
     member_id: uuid.UUID,
     delta: int,
     reason: str,
@@ -157,8 +142,8 @@ async def _write(
             if replay is not None:
                 return replay
             # Matured points join, and expired points leave, before anything is taken.
-            await settle_member(ctx, conn, member, ctx.clock.now())
-            entry = await post_entry(ctx, conn, member, kind, delta, reason.strip())
+            await ledger.settle(ctx, conn, member, ctx.clock.now())
+            entry = await ledger.post(ctx, conn, member, Posting(kind, delta, reason.strip()))
             await IdempotencyKey.create(
                 key=key,
                 tenant_id=ctx.tenant.id,
@@ -198,111 +183,6 @@ async def _replay(key: str, request_hash: str) -> PointsResult | None:
     entry = await PointsEntry.get(id=existing.result_id)
     member = await Member.get(id=entry.member_id)
     return PointsResult(entry, member, replayed=True)
-
-
-async def post_entry(
-    ctx: RequestContext,
-    conn: BaseDBAsyncClient,
-    member: Member,
-    kind: str,
-    delta: int,
-    reason: str,
-    *,
-    order_id: uuid.UUID | None = None,
-    corrects_id: uuid.UUID | None = None,
-    policy: ExpiryPolicy | None = None,
-    save_member: bool = True,
-) -> PointsEntry:
-    """Write one entry for a member whose row the caller has locked in this transaction.
-
-    A positive ``delta`` opens a lot (expiring under the tenant's policy, read unless given); a
-    negative one consumes open lots earliest expiry first, or fails with INSUFFICIENT_POINTS.
-    With ``save_member`` False the caller saves the member's new balance itself, later in the
-    same transaction.
-    """
-    now = ctx.clock.now()
-    if delta < 0 and member.points_balance < -delta:
-        raise DomainError(
-            ErrorCode.INSUFFICIENT_POINTS,
-            "Only {balance} points are available.",
-            ["input", "points"],
-            balance=member.points_balance,
-        )
-    expiry = None
-    if delta > 0:
-        expiry = expires_at(policy or await get_policy(ctx), now, ctx.tenant.timezone)
-    member.points_balance += delta
-    member.updated_at = now
-    if save_member:
-        await member.save(update_fields=["points_balance", "updated_at"])
-    entry = await PointsEntry.create(
-        id=new_id(),
-        tenant_id=ctx.tenant.id,
-        member_id=member.id,
-        kind=kind,
-        points=delta,
-        balance_after=member.points_balance,
-        reason=reason,
-        available_at=now if delta > 0 else None,
-        expires_at=expiry,
-        order_id=order_id,
-        corrects_id=corrects_id,
-        actor_type=ctx.actor.kind,
-        actor_id=str(ctx.actor.id) if ctx.actor.id else None,
-        created_at=now,
-    )
-    if delta > 0:
-        await PointsLot.create(
-            id=new_id(),
-            tenant_id=ctx.tenant.id,
-            member_id=member.id,
-            entry_id=entry.id,
-            order_id=order_id,
-            amount=delta,
-            remaining=delta,
-            available_at=now,
-            expires_at=expiry,
-            created_at=now,
-        )
-    else:
-        await _consume(ctx, conn, member.id, entry.id, -delta, now)
-    await emit(ctx, points_changed(entry))
-    return entry
-
-
-async def _consume(
-    ctx: RequestContext,
-    conn: BaseDBAsyncClient,
-    member_id: uuid.UUID,
-    entry_id: uuid.UUID,
-    points: int,
-    now: datetime,
-) -> None:
-    """Take ``points`` from the member's open lots, earliest expiry first, and record from which."""
-    lots = await (
-        PointsLot.filter(member_id=member_id, remaining__gt=0, pending=False)
-        .filter(Q(expires_at=None) | Q(expires_at__gt=now))
-        .order_by("expires_at", "created_at", "id")
-        .select_for_update()
-    )
-    allocations: list[list[object]] = []
-    left = points
-    for lot in lots:
-        if left == 0:
-            break
-        take = min(lot.remaining, left)
-        lot.remaining -= take
-        left -= take
-        await lot.save(update_fields=["remaining"])
-        allocations.append([ctx.tenant.id, entry_id, lot.id, take])
-    if left:
-        # The cached balance said yes but the lots say no: the ledger is inconsistent. Refuse.
-        raise RuntimeError(f"points ledger of member {member_id} is short by {left}")
-    await conn.execute_many(
-        "INSERT INTO points_allocations (tenant_id, entry_id, lot_id, points) "
-        "VALUES ($1, $2, $3, $4)",
-        allocations,
-    )
 
 
 # ---------------------------------------------------------------- reads
@@ -397,6 +277,9 @@ async def first_pages(
     }
 
 
+# ---------------------------------------------------------------- merges and maturing
+
+
 async def transfer_for_merge(
     ctx: RequestContext, *, source: Member, target: Member, reason: str
 ) -> int:
@@ -404,178 +287,8 @@ async def transfer_for_merge(
 
     Runs inside the merge's transaction, with both member rows already locked by it.
     """
-    amount = source.points_balance
-    now = ctx.clock.now()
-    actor_id = str(ctx.actor.id) if ctx.actor.id else None
     async with tenant_tx(ctx):
-        # Pending points move too; they have no entries yet, only the cached total follows.
-        await PointsLot.filter(member_id=source.id, remaining__gt=0).update(member_id=target.id)
-        target.pending_points += source.pending_points
-        source.pending_points = 0
-        target.points_debt += source.points_debt
-        source.points_debt = 0
-        if amount == 0:
-            return 0
-        for member, delta in ((source, -amount), (target, amount)):
-            member.points_balance += delta
-            entry = await PointsEntry.create(
-                id=new_id(),
-                tenant_id=ctx.tenant.id,
-                member_id=member.id,
-                kind="ADJUST",
-                points=delta,
-                balance_after=member.points_balance,
-                reason=reason,
-                actor_type=ctx.actor.kind,
-                actor_id=actor_id,
-                created_at=now,
-            )
-            await emit(ctx, points_changed(entry))
-    return int(amount)
-
-
-# ---------------------------------------------------------------- pending points
-
-
-async def add_pending(
-    ctx: RequestContext,
-    member: Member,
-    points: int,
-    *,
-    order_id: uuid.UUID,
-    available_at: datetime,
-) -> PointsLot:
-    """Points earned inside the return window: a pending lot, no entry until it matures."""
-    member.pending_points += points
-    return await PointsLot.create(
-        id=new_id(),
-        tenant_id=ctx.tenant.id,
-        member_id=member.id,
-        entry_id=None,
-        order_id=order_id,
-        pending=True,
-        amount=points,
-        remaining=points,
-        available_at=available_at,
-        created_at=ctx.clock.now(),
-    )
-
-
-async def cancel_pending(member: Member, order_id: uuid.UUID, points: int) -> int:
-    """Take up to ``points`` back from an order's pending lots; returns how many were taken."""
-    lots = await PointsLot.filter(
-        order_id=order_id, pending=True, remaining__gt=0
-    ).select_for_update()
-    taken = 0
-    for lot in lots:
-        take = min(lot.remaining, points - taken)
-        if take <= 0:
-            break
-        taken += take
-        # Pending points were never in the ledger: the lot shrinks (or goes) instead of being
-        # consumed, so no allocation is needed to explain the difference.
-        if take == lot.amount:
-            await lot.delete()
-        else:
-            lot.amount -= take
-            lot.remaining -= take
-            await lot.save(update_fields=["amount", "remaining"])
-    member.pending_points -= taken
-    return taken
-
-
-async def mature_member(
-    ctx: RequestContext, conn: BaseDBAsyncClient, member: Member, now: datetime
-) -> int:
-    """Turn the member's pending lots whose return window has closed into EARN entries."""
-    lots = await (
-        PointsLot.filter(member_id=member.id, pending=True, remaining__gt=0, available_at__lte=now)
-        .order_by("available_at", "id")
-        .select_for_update()
-    )
-    if not lots:
-        return 0
-    policy = await get_policy(ctx)
-    matured = 0
-    for lot in lots:
-        expiry = expires_at(policy, lot.available_at, ctx.tenant.timezone)
-        member.pending_points -= lot.remaining
-        member.points_balance += lot.remaining
-        entry = await PointsEntry.create(
-            id=new_id(),
-            tenant_id=ctx.tenant.id,
-            member_id=member.id,
-            kind="EARN",
-            points=lot.remaining,
-            balance_after=member.points_balance,
-            reason="points matured after the return window",
-            order_id=lot.order_id,
-            available_at=lot.available_at,
-            expires_at=expiry,
-            actor_type=ctx.actor.kind,
-            actor_id=None,
-            created_at=now,
-        )
-        await emit(ctx, points_changed(entry))
-        lot.pending, lot.entry_id, lot.expires_at = False, entry.id, expiry
-        await lot.save(update_fields=["pending", "entry_id", "expires_at"])
-        matured += lot.remaining
-        # A lot can mature already expired (expiry at the end of the month it was earned, a late
-        # job): its points expire next and cannot repay a debt.
-        if expiry is None or expiry > now:
-            await repay_debt(ctx, conn, member, entry)
-    member.updated_at = now
-    await member.save(
-        update_fields=["points_balance", "pending_points", "points_debt", "updated_at"]
-    )
-    return matured
-
-
-async def repay_debt(
-    ctx: RequestContext, conn: BaseDBAsyncClient, member: Member, earn: PointsEntry
-) -> None:
-    """Points a refund could not claw back are repaid first from the next earnings."""
-    repay = min(member.points_debt, earn.points)
-    if repay <= 0:
-        return
-    await post_entry(
-        ctx,
-        conn,
-        member,
-        "REVERSE",
-        -repay,
-        "repays points debt",
-        corrects_id=earn.id,
-        order_id=earn.order_id,
-    )
-    member.points_debt -= repay
-
-
-async def settle_member(
-    ctx: RequestContext,
-    conn: BaseDBAsyncClient,
-    member: Member,
-    now: datetime,
-    due: tuple[bool, bool] | None = None,
-) -> None:
-    """Bring a locked member's balance up to date: matured points in, expired points out.
-
-    ``due``: whether anything is due to mature and to expire, if the caller probed already.
-    """
-    if due is None:
-        # One probe for the common case: nothing to mature and nothing expired.
-        _, rows = await conn.execute_query(
-            "SELECT coalesce(bool_or(pending AND available_at <= $2), false) AS mature, "
-            "coalesce(bool_or(expires_at <= $2), false) AS expire FROM points_lots "
-            "WHERE member_id = $1 AND remaining > 0 AND (pending OR expires_at IS NOT NULL)",
-            [member.id, now],
-        )
-        due = (bool(rows[0]["mature"]), bool(rows[0]["expire"]))
-    mature, expire = due
-    if mature:
-        await mature_member(ctx, conn, member, now)
-    if expire or mature:
-        await expire_member(ctx, conn, member, now)
+        return await ledger.transfer(ctx, source=source, target=target, reason=reason)
 
 
 async def mature_due(ctx: RequestContext, batch: int = 500) -> int:
@@ -592,6 +305,6 @@ async def mature_due(ctx: RequestContext, batch: int = 500) -> int:
             for row in rows:
                 member = await Member.filter(id=row["member_id"]).select_for_update().first()
                 if member is not None:
-                    matured += await mature_member(ctx, conn, member, now)
+                    matured += await ledger.mature(ctx, conn, member, now)
         if len(rows) < batch:
             return matured

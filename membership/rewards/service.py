@@ -22,12 +22,13 @@ from membership.coupons.issue import issue_locked
 from membership.coupons.lifecycle import void_locked
 from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.idempotency import service as idempotency
 from membership.ids import new_id
 from membership.members.models import Member
 from membership.outbox import emit
-from membership.points import idempotency
+from membership.points import ledger
+from membership.points.ledger import MAX_POINTS, Posting
 from membership.points.models import PointsEntry
-from membership.points.service import MAX_POINTS, post_entry, settle_member
 from membership.rewards.events import RewardRedeemed, RewardRedemptionCancelled
 from membership.rewards.models import Reward, RewardRedemption
 from tenants import audit
@@ -264,9 +265,9 @@ async def redeem_reward(
                         limit=reward.per_member_limit,
                     )
             now = ctx.clock.now()
-            await settle_member(ctx, conn, member, now)
-            entry = await post_entry(
-                ctx, conn, member, "SPEND", -reward.points_cost, f"reward {reward.name}"
+            await ledger.settle(ctx, conn, member, now)
+            entry = await ledger.post(
+                ctx, conn, member, Posting("SPEND", -reward.points_cost, f"reward {reward.name}")
             )
             coupon = None
             if reward.coupon_template_id is not None:
@@ -336,15 +337,17 @@ async def cancel_redemption(ctx: RequestContext, redemption_id: uuid.UUID) -> Re
                     ["id"],
                 )
             await void_locked(ctx, coupon)
-        await settle_member(ctx, conn, member, now)
-        await post_entry(
+        await ledger.settle(ctx, conn, member, now)
+        await ledger.post(
             ctx,
             conn,
             member,
-            "REVERSE",
-            redemption.points,
-            f"cancelled reward {reward.name}",
-            corrects_id=redemption.entry_id,
+            Posting(
+                "REVERSE",
+                redemption.points,
+                f"cancelled reward {reward.name}",
+                corrects_id=redemption.entry_id,
+            ),
         )
         if reward.stock is not None:
             reward.stock += 1

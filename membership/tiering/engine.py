@@ -23,8 +23,8 @@ from membership.errors import DomainError, ErrorCode
 from membership.ids import new_id
 from membership.members.models import Member
 from membership.outbox import emit
-from membership.points.models import PointsSettings
-from membership.points.settings import load_settings
+from membership.programme.models import PointsSettings
+from membership.programme.settings import load_settings
 from membership.tiering.events import TierChanged
 from membership.tiering.models import TierChange
 from membership.tiers.models import Tier

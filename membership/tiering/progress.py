@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from membership.members.models import Member
-from membership.points.settings import load_settings
+from membership.programme.settings import load_settings
 from membership.tiering.engine import metric_value
 from membership.tiers.models import Tier
 from tenants.context import RequestContext

@@ -156,8 +156,10 @@ async def _lane(
         for item in lane:
             started = ctx.clock.now()
             body = webhook_body(item.event)
+            # Receivers check the signature's timestamp against their own clock: real time, even
+            # for a sandbox tenant whose clock stands elsewhere.
             headers = signed_headers(
-                signing_secrets(endpoint, started), str(item.event.id), started, body
+                signing_secrets(endpoint, started), str(item.event.id), ctx.real_clock.now(), body
             )
             sent = await sender.send(endpoint.url, body, headers, timeout=deadline)
             results.append((item, started, sent))

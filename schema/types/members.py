@@ -25,6 +25,7 @@ from schema.scalars import JSON, Long
 from schema.types.common import PageInfo, page_info
 from schema.types.coupons import Coupon, CouponConnection, CouponEdge, CouponStatus
 from schema.types.events import TimelineConnection, TimelineEdge, TimelineEvent
+from schema.types.journeys import JourneyRun
 from schema.types.messaging import (
     Consent,
     ConsentRecord,
@@ -188,6 +189,12 @@ class Member:
             ),
             total_count=page.total,
         )
+
+    @strawberry.field(description="The member's journey runs, the latest first.")
+    async def journey_runs(self, info: Info) -> list[JourneyRun]:
+        return [
+            JourneyRun(_row=r) for r in await info.context.journey_runs_loader.load(self._row.id)
+        ]
 
     @strawberry.field(description="The member's accounts elsewhere (openids, unionid…).")
     async def identities(self, info: Info) -> list[Identity]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from schema.errors import UserError
+from schema.types.testclock import TestClock
 from tenants.context import TenantInfo
 from tenants.models import ApiKey as ApiKeyModel
 from tenants.models import Staff as StaffModel
@@ -26,6 +27,9 @@ class Tenant:
     name: str
     timezone: str
     currency: str
+    test_clock: TestClock | None = strawberry.field(
+        default=None, description="A sandbox tenant's test clock; null for a live tenant."
+    )
 
     @classmethod
     def of(cls, info: TenantInfo) -> Tenant:
@@ -35,6 +39,7 @@ class Tenant:
             name=info.name,
             timezone=info.timezone,
             currency=info.currency,
+            test_clock=TestClock.of(info.sandbox) if info.sandbox else None,
         )
 
 

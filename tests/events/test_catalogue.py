@@ -61,7 +61,7 @@ def test_no_event_type_is_typed_as_a_string_where_events_are_written() -> None:
                 assert "outbox_row" in text, path
     assert writers <= {
         "membership/outbox.py",
-        "membership/orders/writes.py",
+        "membership/points/ledger/_one_statement.py",
         "membership/webhooks/deliveries.py",
         "membership/migrations/0001_foundation.py",
     }, writers

@@ -302,7 +302,7 @@ async def test_orders_through_the_api_and_bad_input(
 async def test_points_liability_in_money_for_the_tenant_and_per_store(
     api: Api, tenant: TenantFixture
 ) -> None:
-    from membership.points.settings import update_earning
+    from membership.programme.settings import update_earning
 
     await update_earning(tenant.ctx, point_value_fen=0.5)  # 1 point = ¥0.005
     first, second = await new_member(tenant), await new_member(tenant)

@@ -11,7 +11,7 @@ from membership.errors import DomainError, ErrorCode
 from membership.members.models import Member
 from membership.orders import service as orders
 from membership.points import service as points
-from membership.points.settings import update_earning
+from membership.programme.settings import update_earning
 from tenants.context import RequestContext
 from tenants.tx import tenant_tx
 from tests.api.test_members import GET
@@ -143,7 +143,8 @@ async def test_earning_settings_are_validated(api: Api, tenant: TenantFixture) -
 async def test_points_that_mature_already_expired_expire_and_repay_no_debt(
     tenant: TenantFixture,
 ) -> None:
-    from membership.points.expiry import expire_due, set_policy
+    from membership.points.expiry import expire_due
+    from membership.programme.expiry import set_policy
 
     ctx, clock = await shop(tenant)  # return window 7 days, 1 November
     await set_policy(ctx, "DAYS_AFTER_EARNING", 10)

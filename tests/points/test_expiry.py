@@ -11,6 +11,7 @@ from membership.clock import FrozenClock
 from membership.errors import DomainError, ErrorCode
 from membership.points import expiry
 from membership.points import service as points
+from membership.programme import expiry as policies
 from tenants.context import RequestContext
 from tests.conftest import Api, TenantFixture
 from tests.points.test_ledger_invariants import assert_invariant, ledger_state, new_member
@@ -38,7 +39,7 @@ def at(text: str) -> datetime:
 def test_expiry_dates_follow_the_tenants_calendar(
     policy: str, period: int, earned: str, expires: str | None
 ) -> None:
-    result = expiry.expires_at(expiry.ExpiryPolicy(policy, period), at(earned), SHANGHAI)
+    result = policies.expires_at(policies.ExpiryPolicy(policy, period), at(earned), SHANGHAI)
     assert result == (at(expires) if expires else None)
 
 
@@ -49,7 +50,7 @@ def clocked(tenant: TenantFixture, now: datetime) -> tuple[RequestContext, Froze
 
 async def test_due_points_expire_once_even_with_two_jobs_at_once(tenant: TenantFixture) -> None:
     ctx, clock = clocked(tenant, at("2026-05-10T09:00:00+08:00"))
-    await expiry.set_policy(ctx, "DAYS_AFTER_EARNING", 30)
+    await policies.set_policy(ctx, "DAYS_AFTER_EARNING", 30)
     member = await new_member(tenant)
     await points.adjust(
         ctx, member_id=member, points=100, reason="early", idempotency_key=f"e1-{member}"
@@ -72,7 +73,7 @@ async def test_a_spend_never_uses_expired_points_the_job_has_not_reached(
     tenant: TenantFixture,
 ) -> None:
     ctx, clock = clocked(tenant, at("2026-06-01T12:00:00+08:00"))
-    await expiry.set_policy(ctx, "END_OF_MONTH", 0)
+    await policies.set_policy(ctx, "END_OF_MONTH", 0)
     member = await new_member(tenant)
     await points.adjust(
         ctx, member_id=member, points=80, reason="june", idempotency_key=f"j-{member}"
@@ -95,7 +96,7 @@ async def test_spends_take_the_lot_that_expires_first(tenant: TenantFixture) -> 
     await points.adjust(
         ctx, member_id=member, points=50, reason="never expires", idempotency_key=f"n-{member}"
     )
-    await expiry.set_policy(ctx, "END_OF_YEAR", 0)
+    await policies.set_policy(ctx, "END_OF_YEAR", 0)
     await points.adjust(
         ctx, member_id=member, points=50, reason="this year", idempotency_key=f"y-{member}"
     )

@@ -39,8 +39,9 @@ from membership.members.models import Member
 from membership.orders import service as orders
 from membership.orders.models import Order
 from membership.points import service as points
-from membership.points.expiry import expire_due, set_policy
-from membership.points.settings import update_earning
+from membership.points.expiry import expire_due
+from membership.programme.expiry import set_policy
+from membership.programme.settings import update_earning
 from tenants.context import RequestContext
 from tenants.tx import tenant_tx
 from tests.conftest import TenantFixture

@@ -21,8 +21,8 @@ from membership.coupons.templates import TemplateDraft
 from membership.errors import ErrorCode
 from membership.event_types import known_types
 from membership.orders.service import STATUSES as ORDER_STATUSES
-from membership.points.expiry import POLICIES as EXPIRY_POLICIES
-from membership.points.settings import DEFAULTS as POINTS_SETTINGS
+from membership.programme.expiry import POLICIES as EXPIRY_POLICIES
+from membership.programme.settings import DEFAULTS as POINTS_SETTINGS
 from membership.tiering.engine import DOWNGRADE_POLICIES
 from tenants.permissions import Permission, Role
 

@@ -21,6 +21,7 @@ TEMPLATE_CALLS = {
     "_error": 0,
     "_not_applicable": 0,
     "_invalid": 0,
+    "problem": 1,
 }
 
 
@@ -29,7 +30,8 @@ def raised_templates() -> set[str]:
     for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
-                name = getattr(node, "func", None) and getattr(node.func, "id", None)
+                func = getattr(node, "func", None)
+                name = getattr(func, "id", None) or getattr(func, "attr", None)
                 if (
                     isinstance(node, ast.Call)
                     and name in TEMPLATE_CALLS

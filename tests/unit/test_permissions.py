@@ -30,11 +30,14 @@ def test_no_staff_role_holds_member_self_permissions() -> None:
         assert Permission.SELF_READ not in perms and Permission.SELF_WRITE not in perms
 
 
-def test_programme_webhooks_and_channels_are_granted_to_a_key_only_by_name() -> None:
+def test_back_office_scopes_are_granted_to_a_key_only_by_name() -> None:
     assert {
         Permission.PROGRAMME_MANAGE,
         Permission.WEBHOOKS_MANAGE,
         Permission.CHANNELS_MANAGE,
+        Permission.TASKS_READ,
+        Permission.TASKS_MANAGE,
+        Permission.JOURNEYS_MANAGE,
     } == API_KEY_EXPLICIT_SCOPES
     assert not API_KEY_EXPLICIT_SCOPES & API_KEY_SCOPES
     assert Permission.EVENTS_WRITE in API_KEY_SCOPES

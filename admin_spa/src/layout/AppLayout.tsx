@@ -14,6 +14,7 @@ import {
 } from 'antd';
 import {
   ApiOutlined,
+  CheckSquareOutlined,
   CloseOutlined,
   CrownOutlined,
   DownOutlined,
@@ -25,6 +26,7 @@ import {
   LogoutOutlined,
   MenuOutlined,
   MessageOutlined,
+  NodeIndexOutlined,
   ProfileOutlined,
   ScanOutlined,
   SendOutlined,
@@ -38,6 +40,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
+import { TestClockPanel } from '../routes/test-clock/TestClockPanel';
 import { useIsNarrow } from '../hooks/useIsNarrow';
 import { useSession } from '../session/SessionProvider';
 import { useViewer } from '../session/ViewerProvider';
@@ -47,12 +50,14 @@ import { touchTheme } from './touchTheme';
 const ICONS = {
   counter: <ShoppingCartOutlined />,
   members: <UserOutlined />,
+  tasks: <CheckSquareOutlined />,
   orders: <ShoppingOutlined />,
   couponLookup: <ScanOutlined />,
   tiers: <CrownOutlined />,
   earningRules: <ThunderboltOutlined />,
   coupons: <TagsOutlined />,
   rewards: <GiftOutlined />,
+  journeys: <NodeIndexOutlined />,
   customFields: <ProfileOutlined />,
   staff: <TeamOutlined />,
   apiKeys: <ApiOutlined />,
@@ -223,6 +228,7 @@ export function AppLayout() {
             </Typography.Text>
             {/* The switches keep their width: the tenant name is what gives way on a narrow screen. */}
             <Space size={phone ? 'small' : 'middle'} style={{ flex: 'none' }}>
+              <TestClockPanel />
               <LanguageSwitch />
               <Dropdown
                 trigger={['click']}

@@ -8,12 +8,14 @@ export interface NavigationItem {
   key:
     | 'counter'
     | 'members'
+    | 'tasks'
     | 'orders'
     | 'couponLookup'
     | 'tiers'
     | 'earningRules'
     | 'coupons'
     | 'rewards'
+    | 'journeys'
     | 'customFields'
     | 'staff'
     | 'apiKeys'
@@ -33,6 +35,8 @@ export const NAVIGATION: readonly NavigationItem[] = [
   // First: a clerk signs in to the counter.
   { key: 'counter', path: '/counter', permission: 'orders:write' },
   { key: 'members', path: '/members', permission: 'members:read' },
+  // Every staff member has tasks of their own (tasks:read shows everyone's).
+  { key: 'tasks', path: '/tasks', permission: 'members:read' },
   { key: 'orders', path: '/orders', permission: 'members:read' },
   // Before 'coupons': the menu highlights the first entry whose path starts the location.
   { key: 'couponLookup', path: '/coupons/lookup', permission: 'coupons:write' },
@@ -40,6 +44,7 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { key: 'earningRules', path: '/earning-rules', permission: 'programme:manage' },
   { key: 'coupons', path: '/coupons', permission: 'programme:manage' },
   { key: 'rewards', path: '/rewards', permission: 'programme:manage' },
+  { key: 'journeys', path: '/journeys', permission: 'journeys:manage' },
   { key: 'customFields', path: '/custom-fields', permission: 'custom_fields:manage' },
   { key: 'staff', path: '/staff', permission: 'staff:manage' },
   { key: 'messageTemplates', path: '/messaging/templates', permission: 'messages:send', section: 'messaging' },

@@ -16,6 +16,9 @@ export const PERMISSIONS = [
   'webhooks:manage',
   'messages:send',
   'channels:manage',
+  'tasks:read',
+  'tasks:manage',
+  'journeys:manage',
   'audit:read',
 ] as const;
 

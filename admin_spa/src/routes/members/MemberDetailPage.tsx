@@ -9,6 +9,7 @@ import { useIsNarrow } from '../../hooks/useIsNarrow';
 import { useViewer } from '../../session/ViewerProvider';
 import { customFieldRecord, sortDefinitions } from '../custom-fields/customFieldValue';
 import { CustomFieldDefinitionsQuery } from '../custom-fields/queries';
+import { MemberJourneysCard } from '../journeys/MemberJourneysCard';
 import { MemberOrdersCard } from '../orders/MemberOrdersCard';
 import { MemberAuditTrail } from './MemberAuditTrail';
 import { MemberCouponsCard } from './MemberCouponsCard';
@@ -30,7 +31,7 @@ interface Revealed {
   customFields: Record<string, unknown>;
 }
 
-const TABS = ['points', 'orders', 'coupons', 'timeline', 'profile', 'messages', 'consents', 'audit'] as const;
+const TABS = ['points', 'orders', 'coupons', 'timeline', 'profile', 'messages', 'consents', 'audit', 'journeys'] as const;
 type TabKey = (typeof TABS)[number];
 
 function isTab(value: string | null): value is TabKey {
@@ -159,6 +160,7 @@ function MemberDetail({ id }: { id: string }) {
       </Space>
     ),
     audit: <MemberAuditTrail memberId={id} revision={revision} />,
+    journeys: <MemberJourneysCard memberId={id} revision={revision} />,
   };
 
   return (

@@ -18,8 +18,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from membership.earning.engine import RuleSpec
 from membership.earning.rules import specs_of
-from membership.points.models import PointsSettings
-from membership.points.settings import settings_of
+from membership.programme.models import PointsSettings
+from membership.programme.settings import settings_of
 from membership.tiers.models import Tier
 from tenants.context import RequestContext
 
@@ -40,6 +40,8 @@ WHERE l.member_id = $1 AND l.remaining > 0 AND (l.pending OR l.expires_at IS NOT
 
 @dataclass(frozen=True)
 class Programme:
+    """What an order is decided on: the settings, tiers and rules, and what is due to settle."""
+
     settings: PointsSettings
     tiers: list[Tier]  # highest rank first
     rules: list[RuleSpec]
@@ -69,6 +71,7 @@ def _tier(row: dict[str, Any]) -> Tier:
 async def read_programme(
     ctx: RequestContext, conn: BaseDBAsyncClient, member_id: uuid.UUID, now: datetime
 ) -> Programme:
+    """The programme and the member's settlement probe, in one statement on ``conn``."""
     _, rows = await conn.execute_query(_SQL, [member_id, now])
     row = rows[0]
     return Programme(

@@ -12,13 +12,14 @@ import uuid
 from typing import Any
 
 from membership.errors import DomainError, ErrorCode
-from membership.points.models import IdempotencyKey
+from membership.idempotency.models import IdempotencyKey
 from tenants.context import RequestContext
 
 __all__ = ["check_key", "first_result", "remember", "replayed", "request_hash"]
 
 
 def check_key(key: str) -> None:
+    """Refuse a key that is blank or longer than 200 characters."""
     if not 1 <= len(key.strip()) <= 200:
         raise DomainError(
             ErrorCode.INVALID,
@@ -28,6 +29,7 @@ def check_key(key: str) -> None:
 
 
 def request_hash(operation: str, *parts: object) -> str:
+    """The fingerprint of a request: a replay must match it to get the first result."""
     return hashlib.sha256("|".join([operation, *map(str, parts)]).encode()).hexdigest()
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from membership.errors import DomainError, DomainErrors, ErrorCode
-from membership.points.models import PointsSettings
+from membership.programme.models import PointsSettings
 from tenants import audit
 from tenants.context import RequestContext
 from tenants.permissions import Permission

@@ -1,0 +1,175 @@
+import { AutoComplete, Form, Input, InputNumber, Select } from 'antd';
+import { useTranslation } from 'react-i18next';
+import {
+  END,
+  TRIGGER_TYPES,
+  stepOrder,
+  updateTrigger,
+  type JourneyDefinition,
+} from './definition';
+import { eventLabel, useJourneyOptions } from './journeyFormat';
+import { NodeFormItem } from './NodeFormItem';
+import type { Problem } from './problems';
+
+interface Props {
+  definition: JourneyDefinition;
+  problems: readonly Problem[] | undefined;
+  onChange: (definition: JourneyDefinition) => void;
+}
+
+const REENTRY_MODES = ['once', 'always', 'cooldown'] as const;
+type ReentryMode = (typeof REENTRY_MODES)[number];
+
+function reentryMode(reentry: string): ReentryMode {
+  return reentry === 'once' || reentry === 'always' ? reentry : 'cooldown';
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function number(value: unknown): number | null {
+  return typeof value === 'number' ? value : null;
+}
+
+/** The trigger (what enters members), the first step and re-entry: the trigger node's panel. */
+export function TriggerForm({ definition, problems, onChange }: Props) {
+  const { t } = useTranslation();
+  const options = useJourneyOptions();
+  const trigger = definition.trigger;
+  const set = (fields: Record<string, unknown>) => onChange(updateTrigger(definition, fields));
+  const mode = reentryMode(definition.reentry);
+  const hasCondition = trigger.type === 'event' || trigger.type === 'tierChanged' || trigger.type === 'schedule';
+
+  const eventOptions = options.eventTypes.map((type) => ({
+    value: type,
+    label: (
+      <span>
+        {eventLabel(t, type) ?? type} <span data-raw-code={type}>{type}</span>
+      </span>
+    ),
+  }));
+
+  return (
+    <Form layout="vertical" component="div" data-testid="trigger-form">
+      <NodeFormItem label={t('journeys.form.triggerType')} field="type" problems={problems} required>
+        <Select
+          value={trigger.type}
+          onChange={(type) => set({ type })}
+          options={TRIGGER_TYPES.map((type) => ({ value: type, label: t(`journeys.triggers.${type}`) }))}
+          data-testid="trigger-type"
+        />
+      </NodeFormItem>
+      {trigger.type === 'event' && (
+        <NodeFormItem label={t('journeys.form.event')} field="event" problems={problems} extra={t('journeys.form.eventHint')} required>
+          <AutoComplete
+            value={text(trigger.event)}
+            onChange={(event: string) => set({ event: event.trim() })}
+            options={eventOptions}
+            filterOption={(input, option) => String(option?.value ?? '').includes(input.trim())}
+            data-testid="trigger-event"
+          />
+        </NodeFormItem>
+      )}
+      {(trigger.type === 'birthday' || trigger.type === 'pointsExpiring') && (
+        <NodeFormItem label={t('journeys.form.daysBefore')} field="daysBefore" problems={problems}>
+          <InputNumber
+            min={0}
+            max={60}
+            precision={0}
+            value={number(trigger.daysBefore)}
+            onChange={(value) => set({ daysBefore: value ?? undefined })}
+            style={{ width: '100%' }}
+            data-testid="trigger-daysBefore"
+          />
+        </NodeFormItem>
+      )}
+      {trigger.type === 'inactivity' && (
+        <NodeFormItem label={t('journeys.form.inactiveDays')} field="days" problems={problems} required>
+          <InputNumber
+            min={1}
+            max={730}
+            precision={0}
+            value={number(trigger.days)}
+            onChange={(value) => set({ days: value ?? undefined })}
+            style={{ width: '100%' }}
+            data-testid="trigger-days"
+          />
+        </NodeFormItem>
+      )}
+      {trigger.type === 'tierChanged' && (
+        <NodeFormItem label={t('journeys.form.tier')} field="tier" problems={problems} extra={t('journeys.form.tierHint')}>
+          <Select
+            allowClear
+            value={text(trigger.tier) || undefined}
+            onChange={(tier?: string) => set({ tier })}
+            options={options.tiers.map((tier) => ({ value: tier, label: tier }))}
+            placeholder={t('journeys.summary.anyTier')}
+            data-testid="trigger-tier"
+          />
+        </NodeFormItem>
+      )}
+      {trigger.type === 'schedule' && (
+        <NodeFormItem label={t('journeys.form.cron')} field="cron" problems={problems} extra={t('journeys.form.cronHint')} required>
+          <Input
+            value={text(trigger.cron)}
+            onChange={(event) => set({ cron: event.target.value })}
+            placeholder="0 10 * * 1"
+            autoComplete="off"
+            data-testid="trigger-cron"
+          />
+        </NodeFormItem>
+      )}
+      {trigger.type === 'segmentEntered' && (
+        <NodeFormItem label={t('journeys.form.segment')} field="segment" problems={problems} required>
+          <Input
+            value={text(trigger.segment)}
+            onChange={(event) => set({ segment: event.target.value })}
+            autoComplete="off"
+            data-testid="trigger-segment"
+          />
+        </NodeFormItem>
+      )}
+      {hasCondition && (
+        <NodeFormItem label={t('journeys.form.triggerIf')} field="if" problems={problems} extra={t('journeys.form.celHint')}>
+          <Input.TextArea
+            value={text(trigger.if)}
+            onChange={(event) => set({ if: event.target.value })}
+            autoSize={{ minRows: 2, maxRows: 6 }}
+            placeholder="member.pointsBalance > 1000"
+            spellCheck={false}
+            className="journey-code-input"
+            data-testid="trigger-if"
+          />
+        </NodeFormItem>
+      )}
+      <NodeFormItem label={t('journeys.form.entry')} field="entry" problems={problems} required>
+        <Select
+          value={definition.entry || undefined}
+          onChange={(entry: string) => onChange({ ...definition, entry: entry === END ? '' : entry })}
+          options={stepOrder(definition).map((id) => ({ value: id, label: `${id} · ${t(`journeys.steps.${definition.steps[id]!.type}`)}` }))}
+          placeholder={t('journeys.form.entryPlaceholder')}
+          data-testid="trigger-entry"
+        />
+      </NodeFormItem>
+      <NodeFormItem label={t('journeys.form.reentry')} field="reentry" problems={problems}>
+        <Select
+          value={mode}
+          onChange={(next: ReentryMode) => onChange({ ...definition, reentry: next === 'cooldown' ? 'P30D' : next })}
+          options={REENTRY_MODES.map((value) => ({ value, label: t(`journeys.form.reentryModes.${value}`) }))}
+          data-testid="trigger-reentry"
+        />
+        {mode === 'cooldown' && (
+          <Input
+            value={definition.reentry}
+            onChange={(event) => onChange({ ...definition, reentry: event.target.value.trim() })}
+            placeholder="P30D"
+            style={{ marginTop: 8 }}
+            autoComplete="off"
+            data-testid="trigger-cooldown"
+          />
+        )}
+      </NodeFormItem>
+    </Form>
+  );
+}

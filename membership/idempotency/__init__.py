@@ -1,0 +1,1 @@
+"""Idempotency keys of money-like writes (points, orders, coupons, rewards, consents, events)."""

@@ -1,0 +1,137 @@
+"""Journey conditions: CEL expressions, type-checked when saved, compiled once, evaluated natively.
+
+An expression sees the member and the event that started the run (or the one a wait received)
+under qualified names (``member.pointsBalance``, ``member.tier.name``, ``event.properties``…),
+each declared with its CEL type. A name that is not declared (``member.pointsBalence``, a custom
+field the tenant has not defined) is a compile error with its position, and so is comparing a
+number with a string: a definition is refused when it is saved, not when a member reaches it.
+
+The evaluator is cel-expr-python (the C++ CEL runtime): it checks types, has no access to Python,
+and evaluates a compiled expression in microseconds. Compiled expressions are cached by tenant
+vocabulary and source, so a version's conditions are compiled once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cel_expr_python import cel
+
+__all__ = [
+    "EVENT_VARIABLES",
+    "MEMBER_VARIABLES",
+    "CelError",
+    "Condition",
+    "Vocabulary",
+    "compile_condition",
+]
+
+_T = cel.Type
+
+# The member as a condition sees it. Nullable values are DYN so that ``== null`` works.
+MEMBER_VARIABLES: dict[str, Any] = {
+    "member.id": _T.STRING,
+    "member.name": _T.DYN,
+    "member.gender": _T.DYN,
+    "member.birthday": _T.DYN,  # 'YYYY-MM-DD' or null
+    "member.externalId": _T.DYN,
+    "member.sourceChannel": _T.DYN,
+    "member.tags": _T.List(_T.STRING),
+    "member.tier.name": _T.STRING,  # '' without a tier
+    "member.tier.rank": _T.INT,  # 0 without a tier
+    "member.pointsBalance": _T.INT,
+    "member.pendingPoints": _T.INT,
+    "member.totalSpent": _T.INT,
+    "member.orderCount": _T.INT,
+    "member.daysSinceLastOrder": _T.INT,  # since joining, for a member who never ordered
+    "member.daysSinceJoined": _T.INT,
+    "member.hasAccountManager": _T.BOOL,
+    "member.createdAt": _T.TIMESTAMP,
+}
+EVENT_VARIABLES: dict[str, Any] = {
+    "event.type": _T.STRING,
+    "event.properties": _T.Map(_T.STRING, _T.DYN),
+    "event.occurredAt": _T.TIMESTAMP,
+}
+_OTHER: dict[str, Any] = {"now": _T.TIMESTAMP}
+
+
+class CelError(Exception):
+    """An expression that does not compile, names unknown fields, or is not a condition."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a tenant's expressions may name beyond the fixed variables: its custom fields."""
+
+    custom_fields: tuple[str, ...] = ()
+
+    def variables(self) -> dict[str, Any]:
+        declared = dict(MEMBER_VARIABLES)
+        declared.update(EVENT_VARIABLES)
+        declared.update(_OTHER)
+        for key in self.custom_fields:
+            declared[f"member.customFields.{key}"] = _T.DYN
+        return declared
+
+
+_KEEP: list[Any] = []
+
+
+@functools.lru_cache(maxsize=64)
+def _environment(vocabulary: Vocabulary) -> Any:
+    variables = vocabulary.variables()
+    # The runtime keeps pointers to the declared types: they must outlive the environment.
+    _KEEP.append(variables)
+    environment = cel.NewEnv(variables=variables)
+    # The checker resolves qualified names reliably only once it has checked one expression.
+    environment.compile("member.pointsBalance > 0 && event.type == ''")
+    return environment
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A compiled condition; ``evaluate`` answers True, False, or raises CelError on an error
+    such as a missing key (the run records why and takes the ``else`` branch)."""
+
+    source: str
+    expression: Any
+
+    def evaluate(self, activation: Mapping[str, Any]) -> bool:
+        value = self.expression.eval(data=activation)
+        if value.type() == _T.ERROR:
+            raise CelError(str(value.value()))
+        result = value.value()
+        if not isinstance(result, bool):
+            raise CelError(f"the expression gave {result!r}, not true or false")
+        return result
+
+
+@functools.lru_cache(maxsize=4096)
+def compile_condition(source: str, vocabulary: Vocabulary = Vocabulary()) -> Condition:
+    """Compile ``source`` as a boolean condition, or raise CelError with the checker's message."""
+    if not source.strip():
+        raise CelError("The expression is empty.")
+    if len(source) > 2000:
+        raise CelError("The expression is longer than 2,000 characters.")
+    try:
+        expression = _environment(vocabulary).compile(source)
+    except RuntimeError as exc:
+        raise CelError(_checker_message(str(exc))) from None
+    if expression.return_type() not in (_T.BOOL, _T.DYN):
+        raise CelError(
+            f"The expression gives {expression.return_type().name().lower()}, not true or false."
+        )
+    return Condition(source, expression)
+
+
+def _checker_message(raw: str) -> str:
+    # "INVALID_ARGUMENT: ERROR: <input>:1:7: undeclared reference to 'member.foo' (in container '')
+    #  | member.foo > 1\n | ......^ [INVALID_ARGUMENT]": keep the line with the position and reason.
+    first = raw.split("\n", 1)[0]
+    first = first.removeprefix("INVALID_ARGUMENT: ").removeprefix("ERROR: ")
+    first = first.replace("<input>:", "at ").replace(" (in container '')", "")
+    return first.strip()

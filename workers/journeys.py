@@ -1,0 +1,90 @@
+"""Journey jobs: the cron that claims due runs, the job that wakes one run, and the cron that
+sweeps the daily and scheduled triggers."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import membership.journeys.schedule  # noqa: F401  (registers the journeys' scheduled work)
+from membership.clock import SystemClock
+from membership.journeys.dispatch import (
+    CLAIM_BATCH,
+    claim_due,
+    job_id,
+    tenants_with_due_runs,
+    wake_run,
+)
+from membership.journeys.segments import evaluate_due_segments
+from membership.journeys.sweeps import (
+    sweep_journeys,
+    tenants_with_segments,
+    tenants_with_swept_journeys,
+)
+from tenants.context import RequestContext
+from tenants.registry import get_tenant
+from tenants.sweeps import advancing
+
+__all__ = [
+    "dispatch_journey_runs",
+    "evaluate_segments",
+    "sweep_journey_triggers",
+    "wake_journey_run",
+]
+
+MAX_BATCHES = 200  # runs a pass claims per tenant: 200 × 1,000
+
+
+async def dispatch_journey_runs(ctx: dict[str, Any]) -> int:
+    """Enqueue a wake-up for every due run, under a job id with the run's state counter."""
+    redis = ctx["redis"]
+    claimed = 0
+    for tenant_id in await tenants_with_due_runs(SystemClock().now()):
+        tenant = await get_tenant(tenant_id)
+        if tenant is None or advancing(tenant):
+            continue  # an advancing sandbox's runs are the advance's to wake
+
+        async def enqueue(run_id: uuid.UUID, state: int, tenant: Any = tenant) -> None:
+            await redis.enqueue_job(
+                "wake_journey_run",
+                str(tenant.id),
+                str(run_id),
+                state,
+                _job_id=job_id(run_id, state),
+            )
+
+        # Full batches mean more is due: go on, each batch its own transaction.
+        for _ in range(MAX_BATCHES):
+            batch = await claim_due(RequestContext.system(tenant), enqueue)
+            claimed += batch
+            if batch < CLAIM_BATCH:
+                break
+    return claimed
+
+
+async def wake_journey_run(ctx: dict[str, Any], tenant_id: str, run_id: str, state: int) -> bool:
+    tenant = await get_tenant(uuid.UUID(tenant_id))
+    if tenant is None:
+        return False
+    return await wake_run(RequestContext.system(tenant), uuid.UUID(run_id), state)
+
+
+async def sweep_journey_triggers(ctx: dict[str, Any]) -> int:
+    """Enter the members of every due birthday, inactivity, points-expiring or cron trigger."""
+    entered = 0
+    for tenant_id in await tenants_with_swept_journeys():
+        tenant = await get_tenant(tenant_id)
+        if tenant is not None and not advancing(tenant):
+            entered += await sweep_journeys(RequestContext.system(tenant))
+    return entered
+
+
+async def evaluate_segments(ctx: dict[str, Any]) -> int:
+    """Evaluate every tenant's segments once a day (facts such as daysSinceLastOrder move with
+    time alone); events keep them current in between."""
+    evaluated = 0
+    for tenant_id in await tenants_with_segments():
+        tenant = await get_tenant(tenant_id)
+        if tenant is not None and not advancing(tenant):
+            evaluated += await evaluate_due_segments(RequestContext.system(tenant))
+    return evaluated
