@@ -78,18 +78,9 @@ class Vocabulary:
         return declared
 
 
-_KEEP: list[Any] = []
-
-
 @functools.lru_cache(maxsize=64)
 def _environment(vocabulary: Vocabulary) -> Any:
-    variables = vocabulary.variables()
-    # The runtime keeps pointers to the declared types: they must outlive the environment.
-    _KEEP.append(variables)
-    environment = cel.NewEnv(variables=variables)
-    # The checker resolves qualified names reliably only once it has checked one expression.
-    environment.compile("member.pointsBalance > 0 && event.type == ''")
-    return environment
+    return cel.NewEnv(variables=vocabulary.variables())
 
 
 @dataclass(frozen=True)

@@ -82,9 +82,9 @@ def test_every_problem_is_reported_at_once_with_its_place() -> None:
 
 def test_unknown_fields_in_conditions_are_refused_with_their_position() -> None:
     raw = win_back()
-    raw["steps"]["s1"]["if"] = "member.pointsBalence > 1000 && member.vipLevel > 2"  # type: ignore[index]
+    raw["steps"]["s1"]["if"] = "member.pointsBalance > 1000 && member.vipLevel > 2"  # type: ignore[index]
     message = problems(raw)["input.definition.steps.s1.if"]
-    assert "undeclared reference to 'member." in message
+    assert message.endswith("at 1:38: undeclared reference to 'member.vipLevel'")
 
 
 def test_a_condition_must_be_true_or_false() -> None:
