@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from membership.errors import DomainError
-from membership.journeys import segments, service
+from membership.journeys import reads, segments, service
 from membership.journeys.simulation import simulate_journey
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
@@ -29,7 +29,7 @@ __all__ = ["JourneyMutations", "JourneyQueries"]
 class JourneyQueries:
     @strawberry.field(description="The tenant's journeys, the most recently changed first.")
     async def journeys(self, info: Info) -> list[Journey]:
-        return [Journey(_row=r) for r in await service.list_journeys(info.context.auth)]
+        return [Journey(_row=r) for r in await reads.list_journeys(info.context.auth)]
 
     @strawberry.field(
         description="Check a definition without saving it: every problem, each with its place "
@@ -74,7 +74,7 @@ class JourneyQueries:
 
     @strawberry.field
     async def journey(self, info: Info, id: strawberry.ID) -> Journey | None:
-        row = await service.get_journey(info.context.auth, parse_id(id, ["id"]))
+        row = await reads.get_journey(info.context.auth, parse_id(id, ["id"]))
         return Journey(_row=row) if row else None
 
 

@@ -16,7 +16,7 @@ from membership.coupons.wallet import CouponPage, first_coupon_pages
 from membership.errors import DomainError, ErrorCode
 from membership.events.timeline import TimelinePage, first_timeline_pages
 from membership.journeys.models import Journey, JourneyRun, JourneyVersion
-from membership.journeys.service import journeys_by_ids, member_runs, versions_of
+from membership.journeys.reads import Funnel, funnels, journeys_by_ids, member_runs, versions_of
 from membership.members import service as members
 from membership.members.identities import identities_by_member
 from membership.members.models import CustomFieldDefinition, MemberIdentity
@@ -174,6 +174,20 @@ class Context:
                 return [found[i] for i in ids]
 
             loader = self._loaders["journeys"] = DataLoader(load_fn=load)
+        return loader
+
+    @property
+    def journey_funnel_loader(self) -> DataLoader[uuid.UUID, Funnel]:
+        """Journeys' funnels, batched across a list of journeys."""
+        loader = self._loaders.get("journey_funnels")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(ids: list[uuid.UUID]) -> list[Funnel]:
+                found = await funnels(ctx, ids)
+                return [found[i] for i in ids]
+
+            loader = self._loaders["journey_funnels"] = DataLoader(load_fn=load)
         return loader
 
     @property

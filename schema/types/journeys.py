@@ -12,7 +12,7 @@ from membership.journeys.models import Journey as JourneyModel
 from membership.journeys.models import JourneyRun as RunModel
 from membership.journeys.models import JourneyVersion as VersionModel
 from membership.journeys.models import Segment as SegmentModel
-from membership.journeys.service import Funnel
+from membership.journeys.reads import Funnel
 from membership.journeys.simulation import Simulation
 from schema.context import Info
 from schema.errors import UserError
@@ -164,7 +164,7 @@ class Journey:
         status: JourneyRunStatus | None = None,
         step: str | None = None,
     ) -> JourneyRunConnection:
-        from membership.journeys.service import journey_runs, run_cursor
+        from membership.journeys.reads import journey_runs, run_cursor
 
         page = await journey_runs(
             info.context.auth,
@@ -185,9 +185,7 @@ class Journey:
 
     @strawberry.field
     async def funnel(self, info: Info) -> JourneyFunnel:
-        from membership.journeys.service import journey_funnel
-
-        return JourneyFunnel.of(await journey_funnel(info.context.auth, self._row.id))
+        return JourneyFunnel.of(await info.context.journey_funnel_loader.load(self._row.id))
 
     @strawberry.field
     def created_at(self) -> datetime:

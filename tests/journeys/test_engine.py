@@ -14,7 +14,7 @@ from membership.journeys.models import JourneyRun
 from membership.journeys.triggers import on_event
 from membership.outbox import OutboxEvent
 from tenants.tx import tenant_tx
-from tests.conftest import Api, TenantFixture
+from tests.conftest import Api, TenantFixture, count_queries
 from tests.coupons.test_issue import template
 from tests.journeys.conftest import (
     ACTIVATE,
@@ -523,3 +523,42 @@ async def test_a_webhook_step_delivers_to_its_endpoint(api: Api, tenant: TenantF
     assert [d.event_type for d in deliveries] == ["journey.webhook"]
     [run] = await runs(tenant, member)
     assert run.status == "COMPLETED"
+
+
+LIST = """{ journeys { id name status version definition
+  versions { version publishedAt }
+  funnel { entered completed atStep { step count } reached { step count } } } }"""
+MEMBER_RUNS = """query($first: Int!) { members(first: $first) { edges { node {
+  id journeyRuns { status currentStep journey { name } } } } } }"""
+
+
+async def test_lists_cost_the_same_queries_however_long(api: Api, tenant: TenantFixture) -> None:
+    async def add_journeys(count: int) -> None:
+        for n in range(count):
+            await activated(
+                api,
+                tenant,
+                {
+                    "trigger": {"type": "event", "event": "member.created"},
+                    "entry": "hold",
+                    "reentry": "always",
+                    "steps": {"hold": {"type": "wait", "duration": f"PT{n + 1}H", "next": "end"}},
+                },
+            )
+
+    counts = []
+    members = []
+    for more in (2, 4):
+        await add_journeys(more)
+        members.append(await new_member(api, tenant))
+        await process_events(tenant.ctx)
+        await api(LIST, token=tenant.owner_token)
+        with count_queries() as counter:
+            listed = (await api(LIST, token=tenant.owner_token))["journeys"]
+        assert all(j["funnel"]["entered"] >= 1 for j in listed)
+        with count_queries() as member_counter:
+            page = (await api(MEMBER_RUNS, {"first": 10}, tenant.owner_token))["members"]
+        assert sum(len(e["node"]["journeyRuns"]) for e in page["edges"]) >= 2
+        counts.append((len(listed), len(counter.queries), len(member_counter.queries)))
+    assert counts[0][0] < counts[1][0]
+    assert counts[0][1:] == counts[1][1:], counts
