@@ -43,8 +43,20 @@ async def _wait_attribute(page: Page, selector: str, name: str, value: str) -> N
     )
 
 
+async def _settled(page: Page) -> None:
+    """Waits until the canvas has stopped moving (it fits the journey after each change)."""
+    await page.wait_for_function(
+        """() => new Promise((resolve) => {
+          const viewport = document.querySelector('.react-flow__viewport');
+          const before = viewport?.style.transform;
+          setTimeout(() => resolve(viewport?.style.transform === before), 300);
+        })"""
+    )
+
+
 async def _drag(page: Page, source: Locator, target: Locator) -> None:
     """Draws a link as a person does: press on a handle, move to another, let go."""
+    await _settled(page)
     start = await source.bounding_box()
     end = await target.bounding_box()
     assert start and end

@@ -55,7 +55,8 @@ type JourneyEdge = Edge<EdgeData>;
 const NO_PROBLEMS: Problem[] = [];
 
 /** Below this a node's words are too small to read: the view pans instead of shrinking further. */
-const MIN_READABLE_ZOOM = 0.6;
+const MIN_READABLE_ZOOM = 0.75;
+const CANVAS_PADDING = 24;
 
 const LINK_COLORS: Partial<Record<LinkField, string>> = {
   then: '#52c41a',
@@ -164,14 +165,21 @@ function Canvas({
 
   // Fits the journey to the view, but never so small that a node cannot be read: a long journey
   // then starts at its trigger and the rest is panned to.
+  // The journey sits at the top of the canvas, which is taller than a short journey needs.
   const fit = useCallback(async () => {
     await flow.fitView({ padding: 0.15, maxZoom: 1.1, minZoom: MIN_READABLE_ZOOM });
-    const { x, y, zoom } = flow.getViewport();
+    const { x, zoom } = flow.getViewport();
+    const nodes = flow.getNodes();
+    if (nodes.length === 0) return;
+    const top = Math.min(...nodes.map((node) => node.position.y));
+    const y = CANVAS_PADDING - top * zoom;
     const trigger = flow.getInternalNode(TRIGGER_NODE);
-    if (zoom > MIN_READABLE_ZOOM + 0.001 || !trigger) return;
-    const at = trigger.internals.positionAbsolute;
-    if (direction === 'LR') await flow.setViewport({ x: 24 - at.x * zoom, y, zoom });
-    else await flow.setViewport({ x, y: 24 - at.y * zoom, zoom });
+    const clamped = zoom <= MIN_READABLE_ZOOM + 0.001 && trigger !== undefined;
+    if (clamped && direction === 'LR') {
+      await flow.setViewport({ x: CANVAS_PADDING - trigger.internals.positionAbsolute.x * zoom, y, zoom });
+    } else {
+      await flow.setViewport({ x, y, zoom });
+    }
   }, [flow, direction]);
 
   // A new step may land outside the view: show the journey again when the steps change.
@@ -182,7 +190,14 @@ function Canvas({
   }, [stepKey, fit]);
 
   // The panel beside the canvas narrows it: the selected node is brought back into view if hidden.
+  // Once the panel closes, the journey is shown whole again.
   const store = useStoreApi<JourneyFlowNode, JourneyEdge>();
+  const hasSelection = selected !== null;
+  useEffect(() => {
+    if (hasSelection) return;
+    const timer = window.setTimeout(() => void fit(), 80);
+    return () => window.clearTimeout(timer);
+  }, [fitKey, hasSelection, fit]);
   useEffect(() => {
     if (!selected) return;
     const timer = window.setTimeout(() => {
@@ -277,7 +292,7 @@ function Canvas({
       >
         <Background gap={16} />
         <Controls showInteractive={false} />
-        <Panel position="top-right">
+        <Panel position="bottom-right">
           <Button size="small" icon={<ApartmentOutlined />} onClick={relayout} data-testid="journey-relayout">
             {t('journeys.builder.relayout')}
           </Button>
