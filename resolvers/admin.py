@@ -18,6 +18,7 @@ from schema.types.tenancy import (
     CreateStaffInput,
     ResetStaffPasswordPayload,
     Staff,
+    StaffChoice,
     StaffPayload,
 )
 from tenants import api_keys, audit
@@ -34,6 +35,13 @@ class AdminQueries:
     @strawberry.field
     async def staff(self, info: Info) -> list[Staff]:
         return [Staff.of(s) for s in await staff_service.list_staff(info.context.auth)]
+
+    @strawberry.field(
+        description="Active staff to assign work to (tasks, account managers), by name: for "
+        "whoever may assign it, without the staff administration's details."
+    )
+    async def assignable_staff(self, info: Info) -> list[StaffChoice]:
+        return [StaffChoice.of(s) for s in await staff_service.assignable_staff(info.context.auth)]
 
     @strawberry.field
     async def api_keys(self, info: Info) -> list[ApiKey]:

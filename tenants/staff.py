@@ -26,6 +26,7 @@ __all__ = [
     "LoginResult",
     "PasswordReset",
     "assign_stores",
+    "assignable_staff",
     "change_own_password",
     "change_staff_role",
     "create_staff",
@@ -120,6 +121,23 @@ async def list_staff(ctx: RequestContext) -> list[Staff]:
     ctx.require(Permission.STAFF_MANAGE)
     async with tenant_tx(ctx):
         return list(await Staff.all().order_by("created_at"))
+
+
+async def assignable_staff(ctx: RequestContext) -> list[Staff]:
+    """Active staff to pick from (a task's assignee, a member's account manager), by name, for
+    whoever assigns work: journeys, tasks or member profiles."""
+    if not (
+        ctx.has(Permission.JOURNEYS_MANAGE)
+        or ctx.has(Permission.TASKS_READ)
+        or ctx.has(Permission.MEMBERS_WRITE)
+    ):
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            "This action needs the '{permission}' permission.",
+            permission=Permission.JOURNEYS_MANAGE.value,
+        )
+    async with tenant_tx(ctx):
+        return list(await Staff.filter(active=True).order_by("name", "email"))
 
 
 async def staff_by_ids(ctx: RequestContext, ids: list[uuid.UUID]) -> dict[uuid.UUID, Staff]:

@@ -278,7 +278,10 @@ async def rotate_secret(ctx: RequestContext, endpoint_id: uuid.UUID) -> tuple[We
 
 
 async def list_endpoints(ctx: RequestContext) -> list[WebhookEndpoint]:
-    ctx.require(Permission.WEBHOOKS_MANAGE)
+    """The tenant's endpoints (no secrets): for who manages them, and who picks one for a
+    journey's callWebhook step."""
+    if not ctx.has(Permission.JOURNEYS_MANAGE):
+        ctx.require(Permission.WEBHOOKS_MANAGE)
     async with tenant_tx(ctx):
         return list(await WebhookEndpoint.all().order_by("created_at", "id"))
 

@@ -43,6 +43,17 @@ class Tenant:
         )
 
 
+@strawberry.type(description="A staff member to pick as an assignee.")
+class StaffChoice:
+    id: strawberry.ID
+    name: str | None
+    email: str
+
+    @classmethod
+    def of(cls, row: StaffModel) -> StaffChoice:
+        return cls(id=strawberry.ID(str(row.id)), name=row.name, email=row.email)
+
+
 @strawberry.type
 class Staff:
     id: strawberry.ID
