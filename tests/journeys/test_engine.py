@@ -562,3 +562,40 @@ async def test_lists_cost_the_same_queries_however_long(api: Api, tenant: Tenant
         counts.append((len(listed), len(counter.queries), len(member_counter.queries)))
     assert counts[0][0] < counts[1][0]
     assert counts[0][1:] == counts[1][1:], counts
+
+
+MERGE = """mutation($input: MergeMembersInput!) {
+  mergeMembers(input: $input) { member { id } errors { code field message } } }"""
+
+
+async def test_a_merge_moves_runs_and_tasks_to_the_profile_kept(
+    api: Api, tenant: TenantFixture
+) -> None:
+    await activated(
+        api,
+        tenant,
+        {
+            "trigger": {"type": "event", "event": "campaign.recall"},
+            "entry": "call",
+            "steps": {
+                "call": {"type": "createTask", "title": "Call", "next": "wait"},
+                "wait": {
+                    "type": "waitForEvent",
+                    "event": "coupon.redeemed",
+                    "timeout": "P3D",
+                    "onEvent": "end",
+                    "onTimeout": "end",
+                },
+            },
+        },
+    )
+    source, target = await new_member(api, tenant), await new_member(api, tenant)
+    await recall(api, tenant, source)
+    merged = await api(
+        MERGE, {"input": {"sourceId": source, "targetId": target}}, tenant.secret_key
+    )
+    assert merged["mergeMembers"]["errors"] == []
+    [run] = await runs(tenant, target)
+    assert (run.status, run.current_step) == ("WAITING", "wait")
+    tasks = (await api(TASKS, token=tenant.owner_token))["tasks"]["edges"]
+    assert [t["node"]["member"]["id"] for t in tasks] == [target]
