@@ -21,6 +21,8 @@ const CouponLookupPage = lazy(() => import('./routes/coupons/CouponLookupPage'))
 const RewardsPage = lazy(() => import('./routes/rewards/RewardsPage'));
 const JourneysListPage = lazy(() => import('./routes/journeys/JourneysListPage'));
 const JourneyEditorPage = lazy(() => import('./routes/journeys/JourneyEditorPage'));
+const SegmentsListPage = lazy(() => import('./routes/segments/SegmentsListPage'));
+const SegmentDetailPage = lazy(() => import('./routes/segments/SegmentDetailPage'));
 const CustomFieldsPage = lazy(() => import('./routes/custom-fields/CustomFieldsPage'));
 const StaffPage = lazy(() => import('./routes/staff/StaffPage'));
 const ApiKeysPage = lazy(() => import('./routes/api-keys/ApiKeysPage'));
@@ -63,6 +65,8 @@ export const router = createBrowserRouter(
         { path: 'journeys', element: guarded('journeys:manage', <JourneysListPage />) },
         { path: 'journeys/new', element: guarded('journeys:manage', <JourneyEditorPage />) },
         { path: 'journeys/:id', element: guarded('journeys:manage', <JourneyEditorPage />) },
+        { path: 'segments', element: guarded('journeys:manage', <SegmentsListPage />) },
+        { path: 'segments/:id', element: guarded('journeys:manage', <SegmentDetailPage />) },
         { path: 'custom-fields', element: guarded('custom_fields:manage', <CustomFieldsPage />) },
         { path: 'staff', element: guarded('staff:manage', <StaffPage />) },
         { path: 'api-keys', element: guarded('apikeys:manage', <ApiKeysPage />) },

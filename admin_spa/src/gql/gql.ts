@@ -67,9 +67,7 @@ type Documents = {
     "\n  query JourneyFunnel($id: ID!) {\n    journey(id: $id) {\n      id\n      definition\n      funnel {\n        entered\n        active\n        waiting\n        completed\n        exited\n        failed\n        atStep {\n          step\n          count\n        }\n        reached {\n          step\n          count\n        }\n      }\n    }\n  }\n": typeof types.JourneyFunnelDocument,
     "\n  query JourneyRuns($id: ID!, $first: Int, $after: String, $status: JourneyRunStatus, $step: String) {\n    journey(id: $id) {\n      id\n      runs(first: $first, after: $after, status: $status, step: $step) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            id\n            version\n            status\n            currentStep\n            nextWakeAt\n            exitReason\n            startedAt\n            updatedAt\n            member {\n              id\n              name\n              phone\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.JourneyRunsDocument,
     "\n  query CheckJourneyDefinition($definition: JSON!) {\n    checkJourneyDefinition(definition: $definition) {\n      code\n      field\n      message\n    }\n  }\n": typeof types.CheckJourneyDefinitionDocument,
-    "\n  query JourneyBuilderOptions {\n    couponTemplates {\n      id\n      name\n    }\n    messageTemplates {\n      id\n      name\n      title\n    }\n    messagingSettings {\n      purposes\n    }\n    eventTypes {\n      type\n    }\n    tiers {\n      id\n      name\n    }\n  }\n": typeof types.JourneyBuilderOptionsDocument,
-    "\n  query JourneyStaff {\n    staff {\n      id\n      name\n      email\n      active\n    }\n  }\n": typeof types.JourneyStaffDocument,
-    "\n  query JourneyWebhookEndpoints {\n    webhookEndpoints {\n      id\n      url\n      description\n    }\n  }\n": typeof types.JourneyWebhookEndpointsDocument,
+    "\n  query JourneyBuilderOptions {\n    couponTemplates {\n      id\n      name\n    }\n    messageTemplates {\n      id\n      name\n      title\n    }\n    messagingSettings {\n      purposes\n    }\n    eventTypes {\n      type\n    }\n    tiers {\n      id\n      name\n    }\n    assignableStaff {\n      id\n      name\n      email\n    }\n    webhookEndpoints {\n      id\n      url\n      description\n    }\n    segments {\n      id\n      name\n    }\n  }\n": typeof types.JourneyBuilderOptionsDocument,
     "\n  mutation SaveJourney($input: SaveJourneyInput!) {\n    saveJourney(input: $input) {\n      journey {\n        ...JourneyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.SaveJourneyDocument,
     "\n  mutation ActivateJourney($id: ID!) {\n    activateJourney(id: $id) {\n      journey {\n        ...JourneyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.ActivateJourneyDocument,
     "\n  mutation PauseJourney($id: ID!) {\n    pauseJourney(id: $id) {\n      journey {\n        ...JourneyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.PauseJourneyDocument,
@@ -135,6 +133,13 @@ type Documents = {
     "\n  query RewardCouponTemplates {\n    couponTemplates {\n      id\n      name\n    }\n  }\n": typeof types.RewardCouponTemplatesDocument,
     "\n  mutation CreateReward($input: CreateRewardInput!) {\n    createReward(input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateRewardDocument,
     "\n  mutation UpdateReward($id: ID!, $input: UpdateRewardInput!) {\n    updateReward(id: $id, input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateRewardDocument,
+    "\n  fragment SegmentFields on Segment {\n    id\n    name\n    description\n    condition\n    tag\n    memberCount\n    evaluatedAt\n  }\n": typeof types.SegmentFieldsFragmentDoc,
+    "\n  query Segments {\n    segments {\n      ...SegmentFields\n    }\n  }\n": typeof types.SegmentsDocument,
+    "\n  query Segment($id: ID!) {\n    segment(id: $id) {\n      ...SegmentFields\n    }\n  }\n": typeof types.SegmentDocument,
+    "\n  query SegmentMembers($id: ID!, $first: Int, $after: String) {\n    segment(id: $id) {\n      id\n      members(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            id\n            name\n            phone\n            pointsBalance\n            tags\n            tier {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.SegmentMembersDocument,
+    "\n  query CountSegmentMatches($condition: String!) {\n    countSegmentMatches(condition: $condition)\n  }\n": typeof types.CountSegmentMatchesDocument,
+    "\n  mutation SaveSegment($input: SaveSegmentInput!) {\n    saveSegment(input: $input) {\n      segment {\n        ...SegmentFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.SaveSegmentDocument,
+    "\n  mutation DeleteSegment($id: ID!) {\n    deleteSegment(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.DeleteSegmentDocument,
     "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n    stores\n    wecomUserId\n  }\n": typeof types.StaffFieldsFragmentDoc,
     "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": typeof types.StaffListDocument,
     "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateStaffDocument,
@@ -230,9 +235,7 @@ const documents: Documents = {
     "\n  query JourneyFunnel($id: ID!) {\n    journey(id: $id) {\n      id\n      definition\n      funnel {\n        entered\n        active\n        waiting\n        completed\n        exited\n        failed\n        atStep {\n          step\n          count\n        }\n        reached {\n          step\n          count\n        }\n      }\n    }\n  }\n": types.JourneyFunnelDocument,
     "\n  query JourneyRuns($id: ID!, $first: Int, $after: String, $status: JourneyRunStatus, $step: String) {\n    journey(id: $id) {\n      id\n      runs(first: $first, after: $after, status: $status, step: $step) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            id\n            version\n            status\n            currentStep\n            nextWakeAt\n            exitReason\n            startedAt\n            updatedAt\n            member {\n              id\n              name\n              phone\n            }\n          }\n        }\n      }\n    }\n  }\n": types.JourneyRunsDocument,
     "\n  query CheckJourneyDefinition($definition: JSON!) {\n    checkJourneyDefinition(definition: $definition) {\n      code\n      field\n      message\n    }\n  }\n": types.CheckJourneyDefinitionDocument,
-    "\n  query JourneyBuilderOptions {\n    couponTemplates {\n      id\n      name\n    }\n    messageTemplates {\n      id\n      name\n      title\n    }\n    messagingSettings {\n      purposes\n    }\n    eventTypes {\n      type\n    }\n    tiers {\n      id\n      name\n    }\n  }\n": types.JourneyBuilderOptionsDocument,
-    "\n  query JourneyStaff {\n    staff {\n      id\n      name\n      email\n      active\n    }\n  }\n": types.JourneyStaffDocument,
-    "\n  query JourneyWebhookEndpoints {\n    webhookEndpoints {\n      id\n      url\n      description\n    }\n  }\n": types.JourneyWebhookEndpointsDocument,
+    "\n  query JourneyBuilderOptions {\n    couponTemplates {\n      id\n      name\n    }\n    messageTemplates {\n      id\n      name\n      title\n    }\n    messagingSettings {\n      purposes\n    }\n    eventTypes {\n      type\n    }\n    tiers {\n      id\n      name\n    }\n    assignableStaff {\n      id\n      name\n      email\n    }\n    webhookEndpoints {\n      id\n      url\n      description\n    }\n    segments {\n      id\n      name\n    }\n  }\n": types.JourneyBuilderOptionsDocument,
     "\n  mutation SaveJourney($input: SaveJourneyInput!) {\n    saveJourney(input: $input) {\n      journey {\n        ...JourneyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.SaveJourneyDocument,
     "\n  mutation ActivateJourney($id: ID!) {\n    activateJourney(id: $id) {\n      journey {\n        ...JourneyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.ActivateJourneyDocument,
     "\n  mutation PauseJourney($id: ID!) {\n    pauseJourney(id: $id) {\n      journey {\n        ...JourneyFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.PauseJourneyDocument,
@@ -298,6 +301,13 @@ const documents: Documents = {
     "\n  query RewardCouponTemplates {\n    couponTemplates {\n      id\n      name\n    }\n  }\n": types.RewardCouponTemplatesDocument,
     "\n  mutation CreateReward($input: CreateRewardInput!) {\n    createReward(input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateRewardDocument,
     "\n  mutation UpdateReward($id: ID!, $input: UpdateRewardInput!) {\n    updateReward(id: $id, input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateRewardDocument,
+    "\n  fragment SegmentFields on Segment {\n    id\n    name\n    description\n    condition\n    tag\n    memberCount\n    evaluatedAt\n  }\n": types.SegmentFieldsFragmentDoc,
+    "\n  query Segments {\n    segments {\n      ...SegmentFields\n    }\n  }\n": types.SegmentsDocument,
+    "\n  query Segment($id: ID!) {\n    segment(id: $id) {\n      ...SegmentFields\n    }\n  }\n": types.SegmentDocument,
+    "\n  query SegmentMembers($id: ID!, $first: Int, $after: String) {\n    segment(id: $id) {\n      id\n      members(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            id\n            name\n            phone\n            pointsBalance\n            tags\n            tier {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": types.SegmentMembersDocument,
+    "\n  query CountSegmentMatches($condition: String!) {\n    countSegmentMatches(condition: $condition)\n  }\n": types.CountSegmentMatchesDocument,
+    "\n  mutation SaveSegment($input: SaveSegmentInput!) {\n    saveSegment(input: $input) {\n      segment {\n        ...SegmentFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.SaveSegmentDocument,
+    "\n  mutation DeleteSegment($id: ID!) {\n    deleteSegment(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.DeleteSegmentDocument,
     "\n  fragment StaffFields on Staff {\n    id\n    email\n    name\n    role\n    active\n    createdAt\n    lastLoginAt\n    mustChangePassword\n    stores\n    wecomUserId\n  }\n": types.StaffFieldsFragmentDoc,
     "\n  query StaffList {\n    staff {\n      ...StaffFields\n    }\n  }\n": types.StaffListDocument,
     "\n  mutation CreateStaff($input: CreateStaffInput!) {\n    createStaff(input: $input) {\n      staff {\n        ...StaffFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateStaffDocument,
@@ -569,15 +579,7 @@ export function graphql(source: "\n  query CheckJourneyDefinition($definition: J
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query JourneyBuilderOptions {\n    couponTemplates {\n      id\n      name\n    }\n    messageTemplates {\n      id\n      name\n      title\n    }\n    messagingSettings {\n      purposes\n    }\n    eventTypes {\n      type\n    }\n    tiers {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query JourneyBuilderOptions {\n    couponTemplates {\n      id\n      name\n    }\n    messageTemplates {\n      id\n      name\n      title\n    }\n    messagingSettings {\n      purposes\n    }\n    eventTypes {\n      type\n    }\n    tiers {\n      id\n      name\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query JourneyStaff {\n    staff {\n      id\n      name\n      email\n      active\n    }\n  }\n"): (typeof documents)["\n  query JourneyStaff {\n    staff {\n      id\n      name\n      email\n      active\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query JourneyWebhookEndpoints {\n    webhookEndpoints {\n      id\n      url\n      description\n    }\n  }\n"): (typeof documents)["\n  query JourneyWebhookEndpoints {\n    webhookEndpoints {\n      id\n      url\n      description\n    }\n  }\n"];
+export function graphql(source: "\n  query JourneyBuilderOptions {\n    couponTemplates {\n      id\n      name\n    }\n    messageTemplates {\n      id\n      name\n      title\n    }\n    messagingSettings {\n      purposes\n    }\n    eventTypes {\n      type\n    }\n    tiers {\n      id\n      name\n    }\n    assignableStaff {\n      id\n      name\n      email\n    }\n    webhookEndpoints {\n      id\n      url\n      description\n    }\n    segments {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query JourneyBuilderOptions {\n    couponTemplates {\n      id\n      name\n    }\n    messageTemplates {\n      id\n      name\n      title\n    }\n    messagingSettings {\n      purposes\n    }\n    eventTypes {\n      type\n    }\n    tiers {\n      id\n      name\n    }\n    assignableStaff {\n      id\n      name\n      email\n    }\n    webhookEndpoints {\n      id\n      url\n      description\n    }\n    segments {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -838,6 +840,34 @@ export function graphql(source: "\n  mutation CreateReward($input: CreateRewardI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UpdateReward($id: ID!, $input: UpdateRewardInput!) {\n    updateReward(id: $id, input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateReward($id: ID!, $input: UpdateRewardInput!) {\n    updateReward(id: $id, input: $input) {\n      reward {\n        ...RewardFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SegmentFields on Segment {\n    id\n    name\n    description\n    condition\n    tag\n    memberCount\n    evaluatedAt\n  }\n"): (typeof documents)["\n  fragment SegmentFields on Segment {\n    id\n    name\n    description\n    condition\n    tag\n    memberCount\n    evaluatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Segments {\n    segments {\n      ...SegmentFields\n    }\n  }\n"): (typeof documents)["\n  query Segments {\n    segments {\n      ...SegmentFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Segment($id: ID!) {\n    segment(id: $id) {\n      ...SegmentFields\n    }\n  }\n"): (typeof documents)["\n  query Segment($id: ID!) {\n    segment(id: $id) {\n      ...SegmentFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SegmentMembers($id: ID!, $first: Int, $after: String) {\n    segment(id: $id) {\n      id\n      members(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            id\n            name\n            phone\n            pointsBalance\n            tags\n            tier {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SegmentMembers($id: ID!, $first: Int, $after: String) {\n    segment(id: $id) {\n      id\n      members(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            id\n            name\n            phone\n            pointsBalance\n            tags\n            tier {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CountSegmentMatches($condition: String!) {\n    countSegmentMatches(condition: $condition)\n  }\n"): (typeof documents)["\n  query CountSegmentMatches($condition: String!) {\n    countSegmentMatches(condition: $condition)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SaveSegment($input: SaveSegmentInput!) {\n    saveSegment(input: $input) {\n      segment {\n        ...SegmentFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SaveSegment($input: SaveSegmentInput!) {\n    saveSegment(input: $input) {\n      segment {\n        ...SegmentFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSegment($id: ID!) {\n    deleteSegment(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteSegment($id: ID!) {\n    deleteSegment(id: $id) {\n      deletedId\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -15,6 +15,7 @@ import {
 import {
   ApiOutlined,
   CheckSquareOutlined,
+  ClusterOutlined,
   CloseOutlined,
   CrownOutlined,
   DownOutlined,
@@ -58,6 +59,7 @@ const ICONS = {
   coupons: <TagsOutlined />,
   rewards: <GiftOutlined />,
   journeys: <NodeIndexOutlined />,
+  segments: <ClusterOutlined />,
   customFields: <ProfileOutlined />,
   staff: <TeamOutlined />,
   apiKeys: <ApiOutlined />,

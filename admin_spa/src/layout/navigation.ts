@@ -16,6 +16,7 @@ export interface NavigationItem {
     | 'coupons'
     | 'rewards'
     | 'journeys'
+    | 'segments'
     | 'customFields'
     | 'staff'
     | 'apiKeys'
@@ -45,6 +46,7 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { key: 'coupons', path: '/coupons', permission: 'programme:manage' },
   { key: 'rewards', path: '/rewards', permission: 'programme:manage' },
   { key: 'journeys', path: '/journeys', permission: 'journeys:manage' },
+  { key: 'segments', path: '/segments', permission: 'journeys:manage' },
   { key: 'customFields', path: '/custom-fields', permission: 'custom_fields:manage' },
   { key: 'staff', path: '/staff', permission: 'staff:manage' },
   { key: 'messageTemplates', path: '/messaging/templates', permission: 'messages:send', section: 'messaging' },

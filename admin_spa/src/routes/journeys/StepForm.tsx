@@ -235,57 +235,53 @@ export function StepForm({ stepId, definition, problems, onChange }: Props) {
         ];
       case 'createTask': {
         const assignTo = text(s.assignTo) || ACCOUNT_MANAGER;
-        const staff = options.staff;
         const assignOptions = [
           { value: ACCOUNT_MANAGER, label: t('journeys.form.accountManager') },
-          ...(staff ?? []).map((member) => ({ value: member.id, label: member.label })),
+          ...options.staff.map((member) => ({ value: member.id, label: member.label })),
         ];
+        // A staff member no longer assignable (deactivated) stays visible; the check flags them.
         if (!assignOptions.some((option) => option.value === assignTo)) assignOptions.push({ value: assignTo, label: assignTo });
         return [
           item('title', t('journeys.form.taskTitle'), textInput('title')),
           item(
             'assignTo',
             t('journeys.form.assignTo'),
-            staff === null ? (
-              <AutoComplete
-                value={assignTo === ACCOUNT_MANAGER ? '' : assignTo}
-                onChange={(value: string) => set({ assignTo: value.trim() || ACCOUNT_MANAGER })}
-                placeholder={t('journeys.form.accountManager')}
-                data-testid="step-assignTo"
-              />
-            ) : (
-              <Select
-                showSearch
-                optionFilterProp="label"
-                value={assignTo}
-                onChange={(value: string) => set({ assignTo: value })}
-                options={assignOptions}
-                data-testid="step-assignTo"
-              />
-            ),
-            staff === null ? t('journeys.form.assignToIdHint') : undefined,
+            <Select
+              showSearch
+              optionFilterProp="label"
+              value={assignTo}
+              onChange={(value: string) => set({ assignTo: value })}
+              options={assignOptions}
+              data-testid="step-assignTo"
+            />,
           ),
           item('dueIn', t('journeys.form.dueIn'), durationInput('dueIn', 'P1D'), t('journeys.form.dueInHint'), false),
         ];
       }
-      case 'callWebhook':
+      case 'callWebhook': {
+        const endpointId = text(s.endpointId);
+        const endpointOptions = options.webhookEndpoints.map((endpoint) => ({ value: endpoint.id, label: endpoint.label }));
+        // An endpoint since deleted stays visible as its id; the check flags it.
+        if (endpointId && !endpointOptions.some((option) => option.value === endpointId)) {
+          endpointOptions.push({ value: endpointId, label: endpointId });
+        }
         return [
           item(
             'endpointId',
             t('journeys.form.endpoint'),
-            options.webhookEndpoints === null ? (
-              textInput('endpointId')
-            ) : (
-              <Select
-                value={text(s.endpointId) || undefined}
-                onChange={(endpointId: string) => set({ endpointId })}
-                options={options.webhookEndpoints.map((endpoint) => ({ value: endpoint.id, label: endpoint.label }))}
-                placeholder={t('journeys.form.choose')}
-                data-testid="step-endpointId"
-              />
-            ),
+            <Select
+              showSearch
+              optionFilterProp="label"
+              value={endpointId || undefined}
+              onChange={(value: string) => set({ endpointId: value })}
+              options={endpointOptions}
+              placeholder={t('journeys.form.choose')}
+              notFoundContent={t('journeys.form.noEndpoints')}
+              data-testid="step-endpointId"
+            />,
           ),
         ];
+      }
     }
   };
 

@@ -1,5 +1,7 @@
 import { AutoComplete, Form, Input, InputNumber, Select } from 'antd';
+import { ClusterOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import {
   END,
   TRIGGER_TYPES,
@@ -32,6 +34,16 @@ function number(value: unknown): number | null {
   return typeof value === 'number' ? value : null;
 }
 
+/** The chosen segment, opened from the trigger: its condition and the members inside now. */
+function SegmentLink({ segment }: { segment: { id: string; name: string } }) {
+  const { t } = useTranslation();
+  return (
+    <Link to={`/segments/${segment.id}`} target="_blank" data-testid="trigger-segment-link">
+      <ClusterOutlined /> {t('journeys.form.openSegment', { name: segment.name })}
+    </Link>
+  );
+}
+
 /** The trigger (what enters members), the first step and re-entry: the trigger node's panel. */
 export function TriggerForm({ definition, problems, onChange }: Props) {
   const { t } = useTranslation();
@@ -40,6 +52,12 @@ export function TriggerForm({ definition, problems, onChange }: Props) {
   const set = (fields: Record<string, unknown>) => onChange(updateTrigger(definition, fields));
   const mode = reentryMode(definition.reentry);
   const hasCondition = trigger.type === 'event' || trigger.type === 'tierChanged' || trigger.type === 'schedule';
+
+  // A trigger names its segment by name; one since deleted or renamed stays visible (the check flags it).
+  const segmentName = text(trigger.segment);
+  const chosenSegment = options.segments.find((segment) => segment.name === segmentName);
+  const segmentOptions = options.segments.map((segment) => ({ value: segment.name, label: segment.name }));
+  if (segmentName && !chosenSegment) segmentOptions.push({ value: segmentName, label: segmentName });
 
   const eventOptions = options.eventTypes.map((type) => ({
     value: type,
@@ -121,11 +139,21 @@ export function TriggerForm({ definition, problems, onChange }: Props) {
         </NodeFormItem>
       )}
       {trigger.type === 'segmentEntered' && (
-        <NodeFormItem label={t('journeys.form.segment')} field="segment" problems={problems} required>
-          <Input
-            value={text(trigger.segment)}
-            onChange={(event) => set({ segment: event.target.value })}
-            autoComplete="off"
+        <NodeFormItem
+          label={t('journeys.form.segment')}
+          field="segment"
+          problems={problems}
+          extra={chosenSegment ? <SegmentLink segment={chosenSegment} /> : t('journeys.form.segmentHint')}
+          required
+        >
+          <Select
+            showSearch
+            optionFilterProp="label"
+            value={segmentName || undefined}
+            onChange={(segment: string) => set({ segment })}
+            options={segmentOptions}
+            placeholder={t('journeys.form.choose')}
+            notFoundContent={t('journeys.form.noSegments')}
             data-testid="trigger-segment"
           />
         </NodeFormItem>

@@ -75,10 +75,11 @@ export interface JourneyOptions {
   purposes: readonly string[];
   eventTypes: readonly string[];
   tiers: readonly string[];
-  /** Null: the viewer may not list staff (staff:manage) and types an id instead. */
-  staff: readonly { id: string; label: string }[] | null;
-  /** Null: the viewer may not list webhook endpoints (webhooks:manage). */
-  webhookEndpoints: readonly { id: string; label: string }[] | null;
+  /** Active staff a task can be assigned to besides the member's account manager. */
+  staff: readonly { id: string; label: string }[];
+  webhookEndpoints: readonly { id: string; label: string }[];
+  /** The segments a segmentEntered trigger can name (by name). */
+  segments: readonly { id: string; name: string }[];
 }
 
 export const NO_OPTIONS: JourneyOptions = {
@@ -87,8 +88,9 @@ export const NO_OPTIONS: JourneyOptions = {
   purposes: [],
   eventTypes: [],
   tiers: [],
-  staff: null,
-  webhookEndpoints: null,
+  staff: [],
+  webhookEndpoints: [],
+  segments: [],
 };
 
 export const JourneyOptionsContext = createContext<JourneyOptions>(NO_OPTIONS);
@@ -200,7 +202,7 @@ export function StepSummary({ step }: { step: JourneyStep }) {
     case 'createTask':
       return <>{text(step.title) || missing}</>;
     case 'callWebhook': {
-      const endpoint = options.webhookEndpoints?.find((item) => item.id === step.endpointId);
+      const endpoint = options.webhookEndpoints.find((item) => item.id === step.endpointId);
       return <>{endpoint?.label ?? (text(step.endpointId) ? <RawCode code={text(step.endpointId)} /> : missing)}</>;
     }
   }
@@ -209,5 +211,5 @@ export function StepSummary({ step }: { step: JourneyStep }) {
 /** Who a task goes to, in words. */
 export function assigneeLabel(value: unknown, options: JourneyOptions, t: TFunction): string {
   if (value === undefined || value === ACCOUNT_MANAGER) return t('journeys.form.accountManager');
-  return options.staff?.find((item) => item.id === value)?.label ?? text(value);
+  return options.staff.find((item) => item.id === value)?.label ?? text(value);
 }

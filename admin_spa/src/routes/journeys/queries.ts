@@ -117,7 +117,10 @@ export const CheckJourneyDefinitionQuery = graphql(`
   }
 `);
 
-/** What the step forms pick from: coupon templates, message templates, event types, tiers. */
+/**
+ * What the builder's forms pick from: coupon templates, message templates, event types, tiers,
+ * staff to assign tasks to, webhook endpoints and segments (all readable with journeys:manage).
+ */
 export const JourneyBuilderOptionsQuery = graphql(`
   query JourneyBuilderOptions {
     couponTemplates {
@@ -139,28 +142,19 @@ export const JourneyBuilderOptionsQuery = graphql(`
       id
       name
     }
-  }
-`);
-
-/** Staff to assign tasks to: readable with staff:manage. */
-export const JourneyStaffQuery = graphql(`
-  query JourneyStaff {
-    staff {
+    assignableStaff {
       id
       name
       email
-      active
     }
-  }
-`);
-
-/** Webhook endpoints to call: readable with webhooks:manage. */
-export const JourneyWebhookEndpointsQuery = graphql(`
-  query JourneyWebhookEndpoints {
     webhookEndpoints {
       id
       url
       description
+    }
+    segments {
+      id
+      name
     }
   }
 `);
