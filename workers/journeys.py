@@ -3,13 +3,13 @@ sweeps the daily and scheduled triggers."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
 import membership.journeys.schedule  # noqa: F401  (registers the journeys' scheduled work)
 from membership.clock import SystemClock
 from membership.journeys.dispatch import (
-    CLAIM_BATCH,
     claim_due,
     job_id,
     tenants_with_due_runs,
@@ -32,34 +32,37 @@ __all__ = [
     "wake_journey_run",
 ]
 
-MAX_BATCHES = 200  # runs a pass claims per tenant: 200 × 1,000
+
+_dispatching = asyncio.Lock()
 
 
 async def dispatch_journey_runs(ctx: dict[str, Any]) -> int:
-    """Enqueue a wake-up for every due run, under a job id with the run's state counter."""
-    redis = ctx["redis"]
-    claimed = 0
-    for tenant_id in await tenants_with_due_runs(SystemClock().now()):
-        tenant = await get_tenant(tenant_id)
-        if tenant is None or advancing(tenant):
-            continue  # an advancing sandbox's runs are the advance's to wake
+    """Enqueue a wake-up for every due run, under a job id with the run's state counter.
 
-        async def enqueue(run_id: uuid.UUID, state: int, tenant: Any = tenant) -> None:
-            await redis.enqueue_job(
-                "wake_journey_run",
-                str(tenant.id),
-                str(run_id),
-                state,
-                _job_id=job_id(run_id, state),
-            )
+    One pass at a time in a worker process: a pass still handing out a big wave when the cron
+    fires again is left to finish (arq's ``unique`` only keeps one firing from running twice).
+    """
+    if _dispatching.locked():
+        return 0
+    async with _dispatching:
+        redis = ctx["redis"]
+        claimed = 0
+        for tenant_id in await tenants_with_due_runs(SystemClock().now()):
+            tenant = await get_tenant(tenant_id)
+            if tenant is None or advancing(tenant):
+                continue  # an advancing sandbox's runs are the advance's to wake
 
-        # Full batches mean more is due: go on, each batch its own transaction.
-        for _ in range(MAX_BATCHES):
-            batch = await claim_due(RequestContext.system(tenant), enqueue)
-            claimed += batch
-            if batch < CLAIM_BATCH:
-                break
-    return claimed
+            async def enqueue(run_id: uuid.UUID, state: int, tenant: Any = tenant) -> None:
+                await redis.enqueue_job(
+                    "wake_journey_run",
+                    str(tenant.id),
+                    str(run_id),
+                    state,
+                    _job_id=job_id(run_id, state),
+                )
+
+            claimed += await claim_due(RequestContext.system(tenant), enqueue)
+        return claimed
 
 
 async def wake_journey_run(ctx: dict[str, Any], tenant_id: str, run_id: str, state: int) -> bool:

@@ -197,14 +197,15 @@ def _candidates(ctx: RequestContext, trigger: Trigger, day: date) -> tuple[str, 
     base = "SELECT id FROM members WHERE merged_into_id IS NULL"
     if trigger.type == "birthday":
         target = day + timedelta(days=trigger.days_before)
-        days = [target.strftime("%m-%d")]
+        days = [(target.month, target.day)]
         # Members born on 29 February celebrate on the 28th in other years.
         if target.month == 2 and target.day == 28 and not _leap(target.year):
-            days.append("02-29")
+            days.append((2, 29))
         return (
-            f"{base} AND birthday IS NOT NULL AND to_char(birthday, 'MM-DD') = ANY($1::text[]) "
-            "AND id > $2 ORDER BY id LIMIT $3",
-            [days],
+            f"{base} AND birthday IS NOT NULL AND (extract(month FROM birthday), "
+            "extract(day FROM birthday)) IN (SELECT * FROM unnest($1::int[], $2::int[])) "
+            "AND id > $3 ORDER BY id LIMIT $4",
+            [[m for m, _ in days], [d for _, d in days]],
         )
     if trigger.type == "inactivity":
         since = day - timedelta(days=trigger.days)

@@ -116,6 +116,14 @@ CREATE TABLE journey_sweeps (
     FOREIGN KEY (tenant_id, journey_id) REFERENCES journeys (tenant_id, id)
 );
 
+-- The daily sweeps' candidates: members whose last activity was on a day, whose birthday is on a
+-- day of the year.
+CREATE INDEX members_last_activity_idx ON members (tenant_id, (coalesce(last_order_at, created_at)))
+    WHERE merged_into_id IS NULL;
+CREATE INDEX members_birthday_idx
+    ON members (tenant_id, (extract(month FROM birthday)), (extract(day FROM birthday)))
+    WHERE birthday IS NOT NULL AND merged_into_id IS NULL;
+
 CREATE TABLE segments (
     tenant_id    uuid NOT NULL,
     id           uuid NOT NULL,
