@@ -45,11 +45,10 @@ from bench.journey_worker import LaunchedWorker, forget_run_jobs, launch_worker
 from bench.webhook_backlog import app_role
 from bench.webhook_worker import ProcessMeter
 from membership.db import parse_postgres_url, role_target
-from membership.journeys.dispatch import CLAIM_BATCH, claim_due, wake_run
+from membership.journeys.dispatch import CLAIM_BATCH, MAX_PAGES, claim_due, wake_run
 from membership.settings import get_settings
 from tenants.context import RequestContext
 from tenants.registry import get_tenant
-from workers.journeys import MAX_BATCHES
 from workers.settings import WorkerSettings
 
 __all__ = ["CRON_SECONDS", "measure_wake"]
@@ -109,7 +108,7 @@ async def measure_wake(
             "cron_seconds": CRON_SECONDS,
             "max_jobs": WorkerSettings.max_jobs,
             "claim_batch": CLAIM_BATCH,
-            "max_batches_per_pass": MAX_BATCHES,
+            "max_pages_per_pass": MAX_PAGES,
             "db_pool_max": get_settings().db_pool_max,
             "timeout_s": timeout,
         }
@@ -287,8 +286,8 @@ async def _engine_alone(
 async def _claimed(ctx: RequestContext) -> list[tuple[uuid.UUID, int]]:
     due: list[tuple[uuid.UUID, int]] = []
 
-    async def collect(run_id: uuid.UUID, state: int) -> None:
-        due.append((run_id, state))
+    async def collect(wake: list[tuple[uuid.UUID, int]]) -> None:
+        due.extend(wake)
 
     await claim_due(ctx, collect)
     return due

@@ -72,16 +72,17 @@ async def launch_worker(
 
 
 async def forget_run_jobs(redis_url: str, run_ids: set[uuid.UUID]) -> int:
-    """Delete arq's keys of these runs' wake-up jobs (``arq:job:journey-run:<run>:<state>``,
-    its retry and in-progress keys): arq keeps them outside the run's key prefix, and a worker
-    stopped with jobs queued leaves them for a day. Returns how many keys went."""
+    """Delete arq's keys of the wake-up jobs of these runs (``arq:job:journey-wake:<first run>:
+    <state>:<runs>:<digest>``, its retry and in-progress keys), found by their first run: arq
+    keeps them outside the run's key prefix, and a worker stopped with jobs queued leaves them
+    for a day. Returns how many keys went."""
     wanted = {str(run_id) for run_id in run_ids}
     client = aioredis.Redis.from_url(redis_url)
     deleted = 0
     try:
         batch: list[bytes] = []
-        async for key in client.scan_iter(match="arq:*journey-run:*", count=1000):
-            run_id = key.decode().split("journey-run:", 1)[1].split(":", 1)[0]
+        async for key in client.scan_iter(match="arq:*journey-wake:*", count=1000):
+            run_id = key.decode().split("journey-wake:", 1)[1].split(":", 1)[0]
             if run_id in wanted:
                 batch.append(key)
             if len(batch) >= 1000:

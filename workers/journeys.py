@@ -10,10 +10,11 @@ from typing import Any
 import membership.journeys.schedule  # noqa: F401  (registers the journeys' scheduled work)
 from membership.clock import SystemClock
 from membership.journeys.dispatch import (
+    Due,
     claim_due,
     job_id,
     tenants_with_due_runs,
-    wake_run,
+    wake_runs,
 )
 from membership.journeys.segments import evaluate_due_segments
 from membership.journeys.sweeps import (
@@ -29,7 +30,7 @@ __all__ = [
     "dispatch_journey_runs",
     "evaluate_segments",
     "sweep_journey_triggers",
-    "wake_journey_run",
+    "wake_journey_runs",
 ]
 
 
@@ -37,7 +38,7 @@ _dispatching = asyncio.Lock()
 
 
 async def dispatch_journey_runs(ctx: dict[str, Any]) -> int:
-    """Enqueue a wake-up for every due run, under a job id with the run's state counter.
+    """Enqueue wake-ups for every due run, under job ids made of the runs' state counters.
 
     One pass at a time in a worker process: a pass still handing out a big wave when the cron
     fires again is left to finish (arq's ``unique`` only keeps one firing from running twice).
@@ -52,24 +53,25 @@ async def dispatch_journey_runs(ctx: dict[str, Any]) -> int:
             if tenant is None or advancing(tenant):
                 continue  # an advancing sandbox's runs are the advance's to wake
 
-            async def enqueue(run_id: uuid.UUID, state: int, tenant: Any = tenant) -> None:
+            async def enqueue(due: Due, tenant: Any = tenant) -> None:
                 await redis.enqueue_job(
-                    "wake_journey_run",
+                    "wake_journey_runs",
                     str(tenant.id),
-                    str(run_id),
-                    state,
-                    _job_id=job_id(run_id, state),
+                    [[str(run_id), state] for run_id, state in due],
+                    _job_id=job_id(due),
                 )
 
             claimed += await claim_due(RequestContext.system(tenant), enqueue)
         return claimed
 
 
-async def wake_journey_run(ctx: dict[str, Any], tenant_id: str, run_id: str, state: int) -> bool:
+async def wake_journey_runs(ctx: dict[str, Any], tenant_id: str, due: list[list[Any]]) -> int:
+    """Move each of the runs on that is still in the state it was claimed in."""
     tenant = await get_tenant(uuid.UUID(tenant_id))
     if tenant is None:
-        return False
-    return await wake_run(RequestContext.system(tenant), uuid.UUID(run_id), state)
+        return 0
+    runs = [(uuid.UUID(str(run_id)), int(state)) for run_id, state in due]
+    return await wake_runs(RequestContext.system(tenant), runs)
 
 
 async def sweep_journey_triggers(ctx: dict[str, Any]) -> int:

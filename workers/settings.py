@@ -15,7 +15,7 @@ from workers.journeys import (
     dispatch_journey_runs,
     evaluate_segments,
     sweep_journey_triggers,
-    wake_journey_run,
+    wake_journey_runs,
 )
 from workers.points import expire_points
 from workers.tiers import evaluate_member_tiers
@@ -36,8 +36,8 @@ class WorkerSettings:
         dispatch_journey_runs,
         sweep_journey_triggers,
         evaluate_segments,
-        # no result kept: the job id (run and state) may come again, and then does nothing
-        func(wake_journey_run, keep_result=0),
+        # no result kept: the job id (runs and states) may come again, and then does nothing
+        func(wake_journey_runs, keep_result=0),
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(expire_points, second={30}, unique=True),

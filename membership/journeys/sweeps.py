@@ -188,11 +188,22 @@ async def _sweep(
 
 def _candidates(ctx: RequestContext, trigger: Trigger, day: date) -> tuple[str, list[object]]:
     """A keyset-paged query of the member ids a daily trigger names on ``day``: its
-    parameters, then ``$n`` (the last id seen) and ``$n+1`` (the page size)."""
+    parameters, then ``$n`` (the last id seen) and ``$n+1`` (the page size).
+
+    A daily trigger's day is read first, through its index (the members whose last activity or
+    birthday falls on it, the lots expiring on it), and only that small set is paged by id:
+    paging the whole tenant by id with the day as a filter would walk every member.
+    """
     zone = _zone(ctx)
 
     def start_of(d: date) -> datetime:
         return datetime.combine(d, time(0), zone)
+
+    def paged(selection: str, n: int) -> str:
+        return (
+            f"WITH day AS MATERIALIZED ({selection}) "
+            f"SELECT id FROM day WHERE id > ${n} ORDER BY id LIMIT ${n + 1}"
+        )
 
     base = "SELECT id FROM members WHERE merged_into_id IS NULL"
     if trigger.type == "birthday":
@@ -201,27 +212,25 @@ def _candidates(ctx: RequestContext, trigger: Trigger, day: date) -> tuple[str, 
         # Members born on 29 February celebrate on the 28th in other years.
         if target.month == 2 and target.day == 28 and not _leap(target.year):
             days.append((2, 29))
-        return (
+        selection = (
             f"{base} AND birthday IS NOT NULL AND (extract(month FROM birthday), "
-            "extract(day FROM birthday)) IN (SELECT * FROM unnest($1::int[], $2::int[])) "
-            "AND id > $3 ORDER BY id LIMIT $4",
-            [[m for m, _ in days], [d for _, d in days]],
+            "extract(day FROM birthday)) IN (SELECT * FROM unnest($1::int[], $2::int[]))"
         )
+        return paged(selection, 3), [[m for m, _ in days], [d for _, d in days]]
     if trigger.type == "inactivity":
         since = day - timedelta(days=trigger.days)
-        return (
+        selection = (
             f"{base} AND coalesce(last_order_at, created_at) >= $1 "
-            "AND coalesce(last_order_at, created_at) < $2 AND id > $3 ORDER BY id LIMIT $4",
-            [start_of(since), start_of(since + timedelta(days=1))],
+            "AND coalesce(last_order_at, created_at) < $2"
         )
+        return paged(selection, 3), [start_of(since), start_of(since + timedelta(days=1))]
     if trigger.type == "pointsExpiring":
         target = day + timedelta(days=trigger.days_before)
-        return (
-            "SELECT DISTINCT member_id AS id FROM points_lots WHERE NOT pending AND remaining > 0 "
-            "AND expires_at >= $1 AND expires_at < $2 AND member_id > $3 "
-            "ORDER BY member_id LIMIT $4",
-            [start_of(target), start_of(target + timedelta(days=1))],
+        selection = (
+            "SELECT DISTINCT member_id AS id FROM points_lots WHERE NOT pending "
+            "AND remaining > 0 AND expires_at >= $1 AND expires_at < $2"
         )
+        return paged(selection, 3), [start_of(target), start_of(target + timedelta(days=1))]
     # schedule: everybody; the trigger's condition, checked on entry, narrows it
     return f"{base} AND id > $1 ORDER BY id LIMIT $2", []
 
