@@ -19,6 +19,7 @@ from membership.journeys.definition import Definition, parse_definition
 from membership.journeys.facts import vocabulary_of
 from membership.journeys.models import Journey, JourneyVersion
 from membership.journeys.triggers import trigger_names
+from membership.tasks.service import unknown_staff
 from tenants import audit
 from tenants.context import RequestContext
 from tenants.permissions import Permission
@@ -45,8 +46,6 @@ async def check_definition(ctx: RequestContext, raw: object) -> Definition:
 
 
 async def _reference_problems(ctx: RequestContext, definition: Definition) -> list[DomainError]:
-    from membership.tasks.service import unknown_staff
-
     refs = definition.references
     problems: list[DomainError] = []
 
@@ -55,19 +54,43 @@ async def _reference_problems(ctx: RequestContext, definition: Definition) -> li
             return ["input", "definition", "trigger", step.split(".", 1)[1]]
         return ["input", "definition", "steps", step, name]
 
+    # What each kind of reference is looked up in, the field that names it, and the message.
+    lookups: list[tuple[dict[Any, list[str]], str, str, str]] = [
+        (
+            refs.coupon_templates,
+            "SELECT id AS key FROM coupon_templates WHERE id = ANY($1::uuid[])",
+            "templateId",
+            "No such coupon template.",
+        ),
+        (
+            refs.message_templates,
+            "SELECT name AS key FROM message_templates WHERE name = ANY($1::text[])",
+            "template",
+            "No template named {name}.",
+        ),
+        (
+            refs.webhook_endpoints,
+            "SELECT id AS key FROM webhook_endpoints WHERE id = ANY($1::uuid[])",
+            "endpointId",
+            "No such webhook endpoint.",
+        ),
+        (
+            refs.segments,
+            "SELECT name AS key FROM segments WHERE name = ANY($1::text[])",
+            "segment",
+            "No segment named {name}.",
+        ),
+    ]
     async with tenant_tx(ctx) as conn:
-        if refs.coupon_templates:
-            _, rows = await conn.execute_query(
-                "SELECT id FROM coupon_templates WHERE id = ANY($1::uuid[])",
-                [list(refs.coupon_templates)],
-            )
-            found = {r["id"] for r in rows}
-            for template_id, steps in refs.coupon_templates.items():
-                if template_id not in found:
+        for wanted, sql, field, message in lookups:
+            if not wanted:
+                continue
+            _, rows = await conn.execute_query(sql, [list(wanted)])
+            found = {r["key"] for r in rows}
+            for key, steps in wanted.items():
+                if key not in found:
                     problems += [
-                        DomainError(
-                            ErrorCode.INVALID, "No such coupon template.", at(s, "templateId")
-                        )
+                        DomainError(ErrorCode.INVALID, message, at(s, field), name=str(key))
                         for s in steps
                     ]
         if refs.staff:
@@ -80,52 +103,6 @@ async def _reference_problems(ctx: RequestContext, definition: Definition) -> li
                     )
                     for s in refs.staff[staff_id]
                 ]
-        if refs.message_templates:
-            _, rows = await conn.execute_query(
-                "SELECT name FROM message_templates WHERE name = ANY($1::text[])",
-                [list(refs.message_templates)],
-            )
-            found_names = {r["name"] for r in rows}
-            for name, steps in refs.message_templates.items():
-                if name not in found_names:
-                    problems += [
-                        DomainError(
-                            ErrorCode.INVALID,
-                            "No template named {name}.",
-                            at(s, "template"),
-                            name=name,
-                        )
-                        for s in steps
-                    ]
-        if refs.webhook_endpoints:
-            _, rows = await conn.execute_query(
-                "SELECT id FROM webhook_endpoints WHERE id = ANY($1::uuid[])",
-                [list(refs.webhook_endpoints)],
-            )
-            found = {r["id"] for r in rows}
-            for endpoint_id, steps in refs.webhook_endpoints.items():
-                if endpoint_id not in found:
-                    problems += [
-                        DomainError(
-                            ErrorCode.INVALID, "No such webhook endpoint.", at(s, "endpointId")
-                        )
-                        for s in steps
-                    ]
-        if refs.segments:
-            _, rows = await conn.execute_query(
-                "SELECT name FROM segments WHERE name = ANY($1::text[])", [list(refs.segments)]
-            )
-            found_names = {r["name"] for r in rows}
-            for name in refs.segments:
-                if name not in found_names:
-                    problems.append(
-                        DomainError(
-                            ErrorCode.INVALID,
-                            "No segment named {name}.",
-                            ["input", "definition", "trigger", "segment"],
-                            name=name,
-                        )
-                    )
     return problems
 
 

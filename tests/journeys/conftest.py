@@ -90,3 +90,32 @@ async def member_view(api: Api, tenant: TenantFixture, member: str) -> dict[str,
 async def runs_of(tenant: TenantFixture, member: str) -> list[JourneyRun]:
     async with tenant_tx(tenant.ctx):
         return list(await JourneyRun.filter(member_id=uuid.UUID(member)).order_by("started_at"))
+
+
+MESSAGE_TEMPLATE = """mutation($input: SaveMessageTemplateInput!) {
+  saveMessageTemplate(input: $input) { errors { code field message } } }"""
+
+
+async def sms_template(
+    api: Api, tenant: TenantFixture, name: str, purpose: str = "marketing"
+) -> None:
+    """A message template with SMS content only."""
+    saved = await api(
+        MESSAGE_TEMPLATE,
+        {
+            "input": {
+                "name": name,
+                "title": name,
+                "purpose": purpose,
+                "content": {
+                    "SMS": {
+                        "templateCode": f"SMS_{name.upper()}",
+                        "text": "${name}",
+                        "fields": {"name": "{{member.name}}"},
+                    }
+                },
+            }
+        },
+        tenant.owner_token,
+    )
+    assert saved["saveMessageTemplate"]["errors"] == []

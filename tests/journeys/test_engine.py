@@ -27,6 +27,7 @@ from tests.journeys.conftest import (
     new_member,
     process_events,
     save,
+    sms_template,
 )
 
 ADJUST = (
@@ -35,8 +36,6 @@ ADJUST = (
 TRACK = """mutation($input: TrackEventInput!) { trackEvent(input: $input) { eventId errors { code } } }"""
 REDEEM = """mutation($input: RedeemCouponInput!) {
   redeemCoupon(input: $input) { errors { code field message } } }"""
-MESSAGE_TEMPLATE = """mutation($input: SaveMessageTemplateInput!) {
-  saveMessageTemplate(input: $input) { errors { code field message } } }"""
 TASKS = (
     """query { tasks(first: 20) { totalCount edges { node { title status member { id } } } } }"""
 )
@@ -84,24 +83,6 @@ def win_back(template_id: str) -> dict[str, Any]:
             },
         },
     }
-
-
-async def recall_template(api: Api, tenant: TenantFixture) -> None:
-    saved = await api(
-        MESSAGE_TEMPLATE,
-        {
-            "input": {
-                "name": "recall",
-                "title": "Recall",
-                "purpose": "service",
-                "content": {
-                    "SMS": {"templateCode": "SMS_001", "text": "We miss you", "fields": {}}
-                },
-            }
-        },
-        tenant.owner_token,
-    )
-    assert saved["saveMessageTemplate"]["errors"] == []
 
 
 async def rich_member(api: Api, tenant: TenantFixture) -> str:
@@ -163,7 +144,7 @@ async def test_a_welcome_gift_arrives_once_on_sign_up(api: Api, tenant: TenantFi
 
 
 async def test_win_back_unused_coupon_escalates_to_a_task(api: Api, tenant: TenantFixture) -> None:
-    await recall_template(api, tenant)
+    await sms_template(api, tenant, "recall", purpose="service")
     await activated(api, tenant, win_back(await template(api, tenant)))
     member = await rich_member(api, tenant)
     await recall(api, tenant, member)
@@ -184,7 +165,7 @@ async def test_win_back_unused_coupon_escalates_to_a_task(api: Api, tenant: Tena
 
 
 async def test_win_back_redeemed_coupon_means_no_task(api: Api, tenant: TenantFixture) -> None:
-    await recall_template(api, tenant)
+    await sms_template(api, tenant, "recall", purpose="service")
     await activated(api, tenant, win_back(await template(api, tenant)))
     member = await rich_member(api, tenant)
     await recall(api, tenant, member)
@@ -211,7 +192,7 @@ async def test_win_back_redeemed_coupon_means_no_task(api: Api, tenant: TenantFi
 
 
 async def test_a_member_below_the_condition_gets_nothing(api: Api, tenant: TenantFixture) -> None:
-    await recall_template(api, tenant)
+    await sms_template(api, tenant, "recall", purpose="service")
     await activated(api, tenant, win_back(await template(api, tenant)))
     member = await new_member(api, tenant)  # no points
     await recall(api, tenant, member)
@@ -221,7 +202,7 @@ async def test_a_member_below_the_condition_gets_nothing(api: Api, tenant: Tenan
 
 
 async def test_the_event_and_the_timeout_race_and_one_wins(api: Api, tenant: TenantFixture) -> None:
-    await recall_template(api, tenant)
+    await sms_template(api, tenant, "recall", purpose="service")
     await activated(api, tenant, win_back(await template(api, tenant)))
     member = await rich_member(api, tenant)
     await recall(api, tenant, member)
@@ -415,7 +396,7 @@ SIMULATE = """query($id: ID!, $member: ID!) { simulateJourney(id: $id, memberId:
 async def test_a_simulation_shows_the_path_and_why_and_does_nothing(
     api: Api, tenant: TenantFixture
 ) -> None:
-    await recall_template(api, tenant)
+    await sms_template(api, tenant, "recall", purpose="service")
     journey = await activated(api, tenant, win_back(await template(api, tenant)))
     rich, poor = await rich_member(api, tenant), await new_member(api, tenant)
 

@@ -13,7 +13,7 @@ from membership.messaging.models import FakeProviderSend, Message
 from tenants.tx import tenant_tx
 from tests.conftest import Api, TenantFixture
 from tests.coupons.test_issue import template
-from tests.journeys.conftest import activated, member_view, runs_of
+from tests.journeys.conftest import activated, member_view, runs_of, sms_template
 from tests.testclock.conftest import day, make_sandbox
 
 ADVANCE = """mutation($to: DateTime!) {
@@ -25,8 +25,6 @@ ADJUST = (
 )
 REDEEM = """mutation($input: RedeemCouponInput!) {
   redeemCoupon(input: $input) { errors { code field message } } }"""
-MESSAGE_TEMPLATE = """mutation($input: SaveMessageTemplateInput!) {
-  saveMessageTemplate(input: $input) { errors { code field message } } }"""
 CONSENT = (
     """mutation($input: RecordConsentInput!) { recordConsent(input: $input) { errors { code } } }"""
 )
@@ -60,28 +58,6 @@ async def join(api: Api, sandbox: TenantFixture, **fields: Any) -> str:
         sandbox.secret_key,
     )
     return member
-
-
-async def sms_template(api: Api, sandbox: TenantFixture, name: str) -> None:
-    saved = await api(
-        MESSAGE_TEMPLATE,
-        {
-            "input": {
-                "name": name,
-                "title": name,
-                "purpose": "marketing",
-                "content": {
-                    "SMS": {
-                        "templateCode": f"SMS_{name.upper()}",
-                        "text": "${name}",
-                        "fields": {"name": "{{member.name}}"},
-                    }
-                },
-            }
-        },
-        sandbox.owner_token,
-    )
-    assert saved["saveMessageTemplate"]["errors"] == []
 
 
 async def sms_sent_to(sandbox: TenantFixture, member: str) -> list[tuple[str, str]]:
