@@ -23,6 +23,7 @@ from membership.errors import DomainError
 from membership.messages import localized
 from membership.metrics import observe_operation
 from membership.settings import get_settings
+from plugins.manager import LoadedPlugins, loaded_plugins, refuse
 from resolvers.admin import AdminMutations, AdminQueries
 from resolvers.auth import AuthMutations, AuthQueries
 from resolvers.coupon_checkout import CouponCheckoutMutations
@@ -35,12 +36,14 @@ from resolvers.journeys import JourneyMutations, JourneyQueries
 from resolvers.members import MemberMutations, MemberQueries
 from resolvers.messaging import MessagingMutations, MessagingQueries
 from resolvers.orders import OrderMutations, OrderQueries
+from resolvers.plugins import PluginMutations, PluginQueries
 from resolvers.points import PointsMutations, PointsQueries, PointsSettingsMutations
 from resolvers.rewards import RewardMutations, RewardQueries
 from resolvers.tasks import TaskMutations, TaskQueries
 from resolvers.testclock import TestClockMutations
 from resolvers.tiers import TierMutations, TierQueries
 from resolvers.webhooks import WebhookMutations, WebhookQueries
+from schema.plugin_fields import gate_fields
 from schema.text_input import refuse_unstorable_text
 from tenants.tx import tenant_tx
 
@@ -49,8 +52,9 @@ __all__ = ["build_schema"]
 log = logging.getLogger("membership.graphql")
 
 
-@strawberry.type
-class Query(
+@strawberry.type(name="Query")
+class CoreQuery(
+    PluginQueries,
     AuthQueries,
     MemberQueries,
     OrderQueries,
@@ -71,8 +75,9 @@ class Query(
     pass
 
 
-@strawberry.type
-class Mutation(
+@strawberry.type(name="Mutation")
+class CoreMutation(
+    PluginMutations,
     AuthMutations,
     MemberMutations,
     PointsMutations,
@@ -147,13 +152,55 @@ class _OperationOutcome(SchemaExtension):
         )
 
 
-def build_schema() -> strawberry.Schema:
+def _field_names(cls: type) -> set[str]:
+    return {f.python_name for f in cls.__strawberry_definition__.fields}  # type: ignore[attr-defined]
+
+
+def _plugin_clashes(loaded: LoadedPlugins) -> dict[str, str]:
+    """Plugins whose root fields the platform has, or that are not async: refused."""
+    taken = {"Query": _field_names(CoreQuery), "Mutation": _field_names(CoreMutation)}
+    problems: dict[str, str] = {}
+    for plugin, additions in loaded.graphql.items():
+        for root, classes in (("Query", additions.query), ("Mutation", additions.mutation)):
+            for cls in classes:
+                clash = sorted(_field_names(cls) & taken[root])
+                sync = gate_fields(plugin, cls)
+                if clash:
+                    problems[plugin] = f"{root} field {clash[0]} is the platform's own"
+                elif sync:
+                    problems[plugin] = f"{root} field {sync[0]} must be async"
+    return problems
+
+
+def _root(name: str, core: type, extra: tuple[type, ...]) -> type:
+    if not extra:
+        return core
+    return strawberry.type(type(name, (core, *extra), {}), name=name)
+
+
+def build_schema(*, distribution: str | None = None) -> strawberry.Schema:
+    """The API's schema: the platform's fields and those of the usable plugins.
+
+    ``distribution`` keeps only the plugins of that distribution (``"membership"``: the platform
+    and its presets, which is what the committed SDL holds).
+    """
     settings = get_settings()
+    loaded = loaded_plugins()
+    for plugin, reason in _plugin_clashes(loaded).items():
+        loaded = refuse(plugin, reason)
+    additions = [
+        a
+        for name, a in loaded.graphql.items()
+        if distribution is None or loaded.distributions.get(name) == distribution
+    ]
+    query = _root("Query", CoreQuery, tuple(c for a in additions for c in a.query))
+    mutation = _root("Mutation", CoreMutation, tuple(c for a in additions for c in a.mutation))
     # Text PostgreSQL cannot store is refused as INVALID before any resolver sees it.
-    refuse_unstorable_text(Query, Mutation)
+    refuse_unstorable_text(query, mutation)
     return strawberry.Schema(
-        query=Query,
-        mutation=Mutation,
+        query=query,
+        mutation=mutation,
+        types=[t for a in additions for t in a.types],
         extensions=[
             QueryDepthLimiter(max_depth=settings.graphql_max_depth),  # type: ignore[list-item]
             MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),  # type: ignore[list-item]

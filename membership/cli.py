@@ -361,7 +361,7 @@ def schema_export(
 
     from membership.api_schema import build_schema
 
-    sdl = str(build_schema()) + "\n"
+    sdl = str(build_schema(distribution="membership")) + "\n"
     path = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
     if check:
         if path.read_text() != sdl:

@@ -61,6 +61,8 @@ class RequestContext:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     clock: Clock = field(default_factory=SystemClock)
     real_clock: Clock = field(default=None, repr=False)  # type: ignore[assignment]
+    # the plugins the tenant has enabled, read once per request when first needed
+    enabled_plugins: frozenset[str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.real_clock is None:

@@ -1,0 +1,39 @@
+"""Admin pages in the plugin contract: routes the admin SPA loads from the plugin's manifest.
+
+A page is one ES module shipped inside the plugin's package (package data) and served by the
+platform at ``/admin/plugins/<plugin>/<module>``. The admin lists the pages of the plugins the
+tenant enabled in its menu, and opens ``/plugins/<plugin>/<path>`` by importing the module and
+calling its default export with the host::
+
+    export default function page(host) {
+      const { React, antd, graphql, language, t } = host;
+      return function StampCards() { ... };   // a React component
+    }
+
+``host.React`` and ``host.antd`` are the admin's own React and Ant Design, so a page needs no
+build step and looks like the rest of the admin; ``host.graphql(query, variables)`` posts to the
+API with the signed-in staff member's session and resolves to ``data`` (or throws with the
+errors); ``host.language`` is ``"zh-CN"`` or ``"en"``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["AdminPage"]
+
+PATH = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+MODULE = re.compile(r"^[A-Za-z0-9_./-]{1,200}\.js$")
+
+
+@dataclass(frozen=True)
+class AdminPage:
+    """``path`` names the route; ``module`` is the page's file relative to the plugin's module's
+    folder; ``title`` is by language (``zh-CN`` and ``en``)."""
+
+    path: str
+    module: str
+    title: Mapping[str, str]
+    permission: str | None = None  # a permission the staff member needs to see it in the menu
