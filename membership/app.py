@@ -34,6 +34,7 @@ from membership.logging import configure_logging
 from membership.messages import choose_language
 from membership.settings import Settings, get_settings
 from resolvers.downloads import coupon_batch_csv
+from resolvers.plugin_assets import plugin_asset
 from resolvers.receipts import channel_receipts
 from schema.context import Context
 from tenants.auth import Authenticator, AuthError
@@ -226,6 +227,7 @@ def create_app(
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
         Route("/admin", admin_redirect),
+        Route("/admin/plugins/{plugin}/{path:path}", plugin_asset),
         Route("/coupon-batches/{batch_id}/codes.csv", coupon_batch_csv),
         Route(
             "/channels/receipts/{tenant}/{channel}/{token}",

@@ -218,7 +218,8 @@ def tortoise_config(
 
 
 async def migrate(admin: PgTarget, settings: Settings | None = None) -> None:
-    """Bootstrap roles, then apply pending migrations as the owner role."""
+    """Bootstrap roles, then apply pending migrations as the owner role: the platform's, then
+    the installed plugins' (:mod:`membership.activation.migrations`)."""
     from tortoise.migrations.api import migrate as tortoise_migrate
 
     settings = settings or get_settings()
@@ -230,6 +231,14 @@ async def migrate(admin: PgTarget, settings: Settings | None = None) -> None:
         )
     finally:
         await Tortoise.close_connections()
+    # The installed plugins' own tables, under the same rules, after the platform's.
+    from membership.activation.migrations import migrate_plugins
+
+    conn = await asyncpg.connect(**owner.connect_kwargs())
+    try:
+        await migrate_plugins(conn)
+    finally:
+        await conn.close()
 
 
 async def init_db(target: PgTarget, settings: Settings | None = None) -> None:

@@ -10,9 +10,10 @@ plugin is indispensable: without it nothing starts.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -40,6 +41,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "LoadedPlugins",
     "PluginError",
+    "also_installed",
     "build",
     "core_version",
     "loaded_plugins",
@@ -314,6 +316,29 @@ def _load(entry_point: metadata.EntryPoint) -> ModuleType | str:
     return module
 
 
+_EXTRA: dict[str, ModuleType] = {}
+
+
+@contextlib.contextmanager
+def also_installed(plugins: dict[str, ModuleType]) -> Iterator[LoadedPlugins]:
+    """For tests: the installed plugins and these (by entry-point name) while the block runs.
+
+    The registry is loaded again on entry and on exit. The API's schema is composed when an app
+    is created: make the app inside the block to see a plugin's GraphQL fields.
+    """
+    previous = dict(_EXTRA)
+    _EXTRA.update(plugins)
+    loaded_plugins.cache_clear()
+    try:
+        yield loaded_plugins()
+    finally:
+        _EXTRA.clear()
+        _EXTRA.update(previous)
+        for name in plugins:
+            _REFUSED_LATER.pop(name, None)
+        loaded_plugins.cache_clear()
+
+
 @functools.cache
 def loaded_plugins() -> LoadedPlugins:
     """Every usable plugin installed under the ``membership.plugins`` entry-point group."""
@@ -328,6 +353,7 @@ def loaded_plugins() -> LoadedPlugins:
             broken[entry_point.name] = module
         else:
             found[entry_point.name] = module
+    found.update(_EXTRA)
     if CORE_PLUGIN not in found:
         raise PluginError(
             f"the platform's own plugin {CORE_PLUGIN!r} is not installed: run `pip install -e .`"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from membership.activation.service import enabled_plugins
 from membership.earning import rules
 from plugins.manager import loaded_plugins
 from resolvers.conventions import parse_id, returns_errors
@@ -22,19 +23,27 @@ __all__ = ["EarningRuleMutations", "EarningRuleQueries"]
 
 @strawberry.type
 class EarningRuleQueries:
-    @strawberry.field(description="The earning-rule kinds installed plugins provide.")
-    def earning_rule_kinds(self) -> list[EarningRuleKind]:
+    @strawberry.field(
+        description="The earning-rule kinds of the platform and of the plugins the tenant enabled."
+    )
+    async def earning_rule_kinds(self, info: Info) -> list[EarningRuleKind]:
         plugins = loaded_plugins()
+        enabled = await enabled_plugins(info.context.auth)
         return [
             EarningRuleKind.of(kind, plugins.kind_plugins[name])
             for name, kind in plugins.earning_rule_kinds.items()
+            if plugins.kind_plugins[name] in enabled
         ]
 
     @strawberry.field(description="The tenant's earning rules, oldest first.")
     async def earning_rules(self, info: Info) -> list[EarningRule]:
-        installed = rules.kinds()
+        plugins = loaded_plugins()
+        enabled = await enabled_plugins(info.context.auth)
         return [
-            EarningRule.of(row, row.kind in installed)
+            EarningRule.of(
+                row,
+                row.kind in plugins.kind_plugins and plugins.kind_plugins[row.kind] in enabled,
+            )
             for row in await rules.list_rules(info.context.auth)
         ]
 

@@ -27,6 +27,7 @@ Sweep = Literal[
     "tenants_with_due_messages",
     "tenants_with_open_batches",
     "tenants_with_tiered_members",
+    "tenants_with_due_plugin_jobs",
 ]
 
 _NO_TIME = {"tenants_with_tiered_members"}

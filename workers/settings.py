@@ -17,6 +17,7 @@ from workers.journeys import (
     sweep_journey_triggers,
     wake_journey_runs,
 )
+from workers.plugins import run_plugin_crons, run_plugin_jobs
 from workers.points import expire_points
 from workers.tiers import evaluate_member_tiers
 
@@ -36,6 +37,8 @@ class WorkerSettings:
         dispatch_journey_runs,
         sweep_journey_triggers,
         evaluate_segments,
+        run_plugin_jobs,
+        run_plugin_crons,
         # no result kept: the job id (runs and states) may come again, and then does nothing
         func(wake_journey_runs, keep_result=0),
     ]
@@ -47,6 +50,9 @@ class WorkerSettings:
         cron(sweep_journey_triggers, second={15}, unique=True),
         cron(evaluate_segments, minute={0, 30}, second={20}, unique=True),
         cron(expire_coupons, second={40}, unique=True),
+        # plugins: queued jobs every 5 seconds, their crons at the minute their schedule names
+        cron(run_plugin_jobs, second=set(range(2, 60, 5)), unique=True),
+        cron(run_plugin_crons, second={5}, unique=True),
         cron(release_coupon_reservations, second={50}, unique=True),
         # daily, 03:05 in China
         cron(evaluate_member_tiers, hour={19}, minute={5}, second={0}, unique=True),

@@ -14,6 +14,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import structlog
+
+from membership.errors import DomainError, ErrorCode
 from plugins.earning import (
     EarningCalculation,
     EarningRuleKind,
@@ -21,8 +24,11 @@ from plugins.earning import (
     MemberFacts,
     OrderFacts,
 )
+from plugins.manager import loaded_plugins
 
 __all__ = ["AppliedRule", "EarningOutcome", "RuleSpec", "compute", "split_cash"]
+
+log = structlog.get_logger("membership.plugins")
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,28 @@ def _built_in(base_rate: Decimal) -> list[RuleSpec]:
     ]
 
 
+def _plugin_of(kind: str) -> str:
+    return loaded_plugins().kind_plugins.get(kind, "?")
+
+
+def _applied(
+    kind: EarningRuleKind, calc: EarningCalculation, rule: RuleSpec
+) -> dict[str, Any] | None:
+    """One rule applied; a kind that raises fails the order with its plugin named, and is
+    logged, rather than being masked as the platform's error."""
+    try:
+        return kind.apply(calc, rule.params)
+    except Exception as exc:
+        plugin = _plugin_of(rule.kind)
+        log.exception("plugin_failed", plugin=plugin, kind=rule.kind, error=repr(exc))
+        raise DomainError(
+            ErrorCode.PLUGIN_FAILED,
+            "The plugin {plugin} failed ({error}); other plugins are not affected.",
+            plugin=plugin,
+            error=type(exc).__name__,
+        ) from exc
+
+
 def compute(
     rules: Sequence[RuleSpec],
     order: OrderFacts,
@@ -120,7 +148,7 @@ def compute(
     applied = []
     usable = [r for r in [*rules, *_built_in(base_rate)] if r.kind in kinds]
     for rule in (usable[i] for i in sorted(range(len(usable)), key=order_key)):
-        detail = kinds[rule.kind].apply(calc, rule.params)
+        detail = _applied(kinds[rule.kind], calc, rule)
         if detail is not None:
             applied.append(AppliedRule(rule.id, rule.name, rule.kind, detail))
     return EarningOutcome(

@@ -1,8 +1,8 @@
 """A tenant's earning rules: create, change, delete and list them, and load the enabled ones.
 
 Parameters are validated by the kind's declaration (``plugins.earning.clean_params``) before a
-rule is saved, so a stored rule always applies. A rule whose kind's plugin was uninstalled stays
-stored but does not apply; the API shows it as unavailable.
+rule is saved, so a stored rule always applies. A rule whose kind's plugin was uninstalled, or
+which the tenant disabled, stays stored but does not apply; the API shows it as unavailable.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from membership.activation.service import enabled_plugins, require_enabled
 from membership.earning.engine import RuleSpec
 from membership.earning.models import EarningRule
 from membership.errors import DomainError, DomainErrors, ErrorCode
@@ -162,6 +163,7 @@ async def list_rules(ctx: RequestContext) -> list[EarningRule]:
 async def create_rule(ctx: RequestContext, draft: RuleDraft) -> EarningRule:
     ctx.require(Permission.PROGRAMME_MANAGE)
     values = _validated(draft, ["input"])
+    await require_enabled(ctx, loaded_plugins().kind_plugins[draft.kind])
     now = ctx.clock.now()
     async with tenant_tx(ctx):
         if await EarningRule.all().count() >= MAX_RULES:
@@ -237,28 +239,33 @@ async def delete_rule(ctx: RequestContext, rule_id: uuid.UUID) -> uuid.UUID:
 
 async def active_rules(ctx: RequestContext) -> list[RuleSpec]:
     """The enabled rules whose kind is installed, in the caller's transaction."""
+    enabled = await enabled_plugins(ctx)
     async with tenant_tx(ctx):
         rows = await EarningRule.filter(enabled=True)
     return specs_of(
-        {
-            "id": row.id,
-            "name": row.name,
-            "kind": row.kind,
-            "params": row.params,
-            "priority": row.priority,
-            "created_at": row.created_at,
-        }
-        for row in rows
+        (
+            {
+                "id": row.id,
+                "name": row.name,
+                "kind": row.kind,
+                "params": row.params,
+                "priority": row.priority,
+                "created_at": row.created_at,
+            }
+            for row in rows
+        ),
+        enabled,
     )
 
 
-def specs_of(rows: Iterable[Mapping[str, Any]]) -> list[RuleSpec]:
-    """Stored rules ready to apply, leaving out those whose kind is not installed."""
-    installed = kinds()
+def specs_of(rows: Iterable[Mapping[str, Any]], enabled: frozenset[str]) -> list[RuleSpec]:
+    """Stored rules ready to apply, leaving out those whose kind is not installed or whose
+    plugin is not among the tenant's ``enabled`` plugins."""
+    loaded = loaded_plugins()
     specs = []
     for row in rows:
-        kind = installed.get(row["kind"])
-        if kind is None:
+        kind = loaded.earning_rule_kinds.get(row["kind"])
+        if kind is None or loaded.kind_plugins[row["kind"]] not in enabled:
             continue
         values, problems = clean_params(kind, row["params"])
         if problems:  # a plugin upgrade tightened its parameters: the rule stops applying

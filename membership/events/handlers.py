@@ -28,7 +28,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, ErrorCode
 from membership.events.models import EventHandling
+from membership.events.plugin_handlers import PREFIX, plugin_subscriptions
 from membership.outbox import OutboxEvent
+from plugins.manager import LoadedPlugins, loaded_plugins
 from tenants import audit
 from tenants.context import RequestContext
 from tenants.permissions import Permission
@@ -44,6 +46,7 @@ __all__ = [
     "run_due_handlings",
     "subscribe",
     "subscriptions_for",
+    "type_matches",
 ]
 
 log = structlog.get_logger("membership.events")
@@ -80,11 +83,7 @@ class Subscription:
     listening: Listening | None = None  # narrows ``types`` per tenant, in the relay
 
     def matches(self, event_type: str) -> bool:
-        return (
-            "*" in self.types
-            or event_type in self.types
-            or any(t.endswith(".*") and event_type.startswith(t[:-1]) for t in self.types)
-        )
+        return type_matches(self.types, event_type)
 
 
 _SUBSCRIPTIONS: dict[str, Subscription] = {}
@@ -110,7 +109,30 @@ def subscribe(
 
 
 def subscriptions_for(event_type: str) -> list[Subscription]:
-    return [s for s in _SUBSCRIPTIONS.values() if s.matches(event_type)]
+    return [s for s in _subscriptions().values() if s.matches(event_type)]
+
+
+def type_matches(types: Iterable[str], event_type: str) -> bool:
+    """Whether ``event_type`` is one of ``types``: exact, ``"prefix.*"`` or ``"*"``."""
+    return any(
+        t == "*" or t == event_type or (t.endswith(".*") and event_type.startswith(t[:-1]))
+        for t in types
+    )
+
+
+_PLUGINS_SEEN: list[LoadedPlugins] = []
+
+
+def _subscriptions() -> dict[str, Subscription]:
+    """The platform's subscriptions and those of the plugins loaded now."""
+    loaded = loaded_plugins()
+    if not _PLUGINS_SEEN or _PLUGINS_SEEN[0] is not loaded:
+        for name in [n for n in _SUBSCRIPTIONS if n.startswith(PREFIX)]:
+            del _SUBSCRIPTIONS[name]
+        for name, types, handler, listening in plugin_subscriptions(loaded):
+            _SUBSCRIPTIONS[name] = Subscription(name, types, handler, listening)
+        _PLUGINS_SEEN[:] = [loaded]
+    return _SUBSCRIPTIONS
 
 
 _CLAIM = """
@@ -149,7 +171,7 @@ async def _run_one(ctx: RequestContext, jobs: JobQueue) -> bool | None:
             handling_id = rows[0]["id"]
             handling = await EventHandling.get(id=handling_id)
             event = await OutboxEvent.get_or_none(id=handling.event_id)
-            subscription = _SUBSCRIPTIONS.get(handling.handler)
+            subscription = _subscriptions().get(handling.handler)
             if event is not None and subscription is not None:
                 await subscription.handler(ctx, event, jobs)
             handling.status = "DONE"

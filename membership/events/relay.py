@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from membership.events.handlers import subscriptions_for
+from membership.events.handlers import subscriptions_for, type_matches
 from membership.ids import new_ids
 from membership.webhooks.endpoints import endpoint_matches
 from tenants.context import RequestContext
@@ -103,7 +103,9 @@ async def relay_tenant(ctx: RequestContext, *, batch: int = 5000) -> RelayPass:
         d_endpoint, d_event, d_type = [], [], []
         for event in events:
             for subscription in subscriptions_for(event["type"]):
-                if subscription.name in wanted and event["type"] not in wanted[subscription.name]:
+                if subscription.name in wanted and not type_matches(
+                    wanted[subscription.name], event["type"]
+                ):
                     continue
                 h_event.append(event["id"])
                 h_type.append(event["type"])

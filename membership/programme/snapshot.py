@@ -1,6 +1,6 @@
 """What recording an order needs to know of the tenant's programme, read in one round trip.
 
-The earning settings, the tiers and the enabled earning rules come back as JSON next to the
+The earning settings, the tiers, the enabled earning rules and the tenant's enabled plugins come back as JSON next to the
 member's settlement probe (is anything pending due to mature, or open and due to expire?), in the
 order's own transaction, so every decision is made on what the transaction sees.
 """
@@ -21,6 +21,7 @@ from membership.earning.rules import specs_of
 from membership.programme.models import PointsSettings
 from membership.programme.settings import settings_of
 from membership.tiers.models import Tier
+from plugins.manager import CORE_PLUGIN
 from tenants.context import RequestContext
 
 __all__ = ["Programme", "read_programme"]
@@ -31,6 +32,8 @@ SELECT
   (SELECT coalesce(json_agg(t ORDER BY t.rank DESC), '[]'::json) FROM tiers t) AS tiers,
   (SELECT coalesce(json_agg(r ORDER BY r.created_at, r.id), '[]'::json)
      FROM earning_rules r WHERE r.enabled) AS rules,
+  (SELECT coalesce(array_agg(p.name), '{}'::text[]) FROM tenant_plugins p WHERE p.enabled)
+    AS plugins,
   coalesce(bool_or(l.pending AND l.available_at <= $2), false) AS mature_due,
   coalesce(bool_or(l.expires_at <= $2), false) AS expire_due
 FROM points_lots l
@@ -74,10 +77,12 @@ async def read_programme(
     """The programme and the member's settlement probe, in one statement on ``conn``."""
     _, rows = await conn.execute_query(_SQL, [member_id, now])
     row = rows[0]
+    # The tenant's plugins come with the programme: read once, they serve the whole request.
+    ctx.enabled_plugins = frozenset([CORE_PLUGIN, *row["plugins"]])
     return Programme(
         settings=settings_of(ctx.tenant.id, _json(row["settings"])),
         tiers=[_tier(t) for t in _json(row["tiers"])],
-        rules=specs_of(_json(row["rules"])),
+        rules=specs_of(_json(row["rules"]), ctx.enabled_plugins),
         mature_due=bool(row["mature_due"]),
         expire_due=bool(row["expire_due"]),
     )

@@ -1,0 +1,215 @@
+"""Per-tenant activation: enabling, configuring and disabling plugins, and what a tenant that did
+not enable a plugin gets from it."""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from membership.activation.service import enabled_plugins
+from plugins.hookspecs import PluginManifest
+from plugins.manager import LoadedPlugins, also_installed
+from tenants import audit
+from tenants.staff import create_staff
+from tenants.tx import tenant_tx
+from tests.conftest import LOGIN, Api, TenantFixture
+from tests.plugins import sample_kit
+
+ENABLE = """mutation($name: String!, $config: JSON) {
+  enablePlugin(name: $name, config: $config) {
+    plugin { name enabled config }
+    errors { code field message }
+  }
+}"""
+DISABLE = """mutation($name: String!) {
+  disablePlugin(name: $name) { plugin { name enabled } errors { code field message } }
+}"""
+PLUGINS = """{ plugins { name version title coreRange compatible problem alwaysOn enabled config
+  configSchema adminPages { path moduleUrl title } } }"""
+
+
+async def enable(api: Api, tenant: TenantFixture, config: Any = None) -> dict[str, Any]:
+    data = await api(ENABLE, {"name": "sample-kit", "config": config}, tenant.owner_token)
+    return data["enablePlugin"]  # type: ignore[no-any-return]
+
+
+async def plugin_audit(tenant: TenantFixture) -> list[str]:
+    async with tenant_tx(tenant.ctx):
+        entries = await audit.AuditEntry.filter(target_type="plugin").order_by("created_at")
+    return [e.action for e in entries]
+
+
+async def test_the_plugins_installed_are_listed_with_version_range_and_config_schema(
+    plugin_api: Api, tenant: TenantFixture
+) -> None:
+    plugins = {
+        p["name"]: p for p in (await plugin_api(PLUGINS, token=tenant.owner_token))["plugins"]
+    }
+    core = plugins["membership-core"]
+    assert (core["alwaysOn"], core["enabled"], core["compatible"]) == (True, True, True)
+    sample = plugins["sample-kit"]
+    assert (sample["version"], sample["title"], sample["coreRange"]) == (
+        "2.3.0",
+        "Sample kit",
+        ">=0.1,<0.2",
+    )
+    assert (sample["enabled"], sample["config"], sample["compatible"]) == (False, None, True)
+    assert sample["configSchema"]["properties"]["bonus"]["maximum"] == 100
+    assert sample["adminPages"] == [
+        {
+            "path": "notes",
+            "moduleUrl": "/admin/plugins/sample-kit/pages/notes.js",
+            "title": "Sample notes",
+        }
+    ]
+
+
+async def test_enabling_runs_the_preset_once_and_enabling_again_changes_nothing(
+    plugin_api: Api, tenant: TenantFixture
+) -> None:
+    first = await enable(plugin_api, tenant, {"label": "门店"})
+    assert first == {
+        "plugin": {"name": "sample-kit", "enabled": True, "config": {"label": "门店", "bonus": 5}},
+        "errors": [],
+    }
+    assert await enable(plugin_api, tenant, {"label": "门店"}) == first
+    assert await sample_kit.notes(tenant.ctx) == ["preset:门店"]
+    assert await plugin_audit(tenant) == ["plugin.enabled"]
+
+    off = await plugin_api(DISABLE, {"name": "sample-kit"}, tenant.owner_token)
+    assert off["disablePlugin"] == {
+        "plugin": {"name": "sample-kit", "enabled": False},
+        "errors": [],
+    }
+    assert "sample-kit" not in await enabled_plugins(tenant.ctx.__class__.system(tenant.info))
+    # what the preset made stays, and enabling again (with another label) does not make it twice
+    again = await enable(plugin_api, tenant, {"label": "总部", "bonus": 9})
+    assert again["plugin"]["config"] == {"label": "总部", "bonus": 9}
+    assert await sample_kit.notes(tenant.ctx) == ["preset:门店"]
+    assert await plugin_audit(tenant) == ["plugin.enabled", "plugin.disabled", "plugin.enabled"]
+    # a new configuration alone is recorded as such
+    await enable(plugin_api, tenant, {"label": "总部", "bonus": 10})
+    assert (await plugin_audit(tenant))[-1] == "plugin.configured"
+
+
+async def test_a_configuration_the_model_refuses_reports_every_field_and_changes_nothing(
+    plugin_api: Api, tenant: TenantFixture
+) -> None:
+    payload = await enable(plugin_api, tenant, {"label": "", "bonus": 500})
+    assert payload["plugin"] is None
+    assert sorted(e["field"] for e in payload["errors"]) == [
+        ["config", "bonus"],
+        ["config", "label"],
+    ]
+    assert {e["code"] for e in payload["errors"]} == {"INVALID"}
+    not_object = await enable(plugin_api, tenant, [1, 2])
+    assert not_object["errors"][0]["field"] == ["config"]
+    assert await sample_kit.notes(tenant.ctx) == []
+    assert await plugin_audit(tenant) == []
+
+
+async def test_an_unknown_plugin_and_the_platforms_own_are_refused(
+    plugin_api: Api, tenant: TenantFixture
+) -> None:
+    unknown = await plugin_api(ENABLE, {"name": "nope"}, tenant.owner_token)
+    assert unknown["enablePlugin"]["errors"] == [
+        {
+            "code": "NOT_FOUND",
+            "field": ["name"],
+            "message": "No plugin named nope is installed; see plugins.",
+        }
+    ]
+    core = await plugin_api(DISABLE, {"name": "membership-core"}, tenant.owner_token)
+    assert core["disablePlugin"]["errors"][0]["code"] == "INVALID"
+
+
+async def test_a_preset_that_fails_leaves_nothing_and_names_its_plugin(
+    plugin_api: Api, tenant: TenantFixture
+) -> None:
+    payload = await enable(plugin_api, tenant, {"label": "boom"})
+    assert payload["errors"] == [
+        {
+            "code": "PLUGIN_FAILED",
+            "field": None,
+            "message": "The plugin sample-kit failed (RuntimeError); nothing was changed.",
+        }
+    ]
+    assert await sample_kit.notes(tenant.ctx) == []
+    listed = (await plugin_api(PLUGINS, token=tenant.owner_token))["plugins"]
+    assert next(p for p in listed if p["name"] == "sample-kit")["enabled"] is False
+    # and a working configuration afterwards runs the preset as a first time
+    assert (await enable(plugin_api, tenant, {"label": "ok"}))["errors"] == []
+    assert await sample_kit.notes(tenant.ctx) == ["preset:ok"]
+
+
+async def test_enabling_needs_programme_manage(plugin_api: Api, tenant: TenantFixture) -> None:
+    await create_staff(
+        tenant.ctx, email="clerk@plugins.example.com", password="clerk-pass-123", role="clerk"
+    )
+    login = await plugin_api(
+        LOGIN,
+        {
+            "slug": tenant.info.slug,
+            "email": "clerk@plugins.example.com",
+            "password": "clerk-pass-123",
+        },
+    )
+    clerk = login["login"]["token"]
+    data = await plugin_api(ENABLE, {"name": "sample-kit", "config": {}}, clerk)
+    assert [e["code"] for e in data["enablePlugin"]["errors"]] == ["PERMISSION_DENIED"]
+    assert await sample_kit.notes(tenant.ctx) == []
+
+
+async def test_a_plugins_fields_answer_only_tenants_that_enabled_it(
+    plugin_api: Api, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    await enable(plugin_api, tenant, {"label": "甲"})
+    assert (await plugin_api("{ sampleEcho }", token=tenant.owner_token)) == {
+        "sampleEcho": f"{tenant.info.slug}:甲"
+    }
+    refused = (await plugin_api.raw("{ sampleEcho }", token=other_tenant.owner_token)).json()
+    assert refused["data"] is None
+    [error] = refused["errors"]
+    assert error["extensions"]["code"] == "PERMISSION_DENIED"
+    assert "sample-kit" in error["message"]
+
+
+async def test_a_plugin_that_raises_fails_its_field_with_a_clear_error_and_nothing_else(
+    plugin_api: Api, tenant: TenantFixture
+) -> None:
+    await enable(plugin_api, tenant)
+    body = (await plugin_api.raw("mutation { sampleBoom }", token=tenant.owner_token)).json()
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "PLUGIN_FAILED"
+    assert error["message"] == (
+        "The plugin sample-kit failed (RuntimeError); other plugins are not affected."
+    )
+    # the same request's other fields, and the platform's own, still answer
+    both = (
+        await plugin_api.raw("{ sampleEcho plugins { name } }", token=tenant.owner_token)
+    ).json()
+    assert both["data"]["sampleEcho"].endswith(":样例") and not both.get("errors")
+
+
+def _old_plugin() -> types.ModuleType:
+    module = types.ModuleType("old_plugin")
+    module.MANIFEST = PluginManifest("old", "0.9.0", "<0.1", "Made for an older platform")  # type: ignore[attr-defined]
+    return module
+
+
+async def test_a_plugin_for_another_core_is_refused_at_start_up_and_the_platform_starts(
+    plugin_api: Api, tenant: TenantFixture, sample: LoadedPlugins
+) -> None:
+    with also_installed({"old": _old_plugin()}) as loaded:
+        assert "old" in loaded.refused and "sample-kit" in loaded.manifests
+        # the app starts and says why the plugin is not used
+        from membership.app import create_app
+
+        create_app(manage_database=False)
+        listed = {
+            p["name"]: p for p in (await plugin_api(PLUGINS, token=tenant.owner_token))["plugins"]
+        }
+        assert listed["old"]["compatible"] is False
+        assert listed["old"]["problem"] == "plugin 'old' 0.9.0 needs membership <0.1, this is 0.1.0"
+        refused = await plugin_api(ENABLE, {"name": "old"}, tenant.owner_token)
+        assert [e["code"] for e in refused["enablePlugin"]["errors"]] == ["INVALID"]
