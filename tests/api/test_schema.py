@@ -40,12 +40,6 @@ def test_the_whole_core_contract_holds() -> None:
 AUTOMATION = "automation.graphql"
 # Parts of the automation contract that later work builds; everything else in it must hold now.
 NOT_YET_BUILT = {
-    # plugins and presets
-    "Plugin",
-    "PluginPayload",
-    "Query.plugins",
-    "Mutation.enablePlugin",
-    "Mutation.disablePlugin",
     # gym
     "CardKind",
     "CardProduct",
