@@ -18,6 +18,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from membership.cli_coupons import coupons_app
+from membership.cli_plugins import plugin_app
 from membership.cli_support import err, print_json, require_migrated, run_command, tenant_context
 from membership.db import (
     migrate as run_migrations,
@@ -46,6 +47,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(demo_app, name="demo")
 app.add_typer(coupons_app, name="coupons")
+app.add_typer(plugin_app, name="plugin")
 
 
 @app.callback()
@@ -388,7 +390,6 @@ def demo_seed(
         seed_orders,
         seed_reference_data,
     )
-    from membership.demo_journeys import seed_journeys
     from membership.members.models import Member
     from tenants.api_keys import create_api_key
     from tenants.models import Staff
@@ -444,7 +445,6 @@ def demo_seed(
             )
         await seed_behaviour(ctx)
         await seed_messaging(ctx)
-        await seed_journeys(ctx)
         secret = await create_api_key(
             ctx, name=f"demo secret {secrets.token_hex(2)}", kind="secret"
         )

@@ -29,10 +29,17 @@ from membership.ids import new_id
 from plugins.manager import loaded_plugins
 from tenants.context import RequestContext
 from tenants.registry import get_tenant
-from tenants.sweeps import advancing
 from tenants.tx import tenant_tx
 
-__all__ = ["RETRY_DELAYS", "enqueue", "run_crons", "run_due_jobs"]
+__all__ = [
+    "RETRY_DELAYS",
+    "enqueue",
+    "next_cron_due",
+    "next_job_due",
+    "run_crons",
+    "run_crons_due",
+    "run_due_jobs",
+]
 
 log = structlog.get_logger("membership.plugins")
 
@@ -162,8 +169,8 @@ async def run_crons(at: datetime) -> int:
         )
         for row in rows:
             tenant = await get_tenant(row["id"])
-            if tenant is None or advancing(tenant):
-                continue
+            if tenant is None or tenant.sandbox is not None:
+                continue  # a sandbox tenant's crons run when its test clock passes them
             runs += 1
             try:
                 await cron.run(RequestContext.system(tenant))
@@ -172,3 +179,50 @@ async def run_crons(at: datetime) -> int:
                     "plugin_failed", plugin=plugin, cron=name, tenant=tenant.slug, error=repr(exc)
                 )
     return runs
+
+
+# -- a sandbox tenant's test clock (membership.testclock.plugin_work)
+
+
+async def next_job_due(ctx: RequestContext) -> datetime | None:
+    """When the tenant's next queued plugin job falls due; None when none is queued."""
+    async with tenant_tx(ctx) as conn:
+        rows = await conn.execute_query_dict(
+            "SELECT min(run_at) AS at FROM plugin_jobs WHERE status = 'PENDING'", []
+        )
+    at: datetime | None = rows[0]["at"]
+    return at
+
+
+async def _enabled_crons(ctx: RequestContext) -> list[tuple[str, str, Any]]:
+    ctx.enabled_plugins = None
+    return [
+        (plugin, name, cron)
+        for (plugin, name), cron in loaded_plugins().crons.items()
+        if await is_enabled(ctx, plugin)
+    ]
+
+
+async def next_cron_due(ctx: RequestContext) -> datetime | None:
+    """The next instant, strictly after the tenant's now, at which one of its plugins' crons runs."""
+    now = ctx.clock.now()
+    times = [
+        croniter(cron.schedule, now).get_next(datetime) for _, _, cron in await _enabled_crons(ctx)
+    ]
+    return min(times, default=None)
+
+
+async def run_crons_due(ctx: RequestContext) -> int:
+    """Run the tenant's plugin crons whose instant is exactly the tenant's now."""
+    now = ctx.clock.now()
+    if now.second or now.microsecond:
+        return 0
+    ran = 0
+    for plugin, name, cron in await _enabled_crons(ctx):
+        if croniter.match(cron.schedule, now):
+            ran += 1
+            try:
+                await cron.run(ctx)
+            except Exception as exc:
+                log.exception("plugin_failed", plugin=plugin, cron=name, error=repr(exc))
+    return ran

@@ -32,6 +32,7 @@ __all__ = [
     "disable_plugin",
     "enable_plugin",
     "enabled_plugins",
+    "installed_plugins",
     "is_enabled",
     "list_plugins",
     "plugin_config",
@@ -95,6 +96,14 @@ async def plugin_config(ctx: RequestContext, plugin: str) -> BaseModel:
         )
     raw = _json(rows[0]["config"]) if rows else {}
     return manifest.config.model_validate(raw)
+
+
+def installed_plugins() -> list[PluginState]:
+    """Every installed plugin, usable or not, as no tenant in particular sees it."""
+    loaded = loaded_plugins()
+    states = [_state(loaded, name, None) for name in loaded.manifests]
+    states.extend(_refused(name, reason) for name, reason in sorted(loaded.refused.items()))
+    return states
 
 
 async def list_plugins(ctx: RequestContext) -> list[PluginState]:

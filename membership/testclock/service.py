@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
-import membership.testclock.platform_work  # noqa: F401  (registers the platform's scheduled work)
+import membership.testclock.platform_work
+import membership.testclock.plugin_work  # noqa: F401  (registers the plugins' scheduled work)
 from membership.errors import DomainError, ErrorCode
 from membership.events.handlers import JobQueue
 from membership.messaging.transport import ProviderTransport

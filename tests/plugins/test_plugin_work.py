@@ -206,3 +206,28 @@ async def test_a_plugins_cron_runs_at_its_minute_for_the_tenants_that_enabled_it
     await run_crons(datetime(2026, 12, 7, 11, 0, 20, tzinfo=UTC))
     assert "cron" in await sample_kit.notes(tenant.ctx)
     assert await sample_kit.notes(other_tenant.ctx) == []
+
+
+async def test_a_sandbox_tenants_plugin_crons_and_jobs_run_on_its_test_clock(
+    database: PgTarget, plugin_api: Api
+) -> None:
+    from datetime import timedelta
+
+    from tests.testclock.conftest import START, make_sandbox
+
+    sandbox = await make_sandbox(database, plugin_api)
+    await enable(plugin_api, sandbox, {"label": "沙盒"})
+    await enqueue(sandbox.ctx, "sample-kit", "write_note", {"text": "queued"}, key="s1")
+    # the worker's cron leaves a sandbox tenant to its clock
+    await run_crons(datetime(2026, 12, 7, 11, 0, tzinfo=UTC))
+    assert await sample_kit.notes(sandbox.ctx) == ["preset:沙盒"]
+
+    advanced = await plugin_api(
+        """mutation($to: DateTime!) {
+          advanceTestClock(to: $to) { testClock { status } errors { code } } }""",
+        {"to": (START + timedelta(hours=2, minutes=30)).isoformat()},
+        sandbox.owner_token,
+    )
+    assert advanced["advanceTestClock"]["errors"] == []
+    # 09:00 Shanghai is 01:00 UTC: the hourly cron runs at 02:00 and 03:00, the job at once
+    assert await sample_kit.notes(sandbox.ctx) == ["cron", "cron", "job:queued", "preset:沙盒"]
