@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from membership.errors import DomainError
-from membership.journeys import reads, segments, service
+from membership.journeys import plugin_steps, reads, segments, service
 from membership.journeys.simulation import simulate_journey
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
@@ -15,6 +15,8 @@ from schema.types.common import DeletePayload
 from schema.types.journeys import (
     Journey,
     JourneyPayload,
+    JourneyPluginStep,
+    JourneyPluginTrigger,
     JourneySimulation,
     SaveJourneyInput,
     SaveSegmentInput,
@@ -41,6 +43,27 @@ class JourneyQueries:
         except DomainError as exc:
             return user_errors(exc, info.context.language)
         return []
+
+    @strawberry.field(
+        description="The step types of the plugins the tenant has enabled, for the journey "
+        "builder's palette; a step's parameters are checked by checkJourneyDefinition."
+    )
+    async def journey_plugin_steps(self, info: Info) -> list[JourneyPluginStep]:
+        language = info.context.language
+        return [
+            JourneyPluginStep.of(step, language)
+            for step in await plugin_steps.plugin_step_types(info.context.auth)
+        ]
+
+    @strawberry.field(
+        description="The events the plugins the tenant has enabled let journeys start on."
+    )
+    async def journey_plugin_triggers(self, info: Info) -> list[JourneyPluginTrigger]:
+        language = info.context.language
+        return [
+            JourneyPluginTrigger.of(trigger, language)
+            for trigger in await plugin_steps.plugin_trigger_events(info.context.auth)
+        ]
 
     @strawberry.field(description="The tenant's segments, by name.")
     async def segments(self, info: Info) -> list[Segment]:

@@ -5,17 +5,25 @@ the action's effects (a coupon, points, a tag, a task, a queued message, a webho
 commit together with the run's move, so an action is done exactly once whatever happens to the
 worker. A refusal the platform explains (a coupon template used up, no consent) is the action's
 outcome, recorded, and the run goes on; only an unexpected error rolls the step back.
+
+A plugin's step (``plugins.journey_steps``) is called the same way, in the run's transaction, with
+its parameters as the action's model and a key unique to (run, step, visit). What it writes
+before refusing (a ``DomainError``) is undone with a savepoint: a refusal changes nothing. A step
+of a plugin the tenant has disabled since the journey was activated is a refusal naming it.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from membership.activation.service import is_enabled
 from membership.coupons.issue import issue_locked
 from membership.coupons.models import CouponTemplate
 from membership.errors import DomainError
@@ -23,15 +31,19 @@ from membership.ids import new_id
 from membership.journeys.definition import Step
 from membership.journeys.events import JourneyWebhook
 from membership.journeys.models import JourneyRun
+from membership.journeys.plugin_steps import plugin_action
 from membership.members.models import Member
 from membership.members.service import MemberChanges, update_member
 from membership.messaging.send import SendRequest, send_message
 from membership.outbox import emit
 from membership.points.ledger import grant
 from membership.tasks.service import create_task
+from plugins.journey_steps import ActionCall
 from tenants.context import RequestContext
 
 __all__ = ["ActionOutcome", "record_step", "run_action"]
+
+log = structlog.get_logger("membership.journeys")
 
 
 @dataclass
@@ -54,7 +66,10 @@ async def run_action(
     if not claimed:
         return None
     try:
-        result = await _ACTIONS[step.type](ctx, conn, run, step)
+        if step.plugin is not None:
+            result = await _plugin_step(ctx, conn, run, step)
+        else:
+            result = await _ACTIONS[step.type](ctx, conn, run, step)
     except DomainError as exc:
         result = ActionOutcome("refused", {"code": exc.code.value, "reason": exc.message})
     await conn.execute_query(
@@ -207,6 +222,57 @@ async def _call_webhook(
         [ctx.tenant.id, new_id(), endpoint_id, event_id, event.type, now],
     )
     return ActionOutcome("queued", {"eventId": str(event_id), "endpointId": str(endpoint_id)})
+
+
+async def _plugin_step(
+    ctx: RequestContext, conn: BaseDBAsyncClient, run: JourneyRun, step: Step
+) -> ActionOutcome:
+    plugin = str(step.plugin)
+    found = plugin_action(step.type)
+    if found is None:  # uninstalled while this process had the version parsed
+        return ActionOutcome("refused", {"plugin": plugin, "reason": "the plugin is not installed"})
+    if not await is_enabled(ctx, plugin):
+        return ActionOutcome(
+            "refused",
+            {"plugin": plugin, "reason": f"the plugin {plugin} is not enabled for this tenant"},
+        )
+    action = found[1]
+    call = ActionCall(
+        ctx=ctx,
+        conn=conn,
+        member_id=run.member_id,
+        params=action.params.model_validate(step.params),
+        key=_cause(run, step),
+    )
+    await conn.execute_query("SAVEPOINT journey_plugin_step")
+    try:
+        done = await action.run(call)
+    except DomainError as exc:
+        await conn.execute_query("ROLLBACK TO SAVEPOINT journey_plugin_step")
+        detail = {"plugin": plugin, "code": exc.code.value, "reason": exc.message}
+        return ActionOutcome("refused", detail)
+    except Exception:
+        log.exception(
+            "plugin_failed",
+            plugin=plugin,
+            hook="journey_action",
+            step_type=step.type,
+            tenant=ctx.tenant.slug,
+            run=str(run.id),
+            step=step.id,
+        )
+        raise
+    await conn.execute_query("RELEASE SAVEPOINT journey_plugin_step")
+    return ActionOutcome("done", _as_json(done))
+
+
+def _as_json(done: object) -> dict[str, Any]:
+    """What a plugin's action returned, as the JSON the run's timeline shows."""
+    if done is None:
+        return {}
+    value = dict(done) if isinstance(done, Mapping) else {"result": done}
+    loaded: dict[str, Any] = json.loads(json.dumps(value, default=str))
+    return loaded
 
 
 _ACTIONS = {

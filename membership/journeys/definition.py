@@ -7,6 +7,11 @@ cannot be reached, loops without a wait, durations, cron schedules and CEL expre
 the tenant's data (coupon templates, staff, message templates, webhook endpoints, segments) is
 listed in ``Definition.references`` and checked by the service. Each problem names its place in
 the definition, e.g. ``["input", "definition", "steps", "s1", "if"]``.
+
+A step whose type is an installed plugin's action (``stamp_card.addStamp``) has ``next`` and the
+action's parameters, checked by the action's model (``journeys.plugin_steps``). Given the tenant's
+enabled plugins, parsing also refuses the step types and trigger events of the others; without
+them (a saved version being run) any installed plugin's are read.
 """
 
 from __future__ import annotations
@@ -19,10 +24,17 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from croniter import croniter
+from pydantic import BaseModel
 
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.journeys.cel import CelError, Condition, Vocabulary, compile_condition
 from membership.journeys.durations import DurationError, parse_duration
+from membership.journeys.plugin_steps import (
+    PLATFORM_FIELDS,
+    param_problems,
+    plugin_action,
+    plugin_of_event,
+)
 
 __all__ = [
     "END",
@@ -90,6 +102,7 @@ class Step:
     condition: Condition | None = None  # condition's ``if``, waitForEvent's ``if``
     duration: timedelta | None = None  # wait's duration, waitForEvent's timeout, task's dueIn
     until: time | None = None  # wait until a local time of day
+    plugin: str | None = None  # the plugin whose action the step is
 
     @property
     def next(self) -> str:
@@ -125,18 +138,38 @@ class Definition:
 
 
 class _Problems:
-    def __init__(self) -> None:
+    def __init__(self, enabled_plugins: frozenset[str] | None) -> None:
         self.errors: list[DomainError] = []
+        self.enabled_plugins = enabled_plugins
 
     def problem(self, path: list[str], template: str, **params: object) -> None:
         self.errors.append(
             DomainError(ErrorCode.INVALID, template, ["input", "definition", *path], **params)
         )
 
+    def plugin_used(self, plugin: str, path: list[str]) -> None:
+        """A plugin's step type or trigger event is named at ``path``: the tenant needs it on."""
+        if self.enabled_plugins is not None and plugin not in self.enabled_plugins:
+            self.problem(
+                path,
+                "This uses the plugin {plugin}, which is not enabled for this tenant; an "
+                "administrator enables it on the plugins page.",
+                plugin=plugin,
+            )
 
-def parse_definition(raw: object, vocabulary: Vocabulary = Vocabulary()) -> Definition:
-    """Check ``raw`` and build the Definition, or raise DomainErrors listing every problem."""
-    problems = _Problems()
+
+def parse_definition(
+    raw: object,
+    vocabulary: Vocabulary = Vocabulary(),
+    *,
+    enabled_plugins: frozenset[str] | None = None,
+) -> Definition:
+    """Check ``raw`` and build the Definition, or raise DomainErrors listing every problem.
+
+    With ``enabled_plugins`` (the tenant's), a plugin step type or trigger event of a plugin
+    not among them is a problem; without, those of every installed plugin are accepted.
+    """
+    problems = _Problems(enabled_plugins)
     if not isinstance(raw, dict):
         problems.problem([], "The definition must be a JSON object with trigger, entry and steps.")
         raise _raise(problems)
@@ -203,6 +236,9 @@ def _trigger(
                 "Give an event type such as member.created or order.recorded.",
             )
             return None
+        plugin = plugin_of_event(event)
+        if plugin is not None:
+            problems.plugin_used(plugin, ["trigger", "event"])
         return Trigger("event", event=event, condition=condition)
     if kind in ("birthday", "pointsExpiring"):
         days = _int(raw.get("daysBefore", 0), ["trigger", "daysBefore"], 0, 60, problems)
@@ -304,6 +340,9 @@ def _step(
         problems.problem(at, "A step is an object with a type.")
         return None
     kind = body.get("type")
+    action = plugin_action(kind)
+    if action is not None:
+        return _plugin_step(step_id, body, action[0], action[1].params, problems)
     if kind not in STEP_TYPES:
         problems.problem(
             [*at, "type"],
@@ -349,6 +388,10 @@ def _step(
             problems.problem(
                 [*at, "event"], "Give an event type such as member.created or order.recorded."
             )
+        else:
+            plugin = plugin_of_event(event)
+            if plugin is not None:
+                problems.plugin_used(plugin, [*at, "event"])
         if "if" in body:
             condition = _condition(body["if"], [*at, "if"], problems, vocabulary)
         duration = _duration(body.get("timeout"), [*at, "timeout"], problems)
@@ -390,6 +433,30 @@ _STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "createTask": ("title", "assignTo", "dueIn"),
     "callWebhook": ("endpointId",),
 }
+
+
+def _plugin_step(
+    step_id: str, body: dict[str, Any], plugin: str, model: type[BaseModel], problems: _Problems
+) -> Step:
+    at = ["steps", step_id]
+    problems.plugin_used(plugin, [*at, "type"])
+    links: dict[str, str] = {}
+    target = body.get("next")
+    if not isinstance(target, str) or not target:
+        problems.problem(
+            [*at, "next"],
+            "Say which step comes next in '{link}' (a step id, or \"end\").",
+            link="next",
+        )
+    else:
+        links["next"] = target
+    params = {k: v for k, v in body.items() if k not in PLATFORM_FIELDS}
+    for path, message in param_problems(model, params):
+        if message:
+            problems.problem([*at, *path], "Invalid parameter: {problem}", problem=message)
+        else:
+            problems.problem([*at, *path], "Unknown field '{key}' in the definition.", key=path[0])
+    return Step(step_id, str(body["type"]), params, links, plugin=plugin)
 
 
 def _send_message(

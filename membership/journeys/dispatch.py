@@ -18,8 +18,9 @@ import asyncio
 import hashlib
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import structlog
 from tortoise import Tortoise
 
 from membership.journeys.engine import advance
@@ -30,6 +31,7 @@ __all__ = [
     "CLAIM_BATCH",
     "HAND_OUT_AT_ONCE",
     "MAX_PAGES",
+    "RETRY_AFTER",
     "WAKE_BATCH",
     "Due",
     "Enqueue",
@@ -42,10 +44,13 @@ __all__ = [
     "wake_runs",
 ]
 
+log = structlog.get_logger("membership.journeys")
+
 CLAIM_BATCH = 1000
 WAKE_BATCH = 50  # runs one wake-up job moves, each in its own transaction
 HAND_OUT_AT_ONCE = 16  # wake-ups handed out concurrently (Redis round trips overlap)
 MAX_PAGES = 500  # pages a pass takes per tenant: 500,000 runs
+RETRY_AFTER = timedelta(minutes=5)  # a run whose move failed unexpectedly is tried again then
 
 _CLAIM = """
 SELECT r.id, r.state, r.next_wake_at FROM journey_runs r
@@ -127,11 +132,29 @@ async def wake_run(ctx: RequestContext, run_id: uuid.UUID, state: int) -> bool:
 
 async def wake_runs(ctx: RequestContext, due: Due) -> int:
     """The job: move each run on that is still in the state it was claimed in, one transaction
-    each; returns how many moved."""
+    each; returns how many moved. A run that fails does not hold up the others (see
+    ``_wake_isolated``)."""
     moved = 0
     for run_id, state in due:
-        moved += int(await wake_run(ctx, run_id, state))
+        moved += int(await _wake_isolated(ctx, run_id, state))
     return moved
+
+
+async def _wake_isolated(ctx: RequestContext, run_id: uuid.UUID, state: int) -> bool:
+    """Wake one run; if it fails unexpectedly (a plugin's step raising, say), its transaction
+    is rolled back, the failure logged, and the run is tried again after ``RETRY_AFTER`` rather
+    than on every pass, while the rest of the wake-up goes on."""
+    try:
+        return await wake_run(ctx, run_id, state)
+    except Exception as exc:
+        log.exception("journey_run_failed", run=str(run_id), error=repr(exc))
+        async with tenant_tx(ctx) as conn:
+            await conn.execute_query(
+                "UPDATE journey_runs SET next_wake_at = $3 "
+                "WHERE id = $1 AND state = $2 AND next_wake_at IS NOT NULL",
+                [run_id, state, ctx.clock.now() + RETRY_AFTER],
+            )
+        return False
 
 
 async def run_due(ctx: RequestContext, *, batch: int = CLAIM_BATCH) -> int:
@@ -143,7 +166,7 @@ async def run_due(ctx: RequestContext, *, batch: int = CLAIM_BATCH) -> int:
         await claim_due(ctx, _collector(due), batch=batch)
         moved = 0
         for run_id, state in due:
-            moved += int(await wake_run(ctx, run_id, state))
+            moved += int(await _wake_isolated(ctx, run_id, state))
         woken += moved
         # A run that moved may be due again at once (a wait of zero after a sweep's entry);
         # one that did not move (locked, paused) is left for later.

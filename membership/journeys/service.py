@@ -12,12 +12,14 @@ import uuid
 from typing import Any
 
 import membership.journeys.schedule  # noqa: F401  (registers the journeys' scheduled work)
+from membership.activation.service import enabled_plugins
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.ids import new_id
 from membership.journeys.cel import Vocabulary
 from membership.journeys.definition import Definition, parse_definition
 from membership.journeys.facts import vocabulary_of
 from membership.journeys.models import Journey, JourneyVersion
+from membership.journeys.plugin_steps import plugin_of_event
 from membership.journeys.triggers import trigger_names
 from membership.tasks.service import unknown_staff
 from tenants import audit
@@ -36,9 +38,16 @@ MAX_JOURNEYS = 200
 
 
 async def check_definition(ctx: RequestContext, raw: object) -> Definition:
-    """Parse ``raw`` and check what it names in the tenant's data; every problem at once."""
+    """Parse ``raw`` and check what it names in the tenant's data; every problem at once.
+
+    A plugin's step types and trigger events need the plugin enabled for the tenant.
+    """
     ctx.require(Permission.JOURNEYS_MANAGE)
-    definition = parse_definition(raw, Vocabulary(await vocabulary_of(ctx.tenant.id)))
+    definition = parse_definition(
+        raw,
+        Vocabulary(await vocabulary_of(ctx.tenant.id)),
+        enabled_plugins=await enabled_plugins(ctx),
+    )
     problems = await _reference_problems(ctx, definition)
     if problems:
         raise DomainErrors(problems)
@@ -245,8 +254,11 @@ async def _listens(journey_id: uuid.UUID, active: Definition) -> set[str]:
 
 
 def _expand(name: str) -> set[str]:
-    """A definition's event name, as the outbox may carry it (tracked types as event.<type>)."""
+    """A definition's event name, as the outbox may carry it (tracked types as event.<type>;
+    a plugin's events as they are)."""
     names = {name}
+    if plugin_of_event(name) is not None:
+        return names
     if not name.startswith("event.") and name.split(".", 1)[0] not in _DOMAINS:
         names.add(f"event.{name}")
     return names | set(trigger_names(name))

@@ -130,6 +130,9 @@ def _step(
             "onEvent": step.links["onEvent"],
         }
         return "waits for the event, then times out", detail, step.links["onTimeout"], end
+    if step.plugin is not None:
+        detail = {"plugin": step.plugin, "params": params}
+        return f"would run the plugin {step.plugin}'s {step.type}", detail, step.next, at
     descriptions = {
         "issueCoupon": ("would issue a coupon", {"templateId": params.get("templateId")}),
         "grantPoints": ("would grant points", {"points": params.get("points")}),

@@ -5,6 +5,9 @@ The handler runs in the event backbone's handling transaction (``membership.even
 the runs it starts or resumes, their actions and the handling's DONE mark commit together, so a
 handling taken twice enters and acts once, and the entry key (the event id) makes sure of it.
 The relay writes a handling only for the types some active journey of the tenant names.
+
+A plugin's events (those it declares as journey triggers) enter members like the platform's,
+while the tenant has the plugin enabled.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from membership.activation.service import is_enabled
 from membership.events.handlers import JobQueue, subscribe
 from membership.journeys.engine import Entry, enter, event_of, receive_event
 from membership.journeys.models import Journey
+from membership.journeys.plugin_steps import plugin_of_event
 from membership.journeys.segments import REEVALUATED_ON, evaluate_member
 from membership.journeys.versions import load_version
 from membership.members.models import Member
@@ -62,6 +67,9 @@ async def on_event(ctx: RequestContext, event: OutboxEvent, jobs: JobQueue) -> N
             status="ACTIVE", trigger_event__in=trigger_names(event.type)
         ).order_by("created_at", "id")
         if not journeys:
+            return
+        plugin = plugin_of_event(event.type)
+        if plugin is not None and not await is_enabled(ctx, plugin):
             return
         member = await Member.get_or_none(id=event.member_id, merged_into_id=None)
         if member is None:

@@ -12,6 +12,7 @@ from membership.journeys.models import Journey as JourneyModel
 from membership.journeys.models import JourneyRun as RunModel
 from membership.journeys.models import JourneyVersion as VersionModel
 from membership.journeys.models import Segment as SegmentModel
+from membership.journeys.plugin_steps import PluginStepType, PluginTriggerEvent, titled
 from membership.journeys.reads import Funnel
 from membership.journeys.simulation import Simulation
 from schema.context import Info
@@ -26,6 +27,8 @@ __all__ = [
     "Journey",
     "JourneyFunnel",
     "JourneyPayload",
+    "JourneyPluginStep",
+    "JourneyPluginTrigger",
     "JourneyRun",
     "JourneyRunConnection",
     "JourneyRunEdge",
@@ -371,4 +374,46 @@ class JourneySimulation:
                 )
                 for s in simulation.steps
             ],
+        )
+
+
+@strawberry.type(
+    description="A step type an enabled plugin adds to journeys: a step "
+    '{"type": <type>, "next": …, <parameters>}, the parameters checked by paramsSchema.'
+)
+class JourneyPluginStep:
+    type: str = strawberry.field(
+        description='Named "<plugin prefix>.<action>", e.g. stamp_card.addStamp.'
+    )
+    plugin: str = strawberry.field(description="The plugin's name.")
+    title: str = strawberry.field(description="In the caller's language.")
+    params_schema: JSON = strawberry.field(description="JSON Schema of the step's parameters.")
+
+    @classmethod
+    def of(cls, step: PluginStepType, language: str) -> JourneyPluginStep:
+        return cls(
+            type=step.type,
+            plugin=step.plugin,
+            title=titled(step.title, language, step.type),
+            params_schema=cast(JSON, step.params_schema),
+        )
+
+
+@strawberry.type(
+    description='An event an enabled plugin lets journeys start on: {"type": "event", '
+    '"event": <event>}.'
+)
+class JourneyPluginTrigger:
+    event: str
+    plugin: str = strawberry.field(description="The plugin's name.")
+    title: str = strawberry.field(description="In the caller's language.")
+    description: str | None
+
+    @classmethod
+    def of(cls, trigger: PluginTriggerEvent, language: str) -> JourneyPluginTrigger:
+        return cls(
+            event=trigger.event,
+            plugin=trigger.plugin,
+            title=titled(trigger.title, language, trigger.event),
+            description=trigger.description or None,
         )

@@ -3,9 +3,9 @@ import { Alert, Button, Card, Drawer, Popconfirm, Space, Spin, Typography } from
 import { CheckCircleOutlined, DeleteOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useIsNarrow } from '../../hooks/useIsNarrow';
-import { STEP_TYPES, addStep, removeStep, type JourneyDefinition } from './definition';
+import { STEP_TYPES, addStep, isPluginStepType, removeStep, type JourneyDefinition, type StepType } from './definition';
 import { JourneyCanvas } from './JourneyCanvas';
-import { STEP_ICONS } from './journeyFormat';
+import { STEP_ICONS, stepIcon, useJourneyOptions, useStepTitle } from './journeyFormat';
 import { TRIGGER_NODE } from './layout';
 import { NAME_TARGET, problemsByTarget, type Problem } from './problems';
 import { StepForm } from './StepForm';
@@ -26,12 +26,14 @@ interface Props {
 export function JourneyBuilder({ positionsKey, definition, onChange, problems, checking, failure }: Props) {
   const { t } = useTranslation();
   const narrow = useIsNarrow();
+  const { pluginSteps } = useJourneyOptions();
+  const stepTitle = useStepTitle();
   const [selected, setSelected] = useState<string | null>(null);
   const byTarget = problemsByTarget(problems);
   const step = selected && selected !== TRIGGER_NODE ? definition.steps[selected] : undefined;
   const panelOpen = selected === TRIGGER_NODE || step !== undefined;
 
-  const onAdd = (type: (typeof STEP_TYPES)[number]) => {
+  const onAdd = (type: StepType) => {
     const added = addStep(definition, type, selected && selected !== TRIGGER_NODE ? selected : null);
     onChange(added.definition);
     setSelected(added.id);
@@ -43,7 +45,7 @@ export function JourneyBuilder({ positionsKey, definition, onChange, problems, c
       : step && selected
         ? (
             <span>
-              {t(`journeys.steps.${step.type}`)} <span data-raw-code={selected}>{selected}</span>
+              {stepTitle(step.type)} <span data-raw-code={selected}>{selected}</span>
             </span>
           )
         : null;
@@ -86,6 +88,25 @@ export function JourneyBuilder({ positionsKey, definition, onChange, problems, c
             {t(`journeys.steps.${type}`)}
           </Button>
         ))}
+        {pluginSteps.length > 0 && (
+          <Typography.Text type="secondary" data-testid="journey-plugin-palette">
+            {t('journeys.builder.pluginPalette')}
+          </Typography.Text>
+        )}
+        {pluginSteps.map(({ type, plugin, title }) =>
+          isPluginStepType(type) ? (
+            <Button
+              key={type}
+              size="small"
+              icon={stepIcon(type)}
+              onClick={() => onAdd(type)}
+              title={`${plugin} · ${type}`}
+              data-testid={`palette-${type}`}
+            >
+              {title}
+            </Button>
+          ) : null,
+        )}
       </div>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
         {t('journeys.builder.hint')}

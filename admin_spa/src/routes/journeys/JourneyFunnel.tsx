@@ -6,7 +6,8 @@ import { useQuery } from 'urql';
 import { describeError } from '../../api/userErrors';
 import { EChart, type ChartOption } from '../../components/EChart';
 import { ResponsiveTable } from '../../components/ResponsiveTable';
-import { isStepType, readDefinition, stepOrder } from './definition';
+import { readDefinition, stepOrder } from './definition';
+import { useStepTitle } from './journeyFormat';
 import { JourneyRuns } from './JourneyRuns';
 import { JourneyFunnelQuery } from './queries';
 import { useRefetchOnChange } from './useRefetchOnChange';
@@ -29,6 +30,7 @@ interface StepRow {
 /** How many entered and how their runs ended, each step's counts, and the runs (at a step, by status). */
 export function JourneyFunnel({ journeyId, revision }: Props) {
   const { t } = useTranslation();
+  const stepTitle = useStepTitle();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: JourneyFunnelQuery,
     variables: { id: journeyId },
@@ -56,7 +58,7 @@ export function JourneyFunnel({ journeyId, revision }: Props) {
   }, [journey]);
 
   const option = useMemo((): ChartOption => {
-    const labels = rows.map((row) => (row.type && isStepType(row.type) ? `${row.step} · ${t(`journeys.steps.${row.type}`)}` : row.step)).reverse();
+    const labels = rows.map((row) => (row.type ? `${row.step} · ${stepTitle(row.type)}` : row.step)).reverse();
     return {
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
@@ -68,7 +70,7 @@ export function JourneyFunnel({ journeyId, revision }: Props) {
         { name: t('journeys.funnel.now'), type: 'bar', data: rows.map((row) => row.now).reverse() },
       ],
     };
-  }, [rows, t]);
+  }, [rows, t, stepTitle]);
 
   if (error) return <Typography.Text type="danger">{describeError(error, t)}</Typography.Text>;
 
@@ -106,7 +108,7 @@ export function JourneyFunnel({ journeyId, revision }: Props) {
                 card: 'title',
                 render: (_, row) => (
                   <span>
-                    {row.type && isStepType(row.type) ? t(`journeys.steps.${row.type}`) : t('journeys.funnel.oldStep')}{' '}
+                    {row.type ? stepTitle(row.type) : t('journeys.funnel.oldStep')}{' '}
                     <Typography.Text type="secondary" data-raw-code={row.step}>
                       {row.step}
                     </Typography.Text>

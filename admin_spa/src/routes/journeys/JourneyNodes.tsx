@@ -3,8 +3,8 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { FlagOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RawCode } from '../../components/CodeLabel';
-import { STEP_LINKS, type JourneyStep, type JourneyTrigger, type LinkField } from './definition';
-import { STEP_ICONS, StepSummary, TriggerSummary } from './journeyFormat';
+import { linksOf, type JourneyStep, type JourneyTrigger, type LinkField } from './definition';
+import { StepSummary, TriggerSummary, stepIcon, useStepTitle } from './journeyFormat';
 import type { FlowDirection } from './layout';
 import type { Problem } from './problems';
 
@@ -79,7 +79,8 @@ function handleOffset(index: number, count: number): string {
 
 export const StepNode = memo(function StepNode({ data, selected }: NodeProps<StepFlowNode>) {
   const { t } = useTranslation();
-  const links: readonly LinkField[] = STEP_LINKS[data.step.type];
+  const title = useStepTitle();
+  const links: readonly LinkField[] = linksOf(data.step.type);
   const { out, in: into } = sides(data.direction);
   const across = data.direction === 'LR' ? 'top' : 'left';
   return (
@@ -92,8 +93,8 @@ export const StepNode = memo(function StepNode({ data, selected }: NodeProps<Ste
     >
       <Handle type="target" position={into} className="journey-handle" />
       <div className="journey-node-head">
-        {STEP_ICONS[data.step.type]}
-        <span className="journey-node-type">{t(`journeys.steps.${data.step.type}`)}</span>
+        {stepIcon(data.step.type)}
+        <span className="journey-node-type">{title(data.step.type)}</span>
         <span className="journey-node-id" data-raw-code={data.stepId}>
           {data.stepId}
         </span>

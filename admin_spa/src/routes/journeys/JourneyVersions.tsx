@@ -6,7 +6,7 @@ import { describeError } from '../../api/userErrors';
 import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatDateTime } from '../../format/dateTime';
 import { useViewer } from '../../session/ViewerProvider';
-import { isStepType } from './definition';
+import { useStepTitle } from './journeyFormat';
 import { diffDefinitions, showValue, type ChangeKind, type FieldChange } from './diff';
 import { JourneyVersionsQuery } from './queries';
 import { useRefetchOnChange } from './useRefetchOnChange';
@@ -163,6 +163,7 @@ function FieldLines({ changes }: { changes: FieldChange[] }) {
 
 function DiffView({ settings, steps }: ReturnType<typeof diffDefinitions>) {
   const { t } = useTranslation();
+  const stepTitle = useStepTitle();
   if (settings.length === 0 && steps.length === 0) {
     return (
       <Typography.Text type="secondary" data-testid="version-diff" data-empty="true">
@@ -182,7 +183,7 @@ function DiffView({ settings, steps }: ReturnType<typeof diffDefinitions>) {
         <div key={step.id} className="journey-diff-block" data-testid="diff-step" data-step={step.id} data-kind={step.kind}>
           <Space wrap>
             <Tag color={KIND_COLORS[step.kind]}>{t(`journeys.diff.kinds.${step.kind}`)}</Tag>
-            <Typography.Text strong>{isStepType(step.type) ? t(`journeys.steps.${step.type}`) : step.type}</Typography.Text>
+            <Typography.Text strong>{stepTitle(step.type)}</Typography.Text>
             <Typography.Text type="secondary" data-raw-code={step.id}>
               {step.id}
             </Typography.Text>

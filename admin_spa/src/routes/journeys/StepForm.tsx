@@ -6,15 +6,17 @@ import {
   ACCOUNT_MANAGER,
   CHANNELS,
   END,
-  STEP_LINKS,
+  linksOf,
+  setPluginParams,
   stepOrder,
   updateStep,
   setLink,
   type JourneyDefinition,
   type JourneyStep,
 } from './definition';
-import { eventLabel, formatDuration, useJourneyOptions } from './journeyFormat';
+import { eventOptions, formatDuration, useJourneyOptions, useStepTitle } from './journeyFormat';
 import { NodeFormItem } from './NodeFormItem';
+import { PluginStepFields } from './PluginStepFields';
 import type { Problem } from './problems';
 
 interface Props {
@@ -68,6 +70,7 @@ function WaitFields({ step, onMode, durationField, untilField }: WaitProps) {
 export function StepForm({ stepId, definition, problems, onChange }: Props) {
   const { t } = useTranslation();
   const options = useJourneyOptions();
+  const stepTitle = useStepTitle();
   const step = definition.steps[stepId];
   if (!step) return null;
   const set = (fields: Record<string, unknown>) => onChange(updateStep(definition, stepId, fields));
@@ -113,14 +116,7 @@ export function StepForm({ stepId, definition, problems, onChange }: Props) {
     <AutoComplete
       value={text(step.event)}
       onChange={(event: string) => set({ event: event.trim() })}
-      options={options.eventTypes.map((type) => ({
-        value: type,
-        label: (
-          <span>
-            {eventLabel(t, type) ?? type} <span data-raw-code={type}>{type}</span>
-          </span>
-        ),
-      }))}
+      options={eventOptions(t, options)}
       filterOption={(input, option) => String(option?.value ?? '').includes(input.trim())}
       data-testid="step-event"
     />
@@ -282,20 +278,31 @@ export function StepForm({ stepId, definition, problems, onChange }: Props) {
           ),
         ];
       }
+      default:
+        // A plugin's step: its parameters as JSON, checked by the plugin's model on the server.
+        return [
+          <PluginStepFields
+            key="params"
+            step={s}
+            plugin={options.pluginSteps.find((option) => option.type === s.type)}
+            problems={problems}
+            onParams={(params) => onChange(setPluginParams(definition, stepId, params))}
+          />,
+        ];
     }
   };
 
   const targets = [
     ...stepOrder(definition)
       .filter((id) => id !== stepId || step.type === 'wait' || step.type === 'waitForEvent')
-      .map((id) => ({ value: id, label: `${id} · ${t(`journeys.steps.${definition.steps[id]!.type}`)}` })),
+      .map((id) => ({ value: id, label: `${id} · ${stepTitle(definition.steps[id]!.type)}` })),
     { value: END, label: t('journeys.nodes.end') },
   ];
 
   return (
     <Form layout="vertical" component="div" data-testid="step-form" data-step={stepId}>
       {fields(step)}
-      {STEP_LINKS[step.type].map((link) => (
+      {linksOf(step.type).map((link) => (
         <NodeFormItem key={link} label={t(`journeys.links.${link}`)} field={link} problems={problems} required>
           <Select
             value={text(step[link]) || undefined}

@@ -9,7 +9,7 @@ import {
   updateTrigger,
   type JourneyDefinition,
 } from './definition';
-import { eventLabel, useJourneyOptions } from './journeyFormat';
+import { eventOptions as eventChoices, useJourneyOptions, useStepTitle } from './journeyFormat';
 import { NodeFormItem } from './NodeFormItem';
 import type { Problem } from './problems';
 
@@ -48,6 +48,7 @@ function SegmentLink({ segment }: { segment: { id: string; name: string } }) {
 export function TriggerForm({ definition, problems, onChange }: Props) {
   const { t } = useTranslation();
   const options = useJourneyOptions();
+  const stepTitle = useStepTitle();
   const trigger = definition.trigger;
   const set = (fields: Record<string, unknown>) => onChange(updateTrigger(definition, fields));
   const mode = reentryMode(definition.reentry);
@@ -59,14 +60,8 @@ export function TriggerForm({ definition, problems, onChange }: Props) {
   const segmentOptions = options.segments.map((segment) => ({ value: segment.name, label: segment.name }));
   if (segmentName && !chosenSegment) segmentOptions.push({ value: segmentName, label: segmentName });
 
-  const eventOptions = options.eventTypes.map((type) => ({
-    value: type,
-    label: (
-      <span>
-        {eventLabel(t, type) ?? type} <span data-raw-code={type}>{type}</span>
-      </span>
-    ),
-  }));
+  // The catalogue's event types and the enabled plugins' trigger events.
+  const eventOptions = eventChoices(t, options);
 
   return (
     <Form layout="vertical" component="div" data-testid="trigger-form">
@@ -175,7 +170,7 @@ export function TriggerForm({ definition, problems, onChange }: Props) {
         <Select
           value={definition.entry || undefined}
           onChange={(entry: string) => onChange({ ...definition, entry: entry === END ? '' : entry })}
-          options={stepOrder(definition).map((id) => ({ value: id, label: `${id} · ${t(`journeys.steps.${definition.steps[id]!.type}`)}` }))}
+          options={stepOrder(definition).map((id) => ({ value: id, label: `${id} · ${stepTitle(definition.steps[id]!.type)}` }))}
           placeholder={t('journeys.form.entryPlaceholder')}
           data-testid="trigger-entry"
         />

@@ -2,7 +2,9 @@
  * A journey's definition as the builder edits it: the contract's JSON (trigger, entry, reentry,
  * steps), read defensively from the server and changed by pure functions that return a new one.
  * The server checks it (checkJourneyDefinition) and refuses unknown fields, so nothing of the
- * builder's own (positions, selection) is ever stored in it.
+ * builder's own (positions, selection) is ever stored in it. Besides the platform's step types, a
+ * step may be an enabled plugin's action ("stamp_card.addStamp"): it has `next`, and its other
+ * fields are the action's parameters, which the server checks.
  */
 
 export const END = 'end';
@@ -30,12 +32,15 @@ export const STEP_TYPES = [
   'createTask',
   'callWebhook',
 ] as const;
-export type StepType = (typeof STEP_TYPES)[number];
+export type BuiltinStepType = (typeof STEP_TYPES)[number];
+/** A plugin's step type: "<plugin prefix>.<action>". */
+export type PluginStepType = `${string}.${string}`;
+export type StepType = BuiltinStepType | PluginStepType;
 
 export type LinkField = 'next' | 'then' | 'else' | 'onEvent' | 'onTimeout';
 
 /** The fields of each step type that name the step to go to next, in the order they are drawn. */
-export const STEP_LINKS: Record<StepType, readonly LinkField[]> = {
+export const STEP_LINKS: Record<BuiltinStepType, readonly LinkField[]> = {
   condition: ['then', 'else'],
   wait: ['next'],
   waitForEvent: ['onEvent', 'onTimeout'],
@@ -82,8 +87,32 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function isStepType(value: unknown): value is StepType {
+export function isBuiltinStepType(value: unknown): value is BuiltinStepType {
   return typeof value === 'string' && (STEP_TYPES as readonly string[]).includes(value);
+}
+
+const PLUGIN_STEP_TYPE = /^[a-z][a-z0-9_]*\.[a-z][A-Za-z0-9]*$/;
+
+export function isPluginStepType(value: unknown): value is PluginStepType {
+  return typeof value === 'string' && PLUGIN_STEP_TYPE.test(value);
+}
+
+/** A platform step type, or one shaped like a plugin's (the server says whether it is installed). */
+export function isStepType(value: unknown): value is StepType {
+  return isBuiltinStepType(value) || isPluginStepType(value);
+}
+
+const PLUGIN_LINKS: readonly LinkField[] = ['next'];
+
+/** The link fields of a step type: a plugin's step has `next` only. */
+export function linksOf(type: StepType): readonly LinkField[] {
+  return isBuiltinStepType(type) ? STEP_LINKS[type] : PLUGIN_LINKS;
+}
+
+/** A plugin step's parameters: its fields other than `type` and `next`. */
+export function pluginParams(step: JourneyStep): Record<string, unknown> {
+  const { type: _type, next: _next, ...params } = step;
+  return params;
 }
 
 export function isTriggerType(value: unknown): value is TriggerType {
@@ -139,7 +168,7 @@ export function stableStringify(value: unknown): string {
 
 /** Where each link of a step leads, as written (missing links left out). */
 export function stepLinks(step: JourneyStep): [LinkField, string][] {
-  return STEP_LINKS[step.type]
+  return linksOf(step.type)
     .map((link): [LinkField, unknown] => [link, step[link]])
     .filter((pair): pair is [LinkField, string] => typeof pair[1] === 'string' && pair[1] !== '');
 }
@@ -154,7 +183,7 @@ export function newStepId(definition: JourneyDefinition): string {
 /** A new step of `type`, every link leading to the end. */
 export function blankStep(type: StepType): JourneyStep {
   const step: JourneyStep = { type };
-  for (const link of STEP_LINKS[type]) step[link] = END;
+  for (const link of linksOf(type)) step[link] = END;
   if (type === 'wait') step.duration = 'P1D';
   if (type === 'waitForEvent') step.timeout = 'P3D';
   if (type === 'createTask') step.assignTo = ACCOUNT_MANAGER;
@@ -177,7 +206,7 @@ export function addStep(
     entry = id;
   } else if (after && after in definition.steps) {
     const previous = definition.steps[after]!;
-    const free = STEP_LINKS[previous.type].find((link) => previous[link] === END || !previous[link]);
+    const free = linksOf(previous.type).find((link) => previous[link] === END || !previous[link]);
     if (free) steps[after] = { ...previous, [free]: id };
   }
   return { definition: { ...definition, entry, steps }, id };
@@ -192,7 +221,7 @@ export function setLink(
 ): JourneyDefinition {
   if (source === null || link === null) return { ...definition, entry: target === END ? '' : target };
   const step = definition.steps[source];
-  if (!step || !STEP_LINKS[step.type].includes(link)) return definition;
+  if (!step || !linksOf(step.type).includes(link)) return definition;
   return { ...definition, steps: { ...definition.steps, [source]: { ...step, [link]: target } } };
 }
 
@@ -212,13 +241,13 @@ export function clearLink(definition: JourneyDefinition, source: string | null, 
 export function removeStep(definition: JourneyDefinition, id: string): JourneyDefinition {
   const removed = definition.steps[id];
   if (!removed) return definition;
-  const onward = STEP_LINKS[removed.type].length === 1 ? stepLinks(removed)[0]?.[1] : undefined;
+  const onward = linksOf(removed.type).length === 1 ? stepLinks(removed)[0]?.[1] : undefined;
   const replacement = onward && onward !== id ? onward : undefined;
   const steps: Record<string, JourneyStep> = {};
   for (const [stepId, step] of Object.entries(definition.steps)) {
     if (stepId === id) continue;
     const next: JourneyStep = { ...step };
-    for (const link of STEP_LINKS[step.type]) {
+    for (const link of linksOf(step.type)) {
       if (next[link] !== id) continue;
       if (replacement) next[link] = replacement;
       else delete next[link];
@@ -235,6 +264,15 @@ export function updateStep(definition: JourneyDefinition, id: string, fields: Re
   const step = definition.steps[id];
   if (!step) return definition;
   return { ...definition, steps: { ...definition.steps, [id]: withFields(step, fields) } };
+}
+
+/** Replaces a plugin step's parameters, keeping its type and `next`. */
+export function setPluginParams(definition: JourneyDefinition, id: string, params: Record<string, unknown>): JourneyDefinition {
+  const step = definition.steps[id];
+  if (!step) return definition;
+  const next: JourneyStep = { ...params, type: step.type };
+  if (typeof step.next === 'string') next.next = step.next;
+  return { ...definition, steps: { ...definition.steps, [id]: next } };
 }
 
 /** Sets the trigger's fields; a new type keeps only the fields that type has. */

@@ -1,7 +1,8 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, type ReactNode } from 'react';
 import { Tag } from 'antd';
 import {
   ApiOutlined,
+  AppstoreAddOutlined,
   BranchesOutlined,
   CheckSquareOutlined,
   ClockCircleOutlined,
@@ -18,7 +19,15 @@ import type { JourneyRunStatus, JourneyStatus } from '../../gql/graphql';
 import { RawCode } from '../../components/CodeLabel';
 import { hasLabel, looseT } from '../../i18n/codes';
 import { messagingText } from '../messaging/messagingCodes';
-import { ACCOUNT_MANAGER, type JourneyStep, type JourneyTrigger, type StepType } from './definition';
+import {
+  ACCOUNT_MANAGER,
+  isBuiltinStepType,
+  pluginParams,
+  type BuiltinStepType,
+  type JourneyStep,
+  type JourneyTrigger,
+  type StepType,
+} from './definition';
 
 export const JOURNEY_STATUS_COLORS: Record<JourneyStatus, string> = {
   DRAFT: 'default',
@@ -55,7 +64,7 @@ export function RunStatusTag({ status }: { status: JourneyRunStatus }) {
   );
 }
 
-export const STEP_ICONS: Record<StepType, ReactNode> = {
+export const STEP_ICONS: Record<BuiltinStepType, ReactNode> = {
   condition: <BranchesOutlined />,
   wait: <ClockCircleOutlined />,
   waitForEvent: <HourglassOutlined />,
@@ -67,6 +76,27 @@ export const STEP_ICONS: Record<StepType, ReactNode> = {
   createTask: <CheckSquareOutlined />,
   callWebhook: <ApiOutlined />,
 };
+
+/** A step's icon; a plugin's steps share one. */
+export function stepIcon(type: StepType): ReactNode {
+  return isBuiltinStepType(type) ? STEP_ICONS[type] : <AppstoreAddOutlined />;
+}
+
+/** A step type an enabled plugin adds (journeyPluginSteps), titled in the UI's language. */
+export interface PluginStepOption {
+  type: string;
+  plugin: string;
+  title: string;
+  /** JSON Schema of the step's parameters. */
+  paramsSchema: unknown;
+}
+
+/** An event an enabled plugin lets journeys start on (journeyPluginTriggers). */
+export interface PluginTriggerOption {
+  event: string;
+  plugin: string;
+  title: string;
+}
 
 /** What the step forms and node summaries name by id: loaded once for the builder. */
 export interface JourneyOptions {
@@ -80,6 +110,8 @@ export interface JourneyOptions {
   webhookEndpoints: readonly { id: string; label: string }[];
   /** The segments a segmentEntered trigger can name (by name). */
   segments: readonly { id: string; name: string }[];
+  pluginSteps: readonly PluginStepOption[];
+  pluginTriggers: readonly PluginTriggerOption[];
 }
 
 export const NO_OPTIONS: JourneyOptions = {
@@ -91,12 +123,26 @@ export const NO_OPTIONS: JourneyOptions = {
   staff: [],
   webhookEndpoints: [],
   segments: [],
+  pluginSteps: [],
+  pluginTriggers: [],
 };
 
 export const JourneyOptionsContext = createContext<JourneyOptions>(NO_OPTIONS);
 
 export function useJourneyOptions(): JourneyOptions {
   return useContext(JourneyOptionsContext);
+}
+
+/** A step type's name: the platform's from the catalogue, a plugin's its own title (else its code). */
+export function stepTitle(t: TFunction, type: string, pluginSteps: readonly PluginStepOption[]): string {
+  if (isBuiltinStepType(type)) return t(`journeys.steps.${type}`);
+  return pluginSteps.find((step) => step.type === type)?.title ?? type;
+}
+
+export function useStepTitle(): (type: string) => string {
+  const { t } = useTranslation();
+  const { pluginSteps } = useJourneyOptions();
+  return useCallback((type: string) => stepTitle(t, type, pluginSteps), [t, pluginSteps]);
 }
 
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
@@ -131,12 +177,27 @@ export function eventLabel(t: TFunction, code: string): string | null {
   return segments.every((segment) => EVENT_SEGMENT.test(segment)) && hasLabel(key) ? looseT(t)(key) : null;
 }
 
-/** An event type: its label when the catalogue has one, the code beside it. */
+/** The event types a trigger or wait may pick: the catalogue's, then the enabled plugins' (titled). */
+export function eventOptions(t: TFunction, options: JourneyOptions): { value: string; label: ReactNode }[] {
+  const titles = new Map(options.pluginTriggers.map((trigger) => [trigger.event, trigger.title]));
+  const types = [...options.eventTypes, ...options.pluginTriggers.map((trigger) => trigger.event)];
+  return [...new Set(types)].map((type) => ({
+    value: type,
+    label: (
+      <span>
+        {titles.get(type) ?? eventLabel(t, type) ?? type} <span data-raw-code={type}>{type}</span>
+      </span>
+    ),
+  }));
+}
+
+/** An event type: its label when the catalogue (or the plugin declaring it) has one, the code beside it. */
 export function EventName({ event }: { event: unknown }) {
   const { t } = useTranslation();
+  const { pluginTriggers } = useJourneyOptions();
   const code = text(event);
   if (!code) return <>{t('journeys.summary.noEvent')}</>;
-  const label = eventLabel(t, code);
+  const label = pluginTriggers.find((trigger) => trigger.event === code)?.title ?? eventLabel(t, code);
   return label ? (
     <span>
       {label} <RawCode code={code} />
@@ -204,6 +265,12 @@ export function StepSummary({ step }: { step: JourneyStep }) {
     case 'callWebhook': {
       const endpoint = options.webhookEndpoints.find((item) => item.id === step.endpointId);
       return <>{endpoint?.label ?? (text(step.endpointId) ? <RawCode code={text(step.endpointId)} /> : missing)}</>;
+    }
+    default: {
+      // A plugin's step: its parameters, as written.
+      const params = Object.entries(pluginParams(step));
+      if (params.length === 0) return <>{missing}</>;
+      return <RawCode code={params.map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join(', ')} />;
     }
   }
 }

@@ -119,7 +119,8 @@ export const CheckJourneyDefinitionQuery = graphql(`
 
 /**
  * What the builder's forms pick from: coupon templates, message templates, event types, tiers,
- * staff to assign tasks to, webhook endpoints and segments (all readable with journeys:manage).
+ * staff to assign tasks to, webhook endpoints, segments, and the step types and trigger events of
+ * the tenant's enabled plugins (all readable with journeys:manage).
  */
 export const JourneyBuilderOptionsQuery = graphql(`
   query JourneyBuilderOptions {
@@ -155,6 +156,17 @@ export const JourneyBuilderOptionsQuery = graphql(`
     segments {
       id
       name
+    }
+    journeyPluginSteps {
+      type
+      plugin
+      title
+      paramsSchema
+    }
+    journeyPluginTriggers {
+      event
+      plugin
+      title
     }
   }
 `);

@@ -22,6 +22,8 @@ export function useLoadedJourneyOptions(): JourneyOptions {
         label: endpoint.description || endpoint.url,
       })),
       segments: data?.segments ?? [],
+      pluginSteps: data?.journeyPluginSteps ?? [],
+      pluginTriggers: data?.journeyPluginTriggers ?? [],
     }),
     [data],
   );
