@@ -1,8 +1,11 @@
 """Realistic demo data: Chinese names, phones in a reserved block, birthdays, tags, and a
 purchase history recorded as real orders.
 
-Members start with nothing and in the entry tier; their orders go through ``record_order``, so
-order counts, totals, last orders, points and tiers all come from what was recorded.
+The programme is the retail preset's (``enable_plugin(ctx, "retail", DEMO_PROGRAMME)``): tiers
+普卡/银卡/金卡/钻石, 1 point per yuan, a member day, and the welcome, birthday and win-back
+journeys, set up exactly as any tenant enabling the plugin gets them. Members start with nothing
+and in the entry tier; their orders go through ``record_order``, so order counts, totals, last
+orders, points and tiers all come from what was recorded.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ import random
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import Decimal
+from typing import Any
 
-from membership.coupons.models import CouponTemplate
+from membership.activation.service import enable_plugin
 from membership.coupons.templates import TemplateDraft, create_template
 from membership.events.models import MemberEvent
 from membership.events.tracking import TrackedEvent, track_event
@@ -26,17 +29,18 @@ from membership.messaging.subscriptions import SubscriptionGrant, record_subscri
 from membership.messaging.templates import TemplateDraft as MessageDraft
 from membership.messaging.templates import save_template
 from membership.orders.service import OrderItem, OrderRequest, record_order
+from membership.rewards.models import Reward
 from membership.rewards.service import RewardDraft, create_reward
 from membership.tiers.models import Tier
-from membership.tiers.service import forget_catalogue
 from tenants.context import RequestContext
 from tenants.tx import tenant_tx
 
 __all__ = [
-    "DEMO_TIERS",
+    "DEMO_PROGRAMME",
     "demo_phone",
     "seed_behaviour",
     "seed_members",
+    "seed_messaging",
     "seed_orders",
     "seed_reference_data",
 ]
@@ -54,7 +58,42 @@ _PRODUCTS = [  # sku, category, unit price in fen
     ("SKU-4001", "运动", 45_900),
     ("SKU-5001", "食品", 3_900),
 ]
-DEMO_TIERS = [("普卡", 0, 0), ("银卡", 1, 200_000), ("金卡", 2, 500_000), ("钻石", 3, 2_000_000)]
+# The retail preset's configuration for the demo: its defaults, with the demo's own SMS templates
+# and the top tiers' extra benefits.
+DEMO_PROGRAMME: dict[str, Any] = {
+    "tiers": [
+        {"name": "普卡", "threshold_yuan": 0, "points_multiplier": 1},
+        {"name": "银卡", "threshold_yuan": 2_000, "points_multiplier": 1.25},
+        {
+            "name": "金卡",
+            "threshold_yuan": 5_000,
+            "points_multiplier": 1.5,
+            "benefits": "每消费 1 元积 1.5 分；会员日（每周三）积分再乘 2 倍；生日 9 折券；全场包邮。",
+        },
+        {
+            "name": "钻石",
+            "threshold_yuan": 20_000,
+            "points_multiplier": 1.75,
+            "benefits": "每消费 1 元积 1.75 分；会员日（每周三）积分再乘 2 倍；生日 9 折券；"
+            "全场包邮；专属客户经理；新品优先试用。",
+        },
+    ],
+    "tier_window": "ROLLING_DAYS",
+    "tier_window_days": 365,
+    "member_day": {"weekdays": [3], "multiplier": 2},
+    "birthday": {
+        "message": {
+            "sms_template_code": "SMS_DEMO_BIRTHDAY",
+            "text": "【会员中心】${name}，生日快乐！生日券已放入您的账户。",
+        }
+    },
+    "win_back": {
+        "message": {
+            "sms_template_code": "SMS_DEMO_RECALL",
+            "text": "【会员中心】${name}，好久不见，送您一张本周有效的优惠券。",
+        }
+    },
+}
 
 
 def demo_phone(index: int) -> str:
@@ -67,21 +106,9 @@ def _name(rng: random.Random) -> str:
 
 
 async def seed_reference_data(ctx: RequestContext) -> None:
-    """Tiers and custom fields of the demo tenant (skipped when present)."""
+    """The demo tenant's custom fields, message templates and points mall, and its programme
+    through the retail preset (each skipped when present)."""
     async with tenant_tx(ctx):
-        if not await Tier.all().exists():
-            for name, rank, threshold in DEMO_TIERS:
-                await Tier.create(
-                    id=uuid.uuid4(),
-                    tenant_id=ctx.tenant.id,
-                    name=name,
-                    rank=rank,
-                    metric="SPEND",
-                    threshold=threshold,
-                    window_days=365,
-                    points_multiplier=Decimal(1 + rank * 0.25),
-                )
-            forget_catalogue(ctx.tenant.id)
         if not await CustomFieldDefinition.all().exists():
             fields = [
                 ("skin_type", "肤质", "ENUM", False, ["干性", "油性", "混合", "敏感"]),
@@ -102,9 +129,13 @@ async def seed_reference_data(ctx: RequestContext) -> None:
                     created_at=ctx.clock.now(),
                 )
     async with tenant_tx(ctx):
-        has_coupons = await CouponTemplate.all().exists()
-    if not has_coupons:
+        has_mall = await Reward.all().exists()
+    if not has_mall:
         await _seed_coupons(ctx)
+    # The demo's own welcome template (WeChat and SMS) comes first: the preset keeps a template
+    # of a name the tenant has, so its welcome journey sends this one.
+    await _seed_message_templates(ctx)
+    await enable_plugin(ctx, "retail", DEMO_PROGRAMME)
 
 
 async def _seed_coupons(ctx: RequestContext) -> None:
@@ -278,10 +309,8 @@ async def seed_behaviour(ctx: RequestContext, members: int = 20, seed: int = 7) 
     return recorded
 
 
-async def seed_messaging(ctx: RequestContext, members: int = 12) -> int:
-    """Message templates, and for the newest members a WeChat openid, consents given at the
-    counter, a subscription, and a welcome message through the send path. Idempotent: the
-    consents, subscriptions and messages are keyed per member. Returns the messages made."""
+async def _seed_message_templates(ctx: RequestContext) -> None:
+    """The welcome and points-expiring templates (skipped when present)."""
     async with tenant_tx(ctx):
         have = {t.name for t in await MessageTemplate.all()}
     if "welcome" not in have:
@@ -325,6 +354,12 @@ async def seed_messaging(ctx: RequestContext, members: int = 12) -> int:
                 },
             ),
         )
+
+
+async def seed_messaging(ctx: RequestContext, members: int = 12) -> int:
+    """For the newest members a WeChat openid, consents given at the counter, a subscription,
+    and a welcome message through the send path. Idempotent: the consents, subscriptions and
+    messages are keyed per member. Returns the messages made."""
     async with tenant_tx(ctx):
         newest = [m.id for m in await Member.all().order_by("-created_at").limit(members)]
     made = 0

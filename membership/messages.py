@@ -15,6 +15,19 @@ __all__ = ["SUPPORTED", "ZH_CN", "choose_language", "localized"]
 SUPPORTED = ("zh-CN", "en")
 
 ZH_CN: dict[str, str] = {
+    # plugins
+    "The plugin {plugin} is not enabled for this tenant; an administrator enables it on the plugins page.": "本商户未启用插件 {plugin}；请管理员在插件页面启用。",
+    "The plugin {plugin} cannot be used on this platform ({version}): {reason}": "插件 {plugin} 无法在本平台（{version}）上使用：{reason}",
+    "No plugin named {plugin} is installed; see plugins.": "未安装名为 {plugin} 的插件；请查看插件列表。",
+    "The platform's own plugin is always enabled.": "平台自带插件始终启用。",
+    "A configuration is a JSON object.": "配置须为 JSON 对象。",
+    "A configuration has at most {limit} characters.": "配置最多 {limit} 个字符。",
+    "Invalid value: {problem}": "取值无效：{problem}",
+    "The plugin {plugin} failed ({error}); nothing was changed.": "插件 {plugin} 出错（{error}）；未做任何更改。",
+    "The plugin {plugin} failed ({error}); other plugins are not affected.": "插件 {plugin} 出错（{error}）；其他插件不受影响。",
+    "The plugin {plugin} has no job {job}.": "插件 {plugin} 没有任务 {job}。",
+    "A job key has 1 to 200 characters and its arguments at most {limit}.": "任务键须为 1 到 200 个字符，参数最多 {limit} 个字符。",
+    "A plugin's event type starts with the plugin's name: {type}.": "插件的事件类型须以插件名开头：{type}。",
     # staff tasks
     "No such task in this tenant.": "本商户没有该任务。",
     "Only an open task can be closed; this one is {status}.": "只有待处理的任务可以关闭；该任务的状态为 {status}。",
@@ -71,6 +84,9 @@ ZH_CN: dict[str, str] = {
     "Give an ISO 8601 duration such as P3D or PT2H.": "请给出 ISO 8601 时长，例如 P3D 或 PT2H。",
     "The duration must be longer than zero.": "时长须大于零。",
     "The duration must be at most ten years.": "时长最多十年。",
+    # plugin triggers and steps in journeys
+    "Invalid parameter: {problem}": "参数无效：{problem}",
+    "This uses the plugin {plugin}, which is not enabled for this tenant; an administrator enables it on the plugins page.": "此处使用了插件 {plugin}，但本商户尚未启用它；请管理员在插件页面启用。",
     # tenants and staff
     "No tenant '{slug}'.": "没有商户“{slug}”。",
     "Slug must be 2-63 lowercase letters, digits or '-'.": "标识须为 2-63 个小写字母、数字或“-”。",
@@ -370,6 +386,9 @@ ZH_CN: dict[str, str] = {
     "{name} takes {rule}.": "{name} 须为 {rule}。",
     "{provider} carries {carries}, not {channel}.": "{provider} 用于 {carries}，不能用于 {channel}。",
     "{provider} takes at most {limit} characters of text.": "{provider} 的文本最多 {limit} 个字符。",
+    # tier benefits and the presets' set-up (plugins.api.setup)
+    "Benefits have at most {limit} characters.": "等级权益最多 {limit} 个字符。",
+    "The tier {existing} has rank {rank} already; give it this name to keep it, or rename or delete it first.": "等级“{existing}”已占用第 {rank} 级；填写该名称以保留它，或先将它改名或删除。",
 }
 
 

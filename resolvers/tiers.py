@@ -78,6 +78,7 @@ class TierMutations:
             window_days=input.window_days,
             window=input.window.value if input.window else None,
             points_multiplier=_multiplier(input.points_multiplier),
+            benefits=input.benefits,
         )
         return TierPayload(tier=Tier.of(await tiers.create_tier(info.context.auth, changes)))
 
@@ -96,6 +97,7 @@ class TierMutations:
             clear_window=window is None,
             window=input.window.value if input.window else None,
             points_multiplier=_multiplier(input.points_multiplier),
+            benefits=input.benefits,
         )
         row = await tiers.update_tier(info.context.auth, parse_id(id, ["id"]), changes)
         return TierPayload(tier=Tier.of(row))

@@ -393,3 +393,30 @@ def test_serve_stops_its_worker_on_sigterm(database: PgTarget, redis_url: str) -
             if running(pid):
                 os.kill(pid, signal.SIGKILL)
         serve.wait()
+
+
+def test_plugin_commands_list_enable_and_disable_for_a_tenant(database: PgTarget) -> None:
+    slug = f"cli-{uuid.uuid4().hex[:8]}"
+    assert run(database, "tenant", "create", "--slug", slug, "--name", "门店").returncode == 0
+
+    listed = run(database, "plugin", "list")
+    assert listed.returncode == 0, listed.stderr
+    plugins = {p["name"]: p for p in map(json.loads, listed.stdout.splitlines())}
+    assert plugins["membership-core"]["enabled"] is True
+    assert plugins["retail"]["compatible"] is True and plugins["retail"]["enabled"] is False
+
+    bad = run(database, "plugin", "enable", "retail", "--tenant", slug, "--config", "[1]")
+    assert bad.returncode == 1
+    assert json.loads(bad.stdout)["errors"][0]["field"] == ["config"]
+
+    enabled = run(database, "plugin", "enable", "retail", "--tenant", slug)
+    assert enabled.returncode == 0, enabled.stderr
+    assert json.loads(enabled.stdout)["enabled"] is True
+    mine = run(database, "plugin", "list", "--tenant", slug)
+    assert {"retail": True} == {
+        p["name"]: p["enabled"]
+        for p in map(json.loads, mine.stdout.splitlines())
+        if p["name"] == "retail"
+    }
+    disabled = run(database, "plugin", "disable", "retail", "--tenant", slug)
+    assert json.loads(disabled.stdout)["enabled"] is False

@@ -22,6 +22,8 @@ class Tier(Model):
     points_multiplier: Decimal = fields.DecimalField(
         max_digits=6, decimal_places=3, default=Decimal("1.0")
     )  # type: ignore[assignment]
+    # what the tier gives (会员权益), shown to members and staff; at most 2000 characters
+    benefits: str | None = fields.TextField(null=True)  # type: ignore[assignment]
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -64,6 +64,7 @@ def forget_catalogue(tenant_id: uuid.UUID) -> None:
 METRICS = ("POINTS_EARNED", "SPEND", "ORDER_COUNT")
 WINDOWS = ("ROLLING_DAYS", "CALENDAR_YEAR", "LIFETIME")
 MAX_MULTIPLIER = Decimal("100")
+MAX_BENEFITS = 2000
 
 
 @dataclass
@@ -78,6 +79,7 @@ class TierChanges:
     clear_window: bool = False
     window: str | None = None  # ROLLING_DAYS (needs window_days), CALENDAR_YEAR or LIFETIME
     points_multiplier: Decimal | None = None
+    benefits: str | None = None  # what the tier gives; empty text clears it
 
 
 def window_of(tier: Tier) -> str:
@@ -144,8 +146,21 @@ def _validate(changes: TierChanges) -> None:
                 ["input", "pointsMultiplier"],
             )
         )
+    if changes.benefits is not None and len(changes.benefits.strip()) > MAX_BENEFITS:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                "Benefits have at most {limit} characters.",
+                ["input", "benefits"],
+                limit=MAX_BENEFITS,
+            )
+        )
     if errors:
         raise DomainErrors(errors)
+
+
+def _benefits(text: str) -> str | None:
+    return text.strip() or None
 
 
 def _describe(tier: Tier) -> dict[str, object]:
@@ -157,6 +172,7 @@ def _describe(tier: Tier) -> dict[str, object]:
         "windowDays": tier.window_days,
         "window": window_of(tier),
         "pointsMultiplier": str(tier.points_multiplier),
+        "benefits": tier.benefits,
     }
 
 
@@ -194,6 +210,7 @@ async def create_tier(ctx: RequestContext, changes: TierChanges) -> Tier:
             metric=changes.metric,
             threshold=changes.threshold,
             points_multiplier=changes.points_multiplier or Decimal("1.0"),
+            benefits=_benefits(changes.benefits) if changes.benefits is not None else None,
             created_at=ctx.clock.now(),
         )
         _set_window(tier, changes)
@@ -232,6 +249,8 @@ async def update_tier(ctx: RequestContext, tier_id: uuid.UUID, changes: TierChan
                 setattr(tier, attr, value)
         if changes.name is not None:
             tier.name = changes.name.strip()
+        if changes.benefits is not None:
+            tier.benefits = _benefits(changes.benefits)
         _set_window(tier, changes)
         await tier.save()
         await audit.record(

@@ -51,6 +51,9 @@ class Tier:
         "a year is kept through the next."
     )
     points_multiplier: float
+    benefits: str | None = strawberry.field(
+        description="What the tier gives its members (会员权益), as shown to them."
+    )
 
     @classmethod
     def of(cls, row: TierModel) -> Tier:
@@ -63,6 +66,7 @@ class Tier:
             window_days=row.window_days,
             window=TierWindow(window_of(row)),
             points_multiplier=float(row.points_multiplier),
+            benefits=row.benefits,
         )
 
 
@@ -113,6 +117,9 @@ class CreateTierInput:
     window: TierWindow | None = strawberry.field(
         default=None, description="Default: ROLLING_DAYS with windowDays, else LIFETIME."
     )
+    benefits: str | None = strawberry.field(
+        default=None, description="What the tier gives its members; at most 2000 characters."
+    )
 
 
 @strawberry.input
@@ -126,6 +133,9 @@ class UpdateTierInput:
     )
     points_multiplier: float | None = None
     window: TierWindow | None = None
+    benefits: str | None = strawberry.field(
+        default=None, description="What the tier gives its members; empty text clears it."
+    )
 
 
 @strawberry.type
