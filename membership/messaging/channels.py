@@ -20,6 +20,7 @@ from membership.messaging.settings import check_channel
 from membership.public_urls import check_url
 from membership.settings import get_settings
 from plugins.channels import Channel, ChannelProvider
+from membership.activation.service import enabled_plugins, require_enabled
 from plugins.manager import loaded_plugins
 from tenants import audit
 from tenants.context import RequestContext
@@ -64,18 +65,19 @@ class ActiveChannel:
 
 async def active_channels(ctx: RequestContext) -> dict[Channel, ActiveChannel]:
     """Every channel this tenant can send on now, with its provider (one query)."""
+    enabled = await enabled_plugins(ctx)
     async with tenant_tx(ctx):
         configs = {c.channel: c for c in await ChannelConfig.all()}
     found = {}
     for channel in Channel:
-        active = _active(ctx, channel, configs.get(channel.value))
+        active = _active(ctx, channel, configs.get(channel.value), enabled)
         if active is not None:
             found[channel] = active
     return found
 
 
 def _active(
-    ctx: RequestContext, channel: Channel, config: ChannelConfig | None
+    ctx: RequestContext, channel: Channel, config: ChannelConfig | None, enabled: frozenset[str]
 ) -> ActiveChannel | None:
     if config is None:
         if not get_settings().channels_fake_by_default:
@@ -83,7 +85,9 @@ def _active(
         fake = fake_provider(channel)
         return ActiveChannel(channel, fake, {}, fake.default_base_url, None)
     provider = provider_named(config.provider)
-    if provider is None or not config.enabled:
+    # a provider of a plugin the tenant disabled sends nothing, as an uninstalled one
+    owner = loaded_plugins().provider_plugins.get(config.provider)
+    if provider is None or not config.enabled or owner not in enabled:
         return None
     opened = (
         open_credentials(ctx.tenant.id, channel.value, config.credentials)
@@ -190,6 +194,9 @@ def _check(setup: ChannelSetup, existing: ChannelConfig | None) -> ChannelProvid
 async def configure_channel(ctx: RequestContext, setup: ChannelSetup) -> ChannelConfig:
     """Choose the channel's provider and give its credentials (audited, secrets never logged)."""
     ctx.require(Permission.CHANNELS_MANAGE)
+    owner = loaded_plugins().provider_plugins.get(setup.provider)
+    if owner is not None:
+        await require_enabled(ctx, owner)
     async with tenant_tx(ctx):
         existing = await ChannelConfig.filter(channel=setup.channel).select_for_update().first()
         provider = _check(setup, existing)

@@ -152,6 +152,30 @@ async def test_a_rule_kind_that_raises_fails_the_order_naming_its_plugin(
     assert balance["member"]["pointsBalance"] == 0
 
 
+CONFIGURE = """mutation { configureChannel(input: {channel: SMS, provider: "sample_sms"}) {
+  config { provider } errors { code message } } }"""
+
+
+async def test_a_plugins_channel_provider_serves_only_tenants_that_enabled_it(
+    plugin_api: Api, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    from membership.messaging.channels import active_channels
+    from plugins.channels import Channel
+
+    refused = await plugin_api(CONFIGURE, token=other_tenant.owner_token)
+    assert [e["code"] for e in refused["configureChannel"]["errors"]] == ["PERMISSION_DENIED"]
+    await enable(plugin_api, tenant)
+    configured = await plugin_api(CONFIGURE, token=tenant.owner_token)
+    assert configured["configureChannel"] == {"config": {"provider": "sample_sms"}, "errors": []}
+    assert (await active_channels(tenant.ctx))[Channel.SMS].provider.name == "sample_sms"
+    await plugin_api(
+        'mutation { disablePlugin(name: "sample-kit") { errors { code } } }',
+        token=tenant.owner_token,
+    )
+    tenant.ctx.enabled_plugins = None
+    assert Channel.SMS not in await active_channels(tenant.ctx)
+
+
 async def test_a_plugins_event_handler_sees_only_enabled_tenants_events(
     plugin_api: Api, tenant: TenantFixture, other_tenant: TenantFixture
 ) -> None:

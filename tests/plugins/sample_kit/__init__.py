@@ -19,6 +19,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from plugins.admin_pages import AdminPage
 from plugins.api.data import fetch, plugin_config, tenant_transaction
 from plugins.api.graphql import Info
+from plugins.builtin.fake_provider import FakeProvider
+from plugins.channels import Channel, ChannelProvider
 from plugins.earning import EarningCalculation, EarningRuleKind, Param, Stage
 from plugins.event_handlers import EventHandler, PluginEvent
 from plugins.hookspecs import PluginManifest, hookimpl
@@ -145,6 +147,20 @@ async def _member_created(ctx: RequestContext, conn: BaseDBAsyncClient, event: P
 @hookimpl
 def membership_event_handlers() -> Sequence[EventHandler]:
     return [EventHandler("members", ("member.*",), _member_created)]
+
+
+class SampleSms(FakeProvider):
+    """An SMS provider of the plugin's (it sends nothing, like the platform's fake one)."""
+
+    def __init__(self) -> None:
+        super().__init__(Channel.SMS)
+        self.name = "sample_sms"  # type: ignore[misc]
+        self.title = "Sample SMS"  # type: ignore[misc]
+
+
+@hookimpl
+def membership_channel_providers() -> Sequence[ChannelProvider]:
+    return [SampleSms()]
 
 
 @hookimpl
