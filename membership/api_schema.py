@@ -24,6 +24,7 @@ from membership.messages import localized
 from membership.metrics import observe_operation
 from membership.settings import get_settings
 from plugins.manager import LoadedPlugins, loaded_plugins, refuse
+from plugins.schema_additions import GraphQLAdditions
 from resolvers.admin import AdminMutations, AdminQueries
 from resolvers.auth import AuthMutations, AuthQueries
 from resolvers.coupon_checkout import CouponCheckoutMutations
@@ -178,21 +179,12 @@ def _root(name: str, core: type, extra: tuple[type, ...]) -> type:
     return strawberry.type(type(name, (core, *extra), {}), name=name)
 
 
-def build_schema(*, distribution: str | None = None) -> strawberry.Schema:
-    """The API's schema: the platform's fields and those of the usable plugins.
+def _additions(loaded: LoadedPlugins, names: list[str]) -> list[GraphQLAdditions]:
+    return [loaded.graphql[name] for name in names]
 
-    ``distribution`` keeps only the plugins of that distribution (``"membership"``: the platform
-    and its presets, which is what the committed SDL holds).
-    """
+
+def _schema(additions: list[GraphQLAdditions]) -> strawberry.Schema:
     settings = get_settings()
-    loaded = loaded_plugins()
-    for plugin, reason in _plugin_clashes(loaded).items():
-        loaded = refuse(plugin, reason)
-    additions = [
-        a
-        for name, a in loaded.graphql.items()
-        if distribution is None or loaded.distributions.get(name) == distribution
-    ]
     query = _root("Query", CoreQuery, tuple(c for a in additions for c in a.query))
     mutation = _root("Mutation", CoreMutation, tuple(c for a in additions for c in a.mutation))
     # Text PostgreSQL cannot store is refused as INVALID before any resolver sees it.
@@ -213,3 +205,39 @@ def build_schema(*, distribution: str | None = None) -> strawberry.Schema:
             MaskErrors(should_mask_error=_should_mask),  # type: ignore[list-item]
         ],
     )
+
+
+def build_schema(*, distribution: str | None = None) -> strawberry.Schema:
+    """The API's schema: the platform's fields and those of the usable plugins.
+
+    ``distribution`` keeps only the plugins of that distribution (``"membership"``: the platform
+    and its presets, which is what the committed SDL holds). A plugin whose fields or types
+    cannot join the platform's (a root field or a type name the platform has) is refused, with
+    the reason, and the schema is made without it.
+    """
+    loaded = loaded_plugins()
+    for plugin, reason in _plugin_clashes(loaded).items():
+        loaded = refuse(plugin, reason)
+    while True:
+        names = [
+            name
+            for name in loaded.graphql
+            if distribution is None or loaded.distributions.get(name) == distribution
+        ]
+        try:
+            return _schema(_additions(loaded, names))
+        except Exception as exc:
+            culprit = _first_unbuildable(loaded, names)
+            if culprit is None:
+                raise
+            loaded = refuse(culprit, f"its GraphQL schema cannot join the platform's: {exc}")
+
+
+def _first_unbuildable(loaded: LoadedPlugins, names: list[str]) -> str | None:
+    """The first plugin whose additions alone, or with those before it, break the schema."""
+    for count in range(1, len(names) + 1):
+        try:
+            _schema(_additions(loaded, names[:count]))
+        except Exception:
+            return names[count - 1]
+    return None

@@ -8,9 +8,11 @@ the same placeholders.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from membership.errors import DomainError
 
-__all__ = ["SUPPORTED", "ZH_CN", "choose_language", "localized"]
+__all__ = ["SUPPORTED", "ZH_CN", "add_translations", "choose_language", "localized"]
 
 SUPPORTED = ("zh-CN", "en")
 
@@ -403,8 +405,23 @@ def choose_language(accept_language: str | None) -> str:
     return "en"
 
 
+# What plugins bring (``PluginManifest.messages``), added when they load; the platform's own
+# catalogue wins where both have a template.
+_PLUGIN_ZH_CN: dict[str, str] = {}
+
+
+def add_translations(language: str, catalogue: Mapping[str, str]) -> None:
+    """Add a plugin's translations of its own templates (zh-CN; English is the template)."""
+    if language == "zh-CN":
+        _PLUGIN_ZH_CN.update(catalogue)
+
+
 def localized(error: DomainError, language: str) -> str:
-    if language == "zh-CN" and error.template in ZH_CN:
-        template = ZH_CN[error.template]
-        return template.format(**error.params) if error.params else template
+    if language == "zh-CN":
+        template = ZH_CN.get(error.template) or _PLUGIN_ZH_CN.get(error.template)
+        if template is not None:
+            try:
+                return template.format(**error.params) if error.params else template
+            except (KeyError, IndexError, ValueError):  # a plugin's translation that does not fit
+                return error.message
     return error.message

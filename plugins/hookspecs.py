@@ -19,8 +19,8 @@ anything else in the platform may change without notice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pluggy
 from pydantic import BaseModel
@@ -54,6 +54,8 @@ class PluginManifest:
     plugin whose range does not hold is not loaded, with a message naming it, and the platform
     starts without it. ``config`` is the pydantic model of a tenant's configuration: its JSON
     Schema is what the admin's form is generated from, and ``enablePlugin`` validates against it.
+    ``messages`` translates the English templates of the plugin's ``DomainError``s: callers
+    asking for zh-CN read them in Chinese, like the platform's own.
     """
 
     name: str
@@ -62,6 +64,8 @@ class PluginManifest:
     description: str
     title: str = ""  # shown to staff; the name when empty
     config: type[BaseModel] = NoConfig
+    # translations of the plugin's own error templates, by language: {"zh-CN": {template: text}}
+    messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def prefix(self) -> str:

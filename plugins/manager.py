@@ -25,6 +25,7 @@ import structlog
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
+from membership.messages import add_translations
 from plugins import hookspecs
 from plugins.admin_pages import MODULE, PATH, AdminPage
 from plugins.channels import ChannelProvider
@@ -296,6 +297,8 @@ def build(plugins: dict[str, ModuleType]) -> LoadedPlugins:
             _refuse(loaded, name, str(exc))
             continue
         keep()
+        for language, catalogue in manifest.messages.items():
+            add_translations(language, catalogue)
         loaded.manifests[name] = manifest
         loaded.modules[name] = plugin
     return loaded

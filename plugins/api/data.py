@@ -29,13 +29,18 @@ from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
 
+Connection = BaseDBAsyncClient
+"""The tenant's transaction as a plugin's job, handler or step receives it."""
+
 __all__ = [
+    "Connection",
     "DomainError",
     "DomainEvent",
     "ErrorCode",
     "MemberFacts",
     "Permission",
     "PointsWritten",
+    "RequestContext",
     "emit_event",
     "enqueue_job",
     "event_type",

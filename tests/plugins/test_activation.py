@@ -213,3 +213,60 @@ async def test_a_plugin_for_another_core_is_refused_at_start_up_and_the_platform
         assert listed["old"]["problem"] == "plugin 'old' 0.9.0 needs membership <0.1, this is 0.1.0"
         refused = await plugin_api(ENABLE, {"name": "old"}, tenant.owner_token)
         assert [e["code"] for e in refused["enablePlugin"]["errors"]] == ["INVALID"]
+
+
+async def test_a_plugins_own_errors_speak_the_callers_language(
+    plugin_api: Api, tenant: TenantFixture
+) -> None:
+    await enable(plugin_api, tenant)
+    for language, message in (("zh-CN", "样例拒绝了 this。"), ("en", "Sample refuses this.")):
+        body = (
+            await plugin_api.raw(
+                "mutation { sampleRefuse }",
+                token=tenant.owner_token,
+                headers={"accept-language": language},
+            )
+        ).json()
+        assert [(e["extensions"]["code"], e["message"]) for e in body["errors"]] == [
+            ("INVALID", message)
+        ]
+
+
+def _shadowing_plugin() -> types.ModuleType:
+    import strawberry
+
+    from plugins.hookspecs import hookimpl
+    from plugins.schema_additions import GraphQLAdditions
+
+    @strawberry.type(name="Member")
+    class Shadow:
+        note: str
+
+    @strawberry.type
+    class ShadowQueries:
+        @strawberry.field
+        async def shadow_member(self) -> Shadow:
+            return Shadow(note="")
+
+    module = types.ModuleType("shadow_plugin")
+    module.MANIFEST = PluginManifest("shadow", "1.0.0", ">=0.1", "")  # type: ignore[attr-defined]
+
+    @hookimpl
+    def membership_graphql() -> GraphQLAdditions:
+        return GraphQLAdditions(query=(ShadowQueries,))
+
+    module.membership_graphql = membership_graphql  # type: ignore[attr-defined]
+    return module
+
+
+async def test_a_plugin_whose_types_clash_with_the_platforms_is_refused_and_the_app_starts(
+    sample: LoadedPlugins,
+) -> None:
+    from membership.api_schema import build_schema
+    from plugins.manager import loaded_plugins
+
+    with also_installed({"shadow": _shadowing_plugin()}):
+        schema = build_schema()
+        assert "shadowMember" not in str(schema) and "sampleEcho" in str(schema)
+        refused = loaded_plugins().refused["shadow"]
+        assert refused.startswith("its GraphQL schema cannot join the platform's")

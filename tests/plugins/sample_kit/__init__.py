@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from plugins.admin_pages import AdminPage
-from plugins.api.data import fetch, plugin_config, tenant_transaction
+from plugins.api.data import DomainError, ErrorCode, fetch, plugin_config, tenant_transaction
 from plugins.api.graphql import Info
 from plugins.builtin.fake_provider import FakeProvider
 from plugins.channels import Channel, ChannelProvider
@@ -44,6 +44,7 @@ MANIFEST = PluginManifest(
     title="Sample kit",
     description="Every hook, for the platform's tests.",
     config=SampleConfig,
+    messages={"zh-CN": {"Sample refuses {what}.": "样例拒绝了 {what}。"}},
 )
 
 
@@ -94,6 +95,10 @@ class SampleMutations:
     @strawberry.mutation
     async def sample_boom(self, info: Info) -> bool:
         raise RuntimeError("the plugin's own bug")
+
+    @strawberry.mutation
+    async def sample_refuse(self, info: Info) -> bool:
+        raise DomainError(ErrorCode.INVALID, "Sample refuses {what}.", what="this")
 
 
 @hookimpl
