@@ -413,10 +413,10 @@ def test_plugin_commands_list_enable_and_disable_for_a_tenant(database: PgTarget
     assert enabled.returncode == 0, enabled.stderr
     assert json.loads(enabled.stdout)["enabled"] is True
     mine = run(database, "plugin", "list", "--tenant", slug)
-    assert {"retail": True} == {
+    assert {
         p["name"]: p["enabled"]
         for p in map(json.loads, mine.stdout.splitlines())
         if p["name"] == "retail"
-    }
+    } == {"retail": True}
     disabled = run(database, "plugin", "disable", "retail", "--tenant", slug)
     assert json.loads(disabled.stdout)["enabled"] is False

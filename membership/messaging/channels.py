@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from membership.activation.service import enabled_plugins, require_enabled
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.messaging.credentials import hint, open_credentials, seal_credentials
 from membership.messaging.models import ChannelConfig
@@ -20,7 +21,6 @@ from membership.messaging.settings import check_channel
 from membership.public_urls import check_url
 from membership.settings import get_settings
 from plugins.channels import Channel, ChannelProvider
-from membership.activation.service import enabled_plugins, require_enabled
 from plugins.manager import loaded_plugins
 from tenants import audit
 from tenants.context import RequestContext
