@@ -227,7 +227,7 @@ def create_app(
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
         Route("/admin", admin_redirect),
-        Route("/admin/plugins/{plugin}/{path:path}", plugin_asset),
+        Route("/plugin-files/{plugin}/{path:path}", plugin_asset),
         Route("/coupon-batches/{batch_id}/codes.csv", coupon_batch_csv),
         Route(
             "/channels/receipts/{tenant}/{channel}/{token}",

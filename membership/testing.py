@@ -158,7 +158,7 @@ async def membership_app(membership_database: PgTarget) -> AsyncIterator[Starlet
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def membership_client(membership_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client of the app, in-process (``/graphql``, ``/admin/plugins/…``)."""
+    """An HTTP client of the app, in-process (``/graphql``, ``/plugin-files/…``)."""
     import httpx
 
     transport = httpx.ASGITransport(app=membership_app)

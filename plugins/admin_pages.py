@@ -1,12 +1,12 @@
 """Admin pages in the plugin contract: routes the admin SPA loads from the plugin's manifest.
 
 A page is one ES module shipped inside the plugin's package (package data) and served by the
-platform at ``/admin/plugins/<plugin>/<module>``. The admin lists the pages of the plugins the
+platform at ``/plugin-files/<plugin>/<module>``. The admin lists the pages of the plugins the
 tenant enabled in its menu, and opens ``/plugins/<plugin>/<path>`` by importing the module and
 calling its default export with the host::
 
     export default function page(host) {
-      const { React, antd, graphql, language, t } = host;
+      const { React, antd, graphql, language } = host;
       return function StampCards() { ... };   // a React component
     }
 

@@ -1,4 +1,4 @@
-"""``/admin/plugins/<plugin>/<file>``: the files of a plugin's admin pages.
+"""``/plugin-files/<plugin>/<file>``: the files of a plugin's admin pages.
 
 Only files under the folders of the modules a plugin declares as admin pages are served, and
 only of the kinds a page is made of, so a plugin's Python source and data are never exposed.

@@ -33,6 +33,8 @@ const MessageTemplatesPage = lazy(() => import('./routes/messaging/templates/Mes
 const MessageLogPage = lazy(() => import('./routes/messaging/log/MessageLogPage'));
 const ChannelsPage = lazy(() => import('./routes/messaging/channels/ChannelsPage'));
 const AccountPage = lazy(() => import('./routes/account/AccountPage'));
+const PluginsPage = lazy(() => import('./routes/plugins/PluginsPage'));
+const PluginPage = lazy(() => import('./routes/plugins/PluginPage'));
 
 function guarded(permission: Permission, page: ReactNode): ReactNode {
   return <RequirePermission permission={permission}>{page}</RequirePermission>;
@@ -76,6 +78,9 @@ export const router = createBrowserRouter(
         { path: 'messaging/templates', element: guarded('messages:send', <MessageTemplatesPage />) },
         { path: 'messaging/log', element: guarded('messages:send', <MessageLogPage />) },
         { path: 'messaging/channels', element: guarded('channels:manage', <ChannelsPage />) },
+        { path: 'plugins', element: guarded('members:read', <PluginsPage />) },
+        // A plugin's page says itself whom it is for (its permission) and when it is not enabled.
+        { path: 'plugins/:plugin/:page', element: <PluginPage /> },
         { path: 'account', element: <AccountPage /> },
         // The viewer gate shows the form there while a change is due; afterwards it leads home.
         { path: CHANGE_PASSWORD_PATH.slice(1), element: <Navigate to="/" replace /> },

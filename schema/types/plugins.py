@@ -78,7 +78,7 @@ class Plugin:
         return [
             PluginAdminPage(
                 path=page.path,
-                module_url=f"/admin/plugins/{self.state.name}/{page.module}",
+                module_url=f"/plugin-files/{self.state.name}/{page.module}",
                 title=page.title.get(language) or page.title.get("en") or page.path,
                 permission=page.permission,
             )

@@ -58,7 +58,7 @@ async def test_the_plugins_installed_are_listed_with_version_range_and_config_sc
     assert sample["adminPages"] == [
         {
             "path": "notes",
-            "moduleUrl": "/admin/plugins/sample-kit/pages/notes.js",
+            "moduleUrl": "/plugin-files/sample-kit/pages/notes.js",
             "title": "Sample notes",
         }
     ]
@@ -270,3 +270,19 @@ async def test_a_plugin_whose_types_clash_with_the_platforms_is_refused_and_the_
         assert "shadowMember" not in str(schema) and "sampleEcho" in str(schema)
         refused = loaded_plugins().refused["shadow"]
         assert refused.startswith("its GraphQL schema cannot join the platform's")
+
+
+async def test_a_page_files_url_and_the_admins_own_route_of_the_page_do_not_collide(
+    plugin_api: Api,
+) -> None:
+    module = await plugin_api.client.get("/plugin-files/sample-kit/pages/notes.js")
+    assert module.status_code == 200 and "export default" in module.text
+    assert module.headers["content-type"].startswith("text/javascript")
+    # the admin's route of the page, reloaded or bookmarked, is the admin itself
+    page = await plugin_api.client.get("/admin/plugins/sample-kit/notes")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    # and nothing but a declared page's files is served
+    assert (await plugin_api.client.get("/plugin-files/sample-kit/__init__.py")).status_code == 404
+    assert (
+        await plugin_api.client.get("/plugin-files/sample-kit/pages/%2E%2E/%2E%2E/conftest.py")
+    ).status_code == 404

@@ -14,6 +14,8 @@ import {
 } from 'antd';
 import {
   ApiOutlined,
+  AppstoreOutlined,
+  BlockOutlined,
   CheckSquareOutlined,
   ClusterOutlined,
   CloseOutlined,
@@ -41,6 +43,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
+import { usePluginMenu, type PluginMenuEntry } from '../routes/plugins/pluginMenu';
 import { TestClockPanel } from '../routes/test-clock/TestClockPanel';
 import { useIsNarrow } from '../hooks/useIsNarrow';
 import { useSession } from '../session/SessionProvider';
@@ -68,13 +71,18 @@ const ICONS = {
   messageTemplates: <FileTextOutlined />,
   messageLog: <HistoryOutlined />,
   channels: <MessageOutlined />,
+  plugins: <AppstoreOutlined />,
 } as const;
 
 type MenuItems = NonNullable<MenuProps['items']>;
 
-/** Menu entries in NAVIGATION order, each section's entries under its heading after the others. */
+/**
+ * Menu entries in NAVIGATION order, each section's entries under its heading after the others;
+ * the enabled plugins' pages close the plugins section.
+ */
 function menuItems(
   items: readonly NavigationItem[],
+  pluginPages: readonly PluginMenuEntry[],
   label: (item: NavigationItem) => string,
   sectionLabel: (section: NavigationSection) => string,
   collapsed: boolean,
@@ -85,15 +93,24 @@ function menuItems(
     label: label(item),
     'data-testid': `nav-${item.key}`,
   });
+  const pluginEntry = (page: PluginMenuEntry) => ({
+    key: page.path,
+    icon: <BlockOutlined />,
+    label: page.title,
+    'data-testid': 'plugin-nav',
+    'data-plugin': page.plugin,
+    'data-page': page.page,
+  });
   const menu: MenuItems = items.filter((item) => !item.section).map(entry);
   for (const section of NAVIGATION_SECTIONS) {
-    const entries = items.filter((item) => item.section === section);
+    const entries: MenuItems = items.filter((item) => item.section === section).map(entry);
+    if (section === 'plugins') entries.push(...pluginPages.map(pluginEntry));
     if (entries.length === 0) continue;
     // An icon-only menu has no room for a heading: a line sets the section apart instead.
     if (collapsed) {
-      menu.push({ type: 'divider', key: `section-${section}` }, ...entries.map(entry));
+      menu.push({ type: 'divider', key: `section-${section}` }, ...entries);
     } else {
-      menu.push({ type: 'group', key: `section-${section}`, label: sectionLabel(section), children: entries.map(entry) });
+      menu.push({ type: 'group', key: `section-${section}`, label: sectionLabel(section), children: entries });
     }
   }
   return menu;
@@ -113,7 +130,10 @@ export function AppLayout() {
   const [drawerOpen, setDrawerOpen] = useState(false);
 
   const items = navigationItems(can);
-  const selected = items.find((item) => location.pathname.startsWith(item.path))?.path;
+  const pluginPages = usePluginMenu();
+  const selected =
+    pluginPages.find((page) => location.pathname === page.path)?.path ??
+    items.find((item) => location.pathname.startsWith(item.path))?.path;
 
   const onLogout = async () => {
     setSigningOut(true);
@@ -131,6 +151,7 @@ export function AppLayout() {
       selectedKeys={selected ? [selected] : []}
       items={menuItems(
         items,
+        pluginPages,
         (item) => t(`nav.${item.key}`),
         (section) => t(`nav.sections.${section}`),
         iconsOnly,

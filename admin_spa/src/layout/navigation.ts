@@ -1,7 +1,7 @@
 import type { Permission } from '../session/permissions';
 
 /** Headings of the menu, in the order they follow the ungrouped entries. */
-export const NAVIGATION_SECTIONS = ['messaging', 'developer'] as const;
+export const NAVIGATION_SECTIONS = ['messaging', 'developer', 'plugins'] as const;
 export type NavigationSection = (typeof NAVIGATION_SECTIONS)[number];
 
 export interface NavigationItem {
@@ -24,7 +24,8 @@ export interface NavigationItem {
     | 'deadLetters'
     | 'messageTemplates'
     | 'messageLog'
-    | 'channels';
+    | 'channels'
+    | 'plugins';
   path: string;
   permission: Permission;
   /** Entries of a section sit under its heading, after the ungrouped ones. */
@@ -55,6 +56,8 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { key: 'apiKeys', path: '/api-keys', permission: 'apikeys:manage', section: 'developer' },
   { key: 'webhooks', path: '/webhooks', permission: 'webhooks:manage', section: 'developer' },
   { key: 'deadLetters', path: '/dead-letters', permission: 'webhooks:manage', section: 'developer' },
+  // Everyone sees what is installed; enabling needs programme:manage. The enabled plugins' pages follow.
+  { key: 'plugins', path: '/plugins', permission: 'members:read', section: 'plugins' },
 ];
 
 export function navigationItems(can: (permission: Permission) => boolean): NavigationItem[] {

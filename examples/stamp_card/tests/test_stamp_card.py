@@ -195,7 +195,7 @@ async def test_the_admin_page_is_listed_and_its_module_served(
     assert served.status_code == 200
     assert served.headers["content-type"].startswith("text/javascript")
     assert "export default function page(host)" in served.text
-    source = await membership_client.get(f"/admin/plugins/{NAME}/plugin.py")
+    source = await membership_client.get(f"/plugin-files/{NAME}/plugin.py")
     assert source.status_code == 404
 
 

@@ -1,0 +1,53 @@
+import * as React from 'react';
+import * as antd from 'antd';
+import i18n from '../../i18n';
+import type { Language } from '../../i18n';
+import { gql, type Client, type CombinedError } from 'urql';
+import { describeError } from '../../api/userErrors';
+
+/**
+ * What the admin hands a plugin's page (see plugins/admin_pages.py): its own React and Ant
+ * Design, so a page needs no build step and looks like the rest of the admin; `graphql`, which
+ * posts through the admin's API client with the signed-in staff member's session and resolves to
+ * the answer's `data` (or throws with its errors); and the UI's language.
+ */
+export interface PluginHost {
+  React: typeof React;
+  antd: typeof antd;
+  graphql: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+  language: Language;
+}
+
+/** A GraphQL call of a plugin's page failed: `message` in words for people, `errors` as the server gave them. */
+export class PluginGraphQLError extends Error {
+  constructor(
+    message: string,
+    readonly errors: CombinedError['graphQLErrors'],
+  ) {
+    super(message);
+    this.name = 'PluginGraphQLError';
+  }
+}
+
+function operationOf(query: string): 'query' | 'mutation' | 'subscription' {
+  const document = gql(query);
+  for (const definition of document.definitions) {
+    if (definition.kind === 'OperationDefinition') return definition.operation;
+  }
+  throw new Error('The GraphQL document has no operation.');
+}
+
+export function createHost(client: Client, language: Language): PluginHost {
+  const graphql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const operation = operationOf(query);
+    if (operation === 'subscription') throw new Error('A plugin page cannot subscribe.');
+    // A page shows what is there now: its queries always ask the server.
+    const result =
+      operation === 'mutation'
+        ? await client.mutation(query, variables).toPromise()
+        : await client.query(query, variables, { requestPolicy: 'network-only' }).toPromise();
+    if (result.error) throw new PluginGraphQLError(describeError(result.error, i18n.t), result.error.graphQLErrors);
+    return result.data as T;
+  };
+  return { React, antd, graphql, language };
+}
