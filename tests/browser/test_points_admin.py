@@ -58,16 +58,24 @@ async def test_owner_creates_a_tier_and_grants_points_once(
     await page.get_by_test_id("tier-threshold").fill("5000")  # type: ignore[attr-defined]
     await page.get_by_test_id("tier-window-kind").click()  # type: ignore[attr-defined]
     await page.get_by_title("自然年").click()  # type: ignore[attr-defined]
+    await page.get_by_test_id("tier-benefits").fill("生日双倍积分 · 每月 2 张免邮券")  # type: ignore[attr-defined]
     await page.get_by_test_id("tier-submit").click()  # type: ignore[attr-defined]
     row = page.get_by_test_id("tier-row").filter(has_text="金卡")  # type: ignore[attr-defined]
     await row.wait_for()
     assert "5,000" in await row.inner_text()
+    assert "生日双倍积分" in await row.inner_text()
     await page.get_by_test_id("points-settings-policy").wait_for()  # type: ignore[attr-defined]
     await page.screenshot(path=str(SHOTS / "10-tiers.png"), full_page=True)  # type: ignore[attr-defined]
 
-    tiers = await api("{ tiers { name rank threshold window } }", token=shop.owner_token)
+    tiers = await api("{ tiers { name rank threshold window benefits } }", token=shop.owner_token)
     assert tiers["tiers"] == [
-        {"name": "金卡", "rank": 2, "threshold": 500000, "window": "CALENDAR_YEAR"}
+        {
+            "name": "金卡",
+            "rank": 2,
+            "threshold": 500000,
+            "window": "CALENDAR_YEAR",
+            "benefits": "生日双倍积分 · 每月 2 张免邮券",
+        }
     ]
     assert "自然年" in await row.inner_text()
 

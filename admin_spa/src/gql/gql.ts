@@ -163,7 +163,7 @@ type Documents = {
     "\n  mutation AdvanceTestClock($to: DateTime!) {\n    advanceTestClock(to: $to) {\n      testClock {\n        frozenTime\n        status\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.AdvanceTestClockDocument,
     "\n  query ProgrammeSettings {\n    pointsSettings {\n      earnPointsPerYuan\n      pointValueFen\n      returnWindowDays\n      pointsPaymentCapPercent\n    }\n  }\n": typeof types.ProgrammeSettingsDocument,
     "\n  mutation UpdateProgrammeSettings($input: UpdateEarningSettingsInput!) {\n    updateEarningSettings(input: $input) {\n      settings {\n        earnPointsPerYuan\n        pointValueFen\n        returnWindowDays\n        pointsPaymentCapPercent\n      pointsPaymentCapPercent\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateProgrammeSettingsDocument,
-    "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n  }\n": typeof types.TierFieldsFragmentDoc,
+    "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n    benefits\n  }\n": typeof types.TierFieldsFragmentDoc,
     "\n  query Tiers {\n    tiers {\n      ...TierFields\n    }\n  }\n": typeof types.TiersDocument,
     "\n  mutation CreateTier($input: CreateTierInput!) {\n    createTier(input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.CreateTierDocument,
     "\n  mutation UpdateTier($id: ID!, $input: UpdateTierInput!) {\n    updateTier(id: $id, input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": typeof types.UpdateTierDocument,
@@ -336,7 +336,7 @@ const documents: Documents = {
     "\n  mutation AdvanceTestClock($to: DateTime!) {\n    advanceTestClock(to: $to) {\n      testClock {\n        frozenTime\n        status\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.AdvanceTestClockDocument,
     "\n  query ProgrammeSettings {\n    pointsSettings {\n      earnPointsPerYuan\n      pointValueFen\n      returnWindowDays\n      pointsPaymentCapPercent\n    }\n  }\n": types.ProgrammeSettingsDocument,
     "\n  mutation UpdateProgrammeSettings($input: UpdateEarningSettingsInput!) {\n    updateEarningSettings(input: $input) {\n      settings {\n        earnPointsPerYuan\n        pointValueFen\n        returnWindowDays\n        pointsPaymentCapPercent\n      pointsPaymentCapPercent\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateProgrammeSettingsDocument,
-    "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n  }\n": types.TierFieldsFragmentDoc,
+    "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n    benefits\n  }\n": types.TierFieldsFragmentDoc,
     "\n  query Tiers {\n    tiers {\n      ...TierFields\n    }\n  }\n": types.TiersDocument,
     "\n  mutation CreateTier($input: CreateTierInput!) {\n    createTier(input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.CreateTierDocument,
     "\n  mutation UpdateTier($id: ID!, $input: UpdateTierInput!) {\n    updateTier(id: $id, input: $input) {\n      tier {\n        ...TierFields\n      }\n      errors {\n        code\n        field\n        message\n      }\n    }\n  }\n": types.UpdateTierDocument,
@@ -973,7 +973,7 @@ export function graphql(source: "\n  mutation UpdateProgrammeSettings($input: Up
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n  }\n"): (typeof documents)["\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n  }\n"];
+export function graphql(source: "\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n    benefits\n  }\n"): (typeof documents)["\n  fragment TierFields on Tier {\n    id\n    name\n    rank\n    metric\n    threshold\n    windowDays\n    window\n    pointsMultiplier\n    benefits\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -17,6 +17,7 @@ interface Values {
   window: TierWindow;
   windowDays: number | null;
   pointsMultiplier: number;
+  benefits: string;
 }
 
 interface Props {
@@ -49,6 +50,8 @@ export function TierFormModal({ editing, nextRank, onClose, onSaved }: Props) {
       // Days only for a rolling window; null clears them on update.
       windowDays: values.window === 'ROLLING_DAYS' ? (values.windowDays ?? null) : null,
       pointsMultiplier: values.pointsMultiplier,
+      // Empty text clears them.
+      benefits: (values.benefits ?? '').trim(),
     };
     const result = editing
       ? await update({ id: editing.id, input }).then((r) => ({ error: r.error, payload: r.data?.updateTier }))
@@ -92,8 +95,9 @@ export function TierFormModal({ editing, nextRank, onClose, onSaved }: Props) {
                 window: editing.window,
                 windowDays: editing.windowDays ?? null,
                 pointsMultiplier: editing.pointsMultiplier,
+                benefits: editing.benefits ?? '',
               }
-            : { name: '', rank: nextRank, metric: 'SPEND', window: 'LIFETIME', windowDays: null, pointsMultiplier: 1.0 }
+            : { name: '', rank: nextRank, metric: 'SPEND', window: 'LIFETIME', windowDays: null, pointsMultiplier: 1.0, benefits: '' }
         }
       >
         <Form.Item
@@ -154,6 +158,9 @@ export function TierFormModal({ editing, nextRank, onClose, onSaved }: Props) {
           rules={[{ required: true, message: t('common.required', { field: t('tiers.pointsMultiplier') }) }]}
         >
           <InputNumber min={0.001} max={100} step={0.25} precision={3} style={{ width: '100%' }} data-testid="tier-multiplier" />
+        </Form.Item>
+        <Form.Item name="benefits" label={t('tiers.benefits')} extra={t('tiers.benefitsHint')} rules={[{ max: 2000 }]}>
+          <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={2000} data-testid="tier-benefits" />
         </Form.Item>
       </Form>
     </Modal>

@@ -86,6 +86,18 @@ export default function TiersPage() {
               align: 'right',
               render: (value: number) => `×${value}`,
             },
+            {
+              title: t('tiers.benefits'),
+              dataIndex: 'benefits',
+              render: (value: string | null) =>
+                value ? (
+                  <Typography.Paragraph style={{ whiteSpace: 'pre-line', marginBottom: 0 }} ellipsis={{ rows: 3, expandable: true }}>
+                    {value}
+                  </Typography.Paragraph>
+                ) : (
+                  <Typography.Text type="secondary">—</Typography.Text>
+                ),
+            },
             ...(editable
               ? [
                   {

@@ -10,6 +10,7 @@ export const TierFields = graphql(`
     windowDays
     window
     pointsMultiplier
+    benefits
   }
 `);
 
