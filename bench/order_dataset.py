@@ -407,7 +407,7 @@ async def build_order_dataset(
                 "SET jit = off; SET work_mem = '64MB'; SET maintenance_work_mem = '1GB'"
             )
         await conn.execute(
-            "INSERT INTO points_settings (tenant_id) SELECT unnest($1::uuid[])",
+            "INSERT INTO points_settings (tenant_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING",
             [t.tenant_id for t in dataset.tenants()],
         )
         columns = (

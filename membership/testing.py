@@ -43,6 +43,7 @@ sets ``asyncio_default_fixture_loop_scope`` and ``asyncio_default_test_loop_scop
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
 import random
@@ -81,6 +82,8 @@ __all__ = [
     "membership_staff_token",
     "membership_tenant",
     "membership_tenant_factory",
+    "own_database",
+    "running_app",
 ]
 
 # Where a sandbox tenant's clock starts: a fixed instant, so a plugin's tests read the same
@@ -109,9 +112,10 @@ def _same_loop() -> None:
 # ---------------------------------------------------------------- the platform
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def membership_database() -> AsyncIterator[PgTarget]:
-    """A database of this run's own, migrated, with the app pool open as the app role."""
+@contextlib.asynccontextmanager
+async def own_database(prefix: str) -> AsyncIterator[PgTarget]:
+    """A database of its own named ``<prefix>_<random>``, migrated (the installed plugins'
+    migrations included), with the app pool open as the app role; dropped afterwards."""
     import asyncpg
 
     from membership.db import close_db, init_db, migrate, resolve_postgres, role_target
@@ -119,12 +123,11 @@ async def membership_database() -> AsyncIterator[PgTarget]:
 
     settings = get_settings()
     admin = resolve_postgres(settings)
-    name = f"membership_plugin_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     conn = await asyncpg.connect(**admin.connect_kwargs())
     await conn.execute(f'CREATE DATABASE "{name}"')
     await conn.close()
     target = replace(admin, database=name)
-    _session_loop[:] = [asyncio.get_running_loop()]
     try:
         await migrate(target, settings)
         await init_db(role_target(target, "app", settings), settings)
@@ -134,12 +137,12 @@ async def membership_database() -> AsyncIterator[PgTarget]:
         conn = await asyncpg.connect(**admin.connect_kwargs())
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await conn.close()
-        _session_loop.clear()
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def membership_app(membership_database: PgTarget) -> AsyncIterator[Starlette]:
-    """The platform's ASGI app, with the installed plugins' fields in its schema."""
+@contextlib.asynccontextmanager
+async def running_app() -> AsyncIterator[Starlette]:
+    """The platform's ASGI app with its services started (on a database already open), with the
+    installed plugins' fields in its schema; its Redis keys are deleted afterwards."""
     from membership.app import create_app
     from membership.settings import get_settings
 
@@ -154,6 +157,24 @@ async def membership_app(membership_database: PgTarget) -> AsyncIterator[Starlet
         async for key in redis.scan_iter(match=f"{prefix}:*"):
             await redis.delete(key)
         await services.stop(close_database=False)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def membership_database() -> AsyncIterator[PgTarget]:
+    """A database of this run's own, migrated, with the app pool open as the app role."""
+    _session_loop[:] = [asyncio.get_running_loop()]
+    try:
+        async with own_database("membership_plugin_test") as target:
+            yield target
+    finally:
+        _session_loop.clear()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def membership_app(membership_database: PgTarget) -> AsyncIterator[Starlette]:
+    """The platform's ASGI app, with the installed plugins' fields in its schema."""
+    async with running_app() as application:
+        yield application
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -16,7 +16,7 @@ os.environ.setdefault("MEMBERSHIP_LOG_LEVEL", "WARNING")
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -24,17 +24,14 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from membership.app import create_app
 from membership.db import (
     PgTarget,
-    close_db,
-    init_db,
-    migrate,
     resolve_postgres,
     resolve_redis_url,
     role_target,
 )
 from membership.settings import get_settings
+from membership.testing import own_database, running_app
 from tenants.context import RequestContext, TenantInfo
 
 
@@ -46,36 +43,14 @@ def admin_target() -> PgTarget:
 @pytest.fixture(scope="session")
 async def database(admin_target: PgTarget) -> AsyncIterator[PgTarget]:
     """A database of this run's own, migrated, with the app pool open as the app role."""
-    name = f"membership_test_{uuid.uuid4().hex[:10]}"
-    conn = await asyncpg.connect(**admin_target.connect_kwargs())
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    target = replace(admin_target, database=name)
-    settings = get_settings()
-    await migrate(target, settings)
-    await init_db(role_target(target, "app", settings), settings)
-    try:
+    async with own_database("membership_test") as target:
         yield target
-    finally:
-        await close_db()
-        conn = await asyncpg.connect(**admin_target.connect_kwargs())
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.close()
 
 
 @pytest.fixture(scope="session")
 async def app(database: PgTarget) -> AsyncIterator[Starlette]:
-    application = create_app(manage_database=False)
-    services = application.state.services
-    await services.start(init_database=False)
-    try:
+    async with running_app() as application:
         yield application
-    finally:
-        redis = services.redis
-        prefix = get_settings().redis_prefix
-        async for key in redis.scan_iter(match=f"{prefix}:*"):
-            await redis.delete(key)
-        await services.stop(close_database=False)
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from membership.activation.migrations import migrate_plugins
-from membership.app import create_app
 from membership.db import PgTarget, role_target
+from membership.testing import running_app
 from plugins.manager import LoadedPlugins, also_installed
 from tests.conftest import Api
 from tests.plugins import sample_kit
@@ -31,12 +31,7 @@ async def sample(database: PgTarget) -> AsyncIterator[LoadedPlugins]:
 @pytest.fixture
 async def plugin_api(sample: LoadedPlugins) -> AsyncIterator[Api]:
     """The API of an app made while the sample plugin is installed."""
-    application = create_app(manage_database=False)
-    services = application.state.services
-    await services.start(init_database=False)
-    try:
+    async with running_app() as application:
         transport = httpx.ASGITransport(app=application)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield Api(client)
-    finally:
-        await services.stop(close_database=False)
