@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -46,6 +47,8 @@ from resolvers.tiers import TierMutations, TierQueries
 from resolvers.webhooks import WebhookMutations, WebhookQueries
 from schema.plugin_fields import gate_fields
 from schema.text_input import refuse_unstorable_text
+from schema.types.members import Member
+from schema.types.orders import Order
 from tenants.tx import tenant_tx
 
 __all__ = ["build_schema"]
@@ -160,9 +163,12 @@ def _field_names(cls: type) -> set[str]:
 def _plugin_clashes(loaded: LoadedPlugins) -> dict[str, str]:
     """Plugins whose root fields the platform has, or that are not async: refused."""
     taken = {"Query": _field_names(CoreQuery), "Mutation": _field_names(CoreMutation)}
+    taken.update({name: _original_names(cls) for name, cls in _EXTENSIBLE.items()})
     problems: dict[str, str] = {}
     for plugin, additions in loaded.graphql.items():
-        for root, classes in (("Query", additions.query), ("Mutation", additions.mutation)):
+        roots = [("Query", additions.query), ("Mutation", additions.mutation)]
+        roots.extend(additions.extend.items())
+        for root, classes in roots:
             for cls in classes:
                 clash = sorted(_field_names(cls) & taken[root])
                 sync = gate_fields(plugin, cls)
@@ -183,8 +189,37 @@ def _additions(loaded: LoadedPlugins, names: list[str]) -> list[GraphQLAdditions
     return [loaded.graphql[name] for name in names]
 
 
+# The platform's types plugins may add fields to, and their own fields (kept to start each
+# schema from: a schema without a plugin must not keep the fields it added to another).
+_EXTENSIBLE: dict[str, type] = {"Member": Member, "Order": Order}
+_ORIGINAL_FIELDS: dict[type, list[Any]] = {}
+
+
+def _definition_fields(cls: type) -> list[Any]:
+    fields: list[Any] = cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+    return fields
+
+
+def _original_names(cls: type) -> set[str]:
+    fields = _ORIGINAL_FIELDS.setdefault(cls, list(_definition_fields(cls)))
+    return {f.python_name for f in fields}
+
+
+def _extend_types(additions: list[GraphQLAdditions]) -> None:
+    for name, cls in _EXTENSIBLE.items():
+        original = _ORIGINAL_FIELDS.setdefault(cls, list(_definition_fields(cls)))
+        extra = [
+            field
+            for a in additions
+            for extension in a.extend.get(name, ())
+            for field in _definition_fields(extension)
+        ]
+        _definition_fields(cls)[:] = [*original, *extra]
+
+
 def _schema(additions: list[GraphQLAdditions]) -> strawberry.Schema:
     settings = get_settings()
+    _extend_types(additions)
     query = _root("Query", CoreQuery, tuple(c for a in additions for c in a.query))
     mutation = _root("Mutation", CoreMutation, tuple(c for a in additions for c in a.mutation))
     # Text PostgreSQL cannot store is refused as INVALID before any resolver sees it.

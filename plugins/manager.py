@@ -58,6 +58,7 @@ _KIND_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
 _PROVIDER_NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 _LOCAL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _ACTION_NAME = re.compile(r"^[a-z][A-Za-z0-9]{0,39}$")
+EXTENSIBLE_TYPES = ("Member", "Order")  # the platform's types plugins may add fields to
 _MIGRATION_ID = re.compile(r"^[0-9]{4}_[a-z0-9_]{1,60}$")
 
 
@@ -193,6 +194,20 @@ def _collect(
     additions = _asked(manager, name, "membership_graphql")
     query_fields = [f for a in additions for c in a.query for f in _strawberry_fields(c)]
     mutation_fields = [f for a in additions for c in a.mutation for f in _strawberry_fields(c)]
+    type_fields = [
+        f"{type_name}.{f}"
+        for a in additions
+        for type_name, classes in a.extend.items()
+        for c in classes
+        for f in _strawberry_fields(c)
+    ]
+    for a in additions:
+        for type_name in a.extend:
+            if type_name not in EXTENSIBLE_TYPES:
+                raise PluginError(
+                    f"plugin {name!r}: only {', '.join(EXTENSIBLE_TYPES)} can get fields, "
+                    f"not {type_name}"
+                )
     migrations = _asked(manager, name, "membership_migrations")
     for migration in migrations:
         if not isinstance(migration, PluginMigration) or not _MIGRATION_ID.match(migration.id):
@@ -235,6 +250,7 @@ def _collect(
         ("channel provider", [p.name for p in providers]),
         ("Query field", query_fields),
         ("Mutation field", mutation_fields),
+        ("field", type_fields),
         ("event", [t.event for t in triggers]),
         ("step type", [a.type for a in actions]),
     ]
@@ -255,6 +271,10 @@ def _collect(
                 query=tuple(c for a in additions for c in a.query),
                 mutation=tuple(c for a in additions for c in a.mutation),
                 types=tuple(t for a in additions for t in a.types),
+                extend={
+                    type_name: tuple(c for a in additions for c in a.extend.get(type_name, ()))
+                    for type_name in {t for a in additions for t in a.extend}
+                },
             )
         if migrations:
             loaded.migrations[name] = tuple(migrations)

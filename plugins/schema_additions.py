@@ -18,6 +18,12 @@ the platform answers ``PERMISSION_DENIED`` naming the plugin, before the resolve
 unexpected exception in a plugin's resolver is logged with the plugin's name and answered as
 ``PLUGIN_FAILED``; the rest of the request and the other plugins are unaffected.
 
+A plugin may also add fields to the platform's own types ``Member`` and ``Order`` (a gym's
+``Member.cards``), with ``extend={"Member": (GymMemberFields,)}``: a strawberry class whose
+resolvers receive the platform's object as ``self`` (its id through
+``plugins.api.graphql.member_id_of(self)`` / ``order_id_of(self)``). They are gated like root
+fields.
+
 Resolvers reach the caller's request context through ``info.context.auth`` (a
 :class:`tenants.context.RequestContext`) and call the functions of :mod:`plugins.api`.
 Field names must not clash with the platform's or another plugin's; a clash stops the plugin
@@ -26,7 +32,8 @@ from loading, with a message naming both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 __all__ = ["GraphQLAdditions"]
 
@@ -36,9 +43,11 @@ class GraphQLAdditions:
     """Strawberry classes whose fields join the root ``Query`` and ``Mutation`` types.
 
     ``types`` lists extra types that no field reaches directly (interface implementations);
-    types a field returns are found from its annotation.
+    types a field returns are found from its annotation. ``extend`` adds fields to the
+    platform's ``Member`` and ``Order``.
     """
 
     query: tuple[type, ...] = ()
     mutation: tuple[type, ...] = ()
     types: tuple[type, ...] = ()
+    extend: Mapping[str, tuple[type, ...]] = field(default_factory=dict)  # by platform type name

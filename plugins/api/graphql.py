@@ -7,13 +7,42 @@
   language, like every mutation of the platform.
 * ``parse_id``: an ``ID`` argument as a UUID (a malformed one is NOT_FOUND at its field).
 * ``UserError``, ``JSON`` and ``Long`` (64-bit integers: money in minor units, points).
+* ``member_id_of(self)`` / ``order_id_of(self)``: in a field a plugin adds to ``Member`` or
+  ``Order`` (``GraphQLAdditions.extend``), the id of the object the field is asked on.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
+from schema.types.members import Member
+from schema.types.orders import Order
 
-__all__ = ["JSON", "Info", "Long", "UserError", "parse_id", "returns_errors"]
+__all__ = [
+    "JSON",
+    "Info",
+    "Long",
+    "UserError",
+    "member_id_of",
+    "order_id_of",
+    "parse_id",
+    "returns_errors",
+]
+
+
+def member_id_of(member: object) -> uuid.UUID:
+    """The id of the ``Member`` a plugin's field is resolved on."""
+    if not isinstance(member, Member):
+        raise TypeError("member_id_of takes the Member a field of Member is resolved on")
+    return member._row.id
+
+
+def order_id_of(order: object) -> uuid.UUID:
+    """The id of the ``Order`` a plugin's field is resolved on."""
+    if not isinstance(order, Order):
+        raise TypeError("order_id_of takes the Order a field of Order is resolved on")
+    return order._row.id

@@ -286,3 +286,25 @@ async def test_a_page_files_url_and_the_admins_own_route_of_the_page_do_not_coll
     assert (
         await plugin_api.client.get("/plugin-files/sample-kit/pages/%2E%2E/%2E%2E/conftest.py")
     ).status_code == 404
+
+
+async def test_a_plugin_adds_a_field_to_member_for_the_tenants_that_enabled_it(
+    plugin_api: Api, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    from membership.api_schema import build_schema
+    from membership.members.service import MemberChanges, create_member
+
+    await enable(plugin_api, tenant, {"label": "徽章"})
+    mine = await create_member(tenant.ctx, MemberChanges(phone="13800990001"))
+    theirs = await create_member(other_tenant.ctx, MemberChanges(phone="13800990002"))
+    query = "query($id: ID!) { member(id: $id) { id sampleBadge } }"
+    data = await plugin_api(query, {"id": str(mine.id)}, tenant.owner_token)
+    assert data["member"] == {"id": str(mine.id), "sampleBadge": f"徽章:{mine.id}"}
+    refused = (
+        await plugin_api.raw(query, {"id": str(theirs.id)}, token=other_tenant.owner_token)
+    ).json()
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["PERMISSION_DENIED"]
+    assert "sample-kit" in refused["errors"][0]["message"]
+    # the platform's own schema (what the committed SDL holds) has no trace of it
+    assert "sampleBadge" not in str(build_schema(distribution="membership"))
+    assert "sampleBadge" in str(build_schema())

@@ -18,7 +18,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from plugins.admin_pages import AdminPage
 from plugins.api.data import DomainError, ErrorCode, fetch, plugin_config, tenant_transaction
-from plugins.api.graphql import Info
+from plugins.api.graphql import Info, member_id_of
 from plugins.builtin.fake_provider import FakeProvider
 from plugins.channels import Channel, ChannelProvider
 from plugins.earning import EarningCalculation, EarningRuleKind, Param, Stage
@@ -106,9 +106,21 @@ def membership_earning_rule_kinds() -> Sequence[EarningRuleKind]:
     return [SampleBonus()]
 
 
+@strawberry.type
+class SampleMemberFields:
+    @strawberry.field
+    async def sample_badge(self, info: Info) -> str:
+        config = await plugin_config(info.context.auth, NAME)
+        return f"{config.label}:{member_id_of(self)}"  # type: ignore[attr-defined]
+
+
 @hookimpl
 def membership_graphql() -> GraphQLAdditions:
-    return GraphQLAdditions(query=(SampleQueries,), mutation=(SampleMutations,))
+    return GraphQLAdditions(
+        query=(SampleQueries,),
+        mutation=(SampleMutations,),
+        extend={"Member": (SampleMemberFields,)},
+    )
 
 
 @hookimpl
