@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,8 +62,12 @@ class RequestContext:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     clock: Clock = field(default_factory=SystemClock)
     real_clock: Clock = field(default=None, repr=False)  # type: ignore[assignment]
-    # the plugins the tenant has enabled, read once per request when first needed
+    # the plugins the tenant has enabled, read once per request when first needed (the read
+    # under way is shared by the fields of the request that ask at the same time)
     enabled_plugins: frozenset[str] | None = field(default=None, repr=False)
+    enabled_plugins_read: asyncio.Future[frozenset[str]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if self.real_clock is None:

@@ -23,7 +23,7 @@ from typing import Any
 import structlog
 from croniter import croniter
 
-from membership.activation.service import is_enabled
+from membership.activation.service import forget_enabled_plugins, is_enabled
 from membership.errors import DomainError, ErrorCode
 from membership.ids import new_id
 from plugins.manager import loaded_plugins
@@ -195,7 +195,7 @@ async def next_job_due(ctx: RequestContext) -> datetime | None:
 
 
 async def _enabled_crons(ctx: RequestContext) -> list[tuple[str, str, Any]]:
-    ctx.enabled_plugins = None
+    forget_enabled_plugins(ctx)
     return [
         (plugin, name, cron)
         for (plugin, name), cron in loaded_plugins().crons.items()

@@ -10,6 +10,7 @@ second time.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from collections.abc import Mapping
@@ -32,6 +33,7 @@ __all__ = [
     "disable_plugin",
     "enable_plugin",
     "enabled_plugins",
+    "forget_enabled_plugins",
     "installed_plugins",
     "is_enabled",
     "list_plugins",
@@ -63,12 +65,28 @@ class PluginState:
 
 
 async def enabled_plugins(ctx: RequestContext) -> frozenset[str]:
-    """The plugins on for the caller's tenant (the platform's own always), read once a request."""
-    if ctx.enabled_plugins is None:
-        async with tenant_tx(ctx) as conn:
-            _, rows = await conn.execute_query("SELECT name FROM tenant_plugins WHERE enabled", [])
-        ctx.enabled_plugins = frozenset([CORE_PLUGIN, *(r["name"] for r in rows)])
-    return ctx.enabled_plugins
+    """The plugins on for the caller's tenant (the platform's own always), read once a request:
+    fields resolved at the same time share one read."""
+    if ctx.enabled_plugins is not None:
+        return ctx.enabled_plugins
+    reading = ctx.enabled_plugins_read
+    if reading is None or (reading.done() and reading.exception() is not None):
+        reading = ctx.enabled_plugins_read = asyncio.ensure_future(_read_enabled(ctx))
+    enabled = await asyncio.shield(reading)
+    ctx.enabled_plugins = enabled
+    return enabled
+
+
+def forget_enabled_plugins(ctx: RequestContext) -> None:
+    """Read the tenant's plugins afresh on next use (they may have changed)."""
+    ctx.enabled_plugins = None
+    ctx.enabled_plugins_read = None
+
+
+async def _read_enabled(ctx: RequestContext) -> frozenset[str]:
+    async with tenant_tx(ctx) as conn:
+        _, rows = await conn.execute_query("SELECT name FROM tenant_plugins WHERE enabled", [])
+    return frozenset([CORE_PLUGIN, *(r["name"] for r in rows)])
 
 
 async def is_enabled(ctx: RequestContext, plugin: str) -> bool:
@@ -250,7 +268,7 @@ async def enable_plugin(ctx: RequestContext, name: str, config: object) -> Plugi
             before=before,
             after={"enabled": True, "config": stored, "presetApplied": set_up},
         )
-        ctx.enabled_plugins = None
+        forget_enabled_plugins(ctx)
         return await _one(ctx, name)
 
 
@@ -291,7 +309,7 @@ async def disable_plugin(ctx: RequestContext, name: str) -> PluginState:
                 before={"enabled": True},
                 after={"enabled": False},
             )
-        ctx.enabled_plugins = None
+        forget_enabled_plugins(ctx)
         return await _one(ctx, name)
 
 

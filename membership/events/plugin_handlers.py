@@ -17,7 +17,7 @@ from typing import Any
 import structlog
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from membership.activation.service import is_enabled
+from membership.activation.service import forget_enabled_plugins, is_enabled
 from membership.outbox import OutboxEvent
 from plugins.event_handlers import EventHandler, PluginEvent
 from plugins.manager import LoadedPlugins
@@ -56,7 +56,7 @@ def _listening(plugin: str, handler: EventHandler) -> Listen:
 
 def _handler(plugin: str, handler: EventHandler) -> Handle:
     async def handle(ctx: RequestContext, event: OutboxEvent, jobs: Any) -> None:
-        ctx.enabled_plugins = None  # the tenant may have changed its mind since the last event
+        forget_enabled_plugins(ctx)  # the tenant may have changed its mind since the last event
         if not await is_enabled(ctx, plugin):
             return
         seen = PluginEvent(

@@ -7,6 +7,8 @@
   language, like every mutation of the platform.
 * ``parse_id``: an ``ID`` argument as a UUID (a malformed one is NOT_FOUND at its field).
 * ``UserError``, ``JSON`` and ``Long`` (64-bit integers: money in minor units, points).
+* ``batched(info, name, load)``: a DataLoader made once per request, so a field the plugin adds
+  to every member of a page asks the database once for the page, not once per member.
 * ``member_id_of(self)`` / ``order_id_of(self)``: in a field a plugin adds to ``Member`` or
   ``Order`` (``GraphQLAdditions.extend``), the id of the object the field is asked on.
 """
@@ -14,6 +16,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
 
 from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
@@ -27,6 +33,7 @@ __all__ = [
     "Info",
     "Long",
     "UserError",
+    "batched",
     "member_id_of",
     "order_id_of",
     "parse_id",
@@ -46,3 +53,20 @@ def order_id_of(order: object) -> uuid.UUID:
     if not isinstance(order, Order):
         raise TypeError("order_id_of takes the Order a field of Order is resolved on")
     return order._row.id
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def batched(
+    info: Info, name: str, load: Callable[[list[K]], Awaitable[Sequence[V]]]
+) -> DataLoader[K, V]:
+    """The request's DataLoader called ``name`` (prefix it with the plugin's name), made on first
+    use with ``load``: given the keys, the values in the same order."""
+    loaders: dict[str, DataLoader[Any, Any]] = info.context._loaders
+    key = f"plugin:{name}"
+    loader = loaders.get(key)
+    if loader is None:
+        loader = loaders[key] = DataLoader(load_fn=load)
+    return loader

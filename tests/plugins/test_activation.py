@@ -308,3 +308,23 @@ async def test_a_plugin_adds_a_field_to_member_for_the_tenants_that_enabled_it(
     # the platform's own schema (what the committed SDL holds) has no trace of it
     assert "sampleBadge" not in str(build_schema(distribution="membership"))
     assert "sampleBadge" in str(build_schema())
+
+
+async def test_a_plugins_field_on_a_page_of_members_costs_the_same_queries_for_any_page_size(
+    plugin_api: Api, tenant: TenantFixture
+) -> None:
+    from membership.members.service import MemberChanges, create_member
+    from tests.conftest import count_queries
+
+    await enable(plugin_api, tenant)
+    query = """query($first: Int) { members(first: $first) { edges { node {
+      sampleNoteCount } } } }"""
+    counts = []
+    for made in (2, 8):
+        for n in range(made - sum((counts and [2]) or [0])):
+            await create_member(tenant.ctx, MemberChanges(phone=f"1370099{made:02d}{n:02d}"))
+        with count_queries() as counted:
+            data = await plugin_api(query, {"first": 50}, tenant.owner_token)
+        assert len(data["members"]["edges"]) == made
+        counts.append(len(counted.queries))
+    assert counts[0] == counts[1], counts

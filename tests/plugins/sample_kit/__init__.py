@@ -18,7 +18,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from plugins.admin_pages import AdminPage
 from plugins.api.data import DomainError, ErrorCode, fetch, plugin_config, tenant_transaction
-from plugins.api.graphql import Info, member_id_of
+from plugins.api.graphql import Info, batched, member_id_of
 from plugins.builtin.fake_provider import FakeProvider
 from plugins.channels import Channel, ChannelProvider
 from plugins.earning import EarningCalculation, EarningRuleKind, Param, Stage
@@ -112,6 +112,24 @@ class SampleMemberFields:
     async def sample_badge(self, info: Info) -> str:
         config = await plugin_config(info.context.auth, NAME)
         return f"{config.label}:{member_id_of(self)}"  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def sample_note_count(self, info: Info) -> int:
+        ctx = info.context.auth
+
+        async def count(member_ids: list[uuid.UUID]) -> list[int]:
+            async with tenant_transaction(ctx) as conn:
+                rows = await fetch(
+                    conn,
+                    "SELECT m.id, count(n.id) AS n FROM unnest($1::uuid[]) AS m (id) "
+                    "LEFT JOIN sample_kit_notes n ON n.text = 'member:' || m.id::text "
+                    "GROUP BY m.id",
+                    member_ids,
+                )
+            found = {r["id"]: r["n"] for r in rows}
+            return [found.get(i, 0) for i in member_ids]
+
+        return await batched(info, "sample-kit:note_count", count).load(member_id_of(self))
 
 
 @hookimpl
