@@ -35,6 +35,7 @@ from membership.messages import choose_language
 from membership.settings import Settings, get_settings
 from resolvers.downloads import coupon_batch_csv
 from resolvers.plugin_assets import plugin_asset
+from resolvers.plugin_routes import PluginRoutes
 from resolvers.receipts import channel_receipts
 from schema.context import Context
 from tenants.auth import Authenticator, AuthError
@@ -228,6 +229,8 @@ def create_app(
         Route("/metrics", metrics_endpoint),
         Route("/admin", admin_redirect),
         Route("/plugin-files/{plugin}/{path:path}", plugin_asset),
+        Route("/plugin-api/{plugin}/{path:path}", PluginRoutes(public=False)),
+        Route("/plugin-hooks/{plugin}/{tenant}/{path:path}", PluginRoutes(public=True)),
         Route("/coupon-batches/{batch_id}/codes.csv", coupon_batch_csv),
         Route(
             "/channels/receipts/{tenant}/{channel}/{token}",

@@ -29,6 +29,7 @@ from plugins.admin_pages import AdminPage
 from plugins.channels import ChannelProvider
 from plugins.earning import EarningRuleKind
 from plugins.event_handlers import EventHandler
+from plugins.http_routes import PluginRoute
 from plugins.jobs import PluginCron, PluginJob
 from plugins.journey_steps import JourneyAction, JourneyTrigger
 from plugins.schema_additions import GraphQLAdditions
@@ -124,6 +125,12 @@ def membership_journey_actions() -> Sequence[JourneyAction]:  # type: ignore[emp
 @hookspec
 def membership_admin_pages() -> Sequence[AdminPage]:  # type: ignore[empty-body]
     """Pages the admin SPA shows for this plugin (:mod:`plugins.admin_pages`)."""
+
+
+@hookspec
+def membership_http_routes() -> Sequence[PluginRoute]:  # type: ignore[empty-body]
+    """HTTP routes beside GraphQL: downloads, and providers' notifications
+    (:mod:`plugins.http_routes`)."""
 
 
 @hookspec

@@ -32,6 +32,8 @@ from plugins.channels import ChannelProvider
 from plugins.earning import EarningRuleKind
 from plugins.event_handlers import EventHandler
 from plugins.hookspecs import PROJECT, PluginManifest
+from plugins.http_routes import PATH as ROUTE_PATH
+from plugins.http_routes import PluginRoute
 from plugins.jobs import PluginCron, PluginJob
 from plugins.journey_steps import JourneyAction, JourneyTrigger
 from plugins.schema_additions import GraphQLAdditions
@@ -87,6 +89,7 @@ class LoadedPlugins:
     journey_triggers: dict[str, tuple[str, JourneyTrigger]] = field(default_factory=dict)
     journey_actions: dict[str, tuple[str, JourneyAction]] = field(default_factory=dict)
     admin_pages: dict[str, tuple[AdminPage, ...]] = field(default_factory=dict)
+    http_routes: dict[str, tuple[PluginRoute, ...]] = field(default_factory=dict)
     presets: dict[str, Callable[..., Any]] = field(default_factory=dict)
 
     def title(self, name: str) -> str:
@@ -239,6 +242,13 @@ def _collect(
     for page in pages:
         if not PATH.match(page.path) or not MODULE.match(page.module) or ".." in page.module:
             raise PluginError(f"plugin {name!r}: bad admin page {page.path!r} ({page.module!r})")
+    routes = _asked(manager, name, "membership_http_routes")
+    for route in routes:
+        if not isinstance(route, PluginRoute) or not ROUTE_PATH.match(route.path):
+            raise PluginError(f"plugin {name!r}: bad HTTP route {getattr(route, 'path', route)!r}")
+    route_keys = [(r.public, r.path, m) for r in routes for m in r.methods]
+    if len(set(route_keys)) != len(route_keys):
+        raise PluginError(f"plugin {name!r}: an HTTP route is declared twice")
     presets = [
         impl.function
         for impl in manager.hook.membership_preset.get_hookimpls()
@@ -285,6 +295,8 @@ def _collect(
         loaded.journey_actions.update({a.type: (name, a) for a in actions})
         if pages:
             loaded.admin_pages[name] = tuple(pages)
+        if routes:
+            loaded.http_routes[name] = tuple(routes)
         if presets:
             loaded.presets[name] = presets[0]
 

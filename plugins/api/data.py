@@ -23,6 +23,7 @@ from membership.activation import service as activation
 from membership.errors import DomainError, ErrorCode
 from membership.members import service as members
 from membership.members.models import Member
+from membership.orders import service as orders_service
 from membership.outbox import DomainEvent, emit, event_type
 from membership.points import service as points_service
 from tenants.context import RequestContext
@@ -38,6 +39,7 @@ __all__ = [
     "DomainEvent",
     "ErrorCode",
     "MemberFacts",
+    "OrderRecorded",
     "Permission",
     "PointsWritten",
     "RequestContext",
@@ -48,6 +50,7 @@ __all__ = [
     "find_member",
     "grant_points",
     "plugin_config",
+    "record_order",
     "require_enabled",
     "spend_points",
     "tenant_transaction",
@@ -150,6 +153,38 @@ async def spend_points(
     return PointsWritten(
         result.entry.id, result.entry.points, result.member.points_balance, result.replayed
     )
+
+
+@dataclass(frozen=True)
+class OrderRecorded:
+    order_id: uuid.UUID
+    points_earned: int
+    replayed: bool  # the order number was recorded before: nothing new was written
+
+
+async def record_order(
+    ctx: RequestContext,
+    *,
+    member_id: uuid.UUID,
+    external_id: str,
+    amount: int,
+    store_code: str | None = None,
+    paid_at: datetime | None = None,
+) -> OrderRecorded:
+    """Record a sale (a card sold at a gym's desk, a receipt approved at a mall) as an order of
+    the member, exactly as ``recordOrder`` does: the tenant's earning rules, tiers, events and
+    idempotency by ``external_id`` (prefix it with the plugin's name). Needs orders:write."""
+    result = await orders_service.record_order(
+        ctx,
+        orders_service.OrderRequest(
+            external_id=external_id,
+            member_id=member_id,
+            amount=amount,
+            store_code=store_code,
+            paid_at=paid_at,
+        ),
+    )
+    return OrderRecorded(result.order.id, result.order.points_earned, result.replayed)
 
 
 async def emit_event(ctx: RequestContext, event: DomainEvent) -> uuid.UUID:

@@ -328,3 +328,49 @@ async def test_a_plugins_field_on_a_page_of_members_costs_the_same_queries_for_a
         assert len(data["members"]["edges"]) == made
         counts.append(len(counted.queries))
     assert counts[0] == counts[1], counts
+
+
+async def test_a_plugins_download_answers_its_tenants_staff_with_their_credential(
+    plugin_api: Api, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    client = plugin_api.client
+    assert (await client.get("/plugin-api/sample-kit/notes.csv")).status_code == 401
+    other = await client.get(
+        "/plugin-api/sample-kit/notes.csv",
+        headers={"authorization": f"Bearer {other_tenant.owner_token}"},
+    )
+    assert other.status_code == 403 and "sample-kit" in other.json()["errors"][0]["message"]
+    await enable(plugin_api, tenant, {"label": "表"})
+    mine = await client.get(
+        "/plugin-api/sample-kit/notes.csv",
+        headers={"authorization": f"Bearer {tenant.owner_token}"},
+    )
+    assert mine.status_code == 200 and mine.text == "text\npreset:表\n"
+    assert (
+        await client.get(
+            "/plugin-api/sample-kit/nope.csv",
+            headers={"authorization": f"Bearer {tenant.owner_token}"},
+        )
+    ).status_code == 404
+
+
+async def test_a_plugins_public_hook_reaches_only_a_tenant_that_enabled_it(
+    plugin_api: Api, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    client = plugin_api.client
+    await enable(plugin_api, tenant, {"label": "key"})
+    signed = {"x-signature": "key"}
+    url = f"/plugin-hooks/sample-kit/{tenant.info.slug}/ping/r1"
+    assert (await client.post(url, content=b"hi", headers=signed)).text == "ok"
+    assert (await client.post(url, content=b"hi", headers={"x-signature": "x"})).status_code == 401
+    assert (await client.get(url)).status_code == 405
+    elsewhere = f"/plugin-hooks/sample-kit/{other_tenant.info.slug}/ping/r1"
+    assert (await client.post(elsewhere, content=b"hi", headers=signed)).status_code == 404
+    assert (
+        await client.post("/plugin-hooks/sample-kit/no-such-tenant/ping/r1", headers=signed)
+    ).status_code == 404
+    crashed = await client.post(url, content=b"crash", headers=signed)
+    assert crashed.status_code == 500
+    assert crashed.json()["errors"][0]["extensions"]["code"] == "PLUGIN_FAILED"
+    assert await sample_kit.notes(tenant.ctx) == ["ping:r1:hi", "preset:key"]
+    assert await sample_kit.notes(other_tenant.ctx) == []

@@ -14,16 +14,26 @@ from typing import Any
 
 import strawberry
 from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from plugins.admin_pages import AdminPage
-from plugins.api.data import DomainError, ErrorCode, fetch, plugin_config, tenant_transaction
+from plugins.api.data import (
+    DomainError,
+    ErrorCode,
+    Permission,
+    fetch,
+    plugin_config,
+    tenant_transaction,
+)
 from plugins.api.graphql import Info, batched, member_id_of
 from plugins.builtin.fake_provider import FakeProvider
 from plugins.channels import Channel, ChannelProvider
 from plugins.earning import EarningCalculation, EarningRuleKind, Param, Stage
 from plugins.event_handlers import EventHandler, PluginEvent
 from plugins.hookspecs import PluginManifest, hookimpl
+from plugins.http_routes import PluginRoute
 from plugins.jobs import PluginCron, PluginJob
 from plugins.schema_additions import GraphQLAdditions
 from plugins.tables import PluginMigration
@@ -196,6 +206,35 @@ class SampleSms(FakeProvider):
 @hookimpl
 def membership_channel_providers() -> Sequence[ChannelProvider]:
     return [SampleSms()]
+
+
+async def _notes_csv(request: Request, ctx: RequestContext) -> Response:
+    """Staff download the notes (needs members:read)."""
+    if not ctx.has(Permission.MEMBERS_READ):
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "Sample refuses {what}.", what="you")
+    lines = "\n".join(["text", *await notes(ctx)])
+    return PlainTextResponse(lines + "\n", media_type="text/csv")
+
+
+async def _ping(request: Request, ctx: RequestContext) -> Response:
+    """A provider's notification: signed with the tenant's label (a stand-in for a real key)."""
+    config = await plugin_config(ctx, NAME)
+    if request.headers.get("x-signature") != config.label:  # type: ignore[attr-defined]
+        return PlainTextResponse("bad signature", status_code=401)
+    body = await request.body()
+    if body == b"crash":
+        raise RuntimeError("the plugin's own bug")
+    async with tenant_transaction(ctx) as conn:
+        await note(ctx, conn, f"ping:{request.path_params['ref']}:{body.decode()}")
+    return PlainTextResponse("ok")
+
+
+@hookimpl
+def membership_http_routes() -> Sequence[PluginRoute]:
+    return [
+        PluginRoute("notes.csv", _notes_csv),
+        PluginRoute("ping/{ref}", _ping, methods=("POST",), public=True),
+    ]
 
 
 @hookimpl
