@@ -298,6 +298,7 @@ async def test_an_enabled_plugin_page_loads_from_its_module_and_leaves_when_disa
     await expect(board.get_by_test_id("board-row")).to_have_count(4)
     headers = await board.locator(".ant-table-thead th").all_inner_texts()
     assert [h.strip() for h in headers] == ["Who", "Pts"]
+    await expect(board.get_by_test_id("board-chart").locator("canvas")).to_have_count(1)
     await screenshot(page, "plugins-board-page")
 
     # a page that throws while it renders, and one whose module is not there: contained

@@ -4,16 +4,20 @@ import i18n from '../../i18n';
 import type { Language } from '../../i18n';
 import { gql, type Client, type CombinedError } from 'urql';
 import { describeError } from '../../api/userErrors';
+import { EChart } from '../../components/EChart';
 
 /**
  * What the admin hands a plugin's page (see plugins/admin_pages.py): its own React and Ant
  * Design, so a page needs no build step and looks like the rest of the admin; `graphql`, which
  * posts through the admin's API client with the signed-in staff member's session and resolves to
- * the answer's `data` (or throws with its errors); and the UI's language.
+ * the answer's `data` (or throws with its errors); the UI's language; and the admin's chart
+ * (`EChart`, ECharts bar and line charts with a grid, tooltip and legend), so numbers people would
+ * rather see than read get a chart on a plugin's page too.
  */
 export interface PluginHost {
   React: typeof React;
   antd: typeof antd;
+  EChart: typeof EChart;
   graphql: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => Promise<T>;
   language: Language;
 }
@@ -49,5 +53,5 @@ export function createHost(client: Client, language: Language): PluginHost {
     if (result.error) throw new PluginGraphQLError(describeError(result.error, i18n.t), result.error.graphQLErrors);
     return result.data as T;
   };
-  return { React, antd, graphql, language };
+  return { React, antd, EChart, graphql, language };
 }

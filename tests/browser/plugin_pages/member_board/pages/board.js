@@ -65,6 +65,18 @@ export default function page(host) {
         onRow: () => ({ 'data-testid': 'board-row' }),
         'data-testid': 'board-table',
       }),
+      // the admin's own chart: each member's points as a bar
+      h(host.EChart, {
+        height: 240,
+        'data-testid': 'board-chart',
+        option: {
+          grid: { left: 40, right: 16, top: 16, bottom: 32 },
+          tooltip: { trigger: 'axis' },
+          xAxis: { type: 'category', data: board.rows.map((row) => row.name || '—') },
+          yAxis: { type: 'value' },
+          series: [{ type: 'bar', data: board.rows.map((row) => Number(row.points) || 0) }],
+        },
+      }),
     );
   };
 }
