@@ -9,6 +9,9 @@
 * ``UserError``, ``JSON`` and ``Long`` (64-bit integers: money in minor units, points).
 * ``batched(info, name, load)``: a DataLoader made once per request, so a field the plugin adds
   to every member of a page asks the database once for the page, not once per member.
+* ``Member`` (the platform's type, for a plugin's field that returns one) and
+  ``load_member(info, member_id)``, batched across the request; ``PageInfo`` and
+  ``page_info(cursors, has_next=…, has_previous=…)`` for a plugin's connections.
 * ``member_id_of(self)`` / ``order_id_of(self)``: in a field a plugin adds to ``Member`` or
   ``Order`` (``GraphQLAdditions.extend``), the id of the object the field is asked on.
 """
@@ -25,6 +28,7 @@ from resolvers.conventions import parse_id, returns_errors
 from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
+from schema.types.common import PageInfo, page_info
 from schema.types.members import Member
 from schema.types.orders import Order
 
@@ -32,10 +36,14 @@ __all__ = [
     "JSON",
     "Info",
     "Long",
+    "Member",
+    "PageInfo",
     "UserError",
     "batched",
+    "load_member",
     "member_id_of",
     "order_id_of",
+    "page_info",
     "parse_id",
     "returns_errors",
 ]
@@ -70,3 +78,10 @@ def batched(
     if loader is None:
         loader = loaders[key] = DataLoader(load_fn=load)
     return loader
+
+
+async def load_member(info: Info, member_id: uuid.UUID) -> Member | None:
+    """The platform's ``Member`` of that id in the caller's tenant (None when absent), loaded
+    with every other member the request asks for in one query."""
+    row = await info.context.member_loader.load(member_id)
+    return None if row is None else Member(_row=row)
