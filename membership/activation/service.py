@@ -273,9 +273,16 @@ async def enable_plugin(ctx: RequestContext, name: str, config: object) -> Plugi
 
 
 async def _run_preset(ctx: RequestContext, name: str, preset: Any, config: BaseModel) -> None:
-    # The preset works for the tenant with every permission the platform's own set-up has;
-    # the administrator who enabled the plugin stays the actor of what it records.
-    setup = dataclasses.replace(ctx, permissions=ROLE_PERMISSIONS[Role.OWNER])
+    # The preset works for the tenant with every permission the platform's own set-up has, and
+    # as if its plugin were enabled already (its journeys may start on the plugin's events); the
+    # administrator who enabled the plugin stays the actor of what it records.
+    enabled = await enabled_plugins(ctx)
+    setup = dataclasses.replace(
+        ctx,
+        permissions=ROLE_PERMISSIONS[Role.OWNER],
+        enabled_plugins=enabled | {name},
+        enabled_plugins_read=None,
+    )
     try:
         await preset(ctx=setup, config=config)
     except DomainError:

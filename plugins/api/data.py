@@ -20,7 +20,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from membership.activation import jobs as plugin_jobs
 from membership.activation import service as activation
-from membership.errors import DomainError, ErrorCode
+from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members import service as members
 from membership.members.models import Member
 from membership.orders import service as orders_service
@@ -33,9 +33,13 @@ from tenants.tx import tenant_tx
 Connection = BaseDBAsyncClient
 """The tenant's transaction as a plugin's job, handler or step receives it."""
 
+# ``DomainErrors([DomainError…])`` reports several problems at once (every bad field of an input),
+# each as its own ``UserError`` with its path.
+
 __all__ = [
     "Connection",
     "DomainError",
+    "DomainErrors",
     "DomainEvent",
     "ErrorCode",
     "MemberFacts",

@@ -261,11 +261,16 @@ async def ensure_message_template(ctx: RequestContext, spec: MessageTemplateSpec
 
 
 async def ensure_journey(
-    ctx: RequestContext, name: str, definition: Mapping[str, Any], *, activate: bool = True
+    ctx: RequestContext,
+    name: str,
+    definition: Mapping[str, Any],
+    *,
+    activate: bool = True,
 ) -> Made:
     """The journey named ``name``: unless the tenant has one of that name (kept as it is, active
     or paused), its ``definition`` (docs/journeys.md) is saved and, with ``activate``, published
-    so members enter it from now on."""
+    so members enter it from now on. A preset's journey may start on its own plugin's events
+    and use its own steps: the preset runs as if its plugin were enabled already."""
     name = name.strip()
     for journey in await journey_reads.list_journeys(ctx):
         if journey.name == name:
