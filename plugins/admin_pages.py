@@ -11,7 +11,8 @@ calling its default export with the host::
     }
 
 ``host.React`` and ``host.antd`` are the admin's own React and Ant Design, so a page needs no
-build step and looks like the rest of the admin; ``host.EChart`` is the admin's chart
+build step and looks like the rest of the admin (``host.dayjs`` is what antd's date pickers
+take and give); ``host.EChart`` is the admin's chart
 (``React.createElement(host.EChart, {option, height})`` with an ECharts option of bar and line
 series); ``host.graphql(query, variables)`` posts to the
 API with the signed-in staff member's session and resolves to ``data`` (or throws with the

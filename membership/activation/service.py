@@ -20,6 +20,12 @@ from typing import Any
 import structlog
 from pydantic import BaseModel, ValidationError
 
+from membership.activation.secrets import (
+    keep_stored_secrets,
+    open_config,
+    seal_config,
+    shown_config,
+)
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from plugins.admin_pages import AdminPage
 from plugins.manager import CORE_PLUGIN, LoadedPlugins, core_version, loaded_plugins
@@ -113,7 +119,7 @@ async def plugin_config(ctx: RequestContext, plugin: str) -> BaseModel:
             "SELECT config FROM tenant_plugins WHERE name = $1", [plugin]
         )
     raw = _json(rows[0]["config"]) if rows else {}
-    return manifest.config.model_validate(raw)
+    return manifest.config.model_validate(open_config(ctx.tenant.id, plugin, raw))
 
 
 def installed_plugins() -> list[PluginState]:
@@ -149,7 +155,9 @@ def _state(loaded: LoadedPlugins, name: str, row: Mapping[str, Any] | None) -> P
         problem=None,
         always_on=always_on,
         enabled=enabled,
-        config=_json(row["config"]) if row and enabled else ({} if always_on else None),
+        config=shown_config(_json(row["config"]))
+        if row and enabled
+        else ({} if always_on else None),
         config_schema=manifest.config.model_json_schema(),
         admin_pages=loaded.admin_pages.get(name, ()),
     )
@@ -233,8 +241,8 @@ async def enable_plugin(ctx: RequestContext, name: str, config: object) -> Plugi
     ctx.require(Permission.PROGRAMME_MANAGE)
     loaded = _usable(name)
     manifest = loaded.manifests[name]
-    model = _validated(manifest.config, config)
-    stored = model.model_dump(mode="json")
+    if config is not None and not isinstance(config, Mapping):
+        raise DomainError(ErrorCode.INVALID, "A configuration is a JSON object.", ["config"])
     now = ctx.clock.now()
     async with tenant_tx(ctx) as conn:
         await conn.execute_query(
@@ -247,8 +255,16 @@ async def enable_plugin(ctx: RequestContext, name: str, config: object) -> Plugi
             [name],
         )
         row = rows[0]
-        before = {"enabled": row["enabled"], "config": _json(row["config"])}
-        if row["enabled"] and before["config"] == stored:
+        held = _json(row["config"])
+        # secrets sent back as their hint (or left out) stay as stored
+        given = keep_stored_secrets(ctx.tenant.id, name, held, config or {})
+        model = _validated(manifest.config, given)
+        stored = seal_config(ctx.tenant.id, name, model)
+        before = {"enabled": row["enabled"], "config": shown_config(held)}
+        unchanged = open_config(ctx.tenant.id, name, held) == open_config(
+            ctx.tenant.id, name, stored
+        )
+        if row["enabled"] and unchanged:
             return await _one(ctx, name)
         preset = loaded.presets.get(name)
         set_up = preset is not None and row["preset_at"] is None
@@ -266,7 +282,7 @@ async def enable_plugin(ctx: RequestContext, name: str, config: object) -> Plugi
             "plugin",
             name,
             before=before,
-            after={"enabled": True, "config": stored, "presetApplied": set_up},
+            after={"enabled": True, "config": shown_config(stored), "presetApplied": set_up},
         )
         forget_enabled_plugins(ctx)
         return await _one(ctx, name)

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -21,11 +22,15 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from membership.activation import jobs as plugin_jobs
 from membership.activation import service as activation
 from membership.errors import DomainError, DomainErrors, ErrorCode
+from membership.members import identities
 from membership.members import service as members
 from membership.members.models import Member
 from membership.orders import service as orders_service
 from membership.outbox import DomainEvent, emit, event_type
+from membership.points import by_store
 from membership.points import service as points_service
+from membership.programme.settings import load_settings
+from membership.tiers.models import Tier
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
@@ -46,18 +51,25 @@ __all__ = [
     "OrderRecorded",
     "Permission",
     "PointsWritten",
+    "RefundRecorded",
     "RequestContext",
+    "StorePoints",
     "emit_event",
     "enqueue_job",
     "event_type",
     "fetch",
     "find_member",
+    "find_member_by_identity",
     "grant_points",
     "plugin_config",
+    "point_value_fen",
+    "points_by_store",
     "record_order",
+    "refund_order",
     "require_enabled",
     "spend_points",
     "tenant_transaction",
+    "tier_name",
 ]
 
 
@@ -107,6 +119,17 @@ async def find_member(
 ) -> MemberFacts | None:
     """One live member of the tenant by id or phone, or None; needs members:read."""
     member = await members.get_member(ctx, id=id, phone=phone)
+    return None if member is None else _facts(ctx, member)
+
+
+async def find_member_by_identity(
+    ctx: RequestContext, provider: str, app_id: str | None, subject: str
+) -> MemberFacts | None:
+    """The live member holding an identity elsewhere (``WECHAT_OPENID`` with the app's appId,
+    ``WECHAT_UNIONID``, ``ALIPAY_USER``…), or None, as ``memberByIdentity`` finds it; a
+    malformed identity finds nobody. Needs members:read."""
+    key = identities.IdentityKey(provider=provider, app_id=app_id, subject=subject)
+    member = await identities.member_by_identity(ctx, key)
     return None if member is None else _facts(ctx, member)
 
 
@@ -191,6 +214,28 @@ async def record_order(
     return OrderRecorded(result.order.id, result.order.points_earned, result.replayed)
 
 
+@dataclass(frozen=True)
+class RefundRecorded:
+    order_id: uuid.UUID
+    refunded_amount: int  # the order's refunds so far, this one included (fen)
+    points_reversed: int  # the order's earned points taken back so far, this one included
+    replayed: bool  # the key was used before: nothing new was written
+
+
+async def refund_order(
+    ctx: RequestContext, external_id: str, amount: int | None, idempotency_key: str
+) -> RefundRecorded:
+    """Refund all (``amount`` None) or part (fen) of an order, exactly as ``refundOrder`` does:
+    the points it earned are taken back in proportion to what is refunded so far, points paid
+    with it are given back, once per key (prefix it with the plugin's name). NOT_FOUND for an
+    unknown order, INVALID for more than is left to refund. Needs orders:write."""
+    result = await orders_service.refund_order(
+        ctx, external_id=external_id, amount=amount, idempotency_key=idempotency_key
+    )
+    order = result.order
+    return RefundRecorded(order.id, order.refunded_amount, order.points_reversed, result.replayed)
+
+
 async def emit_event(ctx: RequestContext, event: DomainEvent) -> uuid.UUID:
     """Write one of the plugin's events (a frozen dataclass registered with
     ``@event_type("<prefix>.<name>")``) in the caller's transaction. It reaches webhooks, the
@@ -217,3 +262,31 @@ async def enqueue_job(
     commits (it rolls back with it). A key seen before for this plugin queues nothing and
     returns False; the job gets ``args`` (JSON) with the tenant's context."""
     return await plugin_jobs.enqueue(ctx, plugin, job, args, key=key)
+
+
+StorePoints = by_store.StorePoints
+"""Points issued and redeemed by one store's orders over a period (``store_code`` None: orders
+recorded without a store)."""
+
+
+async def points_by_store(ctx: RequestContext, start: datetime, end: datetime) -> list[StorePoints]:
+    """Points issued and redeemed per store, by the ledger entries written from ``start``
+    (inclusive) to ``end`` (exclusive), in one indexed read; stores without entries are not
+    listed. Issued: what orders earned, net of what their refunds took back; redeemed: what
+    members paid orders with, net of what refunds gave back. A refund counts when it happens.
+    Entries made by no order (grants, rewards, expiry) are left out. Needs members:read."""
+    return await by_store.points_by_store(ctx, start, end)
+
+
+async def point_value_fen(ctx: RequestContext) -> Decimal:
+    """What one point is worth in fen (the programme's ``pointValueFen``, e.g. 1 or 0.5): what
+    points paying an order are worth, and what a settlement values them at."""
+    return (await load_settings(ctx)).point_value_fen
+
+
+async def tier_name(ctx: RequestContext, tier_id: uuid.UUID) -> str | None:
+    """The name of the tenant's tier ``tier_id`` (a member's ``tier_id``), or None when it has
+    no such tier; any caller of the tenant may read it."""
+    async with tenant_transaction(ctx):
+        names = await Tier.filter(id=tier_id).values_list("name", flat=True)
+    return str(names[0]) if names else None

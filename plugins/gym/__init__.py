@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
+from plugins.admin_pages import AdminPage
 from plugins.gym.config import NAME, GymConfig
 from plugins.gym.messages import ZH_CN
 from plugins.gym.preset import set_up
@@ -28,6 +29,7 @@ from tenants.context import RequestContext
 
 __all__ = [
     "MANIFEST",
+    "membership_admin_pages",
     "membership_crons",
     "membership_graphql",
     "membership_journey_triggers",
@@ -59,6 +61,31 @@ def membership_graphql() -> GraphQLAdditions:
     return GraphQLAdditions(
         query=(GymQueries,), mutation=(GymMutations,), extend={"Member": (GymMemberFields,)}
     )
+
+
+@hookimpl
+def membership_admin_pages() -> Sequence[AdminPage]:
+    """The front desk (check-ins, cards, freezes, sales), the card products and the stats."""
+    return [
+        AdminPage(
+            path="front-desk",
+            module="pages/front-desk.js",
+            title={"zh-CN": "前台签到", "en": "Front desk"},
+            permission="points:write",
+        ),
+        AdminPage(
+            path="products",
+            module="pages/products.js",
+            title={"zh-CN": "卡种", "en": "Card products"},
+            permission="members:read",
+        ),
+        AdminPage(
+            path="stats",
+            module="pages/stats.js",
+            title={"zh-CN": "数据", "en": "Stats"},
+            permission="members:read",
+        ),
+    ]
 
 
 @hookimpl

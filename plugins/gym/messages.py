@@ -33,4 +33,7 @@ ZH_CN: dict[str, str] = {
     "with visits left.": "该会员没有可用于签到的卡：没有已开始、未到期、今天未冻结且有剩余次数的卡。",
     "A TIME card has days and no visits.": "按天数的卡需要有效天数，且不填次数。",
     "A VISITS card has visits.": "次卡需要填写次数。",
+    # stats
+    "The range ends before it starts.": "结束日期早于开始日期。",
+    "A range spans at most {max} days.": "统计范围最多 {max} 天。",
 }

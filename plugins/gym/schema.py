@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -27,6 +28,7 @@ from plugins.api.graphql import (
 from plugins.gym.cards import Card, cards_of, freeze_card, sell_card
 from plugins.gym.checkins import check_in
 from plugins.gym.products import Product, ProductDraft, create_product, list_products
+from plugins.gym.stats import check_ins_per_day, renewal_rate
 
 __all__ = ["GymMemberFields", "GymMutations", "GymQueries"]
 
@@ -146,6 +148,22 @@ class CheckInPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
+@strawberry.type(description="Check-ins on one day (the tenant's time zone).")
+class GymDayCount:
+    day: date
+    count: int
+
+
+@strawberry.type(
+    description="Of the members whose card ended in a range, those who bought another card "
+    "within 30 days of the end (before or after it)."
+)
+class GymRenewalRate:
+    ended: int
+    renewed: int
+    rate: float | None = strawberry.field(description="renewed / ended; null when none ended.")
+
+
 @strawberry.type
 class GymQueries:
     @strawberry.field(description="The tenant's card products, by name. Needs members:read.")
@@ -153,6 +171,36 @@ class GymQueries:
         ctx = info.context.auth
         ctx.require(Permission.MEMBERS_READ)
         return [_product(p) for p in await list_products(ctx)]
+
+    @strawberry.field(
+        description="Check-ins on each day from `from` to `until` (both included, the tenant's "
+        "days, at most 366), days without one included. Needs members:read."
+    )
+    async def gym_check_ins_per_day(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        until: date,
+    ) -> list[GymDayCount]:
+        ctx = info.context.auth
+        ctx.require(Permission.MEMBERS_READ)
+        days = await check_ins_per_day(ctx, from_, until)
+        return [GymDayCount(day=d.day, count=d.count) for d in days]
+
+    @strawberry.field(
+        description="The renewal rate of the members whose card ended from `from` to `until` "
+        "(both included, the tenant's days, at most 366). Needs members:read."
+    )
+    async def gym_renewal_rate(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        until: date,
+    ) -> GymRenewalRate:
+        ctx = info.context.auth
+        ctx.require(Permission.MEMBERS_READ)
+        found = await renewal_rate(ctx, from_, until)
+        return GymRenewalRate(ended=found.ended, renewed=found.renewed, rate=found.rate)
 
 
 @strawberry.type

@@ -14,16 +14,25 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 
 from plugins.hookspecs import PluginManifest, hookimpl
+from plugins.http_routes import PluginRoute
 from plugins.mall.config import NAME, MallConfig
 from plugins.mall.messages import ZH_CN
 from plugins.mall.preset import set_up
 from plugins.mall.schema import MallMutations, MallQueries
+from plugins.mall.settlement_xlsx import ROUTE as SETTLEMENT_XLSX
 from plugins.mall.tables import MIGRATIONS
+from plugins.mall.wechat_pay_notify import NOTIFY
 from plugins.schema_additions import GraphQLAdditions
 from plugins.tables import PluginMigration
 from tenants.context import RequestContext
 
-__all__ = ["MANIFEST", "membership_graphql", "membership_migrations", "membership_preset"]
+__all__ = [
+    "MANIFEST",
+    "membership_graphql",
+    "membership_http_routes",
+    "membership_migrations",
+    "membership_preset",
+]
 
 MANIFEST = PluginManifest(
     name=NAME,
@@ -47,6 +56,11 @@ def membership_migrations() -> Sequence[PluginMigration]:
 @hookimpl
 def membership_graphql() -> GraphQLAdditions:
     return GraphQLAdditions(query=(MallQueries,), mutation=(MallMutations,))
+
+
+@hookimpl
+def membership_http_routes() -> Sequence[PluginRoute]:
+    return [NOTIFY, SETTLEMENT_XLSX]  # WeChat Pay 智慧商圈 notices; the settlement report
 
 
 @hookimpl

@@ -7,7 +7,11 @@ title, a description, its default and its bounds. Amounts are whole yuan here (a
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from plugins.mall.wechat_pay_config import WeChatPayConfig
 
 __all__ = ["NAME", "MallConfig", "StoreConfig"]
 
@@ -61,6 +65,14 @@ def _default_stores() -> list[StoreConfig]:
     ]
 
 
+TierName = Annotated[str, Field(min_length=1, max_length=50)]
+ParkingHours = Annotated[int, Field(ge=0, le=24)]
+
+
+def _default_parking_hours() -> dict[str, int]:
+    return {"普卡": 1, "银卡": 2, "金卡": 3, "钻石": 5}
+
+
 class MallConfig(BaseModel):
     """One tenant's mall: its stores and the rules of receipt points."""
 
@@ -102,6 +114,17 @@ class MallConfig(BaseModel):
         description="开票后多少天内可以提交；更早的小票不予受理，1–365。",
         ge=1,
         le=365,
+    )
+    wechat_pay: WeChatPayConfig | None = Field(
+        default=None,
+        title="微信支付智慧商圈",
+        description="填写后接收微信支付商圈支付和退款通知并按商户规则积分；留空：不接收。",
+    )
+    parking_hours_by_tier: dict[TierName, ParkingHours] = Field(
+        default_factory=_default_parking_hours,
+        title="停车权益（小时）",
+        description="各会员等级每天免费停车的小时数，按等级名称；未列出的等级和无等级的会员为 0，每项 0–24。",
+        max_length=50,
     )
 
     @model_validator(mode="after")

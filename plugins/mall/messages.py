@@ -39,4 +39,8 @@ ZH_CN: dict[str, str] = {
     # the review queue
     "This cursor is not one this list gave.": "该游标不是此列表给出的。",
     "Ask for 0 to {limit} receipts at a time.": "每次可取 0 到 {limit} 张小票。",
+    # settlement
+    "A settlement range ends on or after the day it starts.": "结算区间的结束日期不能早于开始日期。",
+    "A settlement range spans at most {days} days.": "结算区间最长 {days} 天。",
+    "Give {name} as a date, YYYY-MM-DD.": "请以 YYYY-MM-DD 格式给出日期 {name}。",
 }

@@ -9,8 +9,9 @@ plugin, before these resolvers run; what they raise as ``DomainError`` becomes t
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -26,10 +27,11 @@ from plugins.api.graphql import (
     parse_id,
     returns_errors,
 )
-from plugins.mall import queue, receipts, stores
+from plugins.mall import parking, queue, receipts, settlement, stores
 
 __all__ = [
     "MallMutations",
+    "MallParkingBenefit",
     "MallQueries",
     "MallStore",
     "MallStorePayload",
@@ -39,6 +41,7 @@ __all__ = [
     "ReceiptPayload",
     "ReceiptStatus",
     "SaveMallStoreInput",
+    "StoreSettlement",
     "SubmitReceiptInput",
 ]
 
@@ -164,6 +167,51 @@ class ReceiptConnection:
     total_count: int
 
 
+@strawberry.type(
+    description="What a store of the mall issued and took in points over a period, and who owes "
+    "whom for them (积分结算). Money in fen at the programme's point value."
+)
+class StoreSettlement:
+    store_code: str
+    store_name: str
+    points_issued: Long = strawberry.field(
+        description="Points the store's orders earned, net of what their refunds took back."
+    )
+    points_redeemed: Long = strawberry.field(
+        description="Points members paid the store's orders with, net of what refunds gave back."
+    )
+    points_issued_value: Long = strawberry.field(
+        description="What the issued points are worth, in fen: the store owes it to the mall."
+    )
+    points_redeemed_value: Long = strawberry.field(
+        description="What the redeemed points are worth, in fen: the mall owes it to the store."
+    )
+    net: Long = strawberry.field(
+        description="pointsRedeemedValue - pointsIssuedValue, in fen: positive, the mall pays "
+        "the store; negative, the store pays the mall."
+    )
+
+
+def _settlement(row: settlement.SettlementRow) -> StoreSettlement:
+    return StoreSettlement(
+        store_code=row.store_code,
+        store_name=row.store_name,
+        points_issued=row.points_issued,
+        points_redeemed=row.points_redeemed,
+        points_issued_value=row.points_issued_value,
+        points_redeemed_value=row.points_redeemed_value,
+        net=row.net,
+    )
+
+
+@strawberry.type(description="A member's free parking today, a benefit of the member's tier.")
+class MallParkingBenefit:
+    member_id: strawberry.ID
+    tier_name: str | None = strawberry.field(description="The member's tier; null: none.")
+    hours: int = strawberry.field(description="Free parking hours today.")
+    date: date = strawberry.field(description="Today in the mall's time zone.")
+
+
 @strawberry.type
 class MallQueries:
     @strawberry.field(description="The mall's stores by code. Any caller of the tenant.")
@@ -195,6 +243,41 @@ class MallQueries:
                 [e.cursor for e in edges], has_next=page.has_next, has_previous=page.has_previous
             ),
             total_count=page.total,
+        )
+
+    @strawberry.field(
+        description="Points issued and redeemed per store of the mall, by store code (stores "
+        "without points show zeros), from the day `from` to the day `until` inclusive in the "
+        "tenant's time zone, at most 366 days; and what the mall and each store owe each other. "
+        "Needs programme:manage. Also as a spreadsheet: GET "
+        "/plugin-api/mall/settlement.xlsx?from=YYYY-MM-DD&until=YYYY-MM-DD."
+    )
+    async def store_settlement(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        until: date,
+    ) -> list[StoreSettlement]:
+        rows = await settlement.store_settlement(info.context.auth, from_, until)
+        return [_settlement(r) for r in rows]
+
+    @strawberry.field(
+        description="A member's free parking hours today by the member's tier, or null when "
+        "there is no such member. Needs members:read, or a member token for its own member."
+    )
+    async def mall_parking_benefit(
+        self, info: Info, member_id: strawberry.ID
+    ) -> MallParkingBenefit | None:
+        benefit = await parking.parking_benefit(
+            info.context.auth, parse_id(member_id, ["memberId"])
+        )
+        if benefit is None:
+            return None
+        return MallParkingBenefit(
+            member_id=strawberry.ID(str(benefit.member_id)),
+            tier_name=benefit.tier_name,
+            hours=benefit.hours,
+            date=benefit.date,
         )
 
 

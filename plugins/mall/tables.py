@@ -8,6 +8,7 @@ it race: the second insert waits for the first and then finds the number taken.
 
 from __future__ import annotations
 
+from plugins.mall.payment_tables import PAYMENTS
 from plugins.tables import PluginMigration
 
 __all__ = ["MIGRATIONS"]
@@ -56,4 +57,5 @@ MIGRATIONS = (
         sql=_STORES_AND_RECEIPTS,
         tenant_tables=("mall_stores", "mall_receipts"),
     ),
+    PAYMENTS,
 )

@@ -217,8 +217,7 @@ def _shipped_event_types() -> list[str]:
     return [
         t
         for t in known_types()
-        if t in EVENT_TYPES
-        and (EVENT_TYPES[t].__module__.startswith(("membership.", *prefixes)))
+        if t in EVENT_TYPES and (EVENT_TYPES[t].__module__.startswith(("membership.", *prefixes)))
     ]
 
 

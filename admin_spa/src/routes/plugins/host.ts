@@ -1,5 +1,6 @@
 import * as React from 'react';
 import * as antd from 'antd';
+import dayjs from 'dayjs';
 import i18n from '../../i18n';
 import type { Language } from '../../i18n';
 import { gql, type Client, type CombinedError } from 'urql';
@@ -17,6 +18,8 @@ import { EChart } from '../../components/EChart';
 export interface PluginHost {
   React: typeof React;
   antd: typeof antd;
+  /** The dayjs antd's date pickers take and give. */
+  dayjs: typeof dayjs;
   EChart: typeof EChart;
   graphql: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => Promise<T>;
   language: Language;
@@ -53,5 +56,5 @@ export function createHost(client: Client, language: Language): PluginHost {
     if (result.error) throw new PluginGraphQLError(describeError(result.error, i18n.t), result.error.graphQLErrors);
     return result.data as T;
   };
-  return { React, antd, EChart, graphql, language };
+  return { React, antd, dayjs, EChart, graphql, language };
 }
