@@ -16,7 +16,10 @@ take and give); ``host.EChart`` is the admin's chart
 (``React.createElement(host.EChart, {option, height})`` with an ECharts option of bar and line
 series); ``host.graphql(query, variables)`` posts to the
 API with the signed-in staff member's session and resolves to ``data`` (or throws with the
-errors); ``host.language`` is ``"zh-CN"`` or ``"en"``.
+errors); ``host.language`` is ``"zh-CN"`` or ``"en"``; ``host.download(url, filename)`` fetches a
+file one of the plugin's HTTP routes serves (``/plugin-api/<plugin>/<path>``, which needs the
+credential a plain link cannot send) with the staff member's session and saves it as
+``filename``, resolving when the browser has it (or throwing with the refusal in words).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
+from plugins.admin_pages import AdminPage
 from plugins.hookspecs import PluginManifest, hookimpl
 from plugins.http_routes import PluginRoute
 from plugins.mall.config import NAME, MallConfig
@@ -28,6 +29,7 @@ from tenants.context import RequestContext
 
 __all__ = [
     "MANIFEST",
+    "membership_admin_pages",
     "membership_graphql",
     "membership_http_routes",
     "membership_migrations",
@@ -56,6 +58,31 @@ def membership_migrations() -> Sequence[PluginMigration]:
 @hookimpl
 def membership_graphql() -> GraphQLAdditions:
     return GraphQLAdditions(query=(MallQueries,), mutation=(MallMutations,))
+
+
+@hookimpl
+def membership_admin_pages() -> Sequence[AdminPage]:
+    """The receipt review queue with the photos, the stores, and the settlement report."""
+    return [
+        AdminPage(
+            path="receipts",
+            module="pages/receipts.js",
+            title={"zh-CN": "小票审核", "en": "Receipt review"},
+            permission="orders:write",
+        ),
+        AdminPage(
+            path="stores",
+            module="pages/stores.js",
+            title={"zh-CN": "商户", "en": "Stores"},
+            permission="programme:manage",
+        ),
+        AdminPage(
+            path="settlement",
+            module="pages/settlement.js",
+            title={"zh-CN": "结算", "en": "Settlement"},
+            permission="programme:manage",
+        ),
+    ]
 
 
 @hookimpl
