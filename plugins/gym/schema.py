@@ -2,9 +2,9 @@
 
 The platform answers PERMISSION_DENIED, naming ``gym``, for a tenant that has not enabled the
 preset, before these resolvers run. Permissions are those a front desk clerk holds for the desk's
-work: ``checkIn`` needs points:write (it grants points), ``sellCard`` orders:write (it records an
-order), ``freezeCard`` members:write, and reading cards and products members:read; creating a
-product is the programme's business (programme:manage).
+work: ``checkIn`` needs points:write (it grants points) and members:read (it reads the member),
+``sellCard`` orders:write (it records an order), ``freezeCard`` members:write, and reading cards
+and products members:read; creating a product is the programme's business (programme:manage).
 """
 
 from __future__ import annotations
@@ -252,7 +252,7 @@ class GymMutations:
     @strawberry.mutation(
         description="Check a member in on their usable card ending soonest, once per idempotency "
         "key; it earns the tenant's check-in points and streak bonus. No usable card: an error, "
-        "nothing used. Needs points:write."
+        "nothing used. Needs points:write and members:read."
     )
     @returns_errors(CheckInPayload)
     async def check_in(self, info: Info, input: CheckInInput) -> CheckInPayload:
