@@ -7,8 +7,9 @@
    entries over ``--days`` days (``bench/settlement_dataset.py``);
 2. **service**: ``plugins.mall.settlement.store_settlement`` in this process, as the app role
    through Tortoise with row-level security, for the last month, quarter and year (``--repeat``
-   calls each after two discarded): latency p50/p95 and the CPU of the PostgreSQL backends (and
-   of this process) per call;
+   calls each after two discarded): latency p50/p95 and the CPU per call of the PostgreSQL
+   backends, with the parallel workers they start (as the postmaster reaps them), and of this
+   process;
 3. **floor**: the same figures as one hand-written statement (the stores left-joined to the
    aggregate of their orders' entries) on the superuser connection, no row-level security and no
    application code, same periods; its rows must equal the service's;
@@ -69,6 +70,7 @@ __all__ = ["FLOOR_SQL", "main"]
 
 PERIODS = {"month": 30, "quarter": 91, "year": 366}  # days, ending today (inclusive)
 INDEX = "points_entries_order_time_idx"
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 # The floor: the mall's stores by code with what their orders' entries issued and redeemed.
 FLOOR_SQL = """
@@ -133,15 +135,32 @@ async def _client_pids(monitor: asyncpg.Connection, exclude_user: str | None) ->
     return [r["pid"] for r in rows]
 
 
+def _stat_fields(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def reaped_children_cpu_seconds(pid: int) -> float:
+    """CPU of the children ``pid`` has waited for (``cutime`` + ``cstime``): for the
+    postmaster, the parallel workers that helped the watched backends, once they exited."""
+    fields = _stat_fields(pid)
+    return (int(fields[13]) + int(fields[14])) / _TICKS
+
+
 async def _measure(
     call: Callable[[], Awaitable[Rows]], pids: Callable[[], Awaitable[list[int]]], repeat: int
 ) -> tuple[dict[str, Any], Rows]:
-    """Two discarded calls, then ``repeat`` timed ones; backend and own CPU per call."""
+    """Two discarded calls, then ``repeat`` timed ones; CPU per call of the watched backends,
+    of the parallel workers they started (reaped by the postmaster; any other backend of the
+    cluster that exits meanwhile counts too) and of this process."""
     rows: Rows = []
     for _ in range(2):
         rows = await call()
     watched = await pids()
+    postmaster = int(_stat_fields(watched[0])[1])
     backends_before = procstat.processes_cpu(watched)
+    workers_before = reaped_children_cpu_seconds(postmaster)
+    machine_before = procstat.cpu_snapshot()
     own_before = time.process_time()
     samples = []
     for _ in range(repeat):
@@ -149,12 +168,17 @@ async def _measure(
         rows = await call()
         samples.append((time.perf_counter() - t0) * 1000)
     own = time.process_time() - own_before
+    busy = procstat.cpu_snapshot().busy_fraction_since(machine_before)
     after = procstat.processes_cpu(watched)
+    workers = reaped_children_cpu_seconds(postmaster) - workers_before
     backend = sum(after[p] - backends_before[p] for p in after if p in backends_before)
     result = _latency(samples)
-    result["db_cpu_ms_per_call"] = round(1000 * backend / repeat, 2)
+    result["db_cpu_ms_per_call"] = round(1000 * (backend + workers) / repeat, 2)
+    result["leader_cpu_ms_per_call"] = round(1000 * backend / repeat, 2)
+    result["workers_cpu_ms_per_call"] = round(1000 * workers / repeat, 2)
     result["process_cpu_ms_per_call"] = round(1000 * own / repeat, 2)
     result["backends_watched"] = len(watched)
+    result["machine_busy_pct"] = round(100 * busy, 1)
     return result, rows
 
 
@@ -201,6 +225,13 @@ async def _in_process(
                 svc, svc_rows = await _measure(service, app_pids, repeat)
             with console.status(f"floor, {name} …"):
                 bare_result, bare_rows = await _measure(bare, floor_pids, repeat)
+            # The same statement planned for its own parameters at every call: asyncpg prepares
+            # statements, and PostgreSQL may switch a prepared statement to a generic plan from
+            # its sixth execution on.
+            await floor.execute("SET plan_cache_mode = force_custom_plan")
+            with console.status(f"floor, custom plans, {name} …"):
+                custom, _ = await _measure(bare, floor_pids, repeat)
+            await floor.execute("RESET plan_cache_mode")
             entries = await floor.fetchval(
                 "SELECT count(*) FROM points_entries WHERE tenant_id = $1 AND order_id IS NOT "
                 "NULL AND created_at >= $2 AND created_at < $3",
@@ -214,6 +245,8 @@ async def _in_process(
                 "order_entries": entries,
                 "service": svc,
                 "floor": bare_result,
+                "floor_custom_plan": custom,
+                "ratio_p50_custom": _ratio(svc["p50_ms"], custom["p50_ms"]),
                 "ratio_p50": _ratio(svc["p50_ms"], bare_result["p50_ms"]),
                 "ratio_db_cpu": _ratio(
                     svc["db_cpu_ms_per_call"], bare_result["db_cpu_ms_per_call"]
@@ -234,6 +267,11 @@ async def _in_process(
                     "EXPLAIN (ANALYZE, BUFFERS) " + SERVICE_SQL, [ctx.tenant.id, begin, end]
                 )
             plans[name] = [str(next(iter(r.values()))) for r in plan_rows]
+            generic = await _generic_plan(ctx, begin, end)
+            periods[name]["generic_plan"] = {
+                "uses_partial_index": any(INDEX in x for x in generic),
+                "plan": generic,
+            }
             periods[name]["service_uses_partial_index"] = any(INDEX in x for x in plans[name])
         year = plans["year"]
         return {
@@ -245,6 +283,23 @@ async def _in_process(
         await close_db()
         await monitor.close()
         await floor.close()
+
+
+async def _generic_plan(ctx: RequestContext, begin: datetime, end: datetime) -> list[str]:
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of the service's statement as the generic plan a
+    prepared statement may switch to after five executions (as the app role, same period)."""
+    values = f"'{ctx.tenant.id}'::uuid, '{begin.isoformat()}'::timestamptz, "
+    values += f"'{end.isoformat()}'::timestamptz"
+    async with tenant_tx(ctx) as conn:
+        await conn.execute_query(
+            "PREPARE bench_by_store(uuid, timestamptz, timestamptz) AS " + SERVICE_SQL
+        )
+        await conn.execute_query("SET LOCAL plan_cache_mode = force_generic_plan")
+        _, rows = await conn.execute_query(
+            f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_by_store({values})"
+        )
+        await conn.execute_query("DEALLOCATE bench_by_store")
+    return [str(next(iter(r.values()))) for r in rows]
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -298,9 +353,15 @@ def _graphql(
 
 def _print(report: dict[str, Any], console: Console) -> None:
     table = Table(title=f"mall settlement, {report['dataset']['entries']:,} entries, 50 stores")
-    for column in ("period", "entries read", "service p50/p95 ms", "floor p50/p95 ms"):
+    for column in (
+        "period",
+        "entries read",
+        "service p50/p95 ms",
+        "floor p50/p95 ms",
+        "floor, custom plans",
+    ):
         table.add_column(column, justify="right")
-    for column in ("× p50", "db CPU ms/call svc / floor", "app CPU ms", "same rows"):
+    for column in ("× p50", "db CPU ms/call svc / floor", "app CPU ms", "busy %", "same rows"):
         table.add_column(column, justify="right")
     for name, p in report["periods"].items():
         s, f = p["service"], p["floor"]
@@ -309,9 +370,11 @@ def _print(report: dict[str, Any], console: Console) -> None:
             f"{p['order_entries']:,}",
             f"{s['p50_ms']} / {s['p95_ms']}",
             f"{f['p50_ms']} / {f['p95_ms']}",
+            f"{p['floor_custom_plan']['p50_ms']} / {p['floor_custom_plan']['p95_ms']}",
             str(p["ratio_p50"]),
             f"{s['db_cpu_ms_per_call']} / {f['db_cpu_ms_per_call']}",
             str(s["process_cpu_ms_per_call"]),
+            f"{s['machine_busy_pct']} / {f['machine_busy_pct']}",
             "yes" if p["same_rows"] else "NO",
         )
     console.print(table)
@@ -324,6 +387,12 @@ def _print(report: dict[str, Any], console: Console) -> None:
     explain = report["explain_year"]
     used = {name: p["service_uses_partial_index"] for name, p in report["periods"].items()}
     console.print(f"{INDEX} in the service's plan: {used}")
+    for name, p in report["periods"].items():
+        last = [x for x in p["generic_plan"]["plan"] if x.startswith("Execution Time")]
+        console.print(
+            f"generic plan, {name}: {INDEX} used {p['generic_plan']['uses_partial_index']}, "
+            + (last[0] if last else "")
+        )
     console.print("EXPLAIN (ANALYZE, BUFFERS) of the service's statement, year:")
     for line in explain["plan"][:16]:
         console.print("  " + line, markup=False, highlight=False)

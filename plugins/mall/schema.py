@@ -249,7 +249,7 @@ class MallQueries:
         description="Points issued and redeemed per store of the mall, by store code (stores "
         "without points show zeros), from the day `from` to the day `until` inclusive in the "
         "tenant's time zone, at most 366 days; and what the mall and each store owe each other. "
-        "Needs programme:manage. Also as a spreadsheet: GET "
+        "Needs programme:manage and members:read. Also as a spreadsheet: GET "
         "/plugin-api/mall/settlement.xlsx?from=YYYY-MM-DD&until=YYYY-MM-DD."
     )
     async def store_settlement(
