@@ -10,31 +10,14 @@ import uuid
 from collections.abc import AsyncIterator
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 from membership.coupons import batches
 from membership.errors import DomainError, ErrorCode
-from membership.messages import localized
+from resolvers.http_refusals import refusal
 from tenants.context import RequestContext
 
 __all__ = ["coupon_batch_csv"]
-
-_STATUS = {
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.PERMISSION_DENIED: 403,
-    ErrorCode.NOT_FOUND: 404,
-}
-
-
-def _refusal(error: DomainError, language: str) -> Response:
-    return JSONResponse(
-        {
-            "errors": [
-                {"message": localized(error, language), "extensions": {"code": error.code.value}}
-            ]
-        },
-        status_code=_STATUS.get(error.code, 400),
-    )
 
 
 async def coupon_batch_csv(request: Request) -> Response:
@@ -55,7 +38,7 @@ async def coupon_batch_csv(request: Request) -> Response:
         if batch is None or batch.status != "DONE":
             raise DomainError(ErrorCode.NOT_FOUND, "No finished batch of codes with this id.")
     except DomainError as exc:
-        return _refusal(exc, language)
+        return refusal(exc, language)
     return StreamingResponse(
         _encoded(ctx, batch.id),
         media_type="text/csv; charset=utf-8",

@@ -4,39 +4,21 @@ enabled the plugin only."""
 
 from __future__ import annotations
 
-import structlog
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Match, Route
 from starlette.types import Receive, Scope, Send
 
 from membership.activation.service import is_enabled, require_enabled
 from membership.errors import DomainError, ErrorCode
-from membership.messages import localized
+from plugins.failures import plugin_failed
 from plugins.http_routes import PluginRoute
 from plugins.manager import loaded_plugins
+from resolvers.http_refusals import refusal
 from tenants.context import RequestContext
 from tenants.registry import get_tenant_by_slug
 
 __all__ = ["PluginRoutes"]
-
-log = structlog.get_logger("membership.plugins")
-
-_STATUS = {
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.PERMISSION_DENIED: 403,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.PLUGIN_FAILED: 500,
-}
-
-
-def _refusal(error: DomainError, language: str) -> Response:
-    body = {
-        "errors": [
-            {"message": localized(error, language), "extensions": {"code": error.code.value}}
-        ]
-    }
-    return JSONResponse(body, status_code=_STATUS.get(error.code, 400))
 
 
 def _not_found() -> Response:
@@ -70,18 +52,9 @@ async def _run(
     try:
         return await route.handler(request, ctx)
     except DomainError as exc:
-        return _refusal(exc, language)
+        return refusal(exc, language)
     except Exception as exc:
-        log.exception("plugin_failed", plugin=plugin, route=route.path, error=repr(exc))
-        return _refusal(
-            DomainError(
-                ErrorCode.PLUGIN_FAILED,
-                "The plugin {plugin} failed ({error}); other plugins are not affected.",
-                plugin=plugin,
-                error=type(exc).__name__,
-            ),
-            language,
-        )
+        return refusal(plugin_failed(plugin, exc, route=route.path), language)
 
 
 class PluginRoutes:
@@ -123,7 +96,7 @@ class PluginRoutes:
                     )
                 await require_enabled(ctx, plugin)
             except DomainError as exc:
-                await _refusal(exc, language)(scope, receive, send)
+                await refusal(exc, language)(scope, receive, send)
                 return
         response = await _run(plugin, route, request, ctx, language)
         await response(scope, receive, send)

@@ -12,16 +12,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import structlog
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 
 from membership.activation.service import require_enabled
-from membership.errors import DomainError, ErrorCode
+from membership.errors import DomainError
+from plugins.failures import plugin_failed
 
 __all__ = ["PluginGate", "gate_fields"]
-
-log = structlog.get_logger("membership.plugins")
 
 
 class PluginGate(FieldExtension):
@@ -37,15 +35,7 @@ class PluginGate(FieldExtension):
         except DomainError:
             raise
         except Exception as exc:
-            log.exception(
-                "plugin_failed", plugin=self.plugin, field=info.field_name, error=repr(exc)
-            )
-            raise DomainError(
-                ErrorCode.PLUGIN_FAILED,
-                "The plugin {plugin} failed ({error}); other plugins are not affected.",
-                plugin=self.plugin,
-                error=type(exc).__name__,
-            ) from exc
+            raise plugin_failed(self.plugin, exc, field=info.field_name) from exc
 
 
 def gate_fields(plugin: str, cls: type) -> list[str]:

@@ -14,9 +14,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import structlog
-
-from membership.errors import DomainError, ErrorCode
 from plugins.earning import (
     EarningCalculation,
     EarningRuleKind,
@@ -24,11 +21,10 @@ from plugins.earning import (
     MemberFacts,
     OrderFacts,
 )
+from plugins.failures import plugin_failed
 from plugins.manager import loaded_plugins
 
 __all__ = ["AppliedRule", "EarningOutcome", "RuleSpec", "compute", "split_cash"]
-
-log = structlog.get_logger("membership.plugins")
 
 
 @dataclass(frozen=True)
@@ -117,14 +113,7 @@ def _applied(
     try:
         return kind.apply(calc, rule.params)
     except Exception as exc:
-        plugin = _plugin_of(rule.kind)
-        log.exception("plugin_failed", plugin=plugin, kind=rule.kind, error=repr(exc))
-        raise DomainError(
-            ErrorCode.PLUGIN_FAILED,
-            "The plugin {plugin} failed ({error}); other plugins are not affected.",
-            plugin=plugin,
-            error=type(exc).__name__,
-        ) from exc
+        raise plugin_failed(_plugin_of(rule.kind), exc, kind=rule.kind) from exc
 
 
 def compute(
