@@ -27,6 +27,7 @@ from membership.settings import get_settings
 from plugins.manager import LoadedPlugins, loaded_plugins, refuse
 from plugins.schema_additions import GraphQLAdditions
 from resolvers.admin import AdminMutations, AdminQueries
+from resolvers.analytics import AnalyticsQueries
 from resolvers.auth import AuthMutations, AuthQueries
 from resolvers.coupon_checkout import CouponCheckoutMutations
 from resolvers.coupon_tools import CouponToolMutations, CouponToolQueries
@@ -74,6 +75,7 @@ class CoreQuery(
     MessagingQueries,
     TaskQueries,
     JourneyQueries,
+    AnalyticsQueries,
     AdminQueries,
 ):
     pass
@@ -150,6 +152,8 @@ class _OperationOutcome(SchemaExtension):
             original = error.original_error
             if isinstance(original, DomainError):
                 error.extensions = {**(error.extensions or {}), "code": original.code.value}
+                if original.field is not None:
+                    error.extensions["field"] = original.field
                 error.message = localized(original, getattr(ctx.context, "language", "en"))
         observe_operation(
             ctx.operation_name or "anonymous", time.perf_counter() - started, bool(errors)

@@ -55,6 +55,7 @@ MODEL_MODULES = [
     "membership.messaging.models",
     "membership.tasks.models",
     "membership.journeys.models",
+    "membership.analytics.models",
 ]
 
 

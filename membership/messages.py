@@ -30,6 +30,11 @@ ZH_CN: dict[str, str] = {
     "The plugin {plugin} has no job {job}.": "插件 {plugin} 没有任务 {job}。",
     "A job key has 1 to 200 characters and its arguments at most {limit}.": "任务键须为 1 到 200 个字符，参数最多 {limit} 个字符。",
     "A plugin's event type starts with the plugin's name: {type}.": "插件的事件类型须以插件名开头：{type}。",
+    # analytics
+    "The period ends ({until}) before it starts ({start}).": "统计区间的结束日期（{until}）早于开始日期（{start}）。",
+    "A daily series covers at most 3 years; choose weeks or months for {days} days.": "按日统计最多覆盖 3 年；{days} 天的区间请按周或按月查看。",
+    "A period covers at most 20 years; this one has {days} days.": "统计区间最多 20 年；该区间有 {days} 天。",
+    "asOf ({as_of}) is after today ({today}) in the tenant's time zone.": "asOf（{as_of}）晚于商户时区的今天（{today}）。",
     # staff tasks
     "No such task in this tenant.": "本商户没有该任务。",
     "Only an open task can be closed; this one is {status}.": "只有待处理的任务可以关闭；该任务的状态为 {status}。",

@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 
+from membership.analytics.rfm import RfmClass
 from membership.errors import DomainError
 from membership.members import service as members
 from membership.members.models import Member as MemberModel
@@ -64,6 +65,8 @@ def _filter(flt: MemberFilter | None) -> members.MemberFilter | None:
         result.tier_id = parse_id(flt.tier_id, ["filter", "tierId"])
     for item in flt.custom_fields or []:
         result.custom_fields.append((item.key, item.value))
+    if flt.rfm_class:
+        result.rfm_class = RfmClass(flt.rfm_class.value)
     return result
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
+from membership.analytics.rfm import MemberRfm, member_rfm
 from membership.coupons.models import CouponTemplate
 from membership.coupons.templates import templates_by_ids
 from membership.coupons.wallet import CouponPage, first_coupon_pages
@@ -146,6 +148,24 @@ class Context:
                 return [found.get(i) for i in ids]
 
             loader = self._loaders["staff"] = DataLoader(load_fn=load)
+        return loader
+
+    @property
+    def rfm_loader(self) -> DataLoader[tuple[uuid.UUID, date | None], MemberRfm]:
+        """Members' RFM by (member, as of), batched across a page of members: two statements
+        per as-of day, whatever the number of members."""
+        loader = self._loaders.get("rfm")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(keys: list[tuple[uuid.UUID, date | None]]) -> list[MemberRfm]:
+                found: dict[date | None, dict[uuid.UUID, MemberRfm]] = {}
+                for as_of in dict.fromkeys(day for _, day in keys):
+                    ids = list(dict.fromkeys(m for m, day in keys if day == as_of))
+                    found[as_of] = await member_rfm(ctx, ids, as_of)
+                return [found[day][m] for m, day in keys]
+
+            loader = self._loaders["rfm"] = DataLoader(load_fn=load)
         return loader
 
     @property

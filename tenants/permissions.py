@@ -38,6 +38,7 @@ class Permission(StrEnum):
     TASKS_MANAGE = "tasks:manage"  # close anyone's tasks; the default assignee
     JOURNEYS_MANAGE = "journeys:manage"  # journeys, segments, their runs
     AUDIT_READ = "audit:read"
+    ANALYTICS_READ = "analytics:read"  # the dashboard and the analytics queries
     # held only by a member token, for the member it was minted for
     SELF_READ = "self:read"
     SELF_WRITE = "self:write"
@@ -67,6 +68,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.MESSAGES_SEND,
             P.TASKS_READ,
             P.JOURNEYS_MANAGE,
+            P.ANALYTICS_READ,
         }
     ),
     Role.CLERK: frozenset(
@@ -80,7 +82,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.EVENTS_WRITE,
         }
     ),
-    Role.ANALYST: frozenset({P.MEMBERS_READ}),
+    Role.ANALYST: frozenset({P.MEMBERS_READ, P.ANALYTICS_READ}),
 }
 
 # What a new secret API key is granted; a publishable key is granted nothing that touches members.
@@ -109,6 +111,7 @@ API_KEY_EXPLICIT_SCOPES: frozenset[Permission] = frozenset(
         P.TASKS_READ,
         P.TASKS_MANAGE,
         P.JOURNEYS_MANAGE,
+        P.ANALYTICS_READ,
     }
 )
 
@@ -136,6 +139,7 @@ DESCRIPTIONS: dict[Permission, str] = {
     P.CUSTOM_FIELDS_MANAGE: "define, change and delete custom fields",
     P.STAFF_MANAGE: "create staff accounts",
     P.APIKEYS_MANAGE: "create, list and revoke API keys",
+    P.ANALYTICS_READ: "read the dashboard and the analytics (overview, series, RFM, tiers, channels)",
     P.WEBHOOKS_MANAGE: (
         "create, rotate and disable webhook endpoints; read deliveries and dead letters; "
         "replay them"

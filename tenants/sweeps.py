@@ -28,9 +28,10 @@ Sweep = Literal[
     "tenants_with_open_batches",
     "tenants_with_tiered_members",
     "tenants_with_due_plugin_jobs",
+    "tenants_with_pending_analytics",
 ]
 
-_NO_TIME = {"tenants_with_tiered_members"}
+_NO_TIME = {"tenants_with_tiered_members", "tenants_with_pending_analytics"}
 
 
 async def tenant_ids_due(sweep: Sweep, at: datetime) -> list[uuid.UUID]:

@@ -50,6 +50,7 @@ from membership.webhooks.sender import WebhookSender
 from tenants.context import RequestContext
 from tenants.registry import get_tenant
 from tenants.sweeps import advancing, tenant_ids_due
+from workers import analytics as _analytics  # noqa: F401  (registers its handler)
 from workers.coupons import generate_coupon_batch
 
 __all__ = ["MAX_TASKS", "Dispatcher"]

@@ -10,6 +10,7 @@ from arq.connections import RedisSettings
 
 from membership.db import resolve_redis_url
 from membership.settings import get_settings
+from workers.analytics import refresh_analytics
 from workers.coupons import expire_coupons, release_coupon_reservations
 from workers.journeys import (
     dispatch_journey_runs,
@@ -39,6 +40,7 @@ class WorkerSettings:
         evaluate_segments,
         run_plugin_jobs,
         run_plugin_crons,
+        refresh_analytics,
         # no result kept: the job id (runs and states) may come again, and then does nothing
         func(wake_journey_runs, keep_result=0),
     ]
@@ -54,6 +56,8 @@ class WorkerSettings:
         cron(run_plugin_jobs, second=set(range(2, 60, 5)), unique=True),
         cron(run_plugin_crons, second={5}, unique=True),
         cron(release_coupon_reservations, second={50}, unique=True),
+        # the analytics roll-up, from what the event handler marked
+        cron(refresh_analytics, second={25, 55}, unique=True),
         # daily, 03:05 in China
         cron(evaluate_member_tiers, hour={19}, minute={5}, second={0}, unique=True),
     ]

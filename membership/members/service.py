@@ -15,6 +15,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
+from membership.analytics.rfm import RfmClass, members_in_class
 from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.members import custom_fields
@@ -78,6 +79,7 @@ class MemberFilter:
     tier_id: uuid.UUID | None = None
     tag: str | None = None
     custom_fields: list[tuple[str, Any]] = field(default_factory=list)
+    rfm_class: RfmClass | None = None  # as of the latest analytics refresh
 
 
 @dataclass
@@ -207,8 +209,8 @@ def member_cursor(member: Member) -> str:
     return encode_cursor(member.created_at, member.id)
 
 
-def _filtered(flt: MemberFilter | None) -> Any:
-    query = Member.filter(merged_into_id=None)
+def _filtered(flt: MemberFilter | None, *conditions: Q) -> Any:
+    query = Member.filter(*conditions, merged_into_id=None)
     if flt is None:
         return query
     if flt.search:
@@ -255,7 +257,10 @@ async def list_members(
                     key=key,
                 )
     async with tenant_tx(ctx):
-        base = _filtered(filter)
+        conditions = []
+        if filter and filter.rfm_class:
+            conditions.append(await members_in_class(ctx, filter.rfm_class))
+        base = _filtered(filter, *conditions)
         total = await base.count()
         page = base
         if after:

@@ -22,6 +22,7 @@ from membership.tiering import progress
 from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
+from schema.types.analytics import MemberRfm, RfmClass
 from schema.types.common import PageInfo, page_info
 from schema.types.coupons import Coupon, CouponConnection, CouponEdge, CouponStatus
 from schema.types.events import TimelineConnection, TimelineEdge, TimelineEvent
@@ -111,6 +112,15 @@ class Member:
             return None
         row = await info.context.tier(self._row.tier_id)
         return Tier.of(row) if row else None
+
+    @strawberry.field(
+        description=(
+            "RFM as of a day (default today): from the analytics roll-up today, from the orders "
+            "up to that day otherwise."
+        )
+    )
+    async def rfm(self, info: Info, as_of: date | None = None) -> MemberRfm:
+        return MemberRfm.of(await info.context.rfm_loader.load((self._row.id, as_of)))
 
     @strawberry.field(description="The staff member who follows this member up.")
     async def account_manager(self, info: Info) -> Staff | None:
@@ -381,6 +391,9 @@ class MemberFilter:
     tier_id: strawberry.ID | None = strawberry.UNSET
     tag: str | None = strawberry.UNSET
     custom_fields: list[CustomFieldFilter] | None = strawberry.UNSET
+    rfm_class: RfmClass | None = strawberry.field(
+        default=strawberry.UNSET, description="As of the latest RFM refresh."
+    )
 
 
 @strawberry.input

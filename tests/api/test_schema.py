@@ -60,6 +60,18 @@ def test_the_automation_contract_holds_for_what_is_built() -> None:
     assert broken == []
 
 
+def test_the_analytics_contract_holds() -> None:
+    """The overview, series, RFM, tier contribution and channel value exactly as the contract
+    says, with ``Member.rfm`` and ``MemberFilter.rfmClass``."""
+    shared = SHARED_CONTRACT.parent / "analytics.graphql"
+    copy = ROOT / "tests" / "contract" / "analytics.graphql"
+    if shared.exists():
+        assert copy.read_text() == shared.read_text()
+    contract = build_schema(CONTRACT.read_text() + "\n" + copy.read_text(), assume_valid=True)
+    project = build_schema((ROOT / "schema" / "schema.graphql").read_text())
+    assert [change.description for change in find_breaking_changes(contract, project)] == []
+
+
 async def test_over_deep_queries_are_refused(api: Api, tenant: TenantFixture) -> None:
     deep = "{ viewer " + "{ tenant " * 11 + "{ id }" + " }" * 11 + " }"
     response = await api.raw(deep, token=tenant.secret_key)

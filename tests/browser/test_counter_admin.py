@@ -153,10 +153,27 @@ async def _text_is(page: Page, test_id: str, expected: str) -> None:
 
 
 async def _preview_settled(page: Page) -> None:
-    """Wait until the preview answers the sale as it is on the screen now."""
-    await page.wait_for_function(
-        "() => document.querySelector('[data-testid=counter-preview]')?.dataset.settled === 'true'"
-    )
+    """Wait until the preview answers the sale as it is on the screen now.
+
+    When it does not, the failure says what the screen showed: the preview card (with any failed
+    request's message), the amount and the coupons selected.
+    """
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        await page.wait_for_function(
+            "() => document.querySelector('[data-testid=counter-preview]')?.dataset.settled === 'true'"
+        )
+    except PlaywrightTimeout:
+        shown = await page.evaluate(
+            "() => ({ preview: document.querySelector('[data-testid=counter-preview]')?.innerText,"
+            " running: !!document.querySelector('[data-testid=counter-preview-running]'),"
+            " amount: document.querySelector('[data-testid=counter-amount] input, input[data-testid=counter-amount]')?.value,"
+            " coupons: [...document.querySelectorAll('[data-testid=counter-coupon]')]"
+            ".map(c => `${c.dataset.code}:${c.dataset.selected}`), url: location.href })"
+        )
+        await _shot(page, "preview-never-settled")
+        raise AssertionError(f"the preview never settled; the screen showed {shown}") from None
 
 
 async def _shot(page: Page, step: str) -> None:

@@ -1,0 +1,120 @@
+"""Analytics roll-ups (``membership.analytics``): each member's RFM inputs, the daily facts with a
+bitmap of the day's buyers, the tenant's refresh state, and the work the event backbone marks
+for the next refresh. Indexes by time on orders, members and coupons let a refresh recompute
+one local day from its source rows."""
+
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+
+from membership.migrations._rls import tenant_policy
+from membership.settings import get_settings
+
+SCHEMA = """
+-- A member's orders up to now (a merged profile's orders count for the member it went into):
+-- the RFM inputs. ``ordinal`` numbers the member's bit in the tenant's daily buyer bitmaps; it is
+-- never reused while the roll-up lives, so a bitmap written before stays true.
+CREATE TABLE analytics_members (
+    tenant_id       uuid NOT NULL REFERENCES tenants (id),
+    member_id       uuid NOT NULL,
+    ordinal         integer NOT NULL CHECK (ordinal >= 0),
+    orders          integer NOT NULL CHECK (orders > 0),
+    purchase_days   integer NOT NULL CHECK (purchase_days > 0),
+    first_order_on  date NOT NULL,
+    last_order_on   date NOT NULL,
+    monetary        bigint NOT NULL,
+    PRIMARY KEY (tenant_id, member_id),
+    UNIQUE (tenant_id, ordinal),
+    FOREIGN KEY (tenant_id, member_id) REFERENCES members (tenant_id, id)
+);
+CREATE INDEX analytics_members_rfm_idx
+    ON analytics_members (tenant_id, last_order_on) INCLUDE (purchase_days, monetary);
+
+-- One row per local day with anything to count. ``buyers`` has the bit of every member who
+-- ordered that day set; all of a tenant's bitmaps are ``analytics_state.capacity`` bits long, so
+-- that a period's buyers are the bitwise OR of its days.
+CREATE TABLE analytics_days (
+    tenant_id          uuid NOT NULL REFERENCES tenants (id),
+    day                date NOT NULL,
+    new_members        integer NOT NULL DEFAULT 0,
+    orders             integer NOT NULL DEFAULT 0,
+    revenue            bigint NOT NULL DEFAULT 0,
+    items              bigint NOT NULL DEFAULT 0,
+    orders_with_items  integer NOT NULL DEFAULT 0,
+    coupons_issued     integer NOT NULL DEFAULT 0,
+    coupons_redeemed   integer NOT NULL DEFAULT 0,
+    buyers             bit varying NOT NULL,
+    PRIMARY KEY (tenant_id, day)
+);
+
+CREATE TABLE analytics_state (
+    tenant_id      uuid NOT NULL REFERENCES tenants (id),
+    capacity       integer NOT NULL DEFAULT 0 CHECK (capacity % 8 = 0),
+    next_ordinal   integer NOT NULL DEFAULT 0,
+    refreshed_at   timestamptz,
+    rebuilt_at     timestamptz,
+    PRIMARY KEY (tenant_id)
+);
+
+-- What changed since the last refresh: a member whose RFM inputs to recompute, a local day
+-- whose facts to recompute (either may be absent).
+CREATE TABLE analytics_pending (
+    tenant_id  uuid NOT NULL REFERENCES tenants (id),
+    member_id  uuid,
+    day        date,
+    CHECK (member_id IS NOT NULL OR day IS NOT NULL)
+);
+CREATE INDEX analytics_pending_tenant_idx ON analytics_pending (tenant_id);
+
+CREATE INDEX orders_paid_idx ON orders (tenant_id, paid_at);
+CREATE INDEX members_created_idx ON members (tenant_id, created_at) WHERE merged_into_id IS NULL;
+CREATE INDEX members_merged_into_idx ON members (tenant_id, merged_into_id)
+    WHERE merged_into_id IS NOT NULL;
+CREATE INDEX coupons_issued_idx ON coupons (tenant_id, issued_at);
+CREATE INDEX coupons_redeemed_at_idx ON coupons (tenant_id, redeemed_at)
+    WHERE redeemed_at IS NOT NULL;
+"""
+
+
+def _functions() -> str:
+    sweep = '"' + get_settings().db_sweep_role.replace('"', '""') + '"'
+    app = '"' + get_settings().db_app_role.replace('"', '""') + '"'
+    return f"""
+GRANT SELECT ON analytics_pending TO {sweep};
+CREATE POLICY sweep_read ON analytics_pending FOR SELECT TO {sweep} USING (true);
+CREATE FUNCTION tenants_with_pending_analytics() RETURNS SETOF uuid
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT DISTINCT tenant_id FROM analytics_pending
+$$;
+ALTER FUNCTION tenants_with_pending_analytics() OWNER TO {sweep};
+REVOKE ALL ON FUNCTION tenants_with_pending_analytics() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tenants_with_pending_analytics() TO {app};
+
+-- The running state of a period's buyers: [anyone, twice] (members with at least one and at
+-- least two purchase days among the days aggregated).
+CREATE FUNCTION analytics_buyers_step(state bit varying[], day bit varying)
+RETURNS bit varying[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN day IS NULL THEN state
+    WHEN state IS NULL THEN ARRAY[day, day # day]
+    ELSE ARRAY[state[1] | day, state[2] | (state[1] & day)]
+  END
+$$;
+CREATE AGGREGATE analytics_buyers(bit varying) (
+    SFUNC = analytics_buyers_step,
+    STYPE = bit varying[]
+);
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [("membership", "0036_points_by_store")]
+    operations = [
+        ops.RunSQL(
+            SCHEMA
+            + tenant_policy("analytics_members")
+            + tenant_policy("analytics_days")
+            + tenant_policy("analytics_state")
+            + tenant_policy("analytics_pending")
+            + _functions()
+        )
+    ]
