@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 
+from membership.analytics.drilldown import Activity, ActivityFilter
 from membership.analytics.rfm import RfmClass
 from membership.errors import DomainError
 from membership.members import service as members
@@ -67,6 +68,17 @@ def _filter(flt: MemberFilter | None) -> members.MemberFilter | None:
         result.custom_fields.append((item.key, item.value))
     if flt.rfm_class:
         result.rfm_class = RfmClass(flt.rfm_class.value)
+    if flt.source_channel is not None and flt.source_channel is not strawberry.UNSET:
+        result.source_channel = flt.source_channel
+    result.joined_from = flt.joined_from or None
+    result.joined_until = flt.joined_until or None
+    if flt.activity:
+        result.activity = ActivityFilter(
+            Activity(flt.activity.kind.name), flt.activity.start, flt.activity.until
+        )
+    result.without_tier = bool(flt.without_tier)
+    if flt.min_points is not None and flt.min_points is not strawberry.UNSET:
+        result.min_points = int(flt.min_points)
     return result
 
 

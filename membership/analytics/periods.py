@@ -71,15 +71,20 @@ def local_midnight(ctx: RequestContext, day: date) -> datetime:
 
 
 def check_period(
-    start: date, until: date, granularity: Granularity | None = None, *, field: str = "until"
+    start: date,
+    until: date,
+    granularity: Granularity | None = None,
+    *,
+    field: str | list[str] = "until",
 ) -> Period:
     """The period, or a ``DomainError`` naming ``field`` when it ends before it starts or is
     longer than a daily series (or any period) may be."""
+    path = [field] if isinstance(field, str) else field
     if until < start:
         raise DomainError(
             ErrorCode.INVALID,
             "The period ends ({until}) before it starts ({start}).",
-            [field],
+            path,
             until=until.isoformat(),
             start=start.isoformat(),
         )
@@ -88,14 +93,14 @@ def check_period(
         raise DomainError(
             ErrorCode.INVALID,
             "A daily series covers at most 3 years; choose weeks or months for {days} days.",
-            [field],
+            path,
             days=period.days,
         )
     if period.days > MAX_PERIOD_DAYS:
         raise DomainError(
             ErrorCode.INVALID,
             "A period covers at most 20 years; this one has {days} days.",
-            [field],
+            path,
             days=period.days,
         )
     return period

@@ -15,6 +15,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
+from membership.analytics.drilldown import ActivityFilter, activity_condition, joined_condition
 from membership.analytics.rfm import RfmClass, members_in_class
 from membership.cursors import decode_cursor, encode_cursor
 from membership.errors import DomainError, DomainErrors, ErrorCode
@@ -80,6 +81,12 @@ class MemberFilter:
     tag: str | None = None
     custom_fields: list[tuple[str, Any]] = field(default_factory=list)
     rfm_class: RfmClass | None = None  # as of the latest analytics refresh
+    source_channel: str | None = None  # "": members with no channel recorded
+    joined_from: date | None = None  # local days, inclusive
+    joined_until: date | None = None
+    activity: ActivityFilter | None = None
+    without_tier: bool = False
+    min_points: int | None = None
 
 
 @dataclass
@@ -222,6 +229,12 @@ def _filtered(flt: MemberFilter | None, *conditions: Q) -> Any:
         query = query.filter(condition)
     if flt.tier_id:
         query = query.filter(tier_id=flt.tier_id)
+    if flt.without_tier:
+        query = query.filter(tier_id=None)
+    if flt.source_channel is not None:
+        query = query.filter(source_channel=flt.source_channel or None)
+    if flt.min_points is not None:
+        query = query.filter(points_balance__gte=flt.min_points)
     if flt.tag:
         query = query.filter(tags__contains=[flt.tag])
     for key, value in flt.custom_fields:
@@ -260,6 +273,12 @@ async def list_members(
         conditions = []
         if filter and filter.rfm_class:
             conditions.append(await members_in_class(ctx, filter.rfm_class))
+        if filter and filter.activity:
+            conditions.append(
+                await activity_condition(ctx, filter.activity, path=["filter", "activity", "until"])
+            )
+        if filter and (filter.joined_from or filter.joined_until):
+            conditions.append(joined_condition(ctx, filter.joined_from, filter.joined_until))
         base = _filtered(filter, *conditions)
         total = await base.count()
         page = base

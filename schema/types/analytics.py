@@ -193,3 +193,25 @@ class ChannelValue:
             revenue=Long(c.revenue),
             average_revenue_per_member=Long(c.average_revenue_per_member),
         )
+
+
+@strawberry.enum(description="Which members of a period a figure of the dashboard counts.")
+class MemberActivity(Enum):
+    ACTIVE = strawberry.enum_value("ACTIVE", description="With an order in the period.")
+    REPURCHASED = strawberry.enum_value(
+        "REPURCHASED", description="With at least 2 purchase days in the period."
+    )
+    CHURNED = strawberry.enum_value(
+        "CHURNED",
+        description="Active in the equally long period just before, with no order in this one.",
+    )
+    REDEEMED_COUPON = strawberry.enum_value(
+        "REDEEMED_COUPON", description="Who redeemed a coupon in the period."
+    )
+
+
+@strawberry.input(description="The members behind a figure of a period (local dates, inclusive).")
+class MemberActivityFilter:
+    kind: MemberActivity
+    start: date = strawberry.field(name="from")
+    until: date

@@ -22,7 +22,7 @@ from membership.tiering import progress
 from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
-from schema.types.analytics import MemberRfm, RfmClass
+from schema.types.analytics import MemberActivityFilter, MemberRfm, RfmClass
 from schema.types.common import PageInfo, page_info
 from schema.types.coupons import Coupon, CouponConnection, CouponEdge, CouponStatus
 from schema.types.events import TimelineConnection, TimelineEdge, TimelineEvent
@@ -393,6 +393,24 @@ class MemberFilter:
     custom_fields: list[CustomFieldFilter] | None = strawberry.UNSET
     rfm_class: RfmClass | None = strawberry.field(
         default=strawberry.UNSET, description="As of the latest RFM refresh."
+    )
+    source_channel: str | None = strawberry.field(
+        default=strawberry.UNSET, description='Where they joined; "": no channel recorded.'
+    )
+    joined_from: date | None = strawberry.field(
+        default=strawberry.UNSET, description="Joined on or after this local day."
+    )
+    joined_until: date | None = strawberry.field(
+        default=strawberry.UNSET, description="Joined on or before this local day."
+    )
+    activity: MemberActivityFilter | None = strawberry.field(
+        default=strawberry.UNSET, description="The members behind a figure of the dashboard."
+    )
+    without_tier: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Only members in no tier."
+    )
+    min_points: Long | None = strawberry.field(
+        default=strawberry.UNSET, description="Only members with at least this many points."
     )
 
 

@@ -26,6 +26,7 @@ from membership.coupons.templates import TemplateDraft, create_template
 from membership.members.service import MemberChanges, create_member, merge_members
 from membership.orders.service import OrderItem, OrderRequest, record_order, refund_order
 from membership.programme.settings import load_settings
+from membership.tiers.service import TierChanges, create_tier
 from tenants.context import RequestContext, TenantInfo
 from tenants.tx import tenant_tx
 
@@ -40,6 +41,11 @@ async def make_history(tenant: TenantInfo, seed: int, members: int = 24, orders:
     rng = random.Random(seed)
     clock = FrozenClock(START)
     ctx = RequestContext.system(tenant, clock=clock)
+    # spend tiers: members move up as they buy, so tiers hold members of different values
+    for rank, (name, threshold) in enumerate([("普卡", 0), ("银卡", 50_000), ("金卡", 150_000)]):
+        await create_tier(
+            ctx, TierChanges(name=name, rank=rank, metric="SPEND", threshold=threshold)
+        )
     template = await create_template(
         ctx, TemplateDraft(name="满100减10", kind="AMOUNT_OFF", amount_off=1000, valid_days=400)
     )
@@ -137,6 +143,7 @@ class Source:
     orders: list[SourceOrder] = field(default_factory=list)
     issued: list[date] = field(default_factory=list)
     redeemed: list[date] = field(default_factory=list)
+    redeemers: list[tuple[uuid.UUID, date]] = field(default_factory=list)
     point_value: Decimal = Decimal(0)
 
     @property
@@ -159,7 +166,9 @@ async def read_source(tenant: TenantInfo) -> Source:
         _, orders = await conn.execute_query(
             "SELECT member_id, paid_at, amount, refunded_amount, status, items FROM orders"
         )
-        _, coupons = await conn.execute_query("SELECT issued_at, redeemed_at FROM coupons")
+        _, coupons = await conn.execute_query(
+            "SELECT issued_at, redeemed_at, member_id FROM coupons"
+        )
     survivor = {m["id"]: m["merged_into_id"] or m["id"] for m in members}
     for m in members:
         source.members.append(
@@ -185,6 +194,9 @@ async def read_source(tenant: TenantInfo) -> Source:
         )
     source.issued = [_local(c["issued_at"]) for c in coupons]
     source.redeemed = [_local(c["redeemed_at"]) for c in coupons if c["redeemed_at"]]
+    source.redeemers = [
+        (survivor[c["member_id"]], _local(c["redeemed_at"])) for c in coupons if c["redeemed_at"]
+    ]
     return source
 
 
@@ -266,3 +278,55 @@ def expected_rfm(source: Source, as_of: date) -> dict[uuid.UUID, dict[str, objec
         }
         for m, d in days.items()
     }
+
+
+def expected_members(source: Source, kind: str, start: date, until: date) -> set[uuid.UUID]:
+    """The members behind a figure of the period."""
+    days: dict[uuid.UUID, set[date]] = defaultdict(set)
+    for o in source.counted:
+        if start <= o.day <= until:
+            days[o.member].add(o.day)
+    if kind == "ACTIVE":
+        return set(days)
+    if kind == "REPURCHASED":
+        return {m for m, d in days.items() if len(d) >= 2}
+    if kind == "CHURNED":
+        length = (until - start).days + 1
+        first = start - timedelta(days=length)
+        before = {o.member for o in source.counted if first <= o.day < start}
+        return before - set(days)
+    return {m for m, day in source.redeemers if start <= day <= until}
+
+
+def expected_tiers(
+    source: Source, start: date, until: date
+) -> dict[uuid.UUID | None, tuple[int, int]]:
+    """Per tier (now): live members, and the period's revenue from the members in it now."""
+    tier_of = {m.id: m.tier_id for m in source.members}
+    result: dict[uuid.UUID | None, list[int]] = defaultdict(lambda: [0, 0])
+    for m in source.members:
+        if m.merged_into is None:
+            result[m.tier_id][0] += 1
+    for o in source.counted:
+        if start <= o.day <= until:
+            result[tier_of[o.member]][1] += o.amount
+    return {tier: (members, revenue) for tier, (members, revenue) in result.items()}
+
+
+def expected_channels(
+    source: Source, start: date, until: date
+) -> dict[str | None, tuple[int, int, int]]:
+    """Per channel: live members joined up to ``until``, those active in the period, revenue."""
+    buyers: dict[uuid.UUID, int] = defaultdict(int)
+    for o in source.counted:
+        if start <= o.day <= until:
+            buyers[o.member] += o.amount
+    result: dict[str | None, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for m in source.members:
+        if m.merged_into is None and m.joined <= until:
+            totals = result[m.channel]
+            totals[0] += 1
+            if m.id in buyers:
+                totals[1] += 1
+                totals[2] += buyers[m.id]
+    return {channel: (a, b, c) for channel, (a, b, c) in result.items()}

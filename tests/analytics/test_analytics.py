@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -20,8 +21,12 @@ from tenants.context import RequestContext
 from tenants.tx import tenant_tx
 from tests.analytics.history import (
     Source,
+    expected_channels,
+    expected_members,
     expected_overview,
     expected_rfm,
+    expected_tiers,
+    half_up,
     make_history,
     read_source,
 )
@@ -448,3 +453,107 @@ async def test_a_member_exactly_at_each_mean_is_high(database: PgTarget, api: Ap
         assert classes == {ids[name]: cls for name, cls in expected.items()}
     listed = await api(MEMBERS_RFM, {"cls": "IMPORTANT_VALUE", "asOf": None}, tenant.owner_token)
     assert [e["node"]["id"] for e in listed["members"]["edges"]] == [str(ids["X"])]
+
+
+# ---------------------------------------------------------------- tiers, channels, drilldowns
+
+TIERS_AND_CHANNELS = """
+query($from: Date!, $until: Date!) {
+  tierContribution(from: $from, until: $until) { tier { id name } members revenue share }
+  channelValue(from: $from, until: $until) {
+    sourceChannel members activeMembers revenue averageRevenuePerMember
+  }
+}"""
+
+
+@pytest.mark.parametrize(("start", "until"), PERIODS[:3])
+async def test_tier_contribution_and_channel_value(
+    api: Api, shop: tuple[TenantFixture, Source], start: date, until: date
+) -> None:
+    tenant, source = shop
+    data = await api(
+        TIERS_AND_CHANNELS,
+        {"from": start.isoformat(), "until": until.isoformat()},
+        tenant.owner_token,
+    )
+    tiers = expected_tiers(source, start, until)
+    total = sum(revenue for _, revenue in tiers.values())
+    assert {
+        (uuid.UUID(t["tier"]["id"]) if t["tier"] else None): (t["members"], t["revenue"])
+        for t in data["tierContribution"]
+    } == tiers
+    assert [t["share"] for t in data["tierContribution"]] == [
+        pytest.approx(t["revenue"] / total if total else 0.0) for t in data["tierContribution"]
+    ]
+    channels = expected_channels(source, start, until)
+    assert {
+        c["sourceChannel"]: (c["members"], c["activeMembers"], c["revenue"])
+        for c in data["channelValue"]
+    } == channels
+    for c in data["channelValue"]:
+        assert c["averageRevenuePerMember"] == (
+            half_up(Fraction(c["revenue"], c["members"])) if c["members"] else 0
+        )
+
+
+async def test_the_history_has_tiers_worth_comparing(shop: tuple[TenantFixture, Source]) -> None:
+    _, source = shop
+    tiers = expected_tiers(source, date(2026, 1, 1), date(2026, 4, 30))
+    assert sum(1 for _, revenue in tiers.values() if revenue) >= 2
+
+
+DRILL = """
+query($filter: MemberFilter) {
+  members(first: 100, filter: $filter) { totalCount edges { node { id } } }
+}"""
+
+
+@pytest.mark.parametrize("kind", ["ACTIVE", "REPURCHASED", "CHURNED", "REDEEMED_COUPON"])
+@pytest.mark.parametrize(("start", "until"), [PERIODS[1], PERIODS[4]])
+async def test_every_figure_lists_the_members_it_counts(
+    api: Api, shop: tuple[TenantFixture, Source], kind: str, start: date, until: date
+) -> None:
+    tenant, source = shop
+    period = {"from": start.isoformat(), "until": until.isoformat()}
+    data = await api(DRILL, {"filter": {"activity": {"kind": kind, **period}}}, tenant.owner_token)
+    ids = {uuid.UUID(e["node"]["id"]) for e in data["members"]["edges"]}
+    assert ids == expected_members(source, kind, start, until)
+    assert data["members"]["totalCount"] == len(ids)
+    overview = await _overview(api, tenant, start, until)
+    if kind == "ACTIVE":
+        assert len(ids) == overview["activeMembers"]
+
+
+async def test_new_members_and_a_channel_list_their_members(
+    api: Api, shop: tuple[TenantFixture, Source]
+) -> None:
+    tenant, source = shop
+    start, until = PERIODS[1]
+    joined = {"joinedFrom": start.isoformat(), "joinedUntil": until.isoformat()}
+    data = await api(DRILL, {"filter": joined}, tenant.owner_token)
+    assert {uuid.UUID(e["node"]["id"]) for e in data["members"]["edges"]} == {
+        m.id for m in source.members if m.merged_into is None and start <= m.joined <= until
+    }
+    for channel in ("pos", ""):
+        data = await api(
+            DRILL,
+            {"filter": {"sourceChannel": channel, "joinedUntil": until.isoformat()}},
+            tenant.owner_token,
+        )
+        assert {uuid.UUID(e["node"]["id"]) for e in data["members"]["edges"]} == {
+            m.id
+            for m in source.members
+            if m.merged_into is None and m.channel == (channel or None) and m.joined <= until
+        }
+
+
+async def test_a_bad_drilldown_period_names_its_field(
+    api: Api, shop: tuple[TenantFixture, Source]
+) -> None:
+    tenant, _ = shop
+    activity = {"kind": "ACTIVE", "from": "2026-03-02", "until": "2026-03-01"}
+    body = (await api.raw(DRILL, {"filter": {"activity": activity}}, tenant.owner_token)).json()
+    assert body["errors"][0]["extensions"] == {
+        "code": "INVALID",
+        "field": ["filter", "activity", "until"],
+    }
