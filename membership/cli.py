@@ -18,6 +18,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from membership.cli_coupons import coupons_app
+from membership.cli_analytics import analytics_app
 from membership.cli_plugins import plugin_app
 from membership.cli_support import err, print_json, require_migrated, run_command, tenant_context
 from membership.db import (
@@ -48,6 +49,7 @@ app.add_typer(apikey_app, name="apikey")
 app.add_typer(demo_app, name="demo")
 app.add_typer(coupons_app, name="coupons")
 app.add_typer(plugin_app, name="plugin")
+app.add_typer(analytics_app, name="analytics")
 
 
 @app.callback()
@@ -397,6 +399,8 @@ def demo_seed(
     from tenants.staff import create_staff
     from tenants.tx import tenant_tx
 
+    from membership.analytics.rollup import rebuild
+
     async def run() -> dict[str, Any]:
         settings = get_settings()
         if await get_tenant_by_slug(slug) is None:
@@ -445,6 +449,20 @@ def demo_seed(
             )
         await seed_behaviour(ctx)
         await seed_messaging(ctx)
+        # the dashboard shows the history at once, not after the worker's first refresh
+        with Progress(
+            TextColumn("analytics: {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+        ) as bar:
+            task = bar.add_task("members", total=3)
+            await rebuild(
+                ctx,
+                progress=lambda step, done, total: bar.update(
+                    task, description=step, completed=done, total=total
+                ),
+            )
         secret = await create_api_key(
             ctx, name=f"demo secret {secrets.token_hex(2)}", kind="secret"
         )

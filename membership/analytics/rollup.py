@@ -63,7 +63,8 @@ CHANGES = (
 # Bitmaps grow by doubling, from this many members.
 MIN_CAPACITY = 1024
 
-# (step, done, total): what a long rebuild reports as it goes.
+# (step, done, total): what a long rebuild reports as it goes. The steps are "members",
+# "days", "buyers" (one unit each) and "bitmaps" (one unit per day with orders).
 Progress = Callable[[str, int, int], None]
 
 
@@ -424,7 +425,7 @@ async def rebuild(ctx: RequestContext, progress: Progress | None = None) -> Refr
     tenant = ctx.tenant.id
     zone = ctx.tenant.timezone
     report = progress or (lambda step, done, total: None)
-    steps = 4
+    steps = 3
     async with tenant_tx(ctx) as conn:
         await _lock_state(conn, tenant)
         report("members", 0, steps)
@@ -442,8 +443,7 @@ async def rebuild(ctx: RequestContext, progress: Progress | None = None) -> Refr
         )
         report("buyers", 2, steps)
         days, ordinals = await _buyers(conn, tenant, zone)
-        report("bitmaps", 3, steps)
-        await _write_bitmaps(conn, tenant, days, ordinals, capacity)
+        await _write_bitmaps(conn, tenant, days, ordinals, capacity, report)
         now = ctx.clock.now()
         await conn.execute_query(
             "UPDATE analytics_state SET capacity = $2, next_ordinal = $3, refreshed_at = $4, "
@@ -453,7 +453,6 @@ async def rebuild(ctx: RequestContext, progress: Progress | None = None) -> Refr
         _, day_rows = await conn.execute_query(
             "SELECT count(*) AS n FROM analytics_days WHERE tenant_id = $1", [tenant]
         )
-        report("done", steps, steps)
     return Refreshed(members, int(day_rows[0]["n"]), capacity, now)
 
 
@@ -483,16 +482,21 @@ async def _write_bitmaps(
     days: np.ndarray[Any, Any],
     ordinals: np.ndarray[Any, Any],
     capacity: int,
+    report: Progress,
 ) -> None:
     if not len(days):
+        report("bitmaps", 3, 3)
         return
     order = np.argsort(days, kind="stable")
     days, ordinals = days[order], ordinals[order]
     starts = np.flatnonzero(np.r_[True, days[1:] != days[:-1]])
     ends = np.r_[starts[1:], len(days)]
-    for start, end in zip(starts, ends, strict=True):
+    total = 3 + len(starts)
+    for done, (start, end) in enumerate(zip(starts, ends, strict=True), start=3):
+        report("bitmaps", done, total)
         day = date.fromordinal(_PG_EPOCH + int(days[start]))
         await conn.execute_query(
             "UPDATE analytics_days SET buyers = $3 WHERE tenant_id = $1 AND day = $2",
             [tenant, day, bitmap(ordinals[start:end], capacity)],
         )
+    report("bitmaps", total, total)
