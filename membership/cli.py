@@ -17,8 +17,8 @@ import asyncpg
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from membership.cli_coupons import coupons_app
 from membership.cli_analytics import analytics_app
+from membership.cli_coupons import coupons_app
 from membership.cli_plugins import plugin_app
 from membership.cli_support import err, print_json, require_migrated, run_command, tenant_context
 from membership.db import (
@@ -385,6 +385,7 @@ def demo_seed(
     slug: str = typer.Option("demo", help="Tenant slug"),
 ) -> None:
     """Create (or top up) the demo tenant with staff logins, keys and realistic members."""
+    from membership.analytics.rollup import rebuild
     from membership.demo import (
         seed_behaviour,
         seed_members,
@@ -398,8 +399,6 @@ def demo_seed(
     from tenants.registry import create_tenant, get_tenant_by_slug
     from tenants.staff import create_staff
     from tenants.tx import tenant_tx
-
-    from membership.analytics.rollup import rebuild
 
     async def run() -> dict[str, Any]:
         settings = get_settings()
@@ -456,7 +455,7 @@ def demo_seed(
             MofNCompleteColumn(),
             console=err,
         ) as bar:
-            task = bar.add_task("members", total=3)
+            task = bar.add_task("orders", total=1)
             await rebuild(
                 ctx,
                 progress=lambda step, done, total: bar.update(

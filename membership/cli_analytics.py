@@ -6,7 +6,14 @@ import time
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from membership.cli_support import err, print_json, run_command, tenant_context
 from tenants.context import RequestContext
@@ -36,11 +43,11 @@ def analytics_rebuild(
         results = []
         for ctx in await _contexts(tenant):
             columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-            label = TextColumn(f"{ctx.tenant.slug}: {{task.description}}")
+            label = TextColumn(f"{ctx.tenant.slug}: rebuilding the roll-up, {{task.description}}")
             with Progress(label, *columns, console=err) as bar:
-                task = bar.add_task("members", total=3)
+                task = bar.add_task("orders", total=1)
 
-                def report(step: str, done: int, total: int) -> None:
+                def report(step: str, done: int, total: int, task: TaskID = task) -> None:
                     bar.update(task, description=step, completed=done, total=total)
 
                 started = time.perf_counter()

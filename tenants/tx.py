@@ -55,17 +55,25 @@ async def _transaction() -> AsyncIterator[BaseDBAsyncClient]:
 
 
 @asynccontextmanager
-async def tenant_tx(ctx: RequestContext) -> AsyncIterator[BaseDBAsyncClient]:
+async def tenant_tx(
+    ctx: RequestContext, *, snapshot: bool = False
+) -> AsyncIterator[BaseDBAsyncClient]:
     """Run the block in one transaction whose ``app.tenant_id`` is the caller's tenant.
 
     Nested calls for the same tenant join the open transaction, so a service may call another
-    service without a second connection checkout.
+    service without a second connection checkout. ``snapshot`` makes a new transaction
+    REPEATABLE READ: every statement sees the data as the first one did (for a long read that
+    must be consistent across statements); it cannot join an open transaction.
     """
     current = _current.get()
     if current is not None and current[0] == ctx.tenant.id:
+        if snapshot:
+            raise RuntimeError("a snapshot transaction cannot join an open transaction")
         yield current[1]
         return
     async with _transaction() as conn:
+        if snapshot:
+            await conn.execute_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         await conn.execute_query(
             "SELECT set_config('app.tenant_id', $1, true)", [str(ctx.tenant.id)]
         )
