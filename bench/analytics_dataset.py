@@ -56,7 +56,7 @@ CROSS JOIN LATERAL (
 _INSERT_ORDERS = """
 INSERT INTO orders (
     tenant_id, id, external_id, member_id, amount, refunded_amount, status, items,
-    request_hash, paid_at, created_at)
+    item_quantity, request_hash, paid_at, created_at)
 SELECT $1::uuid, md5($1::uuid::text || ':o:' || q)::uuid, 'bench-' || q,
        md5($1::uuid::text || ':m:' || floor($7 * power(u, 1.6))::bigint)::uuid,
        amount,
@@ -66,6 +66,7 @@ SELECT $1::uuid, md5($1::uuid::text || ':o:' || q)::uuid, 'bench-' || q,
        CASE WHEN q % 2 = 0 THEN jsonb_build_array(jsonb_build_object(
                 'sku', 'SKU-' || q % 97, 'quantity', 1 + q % 3, 'unitPrice', amount))
             ELSE '[]'::jsonb END,
+       CASE WHEN q % 2 = 0 THEN 1 + q % 3 END,
        'bench', at, at
 FROM generate_series($2::bigint, $3::bigint - 1) AS q
 CROSS JOIN LATERAL (

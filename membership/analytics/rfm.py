@@ -217,17 +217,27 @@ async def rfm_report(ctx: RequestContext, as_of: date | None = None) -> RfmRepor
 
 
 async def _thresholds(ctx: RequestContext, conn: BaseDBAsyncClient, as_of: date) -> Thresholds:
-    params: list[Any]
+    """Today's from the sums the roll-up keeps (one row); another day's from the orders."""
     if _is_today(ctx, as_of):
-        sql, params = (
-            _SUMS.format(inputs=_INPUTS_FROM_ROLLUP, as_of=3),
-            [ctx.tenant.id, None, as_of],
+        _, rows = await conn.execute_query(
+            "SELECT buyers, last_days, purchase_days, monetary FROM analytics_state "
+            "WHERE tenant_id = $1",
+            [ctx.tenant.id],
         )
-    else:
-        inputs, params = _from_orders(ctx, as_of)
-        sql = _SUMS.format(inputs=inputs, as_of=5)
-        params = [*params, None, as_of]
-    _, rows = await conn.execute_query(sql, params)
+        if not rows:
+            return Thresholds.from_sums(as_of, 0, 0, 0, 0)
+        r = rows[0]
+        buyers = int(r["buyers"])
+        today = as_of.toordinal() - date(2000, 1, 1).toordinal()
+        return Thresholds.from_sums(
+            as_of,
+            buyers,
+            buyers * today - int(r["last_days"]),
+            int(r["purchase_days"]),
+            int(r["monetary"]),
+        )
+    inputs, params = _from_orders(ctx, as_of)
+    _, rows = await conn.execute_query(_SUMS.format(inputs=inputs, as_of=5), [*params, None, as_of])
     r = rows[0]
     return Thresholds.from_sums(
         as_of, int(r["n"]), int(r["recency"]), int(r["days"]), int(r["money"])

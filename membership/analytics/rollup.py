@@ -62,6 +62,8 @@ CHANGES = (
 
 # Bitmaps grow by doubling, from this many members.
 MIN_CAPACITY = 1024
+# PostgreSQL's day 0 (binary dates count from it), as a proleptic ordinal.
+_PG_EPOCH = date(2000, 1, 1).toordinal()
 
 # (step, done, total): what a long rebuild reports as it goes. The steps are "orders" (the
 # orders read so far, of all), then "members" and "days" (one unit each).
@@ -140,6 +142,11 @@ def bitmap(ordinals: np.ndarray[Any, Any] | Sequence[int], capacity: int) -> Bit
     return BitString.frombytes(np.packbits(bits).tobytes(), capacity)
 
 
+def _days(day: date) -> int:
+    """A date as days since 2000-01-01 (how the state sums last order days)."""
+    return day.toordinal() - _PG_EPOCH
+
+
 def _capacity_for(members: int, current: int) -> int:
     capacity = max(current, MIN_CAPACITY)
     while capacity < members:
@@ -164,7 +171,6 @@ async def _grow(conn: BaseDBAsyncClient, tenant: uuid.UUID, old: int, new: int) 
 
 # An order's member, a merged profile's orders counted for the member it went into.
 _RESOLVED = "coalesce(m.merged_into_id, m.id)"
-_ITEMS = "(SELECT sum((i->>'quantity')::bigint) FROM jsonb_array_elements(o.items) i)"
 
 # The facts of local days $2 (dates) from the source rows, buyers aside.
 _DAY_FACTS = f"""
@@ -185,14 +191,13 @@ FROM d
 CROSS JOIN LATERAL (
     SELECT count(*) AS orders,
            coalesce(sum(o.amount - o.refunded_amount), 0) AS revenue,
-           coalesce(sum(q.items), 0) AS items,
-           count(q.items) AS orders_with_items,
+           coalesce(sum(o.item_quantity), 0) AS items,
+           count(o.item_quantity) AS orders_with_items,
            coalesce(array_agg(DISTINCT a.ordinal) FILTER (WHERE a.ordinal IS NOT NULL), '{{}}')
                AS ordinals
     FROM orders o
     JOIN members m ON m.tenant_id = o.tenant_id AND m.id = o.member_id
     LEFT JOIN analytics_members a ON a.tenant_id = o.tenant_id AND a.member_id = {_RESOLVED}
-    CROSS JOIN LATERAL (SELECT {_ITEMS} AS items) q
     WHERE o.tenant_id = $1 AND o.paid_at >= d.lo AND o.paid_at < d.hi AND o.status <> 'REFUNDED'
 ) o
 """
@@ -282,6 +287,26 @@ async def _refresh_members(
     tenant = ctx.tenant.id
     _, rows = await conn.execute_query(_MEMBER_INPUTS, [tenant, members, ctx.tenant.timezone])
     found = {r["member_id"]: r for r in rows}
+    touched = list(set(members) | set(found))
+    _, known = await conn.execute_query(
+        "SELECT member_id, ordinal, purchase_days, last_order_on, monetary FROM analytics_members "
+        "WHERE tenant_id = $1 AND member_id = ANY($2::uuid[])",
+        [tenant, touched],
+    )
+    # the sums the RFM means come from move by what changed
+    await conn.execute_query(
+        "UPDATE analytics_state SET buyers = buyers + $2, last_days = last_days + $3, "
+        "purchase_days = purchase_days + $4, monetary = monetary + $5 WHERE tenant_id = $1",
+        [
+            tenant,
+            len(found) - len(known),
+            sum(_days(r["last_order_on"]) for r in found.values())
+            - sum(_days(r["last_order_on"]) for r in known),
+            sum(r["purchase_days"] for r in found.values())
+            - sum(r["purchase_days"] for r in known),
+            sum(r["monetary"] for r in found.values()) - sum(r["monetary"] for r in known),
+        ],
+    )
     # A member with no order left (all refunded), or a profile merged into another, goes.
     await conn.execute_query(
         "DELETE FROM analytics_members WHERE tenant_id = $1 AND member_id = ANY($2::uuid[]) "
@@ -290,11 +315,6 @@ async def _refresh_members(
     )
     if not found:
         return int(state["capacity"])
-    _, known = await conn.execute_query(
-        "SELECT member_id, ordinal FROM analytics_members "
-        "WHERE tenant_id = $1 AND member_id = ANY($2::uuid[])",
-        [tenant, list(found)],
-    )
     ordinals = {r["member_id"]: r["ordinal"] for r in known}
     next_ordinal = int(state["next_ordinal"])
     for member_id in sorted(found):
@@ -374,7 +394,7 @@ _NUMBERED = (
 _ORDER_ROWS = f"""
 WITH numbered AS ({_NUMBERED})
 SELECT r.n, (o.paid_at AT TIME ZONE '{{zone}}')::date AS day,
-       (o.amount - o.refunded_amount)::bigint AS amount, coalesce({_ITEMS}, -1)::int AS items
+       (o.amount - o.refunded_amount)::bigint AS amount, coalesce(o.item_quantity, -1) AS items
 FROM orders o
 JOIN members m ON m.tenant_id = o.tenant_id AND m.id = o.member_id
 JOIN numbered r ON r.id = {_RESOLVED}
@@ -397,7 +417,6 @@ _ORDER_ROW = np.dtype(
         ("items", ">i4"),
     ]
 )
-_PG_EPOCH = date(2000, 1, 1).toordinal()
 _MEMBER_CHUNK = 65_536  # members unpacked at a time when reading the matrix per member
 
 _INSERT_MEMBERS = f"""
@@ -448,6 +467,7 @@ class _Fold:
         self.bits = np.zeros((days, (members + 7) // 8), dtype=np.uint8)
         self.rest = b""
         self.seen = 0
+        self._per_member: tuple[np.ndarray[Any, Any], ...] | None = None
 
     def feed(self, data: bytes, *, first: bool) -> None:
         buffer = self.rest + (data[_COPY_HEADER:] if first else data)
@@ -473,8 +493,25 @@ class _Fold:
         np.bitwise_or.at(self.bits, (days, members >> 3), masks)
         self.seen += len(rows)
 
+    def sums(self, first_day: date) -> tuple[int, int, int, int]:
+        """Buyers, and the sums of their last days (since 2000-01-01), purchase days and money."""
+        purchase, _, last = self.per_member()
+        buyers = self.orders > 0
+        offset = _days(first_day)
+        return (
+            int(buyers.sum()),
+            int((last[buyers] + offset).sum()),
+            int(purchase[buyers].sum()),
+            int(np.rint(self.money[buyers]).astype(np.int64).sum()),
+        )
+
     def per_member(self) -> tuple[np.ndarray[Any, Any], ...]:
         """Purchase days, first and last day (offsets) of every member, from the matrix."""
+        if self._per_member is None:
+            self._per_member = self._read_matrix()
+        return self._per_member
+
+    def _read_matrix(self) -> tuple[np.ndarray[Any, Any], ...]:
         count = len(self.orders)
         purchase = np.zeros(count, dtype=np.int64)
         first = np.zeros(count, dtype=np.int64)
@@ -546,12 +583,14 @@ async def _rebuild(ctx: RequestContext, progress: Progress | None) -> Refreshed:
         report("days", 0, 1)
         days = await _insert_days(conn, tenant, zone, fold, first_day, capacity)
         now = ctx.clock.now()
+        sums = fold.sums(first_day) if fold is not None and first_day is not None else (0, 0, 0, 0)
         await conn.execute_query(
             "UPDATE analytics_state SET capacity = $2, next_ordinal = $3, refreshed_at = $4, "
-            "rebuilt_at = $4 WHERE tenant_id = $1",
-            [tenant, capacity, members, now],
+            "rebuilt_at = $4, buyers = $5, last_days = $6, purchase_days = $7, monetary = $8 "
+            "WHERE tenant_id = $1",
+            [tenant, capacity, members, now, *sums],
         )
-        with_orders = int((fold.orders > 0).sum()) if fold is not None else 0
+        with_orders = sums[0]
     report("days", 1, 1)
     return Refreshed(with_orders, days, capacity, now)
 

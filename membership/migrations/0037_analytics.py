@@ -1,7 +1,9 @@
 """Analytics roll-ups (``membership.analytics``): each member's RFM inputs, the daily facts with a
-bitmap of the day's buyers, the tenant's refresh state, and the work the event backbone marks
-for the next refresh. Indexes by time on orders, members and coupons let a refresh recompute
-one local day from its source rows."""
+bitmap of the day's buyers, the tenant's refresh state (with the sums the RFM thresholds come
+from, and the fitted churn model), and the work the event backbone marks for the next refresh.
+Indexes by time on orders, members and coupons let a refresh recompute one local day from its
+source rows. Orders keep the total quantity of their items, so that the analytics read a number
+instead of parsing every order's item lines."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -47,11 +49,19 @@ CREATE TABLE analytics_days (
 );
 
 CREATE TABLE analytics_state (
-    tenant_id      uuid NOT NULL REFERENCES tenants (id),
-    capacity       integer NOT NULL DEFAULT 0 CHECK (capacity % 8 = 0),
-    next_ordinal   integer NOT NULL DEFAULT 0,
-    refreshed_at   timestamptz,
-    rebuilt_at     timestamptz,
+    tenant_id       uuid NOT NULL REFERENCES tenants (id),
+    capacity        integer NOT NULL DEFAULT 0 CHECK (capacity % 8 = 0),
+    next_ordinal    integer NOT NULL DEFAULT 0,
+    refreshed_at    timestamptz,
+    rebuilt_at      timestamptz,
+    -- over analytics_members, kept with every change: the RFM means of any day come from them
+    buyers          integer NOT NULL DEFAULT 0,
+    last_days       bigint NOT NULL DEFAULT 0,  -- sum of last_order_on, as days since 2000-01-01
+    purchase_days   bigint NOT NULL DEFAULT 0,
+    monetary        bigint NOT NULL DEFAULT 0,
+    -- the BG/NBD fit of the churn risk: {"r", "alpha", "a", "b", "asOf", "members", ...}
+    churn_model     jsonb,
+    churn_fitted_at timestamptz,
     PRIMARY KEY (tenant_id)
 );
 
@@ -72,6 +82,15 @@ CREATE INDEX members_merged_into_idx ON members (tenant_id, merged_into_id)
 CREATE INDEX coupons_issued_idx ON coupons (tenant_id, issued_at);
 CREATE INDEX coupons_redeemed_at_idx ON coupons (tenant_id, redeemed_at)
     WHERE redeemed_at IS NOT NULL;
+
+-- The owner runs migrations and row-level security is forced on it too: the backfill of every
+-- tenant's orders lifts it for this transaction only.
+ALTER TABLE orders ADD COLUMN item_quantity integer CHECK (item_quantity >= 0);
+ALTER TABLE orders NO FORCE ROW LEVEL SECURITY;
+UPDATE orders SET item_quantity = (
+    SELECT sum((i->>'quantity')::int) FROM jsonb_array_elements(items) i
+) WHERE items <> '[]'::jsonb;
+ALTER TABLE orders FORCE ROW LEVEL SECURITY;
 """
 
 
@@ -88,6 +107,17 @@ $$;
 ALTER FUNCTION tenants_with_pending_analytics() OWNER TO {sweep};
 REVOKE ALL ON FUNCTION tenants_with_pending_analytics() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tenants_with_pending_analytics() TO {app};
+GRANT SELECT ON analytics_state TO {sweep};
+CREATE POLICY sweep_read ON analytics_state FOR SELECT TO {sweep} USING (true);
+-- Tenants with buyers whose churn model is missing or was fitted before ``at``.
+CREATE FUNCTION tenants_with_stale_churn_model(at timestamptz) RETURNS SETOF uuid
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT tenant_id FROM analytics_state
+  WHERE buyers > 0 AND (churn_fitted_at IS NULL OR churn_fitted_at < at)
+$$;
+ALTER FUNCTION tenants_with_stale_churn_model(timestamptz) OWNER TO {sweep};
+REVOKE ALL ON FUNCTION tenants_with_stale_churn_model(timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tenants_with_stale_churn_model(timestamptz) TO {app};
 
 -- The running state of a period's buyers: [anyone, twice] (members with at least one and at
 -- least two purchase days among the days aggregated).

@@ -25,6 +25,8 @@ class Order(Model):
     status = fields.TextField()
     store_code = fields.TextField(null=True)
     items: Any = fields.JSONField(default=list)
+    # the items' total quantity; null when the order lists no items (what analytics count)
+    item_quantity: int | None = fields.IntField(null=True)  # type: ignore[assignment]
     earning: Any = fields.JSONField(default=dict)
     request_hash = fields.TextField()
     paid_at = fields.DatetimeField()

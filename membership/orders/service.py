@@ -285,6 +285,7 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                     }
                     for i in request.items
                 ],
+                item_quantity=sum(i.quantity for i in request.items) if request.items else None,
                 paid_at=paid_at,
                 created_at=now,
             )
