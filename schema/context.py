@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from membership.analytics.rfm import MemberRfm, member_rfm
+from membership.analytics.scores import ChurnRisk, churn_risks
 from membership.coupons.models import CouponTemplate
 from membership.coupons.templates import templates_by_ids
 from membership.coupons.wallet import CouponPage, first_coupon_pages
@@ -166,6 +167,20 @@ class Context:
                 return [found[day][m] for m, day in keys]
 
             loader = self._loaders["rfm"] = DataLoader(load_fn=load)
+        return loader
+
+    @property
+    def churn_loader(self) -> DataLoader[uuid.UUID, ChurnRisk | None]:
+        """Members' churn risk, batched across a page of members: one statement."""
+        loader = self._loaders.get("churn")
+        if loader is None:
+            ctx = self.auth
+
+            async def load(ids: list[uuid.UUID]) -> list[ChurnRisk | None]:
+                found = await churn_risks(ctx, list(dict.fromkeys(ids)))
+                return [found[i] for i in ids]
+
+            loader = self._loaders["churn"] = DataLoader(load_fn=load)
         return loader
 
     @property

@@ -29,6 +29,7 @@ Sweep = Literal[
     "tenants_with_tiered_members",
     "tenants_with_due_plugin_jobs",
     "tenants_with_pending_analytics",
+    "tenants_with_stale_churn_model",
 ]
 
 _NO_TIME = {"tenants_with_tiered_members", "tenants_with_pending_analytics"}

@@ -10,7 +10,7 @@ from arq.connections import RedisSettings
 
 from membership.db import resolve_redis_url
 from membership.settings import get_settings
-from workers.analytics import refresh_analytics
+from workers.analytics import fit_churn_models, refresh_analytics
 from workers.coupons import expire_coupons, release_coupon_reservations
 from workers.journeys import (
     dispatch_journey_runs,
@@ -41,6 +41,7 @@ class WorkerSettings:
         run_plugin_jobs,
         run_plugin_crons,
         refresh_analytics,
+        fit_churn_models,
         # no result kept: the job id (runs and states) may come again, and then does nothing
         func(wake_journey_runs, keep_result=0),
     ]
@@ -58,6 +59,8 @@ class WorkerSettings:
         cron(release_coupon_reservations, second={50}, unique=True),
         # the analytics roll-up, from what the event handler marked
         cron(refresh_analytics, second={25, 55}, unique=True),
+        # hourly: the churn models older than a day
+        cron(fit_churn_models, minute={10}, second={35}, unique=True),
         # daily, 03:05 in China
         cron(evaluate_member_tiers, hour={19}, minute={5}, second={0}, unique=True),
     ]

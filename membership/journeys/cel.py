@@ -14,6 +14,7 @@ vocabulary and source, so a version's conditions are compiled once per process.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,18 @@ __all__ = [
 ]
 
 _T = cel.Type
+
+# The values of member.rfmClass besides '' (as in analytics.graphql's RfmClass).
+RFM_CLASSES = (
+    "IMPORTANT_VALUE",
+    "IMPORTANT_DEVELOP",
+    "IMPORTANT_RETAIN",
+    "IMPORTANT_WINBACK",
+    "GENERAL_VALUE",
+    "GENERAL_DEVELOP",
+    "GENERAL_RETAIN",
+    "GENERAL_WINBACK",
+)
 
 # The member as a condition sees it. Nullable values are DYN so that ``== null`` works.
 MEMBER_VARIABLES: dict[str, Any] = {
@@ -50,6 +63,8 @@ MEMBER_VARIABLES: dict[str, Any] = {
     "member.daysSinceJoined": _T.INT,
     "member.hasAccountManager": _T.BOOL,
     "member.createdAt": _T.TIMESTAMP,
+    "member.rfmClass": _T.STRING,  # as of today from the analytics roll-up; '' without orders
+    "member.churnRisk": _T.DOUBLE,  # 0 … 1 from the tenant's churn model; 0 without a score
 }
 EVENT_VARIABLES: dict[str, Any] = {
     "event.type": _T.STRING,
@@ -116,7 +131,34 @@ def compile_condition(source: str, vocabulary: Vocabulary = Vocabulary()) -> Con
         raise CelError(
             f"The expression gives {expression.return_type().name().lower()}, not true or false."
         )
+    _check_rfm_classes(source)
     return Condition(source, expression)
+
+
+# member.rfmClass compared with a literal (either side of == or !=), or tested against a list.
+_RFM_COMPARED = re.compile(
+    r"member\.rfmClass\s*[!=]=\s*(['\"])(?P<a>[^'\"]*)\1"
+    r"|(['\"])(?P<b>[^'\"]*)\3\s*[!=]=\s*member\.rfmClass"
+    r"|member\.rfmClass\s+in\s*\[(?P<list>[^\]]*)\]"
+)
+_LITERAL = re.compile(r"(['\"])([^'\"]*)\1")
+
+
+def _check_rfm_classes(source: str) -> None:
+    """A class named in a comparison with member.rfmClass must be one of the eight ('' is a
+    member without orders): a typo would otherwise never match, silently."""
+    named: list[str] = []
+    for match in _RFM_COMPARED.finditer(source):
+        if match.group("list") is not None:
+            named += [m.group(2) for m in _LITERAL.finditer(match.group("list"))]
+        else:
+            named.append(match.group("a") if match.group("a") is not None else match.group("b"))
+    for name in named:
+        if name and name not in RFM_CLASSES:
+            raise CelError(
+                f"Unknown RFM class '{name}'; member.rfmClass is one of {', '.join(RFM_CLASSES)} "
+                "or '' (no orders)."
+            )
 
 
 def _checker_message(raw: str) -> str:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import structlog
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from membership.analytics.scores import journey_facts
 from membership.errors import DomainError
 from membership.ids import new_id
 from membership.journeys.actions import record_step, run_action
@@ -278,7 +279,8 @@ async def _facts(
     ctx: RequestContext, member: Member, fields: tuple[str, ...], event: dict[str, Any] | None
 ) -> dict[str, Any]:
     tier = await Tier.get_or_none(id=member.tier_id) if member.tier_id else None
-    return activation(member, tier, fields, ctx.clock.now(), event)
+    analytics = (await journey_facts(ctx, [member.id]))[member.id]
+    return activation(member, tier, fields, ctx.clock.now(), event, analytics)
 
 
 def _holds(condition: Condition, facts: dict[str, Any]) -> bool:

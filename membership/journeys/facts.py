@@ -34,8 +34,10 @@ def activation(
     custom_fields: tuple[str, ...],
     now: datetime,
     event: dict[str, Any] | None,
+    analytics: tuple[str, float] = ("", 0.0),
 ) -> dict[str, Any]:
-    """The values of every declared variable for one evaluation."""
+    """The values of every declared variable for one evaluation; ``analytics`` is the member's
+    RFM class and churn risk (``membership.analytics.scores.journey_facts``)."""
     last = member.last_order_at or member.created_at
     data: dict[str, Any] = {
         "member.id": str(member.id),
@@ -55,6 +57,8 @@ def activation(
         "member.daysSinceJoined": max(0, (now - member.created_at).days),
         "member.hasAccountManager": member.account_manager_id is not None,
         "member.createdAt": member.created_at,
+        "member.rfmClass": analytics[0],
+        "member.churnRisk": analytics[1],
         "now": now,
         "event.type": (event or {}).get("type", ""),
         "event.properties": (event or {}).get("properties", {}),

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from membership.analytics.scores import journey_facts
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.ids import new_id
 from membership.journeys.cel import CelError, Condition, Vocabulary, compile_condition
@@ -234,9 +235,9 @@ async def count_matching(ctx: RequestContext, condition: str) -> int:
     compiled = await _compiled(ctx, condition, ["condition"])
     fields = await vocabulary_of(ctx.tenant.id)
     count = 0
-    async for members, tiers in _all_members(ctx):
+    async for members, tiers, analytics in _all_members(ctx):
         now = ctx.clock.now()
-        count += sum(_holds(compiled, m, tiers, fields, now) for m in members)
+        count += sum(_holds(compiled, m, tiers, fields, now, analytics) for m in members)
     return count
 
 
@@ -282,10 +283,12 @@ def _holds(
     tiers: dict[uuid.UUID, Tier],
     fields: tuple[str, ...],
     now: datetime,
+    analytics: dict[uuid.UUID, tuple[str, float]],
 ) -> bool:
     tier = tiers.get(member.tier_id) if member.tier_id else None
+    facts = activation(member, tier, fields, now, None, analytics.get(member.id, ("", 0.0)))
     try:
-        return condition.evaluate(activation(member, tier, fields, now, None))
+        return condition.evaluate(facts)
     except CelError:
         return False
 
@@ -300,7 +303,7 @@ async def _all_members(ctx: RequestContext) -> Any:
             )
         if not members:
             return
-        yield members, tiers
+        yield members, tiers, await journey_facts(ctx, [m.id for m in members])
         after = members[-1].id
         if len(members) < BATCH:
             return
@@ -312,9 +315,9 @@ async def evaluate_segment(ctx: RequestContext, segment_id: uuid.UUID) -> int:
     async with tenant_tx(ctx):
         segment = await Segment.get(id=segment_id)
     condition = await _compiled(ctx, segment.condition, ["condition"])
-    async for members, tiers in _all_members(ctx):
+    async for members, tiers, analytics in _all_members(ctx):
         now = ctx.clock.now()
-        inside = {m.id for m in members if _holds(condition, m, tiers, fields, now)}
+        inside = {m.id for m in members if _holds(condition, m, tiers, fields, now, analytics)}
         async with tenant_tx(ctx) as conn:
             await _apply(ctx, conn, segment, members, inside)
     return await _recount(ctx, segment)
@@ -333,10 +336,11 @@ async def evaluate_member(
     fields = await vocabulary_of(ctx.tenant.id)
     tier = await Tier.get_or_none(id=member.tier_id) if member.tier_id else None
     tiers = {tier.id: tier} if tier else {}
+    analytics = await journey_facts(ctx, [member.id])
     now = ctx.clock.now()
     for segment in segments:
         condition = await _compiled(ctx, segment.condition, ["condition"])
-        inside = {member.id} if _holds(condition, member, tiers, fields, now) else set()
+        inside = {member.id} if _holds(condition, member, tiers, fields, now, analytics) else set()
         if await _apply(ctx, conn, segment, [member], inside):
             await _recount(ctx, segment)
 

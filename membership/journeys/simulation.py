@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from membership.analytics.scores import journey_facts
 from membership.errors import DomainError, ErrorCode
 from membership.journeys.cel import CelError, Condition
 from membership.journeys.definition import END, Definition, Step
@@ -71,7 +72,8 @@ async def simulate_journey(
             .first()
         )
     now = ctx.clock.now()
-    facts = activation(member, tier, fields, now, None)
+    analytics = (await journey_facts(ctx, [member.id]))[member.id]
+    facts = activation(member, tier, fields, now, None, analytics)
     reason = _entry_refused(definition, facts, last_run, now)
     if reason is not None:
         return Simulation(chosen, False, reason, [])

@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from membership.analytics import metrics, rfm
+from membership.analytics import metrics, rfm, scores
 from schema.scalars import Long
 from schema.types.tiers import Tier
 
@@ -215,3 +215,44 @@ class MemberActivityFilter:
     kind: MemberActivity
     start: date = strawberry.field(name="from")
     until: date
+
+
+@strawberry.enum(description="HIGH from a risk of 0.7, MEDIUM from 0.4.")
+class ChurnRiskLevel(Enum):
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+
+
+@strawberry.type(
+    description=(
+        "How likely the member has stopped buying, from the tenant's BG/NBD model (fitted daily "
+        "on the members' purchase days), with what drives it."
+    )
+)
+class MemberChurnRisk:
+    risk: float = strawberry.field(description="1 − probabilityAlive, 0 … 1.")
+    level: ChurnRiskLevel
+    probability_alive: float = strawberry.field(
+        description="The probability the member still buys, given their purchase days."
+    )
+    repeat_purchase_days: int = strawberry.field(description="Purchase days after the first.")
+    days_since_last_purchase: int
+    typical_days_between_purchases: float | None = strawberry.field(
+        description="Days from the first to the last purchase day per repeat; null before one."
+    )
+    expected_purchases_next_30_days: float
+    model_as_of: date = strawberry.field(description="The day the model was fitted.")
+
+    @classmethod
+    def of(cls, r: scores.ChurnRisk) -> MemberChurnRisk:
+        return cls(
+            risk=r.risk,
+            level=ChurnRiskLevel(r.level.value),
+            probability_alive=r.probability_alive,
+            repeat_purchase_days=r.repeat_purchase_days,
+            days_since_last_purchase=r.days_since_last_purchase,
+            typical_days_between_purchases=r.typical_days_between_purchases,
+            expected_purchases_next_30_days=r.expected_purchases_next_30_days,
+            model_as_of=r.model_as_of,
+        )

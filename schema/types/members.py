@@ -22,7 +22,7 @@ from membership.tiering import progress
 from schema.context import Info
 from schema.errors import UserError
 from schema.scalars import JSON, Long
-from schema.types.analytics import MemberActivityFilter, MemberRfm, RfmClass
+from schema.types.analytics import MemberActivityFilter, MemberChurnRisk, MemberRfm, RfmClass
 from schema.types.common import PageInfo, page_info
 from schema.types.coupons import Coupon, CouponConnection, CouponEdge, CouponStatus
 from schema.types.events import TimelineConnection, TimelineEdge, TimelineEvent
@@ -121,6 +121,13 @@ class Member:
     )
     async def rfm(self, info: Info, as_of: date | None = None) -> MemberRfm:
         return MemberRfm.of(await info.context.rfm_loader.load((self._row.id, as_of)))
+
+    @strawberry.field(
+        description="How likely the member has stopped buying; null without orders or a model."
+    )
+    async def churn_risk(self, info: Info) -> MemberChurnRisk | None:
+        risk = await info.context.churn_loader.load(self._row.id)
+        return MemberChurnRisk.of(risk) if risk else None
 
     @strawberry.field(description="The staff member who follows this member up.")
     async def account_manager(self, info: Info) -> Staff | None:

@@ -38,6 +38,7 @@ def test_back_office_scopes_are_granted_to_a_key_only_by_name() -> None:
         Permission.TASKS_READ,
         Permission.TASKS_MANAGE,
         Permission.JOURNEYS_MANAGE,
+        Permission.ANALYTICS_READ,  # a BI tool reads the analytics with a key of its own
     } == API_KEY_EXPLICIT_SCOPES
     assert not API_KEY_EXPLICIT_SCOPES & API_KEY_SCOPES
     assert Permission.EVENTS_WRITE in API_KEY_SCOPES
