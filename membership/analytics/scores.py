@@ -96,9 +96,7 @@ async def fit_churn_model(ctx: RequestContext) -> ChurnModel | None:
         except ValueError:
             fit = None
         if fit is not None:
-            model = ChurnModel(
-                fit.params, today, fit.n_members, fit.log_likelihood, fit.converged
-            )
+            model = ChurnModel(fit.params, today, fit.n_members, fit.log_likelihood, fit.converged)
     stored = None
     if model is not None:
         stored = json.dumps(
@@ -160,7 +158,9 @@ WHERE s.tenant_id = $1
 
 def _score(model: ChurnModel, today: date, rows: list[dict[str, Any]]) -> list[ChurnRisk]:
     x = np.array([r["purchase_days"] - 1 for r in rows], dtype=np.float64)
-    t_x = np.array([(r["last_order_on"] - r["first_order_on"]).days for r in rows], dtype=np.float64)
+    t_x = np.array(
+        [(r["last_order_on"] - r["first_order_on"]).days for r in rows], dtype=np.float64
+    )
     t = np.array([max(0, (today - r["first_order_on"]).days) for r in rows], dtype=np.float64)
     t = np.maximum(t, t_x)
     alive = model.params.probability_alive(x, t_x, t)
