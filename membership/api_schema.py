@@ -35,6 +35,7 @@ from resolvers.coupons import CouponMutations, CouponQueries
 from resolvers.custom_fields import CustomFieldMutations, CustomFieldQueries
 from resolvers.earning import EarningRuleMutations, EarningRuleQueries
 from resolvers.events import EventMutations, EventQueries
+from resolvers.issue_runs import IssueRunMutations, IssueRunQueries
 from resolvers.journeys import JourneyMutations, JourneyQueries
 from resolvers.members import MemberMutations, MemberQueries
 from resolvers.messaging import MessagingMutations, MessagingQueries
@@ -66,6 +67,7 @@ class CoreQuery(
     EarningRuleQueries,
     CouponQueries,
     CouponToolQueries,
+    IssueRunQueries,
     RewardQueries,
     PointsQueries,
     TierQueries,
@@ -91,6 +93,7 @@ class CoreMutation(
     EarningRuleMutations,
     CouponMutations,
     CouponToolMutations,
+    IssueRunMutations,
     CouponCheckoutMutations,
     RewardMutations,
     PointsSettingsMutations,

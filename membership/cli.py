@@ -386,6 +386,7 @@ def demo_seed(
 ) -> None:
     """Create (or top up) the demo tenant with staff logins, keys and realistic members."""
     from membership.analytics.rollup import rebuild
+    from membership.analytics.scores import fit_churn_model
     from membership.demo import (
         seed_behaviour,
         seed_members,
@@ -462,6 +463,7 @@ def demo_seed(
                     task, description=step, completed=done, total=total
                 ),
             )
+        await fit_churn_model(ctx)
         secret = await create_api_key(
             ctx, name=f"demo secret {secrets.token_hex(2)}", kind="secret"
         )

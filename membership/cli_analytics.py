@@ -35,9 +35,10 @@ async def _contexts(tenant: str | None) -> list[RequestContext]:
 def analytics_rebuild(
     tenant: str | None = typer.Option(None, help="Tenant slug (default: every tenant)"),
 ) -> None:
-    """Recompute the roll-up from the orders, members and coupons, with a progress bar; prints
-    what each tenant's roll-up holds and how long it took."""
+    """Recompute the roll-up from the orders, members and coupons, with a progress bar, and fit
+    the churn model on it; prints what each tenant's roll-up holds and how long it took."""
     from membership.analytics.rollup import rebuild
+    from membership.analytics.scores import fit_churn_model
 
     async def run() -> list[dict[str, Any]]:
         results = []
@@ -52,13 +53,18 @@ def analytics_rebuild(
 
                 started = time.perf_counter()
                 done = await rebuild(ctx, progress=report)
+            seconds = round(time.perf_counter() - started, 2)
+            model = await fit_churn_model(ctx)
             results.append(
                 {
                     "tenant": ctx.tenant.slug,
                     "members": done.members,
                     "days": done.days,
                     "capacity": done.capacity,
-                    "seconds": round(time.perf_counter() - started, 2),
+                    "seconds": seconds,
+                    "churnModel": {"members": model.members, "converged": model.converged}
+                    if model
+                    else None,
                 }
             )
         return results

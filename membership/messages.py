@@ -396,6 +396,10 @@ ZH_CN: dict[str, str] = {
     # tier benefits and the presets' set-up (plugins.api.setup)
     "Benefits have at most {limit} characters.": "等级权益最多 {limit} 个字符。",
     "The tier {existing} has rank {rank} already; give it this name to keep it, or rename or delete it first.": "等级“{existing}”已占用第 {rank} 级；填写该名称以保留它，或先将它改名或删除。",
+    # coupon issue runs
+    "Nobody is on this list; choose other filters.": "该名单中没有会员；请更换筛选条件。",
+    "A coupon goes to at most {max} members at a time; narrow the list with filters.": "一次最多向 {max} 位会员发券；请用筛选条件缩小名单。",
+    "first must be between 1 and {max}.": "first 须在 1 到 {max} 之间。",
 }
 
 

@@ -13,6 +13,7 @@ directly, in each worker process:
   delivery cut off by a killed worker ran out, a handling was replayed, a message was queued or
   its quiet hours ended;
 * every ``BATCH_SWEEP_SECONDS`` it resumes coupon batches that are not done (their job died);
+* once a second it processes coupon issue runs not done (new ones, and those a worker dropped);
 * it carries on advances of sandbox tenants' test clocks that a request left unfinished (or whose
   runner died), and leaves a tenant whose clock is being advanced to the advance.
 
@@ -36,6 +37,7 @@ import structlog
 import membership.journeys.triggers  # noqa: F401  (registers the journeys' event handler)
 from membership.clock import SystemClock
 from membership.coupons.batches import open_batches
+from membership.coupons.issue_runs import process_open_runs, tenants_with_open_runs
 from membership.events.handlers import run_due_handlings, subscribe
 from membership.events.relay import pending_tenants, relay_tenant
 from membership.messaging.delivery import deliver_due as deliver_messages
@@ -222,6 +224,18 @@ class Dispatcher:
             self.wake_messages(tenant_id)
         for tenant_id in await advancing_tenants():
             self.wake_test_clock(tenant_id)
+        for tenant_id in await tenants_with_open_runs():
+            self.wake_issue_runs(tenant_id)
+
+    def wake_issue_runs(self, tenant_id: uuid.UUID) -> None:
+        """Process the tenant's coupon issue runs not done (queued, or dropped by a worker)."""
+
+        async def work() -> None:
+            system = await _system(tenant_id)
+            if system is not None:
+                await process_open_runs(system)
+
+        self.spawn(f"issue-runs:{tenant_id}", work)
 
     def wake_test_clock(self, tenant_id: uuid.UUID) -> None:
         """Go on with a sandbox tenant's advance that nobody runs (a request left it to the

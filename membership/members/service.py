@@ -42,6 +42,7 @@ __all__ = [
     "MemberPage",
     "create_member",
     "definitions_by_key",
+    "filtered_members",
     "get_member",
     "list_members",
     "masked_custom_fields",
@@ -242,23 +243,10 @@ def _filtered(flt: MemberFilter | None, *conditions: Q) -> Any:
     return query
 
 
-async def list_members(
-    ctx: RequestContext,
-    *,
-    first: int | None = None,
-    after: str | None = None,
-    filter: MemberFilter | None = None,
-) -> MemberPage:
-    """Newest first, keyset-paginated; ``total`` counts every match, not just the page."""
+async def filtered_members(ctx: RequestContext, filter: MemberFilter | None) -> Any:
+    """The live members ``filter`` lists, as an unordered queryset (what ``list_members`` pages
+    through); to be run in the caller's tenant transaction. An unknown custom field is INVALID."""
     _require_read(ctx)
-    limit = MAX_PAGE if first is None else first
-    if limit < 0 or limit > MAX_PAGE:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "first must be between 0 and {MAX_PAGE}.",
-            ["first"],
-            MAX_PAGE=MAX_PAGE,
-        )
     if filter and filter.custom_fields:
         definitions = await definitions_by_key(ctx)
         for index, (key, _) in enumerate(filter.custom_fields):
@@ -279,7 +267,28 @@ async def list_members(
             )
         if filter and (filter.joined_from or filter.joined_until):
             conditions.append(joined_condition(ctx, filter.joined_from, filter.joined_until))
-        base = _filtered(filter, *conditions)
+        return _filtered(filter, *conditions)
+
+
+async def list_members(
+    ctx: RequestContext,
+    *,
+    first: int | None = None,
+    after: str | None = None,
+    filter: MemberFilter | None = None,
+) -> MemberPage:
+    """Newest first, keyset-paginated; ``total`` counts every match, not just the page."""
+    _require_read(ctx)
+    limit = MAX_PAGE if first is None else first
+    if limit < 0 or limit > MAX_PAGE:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "first must be between 0 and {MAX_PAGE}.",
+            ["first"],
+            MAX_PAGE=MAX_PAGE,
+        )
+    async with tenant_tx(ctx):
+        base = await filtered_members(ctx, filter)
         total = await base.count()
         page = base
         if after:

@@ -1,8 +1,8 @@
 import { useMemo, useState, type HTMLAttributes } from 'react';
-import { Button, Card, Form, Input, Select, Tag, Typography } from 'antd';
-import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
+import { Button, Card, Form, Input, Select, Space, Tag, Typography } from 'antd';
+import { GiftOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import type { MemberFilter, MemberListFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../api/userErrors';
@@ -15,7 +15,17 @@ import { useViewer } from '../../session/ViewerProvider';
 import { CustomFieldControl, customFieldItemProps } from '../custom-fields/CustomFieldInput';
 import { sortDefinitions } from '../custom-fields/customFieldValue';
 import { CustomFieldDefinitionsQuery } from '../custom-fields/queries';
+import { TiersQuery } from '../tiers/queries';
+import { ExportMembersButton } from './ExportMembersButton';
+import { IssueCouponToListModal } from './IssueCouponToListModal';
 import { MemberCreateModal } from './MemberCreateModal';
+import {
+  MemberListFiltersAlert,
+  drillDownFilter,
+  hasDrillDown,
+  readDrillDown,
+  withoutDrillDown,
+} from './MemberListFilters';
 import { MembersQuery } from './queries';
 
 const PAGE_SIZE = 20;
@@ -49,6 +59,14 @@ export default function MembersListPage() {
   const [form] = Form.useForm<FilterValues>();
   const [filterValues, setFilterValues] = useState<FilterValues>({});
   const [creating, setCreating] = useState(false);
+  const [issuing, setIssuing] = useState(false);
+  const [searchParams, setSearchParams] = useSearchParams();
+  // the dashboard's drill-down, from the URL; it narrows whatever the page's own filters list
+  const drillKey = searchParams.toString();
+  const drill = useMemo(() => readDrillDown(new URLSearchParams(drillKey)), [drillKey]);
+  const drilling = hasDrillDown(drill);
+  const [{ data: tierData }] = useQuery({ query: TiersQuery, pause: !drill.tierId });
+  const drillTierName = tierData?.tiers.find((tier) => tier.id === drill.tierId)?.name;
 
   const [{ data: definitionData }] = useQuery({ query: CustomFieldDefinitionsQuery });
   const definitions = useMemo(
@@ -57,7 +75,8 @@ export default function MembersListPage() {
   );
   const fieldDefinition = definitions.find((d) => d.key === filterValues.fieldKey);
 
-  const filter = useDebouncedValue(useMemo(() => toMemberFilter(filterValues), [filterValues]), SEARCH_DEBOUNCE_MS);
+  const ownFilter = useDebouncedValue(useMemo(() => toMemberFilter(filterValues), [filterValues]), SEARCH_DEBOUNCE_MS);
+  const filter = useMemo(() => ({ ...ownFilter, ...drillDownFilter(drill) }), [ownFilter, drill]);
   const filterKey = JSON.stringify(filter);
   const pager = useCursorPager(filterKey);
   const variables = useMemo(
@@ -72,13 +91,34 @@ export default function MembersListPage() {
     <Card
       title={t('members.title')}
       extra={
-        can('members:write') && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="member-new">
-            {t('members.new')}
-          </Button>
-        )
+        <Space wrap>
+          <ExportMembersButton filter={filter} timeZone={timeZone} disabled={!connection || connection.totalCount === 0} />
+          {can('coupons:write') && (
+            <Button
+              icon={<GiftOutlined />}
+              onClick={() => setIssuing(true)}
+              disabled={!connection || connection.totalCount === 0}
+              data-testid="member-issue-list"
+            >
+              {t('memberList.issue.button')}
+            </Button>
+          )}
+          {can('members:write') && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="member-new">
+              {t('members.new')}
+            </Button>
+          )}
+        </Space>
       }
     >
+      {drilling && (
+        <MemberListFiltersAlert
+          drill={drill}
+          tierName={drillTierName}
+          totalCount={connection?.totalCount}
+          onClear={() => setSearchParams(withoutDrillDown(searchParams))}
+        />
+      )}
       <Form<FilterValues>
         form={form}
         layout="inline"
@@ -200,6 +240,10 @@ export default function MembersListPage() {
           />
         )}
       />
+
+      {issuing && connection && (
+        <IssueCouponToListModal filter={filter} count={connection.totalCount} onClose={() => setIssuing(false)} />
+      )}
 
       {creating && (
         <MemberCreateModal
