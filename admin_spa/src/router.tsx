@@ -7,6 +7,7 @@ import type { Permission } from './session/permissions';
 import { CHANGE_PASSWORD_PATH, ViewerProvider } from './session/ViewerProvider';
 
 const LoginPage = lazy(() => import('./routes/login/LoginPage'));
+const DashboardPage = lazy(() => import('./routes/dashboard/DashboardPage'));
 const CounterPage = lazy(() => import('./routes/counter/CounterPage'));
 const MembersListPage = lazy(() => import('./routes/members/MembersListPage'));
 const MemberDetailPage = lazy(() => import('./routes/members/MemberDetailPage'));
@@ -52,6 +53,7 @@ export const router = createBrowserRouter(
       ),
       children: [
         { index: true, element: <HomeRedirect /> },
+        { path: 'dashboard', element: guarded('analytics:read', <DashboardPage />) },
         { path: 'counter', element: guarded('orders:write', <CounterPage />) },
         { path: 'members', element: guarded('members:read', <MembersListPage />) },
         { path: 'members/:id', element: guarded('members:read', <MemberDetailPage />) },

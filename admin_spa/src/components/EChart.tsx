@@ -1,5 +1,12 @@
 import { useEffect, useRef, type CSSProperties } from 'react';
-import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
+import {
+  BarChart,
+  LineChart,
+  PieChart,
+  type BarSeriesOption,
+  type LineSeriesOption,
+  type PieSeriesOption,
+} from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
@@ -8,15 +15,20 @@ import {
   type LegendComponentOption,
   type TooltipComponentOption,
 } from 'echarts/components';
-import { init, use, type ComposeOption, type EChartsType } from 'echarts/core';
+import { init, use, type ComposeOption, type ECElementEvent, type EChartsType } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
 // Only what the charts below use is registered, so the bundle carries no more of ECharts than that.
-use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
+use([BarChart, LineChart, PieChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
 /** The options a chart may use: exactly the series and components registered above. */
 export type ChartOption = ComposeOption<
-  BarSeriesOption | LineSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption
+  | BarSeriesOption
+  | LineSeriesOption
+  | PieSeriesOption
+  | GridComponentOption
+  | TooltipComponentOption
+  | LegendComponentOption
 >;
 
 interface Props {
@@ -24,21 +36,27 @@ interface Props {
   height?: number;
   style?: CSSProperties;
   'data-testid'?: string;
+  /** A click on a bar, a point or a slice (the chart's drill-down). */
+  onClick?: (event: ECElementEvent) => void;
 }
 
 /**
  * One ECharts instance in a div: made on mount, given each new option whole, resized with its
  * container and disposed on unmount. Build the option with useMemo so an unchanged one is not re-applied.
  */
-export function EChart({ option, height = 300, style, 'data-testid': testId }: Props) {
+export function EChart({ option, height = 300, style, 'data-testid': testId, onClick }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<EChartsType | null>(null);
+  // The latest handler, read at click time: a new function each render does not re-bind the chart.
+  const clicked = useRef(onClick);
+  clicked.current = onClick;
 
   useEffect(() => {
     const element = container.current;
     if (!element) return;
     const instance = init(element);
     chart.current = instance;
+    instance.on('click', (event) => clicked.current?.(event as ECElementEvent));
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(element);
     return () => {

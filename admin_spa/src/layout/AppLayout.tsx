@@ -20,6 +20,7 @@ import {
   ClusterOutlined,
   CloseOutlined,
   CrownOutlined,
+  DashboardOutlined,
   DownOutlined,
   FileTextOutlined,
   GiftOutlined,
@@ -52,6 +53,7 @@ import { NAVIGATION_SECTIONS, navigationItems, type NavigationItem, type Navigat
 import { touchTheme } from './touchTheme';
 
 const ICONS = {
+  dashboard: <DashboardOutlined />,
   counter: <ShoppingCartOutlined />,
   members: <UserOutlined />,
   tasks: <CheckSquareOutlined />,

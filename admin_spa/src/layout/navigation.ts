@@ -6,6 +6,7 @@ export type NavigationSection = (typeof NAVIGATION_SECTIONS)[number];
 
 export interface NavigationItem {
   key:
+    | 'dashboard'
     | 'counter'
     | 'members'
     | 'tasks'
@@ -34,7 +35,9 @@ export interface NavigationItem {
 
 /** The sider menu, in order; an entry shows only when the viewer holds its permission. */
 export const NAVIGATION: readonly NavigationItem[] = [
-  // First: a clerk signs in to the counter.
+  // First: whoever reads the analytics lands on the overview.
+  { key: 'dashboard', path: '/dashboard', permission: 'analytics:read' },
+  // A clerk (no analytics) signs in to the counter.
   { key: 'counter', path: '/counter', permission: 'orders:write' },
   { key: 'members', path: '/members', permission: 'members:read' },
   // Every staff member has tasks of their own (tasks:read shows everyone's).

@@ -20,6 +20,7 @@ export const PERMISSIONS = [
   'tasks:manage',
   'journeys:manage',
   'audit:read',
+  'analytics:read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
