@@ -43,7 +43,11 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import procstat
-from bench.analytics_dataset import AnalyticsDataset, build_analytics_dataset
+from bench.analytics_dataset import (
+    AnalyticsDataset,
+    build_analytics_dataset,
+    reuse_analytics_dataset,
+)
 from bench.dataset import create_database, drop_database, new_database_name, url_for_database
 from bench.loadgen import percentile
 from bench.member_lookup import (
@@ -117,6 +121,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--new-orders", type=int, default=10_000, help="orders of the incremental step")
     p.add_argument("--repeat", type=int, default=30, help="measured overview calls")
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    p.add_argument("--database", help="measure a database an earlier --keep run left (no load)")
     return p.parse_args(argv)
 
 
@@ -341,24 +346,27 @@ def main(argv: list[str] | None = None) -> None:
     _require_loopback(admin_url, "DATABASE_URL")
     _require_loopback(redis_url, "REDIS_URL")
     admin = parse_postgres_url(admin_url)
-    database = new_database_name()
+    database = args.database or new_database_name()
     started = datetime.now(UTC)
     clock = time.monotonic()
     console.print(f"database [bold]{database}[/bold]")
     created = False
     try:
-        asyncio.run(create_database(admin, database))
-        created = True
-        data = asyncio.run(
-            build_analytics_dataset(
-                admin_url,
-                database,
-                members=args.members,
-                orders=args.orders,
-                days=args.days,
-                console=console,
+        if args.database:
+            data = asyncio.run(reuse_analytics_dataset(admin_url, database, days=args.days))
+        else:
+            asyncio.run(create_database(admin, database))
+            created = True
+            data = asyncio.run(
+                build_analytics_dataset(
+                    admin_url,
+                    database,
+                    members=args.members,
+                    orders=args.orders,
+                    days=args.days,
+                    console=console,
+                )
             )
-        )
         busy = _background_busy_pct()
         measured = asyncio.run(_in_process(admin_url, data, args.new_orders, args.repeat, console))
         with console.status("GraphQL analyticsOverview …"):

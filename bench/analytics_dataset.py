@@ -33,7 +33,7 @@ from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.registry import create_tenant
 
-__all__ = ["AnalyticsDataset", "build_analytics_dataset"]
+__all__ = ["AnalyticsDataset", "build_analytics_dataset", "reuse_analytics_dataset"]
 
 LOADED_TABLES = ("members", "orders", "coupons")
 _CHUNK = 250_000
@@ -220,3 +220,45 @@ async def build_analytics_dataset(
         await conn.close()
     console.print(f"loaded in {data.load_s:.0f}s: {data.table_mib}")
     return data
+
+
+async def reuse_analytics_dataset(admin_url: str, database: str, *, days: int) -> AnalyticsDataset:
+    """A database an earlier run kept (``--keep``): its tenant, counts, and a new key."""
+    settings = get_settings()
+    target = replace(parse_postgres_url(admin_url), database=database)
+    conn = await asyncpg.connect(**target.connect_kwargs())
+    try:
+        tenant_id = await conn.fetchval("SELECT id FROM tenants WHERE slug = 'bench-analytics'")
+        members = await conn.fetchval(
+            "SELECT count(*) FROM members WHERE tenant_id = $1", tenant_id
+        )
+        orders = await conn.fetchval(
+            "SELECT count(*) FROM orders WHERE tenant_id = $1 AND external_id NOT LIKE 'bench-new-%'",
+            tenant_id,
+        )
+        coupons = await conn.fetchval(
+            "SELECT count(*) FROM coupons WHERE tenant_id = $1", tenant_id
+        )
+        # the orders an earlier incremental step added go, so that the step can run again
+        await conn.execute(
+            "DELETE FROM orders WHERE tenant_id = $1 AND external_id LIKE 'bench-new-%'", tenant_id
+        )
+    finally:
+        await conn.close()
+    from tenants.registry import get_tenant
+
+    await init_db(role_target(target, "app", settings), settings)
+    try:
+        tenant = await get_tenant(tenant_id)
+        assert tenant is not None
+        key = await create_api_key(
+            RequestContext.system(tenant),
+            name="bench analytics",
+            kind="secret",
+            scopes=[Permission.ANALYTICS_READ.value],
+        )
+    finally:
+        await close_db()
+    return AnalyticsDataset(
+        database, tenant_id, tenant.timezone, key.key, members, orders, coupons, days
+    )

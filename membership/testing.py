@@ -102,6 +102,16 @@ def pytest_configure(config: pytest.Config) -> None:
     # deletes its keys afterwards), and quiet logs.
     os.environ.setdefault("MEMBERSHIP_REDIS_PREFIX", f"test-{uuid.uuid4().hex[:8]}")
     os.environ.setdefault("MEMBERSHIP_LOG_LEVEL", "WARNING")
+    worker_prefix()
+
+
+def worker_prefix() -> None:
+    """Under pytest-xdist, each worker process a Redis prefix of its own (workers inherit the
+    controller's environment): their queues and keys never meet."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    prefix = os.environ["MEMBERSHIP_REDIS_PREFIX"]
+    if worker and not prefix.endswith(f"-{worker}"):
+        os.environ["MEMBERSHIP_REDIS_PREFIX"] = f"{prefix}-{worker}"
 
 
 def _same_loop() -> None:

@@ -12,6 +12,13 @@ import uuid
 
 os.environ.setdefault("MEMBERSHIP_REDIS_PREFIX", f"test-{uuid.uuid4().hex[:8]}")
 os.environ.setdefault("MEMBERSHIP_LOG_LEVEL", "WARNING")
+# a prefix per pytest-xdist worker process (they inherit the controller's environment)
+os.environ.update(
+    {"MEMBERSHIP_REDIS_PREFIX": f"{os.environ['MEMBERSHIP_REDIS_PREFIX']}-{w}"}
+    if (w := os.environ.get("PYTEST_XDIST_WORKER"))
+    and not os.environ["MEMBERSHIP_REDIS_PREFIX"].endswith(f"-{w}")
+    else {}
+)
 
 import logging
 from collections.abc import AsyncIterator, Iterator

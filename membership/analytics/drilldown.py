@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from tortoise.expressions import Q, Subquery
 
+from membership.analytics.buyers import parts_sql, split
 from membership.analytics.models import AnalyticsMember
 from membership.analytics.periods import check_period, local_midnight
 from tenants.context import RequestContext
@@ -43,15 +44,9 @@ class ActivityFilter:
     until: date
 
 
-_BUYERS = """
-WITH cur AS (
-    SELECT analytics_buyers(buyers) AS buyers FROM analytics_days
-    WHERE tenant_id = $1 AND day BETWEEN $2 AND $3
-),
-before AS (
-    SELECT bit_or(buyers) AS buyers FROM analytics_days
-    WHERE tenant_id = $1 AND day BETWEEN $4 AND $5
-)
+_BUYERS = f"""
+WITH cur AS (SELECT analytics_buyers(buyers, twice) AS buyers FROM ({parts_sql(2)}) parts),
+before AS (SELECT bit_or(buyers) AS buyers FROM ({parts_sql(7)}) parts)
 SELECT cur.buyers[1] AS active, cur.buyers[2] AS repurchased, before.buyers AS before
 FROM cur, before
 """
@@ -86,7 +81,7 @@ async def activity_condition(
     before = period.before()
     async with tenant_tx(ctx) as conn:
         _, rows = await conn.execute_query(
-            _BUYERS, [ctx.tenant.id, period.start, period.until, before.start, before.until]
+            _BUYERS, [ctx.tenant.id, *split(period).params(), *split(before).params()]
         )
     row = rows[0]
     active = set(_set_bits(row["active"]))

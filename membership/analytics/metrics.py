@@ -12,6 +12,7 @@ count, net of refunds):
 * repurchase rate: of the active members, the share with at least two purchase days in it;
 * churn rate: of the members active in the equally long period just before, the share with no
   order in this one;
+* points liability: the members' available points at the latest refresh, valued in money;
 * items per order: the items of the orders that list items, per such order (null when none do);
 * coupon redemption rate: coupons redeemed in the period over coupons issued in it (bulk codes
   are issued when they are made), 0 when none were issued;
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from membership.analytics.buyers import parts_sql, split
 from membership.analytics.periods import (
     Granularity,
     Period,
@@ -102,28 +104,28 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-_OVERVIEW = """
+_OVERVIEW = f"""
 WITH cur AS (
-    SELECT analytics_buyers(buyers) AS buyers,
-           coalesce(sum(new_members), 0) AS new_members, coalesce(sum(orders), 0) AS orders,
+    SELECT analytics_buyers(buyers, twice) AS buyers FROM ({parts_sql(2)}) parts
+),
+before AS (
+    SELECT bit_or(buyers) AS buyers FROM ({parts_sql(7)}) parts
+),
+facts AS (
+    SELECT coalesce(sum(new_members), 0) AS new_members, coalesce(sum(orders), 0) AS orders,
            coalesce(sum(revenue), 0) AS revenue, coalesce(sum(items), 0) AS items,
            coalesce(sum(orders_with_items), 0) AS orders_with_items,
            coalesce(sum(coupons_issued), 0) AS coupons_issued,
            coalesce(sum(coupons_redeemed), 0) AS coupons_redeemed
     FROM analytics_days WHERE tenant_id = $1 AND day BETWEEN $2 AND $3
-),
-before AS (
-    SELECT bit_or(buyers) AS buyers FROM analytics_days
-    WHERE tenant_id = $1 AND day BETWEEN $4 AND $5
 )
-SELECT cur.new_members, cur.orders, cur.revenue, cur.items, cur.orders_with_items,
-       cur.coupons_issued, cur.coupons_redeemed,
+SELECT facts.*,
        coalesce(bit_count(cur.buyers[1]), 0) AS active,
        coalesce(bit_count(cur.buyers[2]), 0) AS repurchasing,
        coalesce(bit_count(before.buyers), 0) AS active_before,
        coalesce(bit_count(before.buyers & ~cur.buyers[1]), bit_count(before.buyers), 0) AS churned,
-       (SELECT coalesce(sum(points_balance), 0) FROM members WHERE tenant_id = $1) AS points
-FROM cur, before
+       coalesce((SELECT points FROM analytics_state WHERE tenant_id = $1), 0) AS points
+FROM facts, cur, before
 """
 
 
@@ -134,7 +136,7 @@ async def overview(ctx: RequestContext, start: date, until: date) -> Overview:
     settings = await load_settings(ctx)
     async with tenant_tx(ctx) as conn:
         _, rows = await conn.execute_query(
-            _OVERVIEW, [ctx.tenant.id, period.start, period.until, before.start, before.until]
+            _OVERVIEW, [ctx.tenant.id, *split(period).params(), *split(before).params()]
         )
     r = rows[0]
     orders, revenue = int(r["orders"]), int(r["revenue"])

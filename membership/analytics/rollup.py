@@ -58,6 +58,7 @@ CHANGES = (
     "coupon.issued",
     "coupon.redeemed",
     "coupon_batch.created",
+    "points.changed",
 )
 
 # Bitmaps grow by doubling, from this many members.
@@ -121,6 +122,9 @@ async def mark_changes(
             f"WHERE tenant_id = $1 AND id = $2 AND {column} IS NOT NULL",
             [tenant, uuid.UUID(payload["couponId"]), zone],
         )
+    elif event_type == "points.changed":
+        # the liability is recounted at the next refresh
+        await conn.execute_query("INSERT INTO analytics_pending (tenant_id) VALUES ($1)", [tenant])
     elif event_type == "coupon_batch.created":
         await conn.execute_query(
             "INSERT INTO analytics_pending (tenant_id, day) "
@@ -158,9 +162,14 @@ async def _grow(conn: BaseDBAsyncClient, tenant: uuid.UUID, old: int, new: int) 
     """Lengthen every bitmap of the tenant to ``new`` bits (the members past ``old`` have none)."""
     if new == old:
         return
+    zeros = BitString.frombytes(bytes((new - old) // 8), new - old)
     await conn.execute_query(
-        "UPDATE analytics_days SET buyers = buyers || $2 WHERE tenant_id = $1",
-        [tenant, BitString.frombytes(bytes((new - old) // 8), new - old)],
+        "UPDATE analytics_days SET buyers = buyers || $2 WHERE tenant_id = $1", [tenant, zeros]
+    )
+    await conn.execute_query(
+        "UPDATE analytics_months SET buyers = buyers || $2, repeat_buyers = repeat_buyers || $2 "
+        "WHERE tenant_id = $1",
+        [tenant, zeros],
     )
     await conn.execute_query(
         "UPDATE analytics_state SET capacity = $2 WHERE tenant_id = $1", [tenant, new]
@@ -239,6 +248,32 @@ FROM days GROUP BY member_id
 """
 
 
+# The months $2 from their days: the OR of the days' buyers and who bought on two of them.
+_MONTHS = """
+INSERT INTO analytics_months (tenant_id, month, buyers, repeat_buyers)
+SELECT $1, m.month, b.buyers[1], b.buyers[2]
+FROM unnest($2::date[]) AS m (month)
+CROSS JOIN LATERAL (
+    SELECT analytics_buyers(d.buyers, NULL) AS buyers FROM analytics_days d
+    WHERE d.tenant_id = $1 AND d.day >= m.month AND d.day < (m.month + interval '1 month')::date
+) b
+WHERE b.buyers IS NOT NULL
+ON CONFLICT (tenant_id, month) DO UPDATE
+    SET buyers = EXCLUDED.buyers, repeat_buyers = EXCLUDED.repeat_buyers
+"""
+
+_POINTS = """
+UPDATE analytics_state
+SET points = (SELECT coalesce(sum(points_balance), 0) FROM members WHERE tenant_id = $1)
+WHERE tenant_id = $1
+"""
+
+
+async def _refresh_months(conn: BaseDBAsyncClient, tenant: uuid.UUID, days: list[date]) -> None:
+    months = sorted({day.replace(day=1) for day in days})
+    await conn.execute_query(_MONTHS, [tenant, months])
+
+
 async def _lock_state(conn: BaseDBAsyncClient, tenant: uuid.UUID) -> dict[str, Any]:
     await conn.execute_query(
         "INSERT INTO analytics_state (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING", [tenant]
@@ -270,6 +305,8 @@ async def refresh(ctx: RequestContext) -> Refreshed:
             capacity = await _refresh_members(ctx, conn, state, members)
         if days:
             await _refresh_days(ctx, conn, days, capacity)
+            await _refresh_months(conn, tenant, days)
+        await conn.execute_query(_POINTS, [tenant])
         now = ctx.clock.now()
         await conn.execute_query(
             "UPDATE analytics_state SET refreshed_at = $2 WHERE tenant_id = $1", [tenant, now]
@@ -308,11 +345,12 @@ async def _refresh_members(
         ],
     )
     # A member with no order left (all refunded), or a profile merged into another, goes.
-    await conn.execute_query(
-        "DELETE FROM analytics_members WHERE tenant_id = $1 AND member_id = ANY($2::uuid[]) "
-        "AND NOT member_id = ANY($3::uuid[])",
-        [tenant, members, list(found)],
-    )
+    gone = [m for m in members if m not in found]
+    if gone:
+        await conn.execute_query(
+            "DELETE FROM analytics_members WHERE tenant_id = $1 AND member_id = ANY($2::uuid[])",
+            [tenant, gone],
+        )
     if not found:
         return int(state["capacity"])
     ordinals = {r["member_id"]: r["ordinal"] for r in known}
@@ -417,7 +455,6 @@ _ORDER_ROW = np.dtype(
         ("items", ">i4"),
     ]
 )
-_MEMBER_CHUNK = 65_536  # members unpacked at a time when reading the matrix per member
 
 _INSERT_MEMBERS = f"""
 WITH numbered AS ({_NUMBERED})
@@ -453,35 +490,58 @@ SELECT $1, * FROM unnest($2::date[], $3::int[], $4::int[], $5::bigint[], $6::big
 
 
 class _Fold:
-    """The orders folded as they stream in: per member and per day sums, and the bit matrix."""
+    """The orders folded as they stream in: per member and per day sums, the first and last day
+    of each member, and the day × member bit matrix. Rows are folded in blocks of ``BLOCK``
+    bytes: numpy's cost is per block, not per row."""
+
+    BLOCK = 32 * 2**20
 
     def __init__(self, members: int, first_day: int, days: int) -> None:
         self.first_day = first_day
         self.days = days
+        self.members = members
         self.orders = np.zeros(members, dtype=np.int64)
         self.money = np.zeros(members, dtype=np.float64)  # exact below 2**53 fen
+        self.first = np.full(members, days, dtype=np.int64)
+        self.last = np.full(members, -1, dtype=np.int64)
         self.day_orders = np.zeros(days, dtype=np.int64)
         self.day_revenue = np.zeros(days, dtype=np.float64)
         self.day_items = np.zeros(days, dtype=np.int64)
         self.day_with_items = np.zeros(days, dtype=np.int64)
         self.bits = np.zeros((days, (members + 7) // 8), dtype=np.uint8)
-        self.rest = b""
+        self.pending = bytearray()
+        self.started = False
         self.seen = 0
-        self._per_member: tuple[np.ndarray[Any, Any], ...] | None = None
+        self._purchase: np.ndarray[Any, Any] | None = None
 
-    def feed(self, data: bytes, *, first: bool) -> None:
-        buffer = self.rest + (data[_COPY_HEADER:] if first else data)
-        whole = len(buffer) // _ORDER_ROW.itemsize * _ORDER_ROW.itemsize
-        self.rest = buffer[whole:]
-        rows = np.frombuffer(buffer[:whole], dtype=_ORDER_ROW)
+    def feed(self, data: bytes) -> None:
+        if not self.started:
+            data = data[_COPY_HEADER:]
+            self.started = True
+        self.pending += data
+        if len(self.pending) >= self.BLOCK:
+            self._fold()
+
+    def finish(self) -> None:
+        """Fold what is left; the stream must end with the COPY trailer."""
+        self._fold()
+        if bytes(self.pending) != b"\xff\xff":
+            raise RuntimeError("the orders' COPY did not end where expected")
+
+    def _fold(self) -> None:
+        whole = len(self.pending) // _ORDER_ROW.itemsize * _ORDER_ROW.itemsize
+        rows = np.frombuffer(bytes(self.pending[:whole]), dtype=_ORDER_ROW)
+        del self.pending[:whole]
         if not len(rows):
             return
         members = rows["n"].astype(np.int64)
         days = rows["day"].astype(np.int64) - self.first_day
         amounts = rows["amount"].astype(np.float64)
         items = rows["items"].astype(np.int64)
-        self.orders += np.bincount(members, minlength=len(self.orders))
-        self.money += np.bincount(members, weights=amounts, minlength=len(self.money))
+        self.orders += np.bincount(members, minlength=self.members)
+        self.money += np.bincount(members, weights=amounts, minlength=self.members)
+        np.minimum.at(self.first, members, days)
+        np.maximum.at(self.last, members, days)
         self.day_orders += np.bincount(days, minlength=self.days)
         self.day_revenue += np.bincount(days, weights=amounts, minlength=self.days)
         listed = items >= 0
@@ -493,38 +553,25 @@ class _Fold:
         np.bitwise_or.at(self.bits, (days, members >> 3), masks)
         self.seen += len(rows)
 
+    def purchase_days(self) -> np.ndarray[Any, Any]:
+        """Each member's purchase days: their bits set in the matrix, added up day by day."""
+        if self._purchase is None:
+            purchase = np.zeros(self.members, dtype=np.int32)
+            for row in self.bits:
+                purchase += np.unpackbits(row, count=self.members)
+            self._purchase = purchase
+        return self._purchase
+
     def sums(self, first_day: date) -> tuple[int, int, int, int]:
         """Buyers, and the sums of their last days (since 2000-01-01), purchase days and money."""
-        purchase, _, last = self.per_member()
         buyers = self.orders > 0
         offset = _days(first_day)
         return (
             int(buyers.sum()),
-            int((last[buyers] + offset).sum()),
-            int(purchase[buyers].sum()),
+            int((self.last[buyers] + offset).sum()),
+            int(self.purchase_days()[buyers].sum()),
             int(np.rint(self.money[buyers]).astype(np.int64).sum()),
         )
-
-    def per_member(self) -> tuple[np.ndarray[Any, Any], ...]:
-        """Purchase days, first and last day (offsets) of every member, from the matrix."""
-        if self._per_member is None:
-            self._per_member = self._read_matrix()
-        return self._per_member
-
-    def _read_matrix(self) -> tuple[np.ndarray[Any, Any], ...]:
-        count = len(self.orders)
-        purchase = np.zeros(count, dtype=np.int64)
-        first = np.zeros(count, dtype=np.int64)
-        last = np.zeros(count, dtype=np.int64)
-        step = _MEMBER_CHUNK // 8
-        for lo in range(0, self.bits.shape[1], step):
-            block = np.unpackbits(self.bits[:, lo : lo + step], axis=1)  # days × members
-            hi = min(count, lo * 8 + block.shape[1])
-            block = block[:, : hi - lo * 8]
-            purchase[lo * 8 : hi] = block.sum(axis=0)
-            first[lo * 8 : hi] = block.argmax(axis=0)
-            last[lo * 8 : hi] = self.days - 1 - block[::-1].argmax(axis=0)
-        return purchase, first, last
 
 
 async def rebuild(ctx: RequestContext, progress: Progress | None = None) -> Refreshed:
@@ -554,8 +601,16 @@ async def _rebuild(ctx: RequestContext, progress: Progress | None) -> Refreshed:
     report = progress or (lambda step, done, total: None)
     async with tenant_tx(ctx, snapshot=True) as conn:
         await _lock_state(conn, tenant)
+        # one long read of every order: its joins fit in memory, and no time goes to compiling it
+        await conn.execute_query("SET LOCAL work_mem = '256MB'")
+        await conn.execute_query("SET LOCAL jit = off")
         report("orders", 0, 1)
-        for table in ("analytics_pending", "analytics_days", "analytics_members"):
+        for table in (
+            "analytics_pending",
+            "analytics_days",
+            "analytics_months",
+            "analytics_members",
+        ):
             await conn.execute_query(f"DELETE FROM {table} WHERE tenant_id = $1", [tenant])
         _, found = await conn.execute_query(
             "SELECT (SELECT count(*) FROM members WHERE tenant_id = $1) AS members, "
@@ -582,6 +637,13 @@ async def _rebuild(ctx: RequestContext, progress: Progress | None) -> Refreshed:
             await _insert_members(conn, tenant, fold, first_day)
         report("days", 0, 1)
         days = await _insert_days(conn, tenant, zone, fold, first_day, capacity)
+        if first_day is not None:
+            months, month = [], first_day.replace(day=1)
+            while month <= last_day:
+                months.append(month)
+                month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            await conn.execute_query(_MONTHS, [tenant, months])
+        await conn.execute_query(_POINTS, [tenant])
         now = ctx.clock.now()
         sums = fold.sums(first_day) if fold is not None and first_day is not None else (0, 0, 0, 0)
         await conn.execute_query(
@@ -606,22 +668,21 @@ async def _stream_orders(
 
     async def sink(data: bytes) -> None:
         nonlocal chunks
-        fold.feed(bytes(data), first=chunks == 0)
+        fold.feed(data)
         chunks += 1
-        if chunks % 64 == 0:
+        if chunks % 256 == 0:
             progress()
 
     raw = conn._connection  # type: ignore[attr-defined]  # the transaction's asyncpg connection
     query = _ORDER_ROWS.format(tenant=tenant, zone=zone.replace("'", "''"))
     await raw.copy_from_query(query, output=sink, format="binary")
-    if fold.rest != b"\xff\xff":
-        raise RuntimeError("the orders' COPY did not end where expected")
+    fold.finish()
 
 
 async def _insert_members(
     conn: BaseDBAsyncClient, tenant: uuid.UUID, fold: _Fold, first_day: date
 ) -> None:
-    purchase, first, last = fold.per_member()
+    purchase, first, last = fold.purchase_days(), fold.first, fold.last
     buyers = np.flatnonzero(fold.orders > 0)
     await conn.execute_query(
         _INSERT_MEMBERS.format(tenant=tenant),

@@ -39,6 +39,9 @@ __all__ = [
 ]
 
 HIGH, MEDIUM = 0.7, 0.4
+# A light L2 pull on the (log) parameters: a tenant whose members all buy at one steady rate
+# would otherwise drive the gamma's shape and rate to huge values.
+PENALIZER = 0.001
 
 
 class RiskLevel(StrEnum):
@@ -64,7 +67,7 @@ class ChurnRisk:
     repeat_purchase_days: int
     days_since_last_purchase: int
     typical_days_between_purchases: float | None  # none before a second purchase day
-    expected_purchases_next_30_days: float
+    expected_purchases_next_30_days: float | None  # none where the closed form cannot be evaluated
     model_as_of: date
 
 
@@ -92,7 +95,7 @@ async def fit_churn_model(ctx: RequestContext) -> ChurnModel | None:
         t = np.array([r["t"] for r in rows], dtype=np.float64)
         n = np.array([r["n"] for r in rows], dtype=np.float64)
         try:
-            fit = fit_bgnbd(x, t_x, t, weights=n)
+            fit = fit_bgnbd(x, t_x, t, weights=n, penalizer_coef=PENALIZER)
         except ValueError:
             fit = None
         if fit is not None:
@@ -177,7 +180,9 @@ def _score(model: ChurnModel, today: date, rows: list[dict[str, Any]]) -> list[C
                 repeat_purchase_days=repeat,
                 days_since_last_purchase=(today - r["last_order_on"]).days,
                 typical_days_between_purchases=float(t_x[i]) / repeat if repeat else None,
-                expected_purchases_next_30_days=float(expected[i]),
+                expected_purchases_next_30_days=float(expected[i])
+                if np.isfinite(expected[i])
+                else None,
                 model_as_of=model.as_of,
             )
         )

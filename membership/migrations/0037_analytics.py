@@ -25,11 +25,8 @@ CREATE TABLE analytics_members (
     last_order_on   date NOT NULL,
     monetary        bigint NOT NULL,
     PRIMARY KEY (tenant_id, member_id),
-    UNIQUE (tenant_id, ordinal),
-    FOREIGN KEY (tenant_id, member_id) REFERENCES members (tenant_id, id)
+    UNIQUE (tenant_id, ordinal)
 );
-CREATE INDEX analytics_members_rfm_idx
-    ON analytics_members (tenant_id, last_order_on) INCLUDE (purchase_days, monetary);
 
 -- One row per local day with anything to count. ``buyers`` has the bit of every member who
 -- ordered that day set; all of a tenant's bitmaps are ``analytics_state.capacity`` bits long, so
@@ -47,6 +44,20 @@ CREATE TABLE analytics_days (
     buyers             bit varying NOT NULL,
     PRIMARY KEY (tenant_id, day)
 );
+-- Bitmaps are read whole and often: stored out of line but not compressed.
+ALTER TABLE analytics_days ALTER COLUMN buyers SET STORAGE EXTERNAL;
+
+-- Per calendar month: the OR of its days' buyer bitmaps, and the members who bought on two days
+-- or more of it. A period reads its whole months here and only its odd days above.
+CREATE TABLE analytics_months (
+    tenant_id      uuid NOT NULL REFERENCES tenants (id),
+    month          date NOT NULL CHECK (extract(day FROM month) = 1),
+    buyers         bit varying NOT NULL,
+    repeat_buyers  bit varying NOT NULL,
+    PRIMARY KEY (tenant_id, month)
+);
+ALTER TABLE analytics_months ALTER COLUMN buyers SET STORAGE EXTERNAL;
+ALTER TABLE analytics_months ALTER COLUMN repeat_buyers SET STORAGE EXTERNAL;
 
 CREATE TABLE analytics_state (
     tenant_id       uuid NOT NULL REFERENCES tenants (id),
@@ -59,6 +70,8 @@ CREATE TABLE analytics_state (
     last_days       bigint NOT NULL DEFAULT 0,  -- sum of last_order_on, as days since 2000-01-01
     purchase_days   bigint NOT NULL DEFAULT 0,
     monetary        bigint NOT NULL DEFAULT 0,
+    -- the members' available points at the last refresh (what the liability values)
+    points          bigint NOT NULL DEFAULT 0,
     -- the BG/NBD fit of the churn risk: {"r", "alpha", "a", "b", "asOf", "members", ...}
     churn_model     jsonb,
     churn_fitted_at timestamptz,
@@ -66,12 +79,11 @@ CREATE TABLE analytics_state (
 );
 
 -- What changed since the last refresh: a member whose RFM inputs to recompute, a local day
--- whose facts to recompute (either may be absent).
+-- whose facts to recompute (either may be absent; both absent: only points moved).
 CREATE TABLE analytics_pending (
     tenant_id  uuid NOT NULL REFERENCES tenants (id),
     member_id  uuid,
-    day        date,
-    CHECK (member_id IS NOT NULL OR day IS NOT NULL)
+    day        date
 );
 CREATE INDEX analytics_pending_tenant_idx ON analytics_pending (tenant_id);
 
@@ -120,16 +132,19 @@ REVOKE ALL ON FUNCTION tenants_with_stale_churn_model(timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tenants_with_stale_churn_model(timestamptz) TO {app};
 
 -- The running state of a period's buyers: [anyone, twice] (members with at least one and at
--- least two purchase days among the days aggregated).
-CREATE FUNCTION analytics_buyers_step(state bit varying[], day bit varying)
-RETURNS bit varying[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+-- least two purchase days among the parts aggregated). A part is a day (its buyers, twice
+-- null) or a month (its buyers and those who bought on two of its days).
+CREATE FUNCTION analytics_buyers_step(
+    state bit varying[], buyers bit varying, twice bit varying
+) RETURNS bit varying[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE
-    WHEN day IS NULL THEN state
-    WHEN state IS NULL THEN ARRAY[day, day # day]
-    ELSE ARRAY[state[1] | day, state[2] | (state[1] & day)]
+    WHEN buyers IS NULL THEN state
+    WHEN state IS NULL THEN ARRAY[buyers, coalesce(twice, buyers # buyers)]
+    WHEN twice IS NULL THEN ARRAY[state[1] | buyers, state[2] | (state[1] & buyers)]
+    ELSE ARRAY[state[1] | buyers, state[2] | twice | (state[1] & buyers)]
   END
 $$;
-CREATE AGGREGATE analytics_buyers(bit varying) (
+CREATE AGGREGATE analytics_buyers(bit varying, bit varying) (
     SFUNC = analytics_buyers_step,
     STYPE = bit varying[]
 );
@@ -143,6 +158,7 @@ class Migration(migrations.Migration):
             SCHEMA
             + tenant_policy("analytics_members")
             + tenant_policy("analytics_days")
+            + tenant_policy("analytics_months")
             + tenant_policy("analytics_state")
             + tenant_policy("analytics_pending")
             + _functions()

@@ -241,7 +241,9 @@ class MemberChurnRisk:
     typical_days_between_purchases: float | None = strawberry.field(
         description="Days from the first to the last purchase day per repeat; null before one."
     )
-    expected_purchases_next_30_days: float
+    expected_purchases_next_30_days: float | None = strawberry.field(
+        description="null where the model's closed form cannot be evaluated for the member."
+    )
     model_as_of: date = strawberry.field(description="The day the model was fitted.")
 
     @classmethod

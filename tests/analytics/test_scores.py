@@ -244,3 +244,19 @@ async def test_an_unknown_class_in_a_condition_is_refused(
         tenant.owner_token,
     )
     assert fine["saveSegment"]["errors"] == []
+
+
+def test_a_degenerate_fit_scores_without_a_number_it_cannot_compute() -> None:
+    """Members who all buy at one steady rate drive the gamma to huge parameters, where the
+    expectation's hypergeometric function overflows: the risk stays, the expectation is absent."""
+    from membership.analytics.scores import ChurnModel, _score
+
+    model = ChurnModel(BgNbd(17_744.0, 76_251.0, 0.8, 2.5), date(2026, 3, 1), 48, -1.0, True)
+    row = {
+        "purchase_days": 15,
+        "first_order_on": date(2026, 1, 2),
+        "last_order_on": date(2026, 2, 27),
+    }
+    (risk,) = _score(model, date(2026, 3, 1), [row])
+    assert 0.0 <= risk.risk <= 1.0
+    assert risk.expected_purchases_next_30_days is None

@@ -135,8 +135,8 @@ async def _login(
 ) -> None:
     """Sign in from ``/admin/<path>``, which the SPA returns to, and wait for ``ready`` there.
 
-    The default is the members list; ``path=""`` lands on the viewer's home page (the counter for
-    anyone who records sales).
+    The default is the members list; ``path=""`` lands on the viewer's home page (the dashboard
+    for anyone who reads the analytics, else the counter for anyone who records sales).
     """
     await page.goto(f"{base}/admin/{path}")  # type: ignore[attr-defined]
     await page.get_by_test_id("login-tenant").fill(slug)  # type: ignore[attr-defined]

@@ -1080,7 +1080,7 @@ export type MemberAnalyticsQueryVariables = Exact<{
 }>;
 
 
-export type MemberAnalyticsQuery = { member: { id: string, rfm: { asOf: string, orders: number, purchaseDays: number, firstOrderOn: string | null, lastOrderOn: string | null, recencyDays: number | null, monetary: number, rfmClass: RfmClass | null }, churnRisk: { risk: number, level: ChurnRiskLevel, probabilityAlive: number, repeatPurchaseDays: number, daysSinceLastPurchase: number, typicalDaysBetweenPurchases: number | null, expectedPurchasesNext30Days: number, modelAsOf: string } | null } | null };
+export type MemberAnalyticsQuery = { member: { id: string, rfm: { asOf: string, orders: number, purchaseDays: number, firstOrderOn: string | null, lastOrderOn: string | null, recencyDays: number | null, monetary: number, rfmClass: RfmClass | null }, churnRisk: { risk: number, level: ChurnRiskLevel, probabilityAlive: number, repeatPurchaseDays: number, daysSinceLastPurchase: number, typicalDaysBetweenPurchases: number | null, expectedPurchasesNext30Days: number | null, modelAsOf: string } | null } | null };
 
 export type MemberCouponFieldsFragment = { id: string, code: string, status: CouponStatus, validFrom: string, validUntil: string, issuedAt: string, redeemedAt: string | null, reservedFor: string | null, reservedUntil: string | null, template: { id: string, name: string } };
 

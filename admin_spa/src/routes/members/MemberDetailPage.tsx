@@ -11,6 +11,7 @@ import { customFieldRecord, sortDefinitions } from '../custom-fields/customField
 import { CustomFieldDefinitionsQuery } from '../custom-fields/queries';
 import { MemberJourneysCard } from '../journeys/MemberJourneysCard';
 import { MemberOrdersCard } from '../orders/MemberOrdersCard';
+import { MemberAnalyticsCard } from './MemberAnalyticsCard';
 import { MemberAuditTrail } from './MemberAuditTrail';
 import { MemberCouponsCard } from './MemberCouponsCard';
 import { MemberEditForm } from './MemberEditForm';
@@ -156,6 +157,7 @@ function MemberDetail({ id }: { id: string }) {
           revealableKeys={revealableKeys}
           onRevealField={setRevealingField}
         />
+        <MemberAnalyticsCard memberId={id} revision={revision} />
         <MemberTierHistory memberId={id} revision={revision} />
       </Space>
     ),
