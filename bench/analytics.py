@@ -5,7 +5,7 @@
 1. creates a throw-away database ``bench_<random>`` on ``DATABASE_URL`` (a superuser), migrates
    it, and bulk-loads one tenant's members, orders and coupons (``bench/analytics_dataset.py``);
 2. **floor**: one hand-written SQL pass over the same orders, on the superuser connection with
-   no row-level security: each member's RFM inputs (orders, purchase days, first and last order
+   no row-level security, free to use parallel workers, with the rebuild's ``work_mem``: each member's RFM inputs (orders, purchase days, first and last order
    day, monetary, a merged profile counted for its survivor) into an unlogged table, run twice
    (the first also warms the cache) and timed the second time;
 3. **rebuild**: ``membership.analytics.rollup.rebuild`` in this process as the app role through
@@ -155,7 +155,8 @@ def _year(zone: str) -> tuple[date, date]:
 async def _floor(target: Any, data: AnalyticsDataset) -> dict[str, Any]:
     conn = await asyncpg.connect(**target.connect_kwargs())
     try:
-        await conn.execute("SET jit = off")
+        # the settings the rebuild reads with: its joins in memory, no JIT compilation
+        await conn.execute("SET jit = off; SET work_mem = '256MB'")
         pid = await conn.fetchval("SELECT pg_backend_pid()")
         runs = []
         for _ in range(2):

@@ -26,11 +26,13 @@ Refreshes and rebuilds of one tenant run one at a time (they lock its ``analytic
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from asyncpg import BitString
@@ -181,12 +183,10 @@ async def _grow(conn: BaseDBAsyncClient, tenant: uuid.UUID, old: int, new: int) 
 # An order's member, a merged profile's orders counted for the member it went into.
 _RESOLVED = "coalesce(m.merged_into_id, m.id)"
 
-# The facts of local days $2 (dates) from the source rows, buyers aside.
+# The facts of local days $2 whose instants are [$3, $4) (bounds passed in: a bound computed in
+# the query is not leakproof, and row-level security would keep it off the indexes).
 _DAY_FACTS = f"""
-WITH d AS (
-    SELECT day, (day::timestamp AT TIME ZONE $3) AS lo, ((day + 1)::timestamp AT TIME ZONE $3) AS hi
-    FROM unnest($2::date[]) AS day
-)
+WITH d AS (SELECT * FROM unnest($2::date[], $3::timestamptz[], $4::timestamptz[]) AS d (day, lo, hi))
 SELECT d.day,
        (SELECT count(*) FROM members m WHERE m.tenant_id = $1 AND m.merged_into_id IS NULL
           AND m.created_at >= d.lo AND m.created_at < d.hi) AS new_members,
@@ -202,12 +202,21 @@ CROSS JOIN LATERAL (
            coalesce(sum(o.amount - o.refunded_amount), 0) AS revenue,
            coalesce(sum(o.item_quantity), 0) AS items,
            count(o.item_quantity) AS orders_with_items,
-           coalesce(array_agg(DISTINCT a.ordinal) FILTER (WHERE a.ordinal IS NOT NULL), '{{}}')
+           coalesce(array_agg(DISTINCT o.ordinal) FILTER (WHERE o.ordinal IS NOT NULL), '{{}}')
                AS ordinals
-    FROM orders o
-    JOIN members m ON m.tenant_id = o.tenant_id AND m.id = o.member_id
-    LEFT JOIN analytics_members a ON a.tenant_id = o.tenant_id AND a.member_id = {_RESOLVED}
-    WHERE o.tenant_id = $1 AND o.paid_at >= d.lo AND o.paid_at < d.hi AND o.status <> 'REFUNDED'
+    -- the day's orders with their member's ordinal, looked up order by order (a day is a few
+    -- thousand orders; the tenant's members may be millions)
+    FROM (
+        SELECT o.amount, o.refunded_amount, o.item_quantity,
+               (SELECT a.ordinal FROM analytics_members a
+                WHERE a.tenant_id = $1 AND a.member_id = (
+                    SELECT {_RESOLVED} FROM members m WHERE m.tenant_id = $1 AND m.id = o.member_id
+                )) AS ordinal
+        FROM orders o
+        WHERE o.tenant_id = $1 AND o.paid_at >= d.lo AND o.paid_at < d.hi
+          AND o.status <> 'REFUNDED'
+        OFFSET 0
+    ) o
 ) o
 """
 
@@ -392,7 +401,16 @@ async def _refresh_days(
     ctx: RequestContext, conn: BaseDBAsyncClient, days: list[date], capacity: int
 ) -> None:
     tenant = ctx.tenant.id
-    _, rows = await conn.execute_query(_DAY_FACTS, [tenant, days, ctx.tenant.timezone])
+    zone = ZoneInfo(ctx.tenant.timezone)
+    _, rows = await conn.execute_query(
+        _DAY_FACTS,
+        [
+            tenant,
+            days,
+            [datetime.combine(day, time(), zone) for day in days],
+            [datetime.combine(day + timedelta(days=1), time(), zone) for day in days],
+        ],
+    )
     for r in rows:
         await conn.execute_query(
             _UPSERT_DAY,
@@ -437,6 +455,7 @@ FROM orders o
 JOIN members m ON m.tenant_id = o.tenant_id AND m.id = o.member_id
 JOIN numbered r ON r.id = {_RESOLVED}
 WHERE o.tenant_id = '{{tenant}}' AND o.status <> 'REFUNDED'
+  AND o.ctid >= '({{lo}},0)'::tid AND o.ctid < '({{hi}},0)'::tid
 """
 
 # PostgreSQL's binary COPY: a 19-byte header, rows of a field count then each field's length
@@ -509,29 +528,14 @@ class _Fold:
         self.day_items = np.zeros(days, dtype=np.int64)
         self.day_with_items = np.zeros(days, dtype=np.int64)
         self.bits = np.zeros((days, (members + 7) // 8), dtype=np.uint8)
-        self.pending = bytearray()
-        self.started = False
         self.seen = 0
         self._purchase: np.ndarray[Any, Any] | None = None
 
-    def feed(self, data: bytes) -> None:
-        if not self.started:
-            data = data[_COPY_HEADER:]
-            self.started = True
-        self.pending += data
-        if len(self.pending) >= self.BLOCK:
-            self._fold()
+    def stream(self) -> _Stream:
+        """A feeder for one COPY stream (several may feed one fold, each its own rows)."""
+        return _Stream(self)
 
-    def finish(self) -> None:
-        """Fold what is left; the stream must end with the COPY trailer."""
-        self._fold()
-        if bytes(self.pending) != b"\xff\xff":
-            raise RuntimeError("the orders' COPY did not end where expected")
-
-    def _fold(self) -> None:
-        whole = len(self.pending) // _ORDER_ROW.itemsize * _ORDER_ROW.itemsize
-        rows = np.frombuffer(bytes(self.pending[:whole]), dtype=_ORDER_ROW)
-        del self.pending[:whole]
+    def fold(self, rows: np.ndarray[Any, Any]) -> None:
         if not len(rows):
             return
         members = rows["n"].astype(np.int64)
@@ -572,6 +576,35 @@ class _Fold:
             int(self.purchase_days()[buyers].sum()),
             int(np.rint(self.money[buyers]).astype(np.int64).sum()),
         )
+
+
+class _Stream:
+    """One COPY stream's bytes, cut into whole rows and folded a block at a time."""
+
+    def __init__(self, fold: _Fold) -> None:
+        self._into = fold
+        self._pending = bytearray()
+        self._started = False
+
+    def feed(self, data: bytes) -> None:
+        if not self._started:
+            data = data[_COPY_HEADER:]
+            self._started = True
+        self._pending += data
+        if len(self._pending) >= _Fold.BLOCK:
+            self._fold()
+
+    def finish(self) -> None:
+        """Fold what is left; the stream must end with the COPY trailer."""
+        self._fold()
+        if bytes(self._pending) != b"\xff\xff":
+            raise RuntimeError("the orders' COPY did not end where expected")
+
+    def _fold(self) -> None:
+        whole = len(self._pending) // _ORDER_ROW.itemsize * _ORDER_ROW.itemsize
+        rows = np.frombuffer(bytes(self._pending[:whole]), dtype=_ORDER_ROW)
+        del self._pending[:whole]
+        self._into.fold(rows)
 
 
 async def rebuild(ctx: RequestContext, progress: Progress | None = None) -> Refreshed:
@@ -664,19 +697,47 @@ async def _stream_orders(
     fold: _Fold,
     progress: Callable[[], None],
 ) -> None:
-    chunks = 0
-
-    async def sink(data: bytes) -> None:
-        nonlocal chunks
-        fold.feed(data)
-        chunks += 1
-        if chunks % 256 == 0:
-            progress()
-
+    """Read the orders in two halves of the table at once, on this transaction's connection and
+    on a second one that imports its snapshot: two backends, one consistent read."""
     raw = conn._connection  # type: ignore[attr-defined]  # the transaction's asyncpg connection
-    query = _ORDER_ROWS.format(tenant=tenant, zone=zone.replace("'", "''"))
-    await raw.copy_from_query(query, output=sink, format="binary")
-    fold.finish()
+    pool = conn._parent._pool  # type: ignore[attr-defined]  # the pool it came from
+    snapshot = await raw.fetchval("SELECT pg_export_snapshot()")
+    pages = await raw.fetchval(
+        "SELECT pg_relation_size('orders') / current_setting('block_size')::int + 1"
+    )
+    half = pages // 2 + 1
+
+    def query(lo: int, hi: int) -> str:
+        return _ORDER_ROWS.format(tenant=tenant, zone=zone.replace("'", "''"), lo=lo, hi=hi)
+
+    async def copy(connection: Any, sql: str) -> None:
+        stream = fold.stream()
+        chunks = 0
+
+        async def sink(data: bytes) -> None:
+            nonlocal chunks
+            stream.feed(data)
+            chunks += 1
+            if chunks % 256 == 0:
+                progress()
+
+        await connection.copy_from_query(sql, output=sink, format="binary")
+        stream.finish()
+
+    async def second_half() -> None:
+        async with (
+            pool.acquire() as other,
+            other.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            await other.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+            await other.execute(
+                "SELECT set_config('app.tenant_id', $1, true), "
+                "set_config('work_mem', '256MB', true), set_config('jit', 'off', true)",
+                str(tenant),
+            )
+            await copy(other, query(half, pages + 1))
+
+    await asyncio.gather(copy(raw, query(0, half)), second_half())
 
 
 async def _insert_members(
