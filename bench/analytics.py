@@ -186,7 +186,12 @@ async def _in_process(
         tenant = await get_tenant(data.tenant_id)
         assert tenant is not None
         ctx = RequestContext.system(tenant)
-        await overview(ctx, date(2020, 1, 1), date(2020, 1, 1))  # opens the pool's connection
+        # two at once: the pool opens the two connections the rebuild reads on, so that both
+        # backends are watched
+        await asyncio.gather(
+            overview(ctx, date(2020, 1, 1), date(2020, 1, 1)),
+            overview(ctx, date(2020, 1, 2), date(2020, 1, 2)),
+        )
         pids = await _client_pids(monitor, exclude_user=target.user)
         steps: list[dict[str, Any]] = []
 
@@ -200,6 +205,7 @@ async def _in_process(
             rebuilt = await rebuild(ctx, progress=report)
             result["rebuild"] = {**cpu.since(), "steps": steps, "days": rebuilt.days}
         result["rebuild"]["members"] = rebuilt.members
+        result["rebuild"]["backends_watched"] = len(pids)
         result["rebuild"]["different_rows"] = await monitor.fetchval(_DIFFERENT, data.tenant_id)
         result["rebuild"]["ratio_wall"] = round(
             result["rebuild"]["wall_s"] / result["floor"]["wall_s"], 2

@@ -31,6 +31,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+import workers.analytics  # noqa: F401  (the worker's analytics handler, in every test process)
 from membership.db import (
     PgTarget,
     resolve_postgres,

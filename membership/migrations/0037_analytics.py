@@ -83,10 +83,11 @@ CREATE TABLE analytics_state (
 -- whose facts to recompute (either may be absent; both absent: only points moved).
 CREATE TABLE analytics_pending (
     tenant_id  uuid NOT NULL REFERENCES tenants (id),
+    id         bigint GENERATED ALWAYS AS IDENTITY,
     member_id  uuid,
-    day        date
+    day        date,
+    PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX analytics_pending_tenant_idx ON analytics_pending (tenant_id);
 
 CREATE INDEX orders_paid_idx ON orders (tenant_id, paid_at);
 CREATE INDEX members_created_idx ON members (tenant_id, created_at) WHERE merged_into_id IS NULL;

@@ -126,11 +126,12 @@ async def test_owner_runs_a_clerks_account_lifecycle(
     await clerk.screenshot(path=str(SHOTS / "74-staff-forced-password.png"))
     await clerk.get_by_test_id("password-submit").click()
 
-    # and: lands in the admin, on the fresh token, which survives a reload
-    await clerk.get_by_test_id("member-search").wait_for()
-    assert clerk.url.endswith("/admin/members")
+    # and: lands in the admin on an analyst's home, the dashboard, on the fresh token, which
+    # survives a reload
+    await clerk.get_by_test_id("dashboard").wait_for()
+    assert clerk.url.split("?")[0].endswith("/admin/dashboard")
     await clerk.reload()
-    await clerk.get_by_test_id("member-search").wait_for()
+    await clerk.get_by_test_id("dashboard").wait_for()
     await clerk_context.close()
 
     # when: the only owner tries to deactivate themselves, the server's reason shows
