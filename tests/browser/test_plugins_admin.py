@@ -112,6 +112,8 @@ async def choose(page: Page, select: Locator, option: str) -> None:
     await page.locator(
         ".ant-select-dropdown:visible .ant-select-item-option", has_text=option
     ).first.click()
+    # closed again before the next step: an open list lies over the buttons below it
+    await expect(page.locator(".ant-select-dropdown:visible")).to_have_count(0)
 
 
 async def test_the_list_shows_every_installed_plugin_with_its_compatibility(
