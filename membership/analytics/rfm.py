@@ -78,6 +78,17 @@ class Thresholds:
     min_monetary: int  # M high: monetary ≥ this
 
     @staticmethod
+    def from_state(
+        as_of: date, buyers: int, last_days: int, purchase_days: int, monetary: int
+    ) -> Thresholds:
+        """From the roll-up's sums (``analytics_state``): the last order days are summed as days
+        since 2000-01-01, so the recency sum as of ``as_of`` is ``buyers × as_of − last_days``."""
+        today = as_of.toordinal() - date(2000, 1, 1).toordinal()
+        return Thresholds.from_sums(
+            as_of, buyers, buyers * today - last_days, purchase_days, monetary
+        )
+
+    @staticmethod
     def from_sums(as_of: date, members: int, recency: int, days: int, money: int) -> Thresholds:
         if not members:
             return Thresholds(as_of, 0, 0, 0, 0)
@@ -227,12 +238,10 @@ async def _thresholds(ctx: RequestContext, conn: BaseDBAsyncClient, as_of: date)
         if not rows:
             return Thresholds.from_sums(as_of, 0, 0, 0, 0)
         r = rows[0]
-        buyers = int(r["buyers"])
-        today = as_of.toordinal() - date(2000, 1, 1).toordinal()
-        return Thresholds.from_sums(
+        return Thresholds.from_state(
             as_of,
-            buyers,
-            buyers * today - int(r["last_days"]),
+            int(r["buyers"]),
+            int(r["last_days"]),
             int(r["purchase_days"]),
             int(r["monetary"]),
         )

@@ -38,6 +38,7 @@ import numpy as np
 from asyncpg import BitString
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from membership.analytics.buyers import month_start, next_month
 from tenants.context import RequestContext
 from tenants.tx import tenant_tx
 
@@ -279,7 +280,7 @@ WHERE tenant_id = $1
 
 
 async def _refresh_months(conn: BaseDBAsyncClient, tenant: uuid.UUID, days: list[date]) -> None:
-    months = sorted({day.replace(day=1) for day in days})
+    months = sorted({month_start(day) for day in days})
     await conn.execute_query(_MONTHS, [tenant, months])
 
 
@@ -671,10 +672,10 @@ async def _rebuild(ctx: RequestContext, progress: Progress | None) -> Refreshed:
         report("days", 0, 1)
         days = await _insert_days(conn, tenant, zone, fold, first_day, capacity)
         if first_day is not None:
-            months, month = [], first_day.replace(day=1)
+            months, month = [], month_start(first_day)
             while month <= last_day:
                 months.append(month)
-                month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+                month = next_month(month)
             await conn.execute_query(_MONTHS, [tenant, months])
         await conn.execute_query(_POINTS, [tenant])
         now = ctx.clock.now()

@@ -219,11 +219,10 @@ async def journey_facts(
         return facts
     today = tenant_today(ctx)
     state = scored[0]
-    days_today = today.toordinal() - date(2000, 1, 1).toordinal()
-    thresholds = Thresholds.from_sums(
+    thresholds = Thresholds.from_state(
         today,
         int(state["buyers"]),
-        int(state["buyers"]) * days_today - int(state["last_days"]),
+        int(state["last_days"]),
         int(state["sum_days"]),
         int(state["sum_money"]),
     )
