@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError, parse, specified_rules
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -18,6 +19,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
 from membership.errors import DomainError
@@ -53,7 +55,7 @@ from schema.types.members import Member
 from schema.types.orders import Order
 from tenants.tx import tenant_tx
 
-__all__ = ["build_schema"]
+__all__ = ["build_schema", "finish_errors", "observe_result", "parse_and_validate"]
 
 log = logging.getLogger("membership.graphql")
 
@@ -143,6 +145,22 @@ class _OneTransactionPerQuery(SchemaExtension):
             yield
 
 
+def _localize(errors: list[GraphQLError], language: str) -> None:
+    """Domain errors get their code, their field and the caller's language."""
+    for error in errors:
+        original = error.original_error
+        if isinstance(original, DomainError):
+            error.extensions = {**(error.extensions or {}), "code": original.code.value}
+            if original.field is not None:
+                error.extensions["field"] = original.field
+            error.message = localized(original, language)
+
+
+def observe_result(operation_name: str | None, started: float, failed: bool) -> None:
+    """The operation's metrics, from ``time.perf_counter()`` at its start."""
+    observe_operation(operation_name or "anonymous", time.perf_counter() - started, failed)
+
+
 class _OperationOutcome(SchemaExtension):
     """After each operation: domain errors get their code and the caller's language; metrics."""
 
@@ -151,16 +169,35 @@ class _OperationOutcome(SchemaExtension):
         yield
         ctx = self.execution_context
         errors = (ctx.result.errors if ctx.result else None) or []
-        for error in errors:
-            original = error.original_error
-            if isinstance(original, DomainError):
-                error.extensions = {**(error.extensions or {}), "code": original.code.value}
-                if original.field is not None:
-                    error.extensions["field"] = original.field
-                error.message = localized(original, getattr(ctx.context, "language", "en"))
-        observe_operation(
-            ctx.operation_name or "anonymous", time.perf_counter() - started, bool(errors)
-        )
+        _localize(errors, getattr(ctx.context, "language", "en"))
+        observe_result(ctx.operation_name, started, bool(errors))
+
+
+_MASK = MaskErrors(should_mask_error=_should_mask)
+
+
+def finish_errors(errors: list[GraphQLError], language: str) -> list[GraphQLError]:
+    """What the schema's extensions make of an operation's errors, for a path that runs
+    without them: unexpected errors masked (and logged), domain errors localised."""
+    finished = [_MASK.anonymise_error(e) if _should_mask(e) else e for e in errors]
+    _localize(finished, language)
+    return finished
+
+
+def parse_and_validate(
+    schema: strawberry.Schema, document: str
+) -> tuple[DocumentNode | None, list[GraphQLError]]:
+    """Parse and validate a document with the API's limits and rules, as an operation is."""
+    settings = get_settings()
+    try:
+        parsed = parse(document, max_tokens=settings.graphql_max_tokens)
+    except GraphQLError as exc:
+        return None, [exc]
+    rules: list[Any] = list(specified_rules)
+    for extension in schema.extensions:
+        if isinstance(extension, AddValidationRules):
+            rules.extend(extension.validation_rules)
+    return parsed, validate_document(schema._schema, parsed, tuple(rules))
 
 
 def _field_names(cls: type) -> set[str]:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 import structlog
 from redis.asyncio import Redis
 from starlette.applications import Starlette
@@ -24,12 +25,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from tortoise import Tortoise
 
 from membership import metrics
 from membership.api_schema import build_schema
 from membership.clock import Clock, SystemClock
 from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url, role_target
+from membership.gateway.http import PREPARSED, GraphQLEndpoint
+from membership.gateway.persisted import PersistedOperations, read_manifest
 from membership.logging import configure_logging
 from membership.messages import choose_language
 from membership.settings import Settings, get_settings
@@ -56,6 +60,7 @@ class Services:
         self.redis: Redis | None = None
         self.revocations: TokenRevocations | None = None
         self.authenticator: Authenticator | None = None
+        self.persisted = PersistedOperations()
 
     async def start(self, *, init_database: bool) -> None:
         if init_database:
@@ -64,6 +69,20 @@ class Services:
         self.redis = Redis.from_url(resolve_redis_url(self.settings))
         self.revocations = TokenRevocations(self.redis, self.settings.redis_prefix)
         self.authenticator = Authenticator(self.revocations, self.clock)
+        await self._register_admin_operations()
+
+    async def _register_admin_operations(self) -> None:
+        """The admin SPA's operations, registered from the manifest its build writes."""
+        manifest = self.settings.admin_dist / "persisted-documents.json"
+        if not manifest.exists():
+            return
+        try:
+            documents = read_manifest(manifest)
+            added = await self.persisted.register(documents, "admin")
+        except Exception as exc:  # a bad manifest must not keep the API from starting
+            log.error("admin_operations_not_registered", error=repr(exc), path=str(manifest))
+            return
+        log.info("admin_operations_registered", count=len(documents), new=len(added))
 
     async def stop(self, *, close_database: bool) -> None:
         if self.redis is not None:
@@ -76,6 +95,23 @@ class MembershipGraphQL(GraphQL[Context, None]):
     def __init__(self, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        # The endpoint has read and parsed the body already (and put a persisted operation's
+        # document in it).
+        body = PREPARSED.get()
+        if body is None:
+            return await super().parse_http_body(request)
+        return GraphQLRequestData(
+            query=body.get("query"),
+            variables=body.get("variables"),
+            operation_name=body.get("operationName"),
+            extensions=body.get("extensions"),
+            protocol="http",
+        )
 
     async def get_context(self, request: Any, response: Any) -> Context:
         services = self.services
@@ -189,11 +225,15 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     services = Services(settings, clock or SystemClock())
+    schema = build_schema()
     graphql = MembershipGraphQL(
         services,
-        schema=build_schema(),
+        schema=schema,
         graphql_ide="graphiql" if settings.debug else None,
         allow_queries_via_get=True,
+    )
+    endpoint = GraphQLEndpoint(
+        graphql, schema, services.persisted, compiled=settings.graphql_compiled
     )
 
     async def healthz(request: Request) -> Response:
@@ -223,7 +263,7 @@ def create_app(
         return RedirectResponse("/admin/")
 
     routes: list[Any] = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", endpoint, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
@@ -262,6 +302,7 @@ def create_app(
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.services = services
+    app.state.graphql = endpoint
     app.add_middleware(RequestMiddleware, services=services)
     return app
 

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     db_sweep_role: str = "membership_sweep"
     db_pool_min: int = 1
     db_pool_max: int = 10
+    # asyncpg's cache of named prepared statements, per connection. 0 behind PgBouncer in
+    # transaction mode (before 1.21, PgBouncer cannot follow a statement to another transaction's
+    # server connection); see docs/deployment.md.
+    db_statement_cache_size: int = 100
 
     # Redis key prefix, so several deployments (or test runs) can share one server.
     redis_prefix: str = "membership"
@@ -56,6 +60,8 @@ class Settings(BaseSettings):
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 15
     graphql_max_tokens: int = 2000
+    # Registered hot operations run from compiled plans; false runs everything through strawberry.
+    graphql_compiled: bool = True
     debug: bool = False  # GraphiQL and detailed errors; never in production
 
     # Admin SPA build output served at /admin/; a relative path is taken from the install location,

@@ -1,0 +1,516 @@
+"""Compiled execution of the hot persisted operations.
+
+A registered document whose root fields are all on the hot list (the calls a till or a POS makes
+thousands of times an hour) is compiled once into a plan:
+
+- the document is parsed and validated once, with the API's own rules and limits;
+- per request, the variables are coerced once (graphql-core's own coercion) and each root field's
+  resolver is called once, exactly as graphql-core calls it: the same arguments, the same
+  strawberry field extensions, the same service call, permissions and audit;
+- the result is written in the document's shape by serializers made in advance from the
+  selection set: a field without a resolver is an attribute read, a field with one calls that
+  resolver function directly, leaves are serialized by the schema's own scalar and enum types.
+  No per-field dispatch through graphql-core or strawberry remains.
+
+Errors come back as the GraphQL path would return them: located on their field and path, null
+propagated to the nearest nullable field, domain errors localised with their code and field,
+anything unexpected masked (``membership.api_schema.finish_errors`` for both paths).
+
+A document the compiler does not support (another root field, arguments or directives below the
+root, abstract types, fields with extensions or permission classes, an async resolver inside a
+list) gets no plan, with the reason, and runs through strawberry as any document does.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeGuard
+
+import strawberry
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    is_leaf_type,
+    located_error,
+)
+from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.pyutils import Path
+from strawberry.extensions import SchemaExtension
+from strawberry.types.field import StrawberryField
+from strawberry.types.info import Info
+
+from membership.api_schema import finish_errors, observe_result, parse_and_validate
+from tenants.tx import tenant_tx
+
+__all__ = ["HOT_FIELDS", "Plan", "compile_plan"]
+
+# Root fields whose registered operations are compiled.
+HOT_FIELDS: dict[OperationType, frozenset[str]] = {
+    OperationType.QUERY: frozenset({"member", "validateCoupon"}),
+    OperationType.MUTATION: frozenset(
+        {
+            "recordOrder",
+            "previewOrder",
+            "redeemCoupon",
+            "adjustPoints",
+            "spendPoints",
+        }
+    ),
+}
+
+
+class Unsupported(Exception):
+    """The document needs something the compiler does not do; strawberry runs it."""
+
+
+class _Null(Exception):
+    """A non-null field came out null: its parent becomes null (the error is recorded)."""
+
+
+Completer = Callable[[Any, Any, Path, list[GraphQLError]], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Root:
+    key: str
+    nodes: list[FieldNode]
+    field: GraphQLField
+    parent: GraphQLObjectType
+    complete: Completer
+    complete_is_async: bool
+    non_null: bool
+
+
+@dataclass(slots=True)
+class Plan:
+    """A compiled operation: run it with ``execute``."""
+
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    kind: OperationType
+    name: str | None
+    fragments: dict[str, FragmentDefinitionNode]
+    roots: tuple[_Root, ...]
+    schema: Any  # the graphql-core schema
+    _info_cache: dict[str, Any] = field(default_factory=dict)
+
+    async def execute(self, context: Any, variables: dict[str, Any] | None) -> dict[str, Any]:
+        """The response body, as the GraphQL path would give it for this request."""
+        started = time.perf_counter()
+        coerced = get_variable_values(
+            self.schema, self.operation.variable_definitions or (), variables or {}
+        )
+        if isinstance(coerced, list):
+            errors = coerced
+            body: dict[str, Any] = {"data": None}
+        else:
+            errors = []
+            ctx = getattr(context, "ctx", None)
+            if ctx is not None and self.kind is OperationType.QUERY:
+                async with tenant_tx(ctx):
+                    data = await self._run(context, coerced, errors)
+            else:
+                data = await self._run(context, coerced, errors)
+            body = {"data": data}
+        if errors:
+            errors = finish_errors(errors, getattr(context, "language", "en"))
+            body["errors"] = [e.formatted for e in errors]
+        observe_result(self.name, started, bool(errors))
+        return body
+
+    async def _run(
+        self, context: Any, variables: Any, errors: list[GraphQLError]
+    ) -> dict[str, Any] | None:
+        data: dict[str, Any] = {}
+        for root in self.roots:
+            path = Path(None, root.key, root.parent.name)
+            info = GraphQLResolveInfo(
+                root.nodes[0].name.value,
+                root.nodes,
+                root.field.type,
+                root.parent,
+                path,
+                self.schema,
+                self.fragments,
+                None,
+                self.operation,
+                variables,
+                context,
+                _is_awaitable,
+                None,
+                None,  # type: ignore[arg-type]
+            )
+            try:
+                args = (
+                    get_argument_values(root.field, root.nodes[0], variables)
+                    if root.field.args or root.nodes[0].arguments
+                    else {}
+                )
+                assert root.field.resolve is not None
+                value = root.field.resolve(None, info, **args)
+                if inspect.isawaitable(value):
+                    value = await value
+                completed = root.complete(value, context, path, errors)
+                if root.complete_is_async:
+                    completed = await completed
+            except _Null:
+                completed = None
+            except Exception as exc:
+                errors.append(located_error(exc, root.nodes, path.as_list()))
+                completed = None
+            if completed is None and root.non_null:
+                return None
+            data[root.key] = completed
+        return data
+
+
+def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
+    return inspect.isawaitable(value)
+
+
+def compile_plan(schema: strawberry.Schema, document: str) -> Plan:
+    """The plan of a document; raises Unsupported (with the reason) when there is none."""
+    if any(_hooks_fields(e) for e in schema.extensions):
+        raise Unsupported("a schema extension wraps field resolution")
+    parsed, errors = parse_and_validate(schema, document)
+    if parsed is None or errors:
+        raise Unsupported("the document does not validate")
+    operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1:
+        raise Unsupported("a document with more than one operation")
+    operation = operations[0]
+    if operation.directives:
+        raise Unsupported("directives on the operation")
+    fragments = {
+        d.name.value: d for d in parsed.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    gql = schema._schema
+    parent = gql.get_root_type(operation.operation)
+    hot = HOT_FIELDS.get(operation.operation, frozenset())
+    if parent is None or not hot:
+        raise Unsupported(f"{operation.operation.value} operations are not compiled")
+    compiler = _Compiler(gql, fragments)
+    roots = []
+    for key, nodes in compiler.collect(parent, [operation.selection_set]).items():
+        name = nodes[0].name.value
+        if name not in hot:
+            raise Unsupported(f"{parent.name}.{name} is not on the hot list")
+        field_def = parent.fields[name]
+        complete, is_async = compiler.completer(field_def.type, nodes, f"{parent.name}.{name}")
+        roots.append(
+            _Root(
+                key=key,
+                nodes=nodes,
+                field=field_def,
+                parent=parent,
+                complete=complete,
+                complete_is_async=is_async,
+                non_null=isinstance(field_def.type, GraphQLNonNull),
+            )
+        )
+    return Plan(
+        document=parsed,
+        operation=operation,
+        kind=operation.operation,
+        name=operation.name.value if operation.name else None,
+        fragments=fragments,
+        roots=tuple(roots),
+        schema=gql,
+    )
+
+
+def _hooks_fields(extension: object) -> bool:
+    kind = extension if isinstance(extension, type) else type(extension)
+    return getattr(kind, "resolve", None) is not SchemaExtension.resolve
+
+
+class _Compiler:
+    def __init__(self, schema: Any, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.schema = schema
+        self.fragments = fragments
+
+    def collect(
+        self, parent: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode]
+    ) -> dict[str, list[FieldNode]]:
+        """The fields of the selection sets by response key, fragments flattened."""
+        fields: dict[str, list[FieldNode]] = {}
+        pending = list(selection_sets)
+        while pending:
+            for selection in pending.pop(0).selections:
+                if selection.directives:
+                    raise Unsupported("directives in the selection")
+                if isinstance(selection, FieldNode):
+                    key = selection.alias.value if selection.alias else selection.name.value
+                    fields.setdefault(key, []).append(selection)
+                elif isinstance(selection, InlineFragmentNode):
+                    self._check_condition(parent, selection.type_condition)
+                    pending.append(selection.selection_set)
+                elif isinstance(selection, FragmentSpreadNode):
+                    fragment = self.fragments[selection.name.value]
+                    self._check_condition(parent, fragment.type_condition)
+                    pending.append(fragment.selection_set)
+        return fields
+
+    @staticmethod
+    def _check_condition(parent: GraphQLObjectType, condition: Any) -> None:
+        if condition is not None and condition.name.value != parent.name:
+            raise Unsupported(f"a fragment on {condition.name.value} inside {parent.name}")
+
+    def completer(
+        self, type_: GraphQLOutputType, nodes: list[FieldNode], where: str, in_list: bool = False
+    ) -> tuple[Completer, bool]:
+        """A function writing a resolved value of ``type_`` for ``nodes``; and whether it is
+        a coroutine function."""
+        if isinstance(type_, GraphQLNonNull):
+            inner, is_async = self.completer(type_.of_type, nodes, where, in_list)
+            return inner, is_async
+        if isinstance(type_, GraphQLList):
+            item, item_async = self.completer(type_.of_type, nodes, where, in_list=True)
+            if item_async:
+                raise Unsupported(f"{where}: a list whose items resolve asynchronously")
+            item_non_null = isinstance(type_.of_type, GraphQLNonNull)
+            return _list_completer(item, item_non_null, nodes), False
+        if is_leaf_type(type_):
+            serialize = type_.serialize  # type: ignore[union-attr]
+
+            def leaf(value: Any, context: Any, path: Path, errors: list[GraphQLError]) -> Any:
+                if value is None:
+                    return None
+                result = serialize(value)
+                if result is None:
+                    raise TypeError(f"Expected `{type_}.serialize({value!r})` to return a value.")
+                return result
+
+            return leaf, False
+        if not isinstance(type_, GraphQLObjectType):
+            raise Unsupported(f"{where}: {type_} is an abstract type")
+        selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
+        steps = []
+        any_async = False
+        for key, field_nodes in self.collect(type_, selection_sets).items():
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                steps.append(
+                    _Step(key, field_nodes, _constant(type_.name), False, None, False, False)
+                )
+                continue
+            field_def = type_.fields[name]
+            getter, getter_async = self._getter(type_, name, field_def, field_nodes, in_list)
+            child, child_async = self.completer(
+                field_def.type, field_nodes, f"{type_.name}.{name}", in_list
+            )
+            any_async = any_async or getter_async or child_async
+            steps.append(
+                _Step(
+                    key,
+                    field_nodes,
+                    getter,
+                    getter_async,
+                    child,
+                    child_async,
+                    isinstance(field_def.type, GraphQLNonNull),
+                )
+            )
+        if in_list and any_async:
+            raise Unsupported(f"{where}: a list of objects with asynchronous fields")
+        if any_async:
+            return _async_object_completer(type_.name, steps), True
+        return _object_completer(type_.name, steps), False
+
+    def _getter(
+        self,
+        parent: GraphQLObjectType,
+        name: str,
+        field_def: GraphQLField,
+        nodes: list[FieldNode],
+        in_list: bool,
+    ) -> tuple[Callable[[Any, Any], Any], bool]:
+        if any(n.arguments for n in nodes):
+            raise Unsupported(f"{parent.name}.{name}: arguments below the root")
+        definition = (field_def.extensions or {}).get("strawberry-definition")
+        if not isinstance(definition, StrawberryField):
+            raise Unsupported(f"{parent.name}.{name}: not a strawberry field")
+        if definition.extensions or definition.permission_classes:
+            raise Unsupported(f"{parent.name}.{name}: field extensions or permissions")
+        resolver = definition.base_resolver
+        if resolver is None:
+            default = definition.default_resolver
+            python_name = definition.python_name
+
+            def attribute(source: Any, context: Any) -> Any:
+                return default(source, python_name)
+
+            return attribute, False
+        if resolver.parent_parameter or resolver.root_parameter:
+            raise Unsupported(f"{parent.name}.{name}: a resolver taking the parent by name")
+        takes_self = resolver.self_parameter is not None
+        info_name = resolver.info_parameter.name if resolver.info_parameter else None
+        call = resolver.__call__
+        if info_name is None:
+            if takes_self:
+                return (lambda source, context: call(source)), resolver.is_async
+            return (lambda source, context: call()), resolver.is_async
+        return _info_getter(call, takes_self, info_name, definition, parent, field_def, nodes), (
+            resolver.is_async
+        )
+
+
+def _constant(value: Any) -> Callable[[Any, Any], Any]:
+    return lambda source, context: value
+
+
+def _info_getter(
+    call: Callable[..., Any],
+    takes_self: bool,
+    info_name: str,
+    definition: StrawberryField,
+    parent: GraphQLObjectType,
+    field_def: GraphQLField,
+    nodes: list[FieldNode],
+) -> Callable[[Any, Any], Any]:
+    """A resolver asking for ``info`` gets strawberry's Info over a graphql-core one."""
+    field_name = nodes[0].name.value
+
+    def getter(source: Any, context: Any) -> Any:
+        raw = GraphQLResolveInfo(
+            field_name,
+            nodes,
+            field_def.type,
+            parent,
+            None,  # type: ignore[arg-type]
+            None,  # type: ignore[arg-type]
+            {},
+            None,
+            None,  # type: ignore[arg-type]
+            None,  # type: ignore[arg-type]
+            context,
+            _is_awaitable,  # type: ignore[arg-type]
+            None,
+            None,  # type: ignore[arg-type]
+        )
+        info = Info(_raw_info=raw, _field=definition)
+        if takes_self:
+            return call(source, **{info_name: info})
+        return call(**{info_name: info})
+
+    return getter
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    key: str
+    nodes: list[FieldNode]
+    get: Callable[[Any, Any], Any]
+    get_is_async: bool
+    complete: Completer | None
+    complete_is_async: bool
+    non_null: bool
+
+
+def _object_completer(type_name: str, steps: list[_Step]) -> Completer:
+    def complete(value: Any, context: Any, path: Path, errors: list[GraphQLError]) -> Any:
+        if value is None:
+            return None
+        out: dict[str, Any] = {}
+        for step in steps:
+            here = Path(path, step.key, type_name)
+            try:
+                result = step.get(value, context)
+                if step.complete is not None:
+                    result = step.complete(result, context, here, errors)
+            except _Null:
+                result = None
+            except Exception as exc:
+                errors.append(located_error(exc, step.nodes, here.as_list()))
+                result = None
+            if result is None and step.non_null:
+                _null_error(step, here, type_name, errors)
+                raise _Null
+            out[step.key] = result
+        return out
+
+    return complete
+
+
+def _async_object_completer(type_name: str, steps: list[_Step]) -> Completer:
+    async def complete(value: Any, context: Any, path: Path, errors: list[GraphQLError]) -> Any:
+        if value is None:
+            return None
+        out: dict[str, Any] = {}
+        for step in steps:
+            here = Path(path, step.key, type_name)
+            try:
+                result = step.get(value, context)
+                if step.get_is_async:
+                    result = await result
+                if step.complete is not None:
+                    result = step.complete(result, context, here, errors)
+                    if step.complete_is_async:
+                        result = await result
+            except _Null:
+                result = None
+            except Exception as exc:
+                errors.append(located_error(exc, step.nodes, here.as_list()))
+                result = None
+            if result is None and step.non_null:
+                _null_error(step, here, type_name, errors)
+                raise _Null
+            out[step.key] = result
+        return out
+
+    return complete
+
+
+def _null_error(step: _Step, path: Path, type_name: str, errors: list[GraphQLError]) -> None:
+    """graphql-core's error for a null in a non-null field, unless a child's error caused it."""
+    prefix = path.as_list()
+    if any(e.path is not None and list(e.path[: len(prefix)]) == prefix for e in errors):
+        return
+    name = step.nodes[0].name.value
+    errors.append(
+        located_error(
+            TypeError(f"Cannot return null for non-nullable field {type_name}.{name}."),
+            step.nodes,
+            prefix,
+        )
+    )
+
+
+def _list_completer(item: Completer, item_non_null: bool, nodes: list[FieldNode]) -> Completer:
+    def complete(value: Any, context: Any, path: Path, errors: list[GraphQLError]) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            raise TypeError("Expected Iterable, but did not find one.")
+        out = []
+        for index, entry in enumerate(value):
+            here = Path(path, index, None)
+            try:
+                result = item(entry, context, here, errors)
+            except _Null:
+                result = None
+            except Exception as exc:
+                errors.append(located_error(exc, nodes, here.as_list()))
+                result = None
+            if result is None and item_non_null:
+                raise _Null
+            out.append(result)
+        return out
+
+    return complete
