@@ -11,6 +11,7 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.async_api import Locator, Page, expect
@@ -165,3 +166,14 @@ async def test_the_front_desk_fits_a_phone(
     button = await page.get_by_test_id("gym-check-in").bounding_box()
     assert button is not None and button["height"] >= 44
     await screenshot(page, "gym-front-desk-phone")
+
+    # the freeze is saved: days in the gym's time zone, not the browser's
+    tomorrow = datetime.now(ZoneInfo(gym.info.timezone)).date() + timedelta(days=1)
+    form = page.get_by_test_id("gym-freeze-form")
+    for field, day in (("from", tomorrow), ("until", tomorrow + timedelta(days=2))):
+        testid = f"gym-freeze-{field}"  # antd puts it on the input or on its group
+        box = form.locator(f"input[data-testid={testid}], [data-testid={testid}] input")
+        await box.fill(day.isoformat())
+    await form.get_by_test_id("gym-freeze-save").click()
+    await expect(page.get_by_test_id("gym-desk-notice")).to_contain_text("已冻结，到期日顺延")
+    await expect(page.get_by_test_id("gym-freeze-form")).to_have_count(0)

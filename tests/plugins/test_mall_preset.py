@@ -453,6 +453,44 @@ async def test_a_tenant_without_the_preset_is_denied_naming_mall(
     assert "mall" in str(queue.json()["errors"])
 
 
+async def test_every_mall_operation_is_denied_to_a_tenant_without_it_and_changes_nothing(
+    api: Api, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    await enabled(api, tenant)
+    member = await new_member(api, other_tenant)
+    span = {"from": "2026-01-01", "until": "2026-01-31"}
+    operations: list[tuple[str, str, dict[str, Any]]] = [
+        ("mallStores", STORES, {}),
+        ("receipts", QUEUE, {}),
+        (
+            "storeSettlement",
+            "query($from: Date!, $until: Date!) {"
+            " storeSettlement(from: $from, until: $until) { storeCode } }",
+            span,
+        ),
+        (
+            "mallParkingBenefit",
+            "query($id: ID!) { mallParkingBenefit(memberId: $id) { hours } }",
+            {"id": member},
+        ),
+        ("saveMallStore", SAVE_STORE, {"input": {"code": "A101", "name": "x"}}),
+        ("submitReceipt", SUBMIT, {"input": receipt(member)}),
+        ("reviewReceipt", REVIEW, {"id": str(uuid.uuid4()), "approve": True, "reason": None}),
+    ]
+    for field, query, variables in operations:
+        body = (await api.raw(query, variables, other_tenant.owner_token)).json()
+        errors = body.get("errors") or (body.get("data") or {}).get(field, {}).get("errors")
+        assert errors and len(errors) == 1, (field, body)
+        code = errors[0].get("code") or errors[0].get("extensions", {}).get("code")
+        assert code == "PERMISSION_DENIED" and "mall" in errors[0]["message"], (field, body)
+    async with tenant_tx(other_tenant.ctx) as conn:
+        _, rows = await conn.execute_query(
+            "SELECT (SELECT count(*) FROM mall_stores) + (SELECT count(*) FROM mall_receipts)"
+            " + (SELECT count(*) FROM orders) AS n"
+        )
+    assert rows[0]["n"] == 0
+
+
 async def test_a_tenant_sees_only_its_own_receipts(
     api: Api, tenant: TenantFixture, other_tenant: TenantFixture
 ) -> None:

@@ -32,6 +32,8 @@ PARKING = """query($id: ID!) {
   mallParkingBenefit(memberId: $id) { memberId tierName hours date } }"""
 MEMBER_TOKEN = """mutation($memberId: ID!) {
   createMemberToken(memberId: $memberId) { token errors { code } } }"""
+SUBMIT = """mutation($input: SubmitReceiptInput!) {
+  submitReceipt(input: $input) { receipt { id } errors { code } } }"""
 ZONE = ZoneInfo("Asia/Shanghai")
 
 
@@ -166,6 +168,50 @@ async def test_settlement_needs_programme_manage(api: Api, tenant: TenantFixture
     await enabled(api, tenant)
     response = await api.raw(SETTLEMENT, period(), await clerk_token(api, tenant))
     assert response.json()["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+
+
+async def test_receipt_points_earned_at_one_store_are_spent_at_another_each_entry_its_store(
+    api: Api, tenant: TenantFixture
+) -> None:
+    await enabled(api, tenant)
+    member = await new_member(api, tenant)
+    receipt = (
+        await api(
+            SUBMIT,
+            {
+                "input": {
+                    "memberId": member,
+                    "storeCode": "A101",
+                    "receiptNo": "R-9",
+                    "amount": 10_000,
+                    "imageUrl": "https://img.example.com/9.jpg",
+                    "idempotencyKey": uuid.uuid4().hex,
+                }
+            },
+            tenant.secret_key,
+        )
+    )["submitReceipt"]["receipt"]
+    approved = await api(
+        "mutation($id: ID!) { reviewReceipt(id: $id, approve: true) { errors { code } } }",
+        {"id": receipt["id"]},
+        tenant.owner_token,
+    )
+    assert approved["reviewReceipt"]["errors"] == []
+    _, spent = await order(api, tenant, member, 6_000, "B201", spend=70)
+    assert spent["pointsSpent"] == 70
+    async with tenant_tx(tenant.ctx) as conn:
+        _, rows = await conn.execute_query(
+            "SELECT e.kind, e.points, o.store_code FROM points_entries e "
+            "JOIN orders o ON o.id = e.order_id ORDER BY e.created_at, e.kind"
+        )
+    entries = {(r["kind"], int(r["points"]), r["store_code"]) for r in rows}
+    assert ("EARN", 100, "A101") in entries and ("SPEND", -70, "B201") in entries
+    settled = {
+        r["storeCode"]: (r["pointsIssued"], r["pointsRedeemed"])
+        for r in (await api(SETTLEMENT, period(), tenant.owner_token))["storeSettlement"]
+    }
+    assert settled["A101"] == (100, 0)
+    assert settled["B201"] == (spent["pointsEarned"], 70)
 
 
 # ---------------------------------------------------------------- the spreadsheet

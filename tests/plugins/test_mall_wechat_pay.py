@@ -196,6 +196,11 @@ async def test_a_payment_earns_points_once(
     assert await balance(api, mall, member) == (100, 1)
     [row] = await payments(mall)
     assert (row["status"], row["points"]) == ("EARNED", 100)
+    async with tenant_tx(mall.ctx) as conn:
+        _, rows = await conn.execute_query(
+            "SELECT e.kind, o.store_code FROM points_entries e JOIN orders o ON o.id = e.order_id"
+        )
+    assert [(r["kind"], r["store_code"]) for r in rows] == [("EARN", "A101")]  # SHOP's store
 
 
 async def test_concurrent_duplicate_notices_record_one_order(
