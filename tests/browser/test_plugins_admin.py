@@ -389,3 +389,42 @@ async def test_the_retail_preset_is_enabled_from_its_generated_form_with_its_def
     after = await plugin_state(plugin_server, shop, "retail")
     assert after["enabled"] is True
     assert [tier["name"] for tier in after["config"]["tiers"]] == ["普卡", "银卡", "金卡", "钻石"]
+
+
+MISSING_KEYS = (
+    "() => { const missing = window.__i18nMissing ?? []; window.__i18nMissing = []; "
+    "return missing; }"
+)
+
+
+async def test_the_plugins_page_and_its_form_speak_english(
+    plugin_server: str, browser_page: Page, shop: TenantFixture
+) -> None:
+    page = browser_page
+    await _login(page, plugin_server, shop.info.slug, shop.owner_email, shop.owner_password)
+    await page.get_by_test_id("lang-switch").get_by_text("EN").click()
+    await page.wait_for_function("() => document.documentElement.lang === 'en'")
+    await open_plugins(page)
+
+    await expect(card(page, "membership-core").get_by_test_id("plugin-state")).to_have_text(
+        "Always on"
+    )
+    await expect(card(page, BOARD).get_by_test_id("plugin-state")).to_have_text("Not enabled")
+    await expect(card(page, "old-board").get_by_test_id("plugin-state")).to_have_text(
+        "Incompatible"
+    )
+    await expect(card(page, BOARD).get_by_test_id("plugin-enable")).to_have_text("Enable")
+
+    await card(page, BOARD).get_by_test_id("plugin-enable").click()
+    drawer = page.get_by_test_id("plugin-config-drawer")
+    await drawer.wait_for()
+    await expect(drawer).to_contain_text("Enable “Member board”")
+    await config_input(page, "rows").fill("99")
+    await page.get_by_test_id("plugin-config-submit").click()
+    await expect(config_item(page, "rows").locator(".ant-form-item-explain-error")).to_contain_text(
+        "1 – 50"
+    )
+    await screenshot(page, "plugins-form-en")
+    assert await page.evaluate(MISSING_KEYS) == []
+    # nothing was enabled by the refused form
+    assert (await plugin_state(plugin_server, shop, BOARD))["enabled"] is False

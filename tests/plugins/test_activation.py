@@ -6,7 +6,10 @@ from __future__ import annotations
 import types
 from typing import Any
 
+import pytest
+
 from membership.activation.service import enabled_plugins
+from plugins import failures
 from plugins.hookspecs import PluginManifest
 from plugins.manager import LoadedPlugins, also_installed
 from tenants import audit
@@ -119,6 +122,9 @@ async def test_an_unknown_plugin_and_the_platforms_own_are_refused(
             "message": "No plugin named nope is installed; see plugins.",
         }
     ]
+    unknown_off = await plugin_api(DISABLE, {"name": "nope"}, tenant.owner_token)
+    assert [e["code"] for e in unknown_off["disablePlugin"]["errors"]] == ["NOT_FOUND"]
+    assert await plugin_audit(tenant) == []
     core = await plugin_api(DISABLE, {"name": "membership-core"}, tenant.owner_token)
     assert core["disablePlugin"]["errors"][0]["code"] == "INVALID"
 
@@ -189,6 +195,30 @@ async def test_a_plugin_that_raises_fails_its_field_with_a_clear_error_and_nothi
         await plugin_api.raw("{ sampleEcho plugins { name } }", token=tenant.owner_token)
     ).json()
     assert both["data"]["sampleEcho"].endswith(":样例") and not both.get("errors")
+
+
+async def test_a_plugin_that_raises_is_logged_by_name_and_another_plugin_still_works(
+    plugin_api: Api, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logged: list[dict[str, Any]] = []
+
+    class Recorder:
+        def error(self, event: str, **fields: Any) -> None:
+            logged.append({"event": event, **fields})
+
+    monkeypatch.setattr(failures, "log", Recorder())
+    await enable(plugin_api, tenant)
+    body = (await plugin_api.raw("mutation { sampleBoom }", token=tenant.owner_token)).json()
+    assert body["errors"][0]["extensions"]["code"] == "PLUGIN_FAILED"
+    assert [(e["event"], e["plugin"], e["error"]) for e in logged] == [
+        ("plugin_failed", "sample-kit", 'RuntimeError("the plugin\'s own bug")')
+    ]
+    # another plugin, enabled afterwards, is set up and answers as usual
+    retail = await plugin_api(ENABLE, {"name": "retail", "config": {}}, tenant.owner_token)
+    assert retail["enablePlugin"]["errors"] == []
+    tiers = await plugin_api("{ tiers { name } }", token=tenant.owner_token)
+    assert len(tiers["tiers"]) == 4
+    assert (await plugin_api("{ sampleEcho }", token=tenant.owner_token))["sampleEcho"]
 
 
 def _old_plugin() -> types.ModuleType:
@@ -319,7 +349,7 @@ async def test_a_plugins_field_on_a_page_of_members_costs_the_same_queries_for_a
     await enable(plugin_api, tenant)
     query = """query($first: Int) { members(first: $first) { edges { node {
       sampleNoteCount } } } }"""
-    counts = []
+    counts: list[int] = []
     for made in (2, 8):
         for n in range(made - sum((counts and [2]) or [0])):
             await create_member(tenant.ctx, MemberChanges(phone=f"1370099{made:02d}{n:02d}"))

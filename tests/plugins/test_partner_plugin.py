@@ -176,3 +176,39 @@ def test_the_installed_core_plugin_is_found_through_its_entry_point() -> None:
     assert "membership-core" in loaded.manifests
     assert loaded.kind_plugins["CAMPAIGN"] == "membership-core"
     assert loaded.manifests["membership-core"].core == ">=0.1,<0.2"
+
+
+def test_the_contract_has_a_documented_hook_for_everything_a_plugin_may_bring() -> None:
+    import dataclasses
+    import inspect
+
+    from plugins import hookspecs
+
+    specs = {
+        name: function
+        for name, function in vars(hookspecs).items()
+        if name.startswith("membership_") and inspect.isfunction(function)
+    }
+    assert set(specs) == {
+        "membership_earning_rule_kinds",
+        "membership_journey_triggers",
+        "membership_journey_actions",
+        "membership_channel_providers",
+        "membership_event_handlers",
+        "membership_graphql",
+        "membership_migrations",
+        "membership_jobs",
+        "membership_crons",
+        "membership_admin_pages",
+        "membership_http_routes",
+        "membership_preset",
+    }
+    undocumented = [name for name, function in specs.items() if not inspect.getdoc(function)]
+    assert undocumented == []
+    assert inspect.getdoc(hookspecs) and inspect.getdoc(PluginManifest)
+    fields = {f.name for f in dataclasses.fields(PluginManifest)}
+    assert {"name", "version", "core", "title", "description", "config"} <= fields
+    # every installed plugin's manifest gives a configuration model whose JSON Schema is the
+    # contract's configSchema
+    for manifest in loaded_plugins().manifests.values():
+        assert manifest.config.model_json_schema()["type"] == "object"

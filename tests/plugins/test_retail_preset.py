@@ -296,9 +296,25 @@ async def test_a_custom_config_is_honoured(api: Api, tenant: TenantFixture) -> N
             "tier_window": "CALENDAR_YEAR",
             "downgrade_policy": "ONE_TIER",
             "member_day": {"weekdays": [], "month_days": [8, 18], "multiplier": 3},
-            "win_back": {"inactive_days": 60, "min_points": 0, "follow_up_days": 5},
+            "win_back": {
+                "inactive_days": 60,
+                "min_points": 0,
+                "follow_up_days": 5,
+                "coupon_amount_yuan": 50,
+                "coupon_min_spend_yuan": 200,
+            },
+            "welcome": {"coupon_amount_yuan": 15, "coupon_min_spend_yuan": 80},
+            "birthday": {"coupon_percent_off": 20, "coupon_valid_days": 10},
         },
     )
+    coupons = (await read(api, tenant, COUPONS))["couponTemplates"]
+    assert sorted(
+        (t["kind"], t["amountOff"], t["minSpend"], t["percentOff"], t["validDays"]) for t in coupons
+    ) == [
+        ("AMOUNT_OFF", 1_500, 8_000, None, 30),
+        ("AMOUNT_OFF", 5_000, 20_000, None, 7),
+        ("PERCENT_OFF", None, 0, 20, 10),
+    ]
     data = await read(api, tenant, TIERS)
     assert [(t["name"], t["threshold"], t["window"], t["windowDays"]) for t in data["tiers"]] == [
         ("铜卡", 0, "CALENDAR_YEAR", None),
@@ -419,3 +435,35 @@ async def test_another_tenant_is_unaffected(
     plugins = {p["name"]: p for p in (await read(api, other_tenant, PLUGINS))["plugins"]}
     assert plugins["retail"]["enabled"] is False
     assert (await read(api, other_tenant, EARNING))["pointsSettings"]["earnPointsPerYuan"] == 1.0
+
+
+async def test_the_demo_tenant_is_seeded_through_the_preset(
+    api: Api, tenant: TenantFixture
+) -> None:
+    from membership.demo import DEMO_PROGRAMME, seed_reference_data
+
+    await seed_reference_data(tenant.ctx)
+    plugins = {p["name"]: p for p in (await read(api, tenant, PLUGINS))["plugins"]}
+    assert plugins["retail"]["enabled"] is True
+    member_day = plugins["retail"]["config"]["member_day"]
+    assert {k: member_day[k] for k in DEMO_PROGRAMME["member_day"]} == {
+        "weekdays": [3],
+        "multiplier": 2,
+    }
+    tiers = (await read(api, tenant, TIERS))["tiers"]
+    assert [t["name"] for t in sorted(tiers, key=lambda t: t["rank"])] == [
+        "普卡",
+        "银卡",
+        "金卡",
+        "钻石",
+    ]
+    journeys = (await read(api, tenant, JOURNEYS))["journeys"]
+    assert {(j["name"], j["status"]) for j in journeys} == {
+        ("新人礼", "ACTIVE"),
+        ("生日礼", "ACTIVE"),
+        ("沉睡会员唤醒", "ACTIVE"),
+    }
+    # seeding again sets nothing up twice
+    before = await counts(tenant)
+    await seed_reference_data(tenant.ctx)
+    assert await counts(tenant) == before
