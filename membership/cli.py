@@ -83,9 +83,13 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to bind."),
     port: int = typer.Option(8000, help="TCP port."),
     with_worker: bool = typer.Option(False, "--with-worker", help="Also run a worker."),
-    workers: int = typer.Option(1, help="API processes."),
+    workers: int = typer.Option(1, min=1, help="API processes, each on a socket of its own."),
 ) -> None:
     """Run the API (GraphQL at /graphql, admin SPA at /admin/).
+
+    With ``--workers N`` above 1, N API processes share the port through SO_REUSEPORT sockets,
+    so the kernel spreads connections evenly over them (see docs/deployment.md); one that dies
+    is started again, and repeated deaths end the command with status 1.
 
     SIGTERM (a service manager's stop) and SIGINT shut the API down and then the worker, which
     this command waits for.
@@ -97,6 +101,18 @@ def serve(
     resolve_postgres(settings)
     resolve_redis_url(settings)
     require_migrated()
+    if workers > 1:
+        from membership.serving import serve_processes
+
+        worker_proc = None
+        try:
+            if with_worker:
+                worker_proc = subprocess.Popen([sys.executable, "-m", "membership.cli", "worker"])
+            status = serve_processes(host, port, workers)
+        finally:
+            if worker_proc is not None:
+                _stop_worker(worker_proc)
+        raise typer.Exit(status)
     # uvicorn handles these signals while it serves, then raises them again once it has shut
     # down; with the default SIGTERM action that would end this process before its worker.
     signal.signal(signal.SIGTERM, _stop_serving)
@@ -110,7 +126,6 @@ def serve(
             factory=True,
             host=host,
             port=port,
-            workers=workers,
             loop="uvloop",
             http="httptools",
             access_log=False,

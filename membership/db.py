@@ -68,12 +68,14 @@ class PgTarget:
     database: str
 
     def connect_kwargs(self) -> dict[str, Any]:
+        """asyncpg's connection arguments (behind PgBouncer too: see ``db_statement_cache_size``)."""
         return {
             "host": self.host,
             "port": self.port,
             "user": self.user,
             "password": self.password,
             "database": self.database,
+            "statement_cache_size": get_settings().db_statement_cache_size,
         }
 
     def dsn(self) -> str:
