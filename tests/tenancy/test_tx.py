@@ -10,6 +10,7 @@ from tortoise import Tortoise
 from tortoise.backends.asyncpg.client import TransactionWrapper
 
 from membership.members.models import Member
+from tenants import tx
 from tenants.tx import tenant_tx
 from tests.conftest import TenantFixture
 
@@ -17,10 +18,10 @@ from tests.conftest import TenantFixture
 async def test_a_failed_begin_leaks_no_connection_and_leaves_no_dead_one_behind(
     tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def begin_on_a_dead_connection(self: TransactionWrapper) -> None:
+    async def begin_on_a_dead_connection(transaction: object, begin: str) -> None:
         raise asyncpg.ConnectionDoesNotExistError("connection was closed in the middle")
 
-    monkeypatch.setattr(TransactionWrapper, "begin", begin_on_a_dead_connection)
+    monkeypatch.setattr(tx, "_start", begin_on_a_dead_connection)
     for _ in range(25):  # more than the pool holds: a leak would leave nothing to acquire
         with pytest.raises(Exception, match="closed in the middle"):
             async with tenant_tx(tenant.ctx):
@@ -34,3 +35,21 @@ async def test_a_failed_begin_leaks_no_connection_and_leaves_no_dead_one_behind(
             return await Member.all().count()
 
     assert await asyncio.wait_for(works(), timeout=10) == 0
+
+
+async def test_the_tenant_is_set_by_the_statement_that_begins(tenant: TenantFixture) -> None:
+    for snapshot, isolation in ((False, "read committed"), (True, "repeatable read")):
+        async with tenant_tx(tenant.ctx, snapshot=snapshot) as conn:
+            _, rows = await conn.execute_query(
+                "SELECT current_setting('app.tenant_id') AS tenant,"
+                " current_setting('transaction_isolation') AS isolation,"
+                " now() = statement_timestamp() AS first"
+            )
+        assert rows[0]["tenant"] == str(tenant.info.id)
+        assert rows[0]["isolation"] == isolation
+        # BEGIN and set_config went together: this is not the transaction's first statement
+        assert rows[0]["first"] is False
+    # nested: joins the open transaction, no second BEGIN
+    async with tenant_tx(tenant.ctx), tenant_tx(tenant.ctx) as joined:
+        _, rows = await joined.execute_query("SELECT current_setting('app.tenant_id') AS t")
+    assert rows[0]["t"] == str(tenant.info.id)
