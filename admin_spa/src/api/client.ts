@@ -1,4 +1,14 @@
-import { Client, cacheExchange, fetchExchange, mapExchange, type CombinedError } from 'urql';
+import {
+  Client,
+  cacheExchange,
+  fetchExchange,
+  makeOperation,
+  mapExchange,
+  type CombinedError,
+  type Exchange,
+  type Operation,
+  type PersistedDocument,
+} from 'urql';
 
 /** The one GraphQL client of the SPA: endpoint, bearer token, language, and sign-out on a dead token. */
 
@@ -35,6 +45,39 @@ export function unauthenticatedReason(error: CombinedError): string | null {
   return refusal?.message ?? null;
 }
 
+/** The stand-ins sent for persisted documents, one per document. */
+const standIns = new WeakMap<object, PersistedDocument>();
+
+/**
+ * The stand-in of a document codegen has given an id (`__meta__.documentId`): no definitions and
+ * the id, which urql's fetch sends as `documentId` instead of the document's text.
+ */
+function byId(document: Operation['query']): Operation['query'] {
+  const documentId = (document as { __meta__?: { documentId?: string } }).__meta__?.documentId;
+  if (!documentId || document.definitions.length === 0) return document;
+  let standIn = standIns.get(document);
+  if (!standIn) {
+    standIn = { kind: document.kind, definitions: [], documentId };
+    standIns.set(document, standIn);
+  }
+  return standIn;
+}
+
+/**
+ * Every operation of the SPA is registered with the API at start-up (persisted-documents.json,
+ * written by codegen and shipped with the build), so a request carries only the document's id
+ * and the variables. The swap happens after the cache, which keys and reads operations by their
+ * full documents. An API older than the SPA answers PERSISTED_QUERY_NOT_FOUND, shown as any error.
+ */
+export const persistedDocumentExchange: Exchange = mapExchange({
+  onOperation(operation) {
+    if (operation.kind !== 'query' && operation.kind !== 'mutation') return operation;
+    const query = byId(operation.query);
+    if (query === operation.query) return operation;
+    return makeOperation(operation.kind, { ...operation, query });
+  },
+});
+
 export interface ApiClientOptions {
   token: string | null;
   /** Current UI language, sent as Accept-Language so UserError messages come back in it. */
@@ -55,6 +98,7 @@ export function createApiClient({ token, language, onUnauthenticated }: ApiClien
         },
       }),
       cacheExchange,
+      persistedDocumentExchange,
       fetchExchange,
     ],
     fetchOptions: () => {

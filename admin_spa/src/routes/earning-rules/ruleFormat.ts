@@ -164,6 +164,7 @@ export function summarizeParams(
   const known: RuleParam[] =
     definition?.params ??
     Object.keys(values).map((name) => ({
+      __typename: 'EarningRuleParam' as const,
       name,
       type: 'strings',
       description: '',
