@@ -153,6 +153,50 @@ async def test_an_order_that_only_earns_is_written_in_one_statement(
     assert_invariant(await ledger_state(tenant, member), 123)
 
 
+async def test_an_order_that_spends_and_earns_is_written_in_one_statement(
+    tenant: TenantFixture,
+) -> None:
+    member = await new_member(tenant)
+    # three lots expiring at different times: the spend takes the earliest first
+    async with tenant_tx(tenant.ctx) as conn:
+        row = await Member.filter(id=member).select_for_update().get()
+        for points, days in ((30, 60), (50, 10), (40, None)):
+            await grant(tenant.ctx, conn, row, points, "seed", source="test")
+            await conn.execute_query(
+                "UPDATE points_lots SET expires_at = $1 WHERE member_id = $2 AND amount = $3",
+                [
+                    None if days is None else datetime.now(UTC) + timedelta(days=days),
+                    member,
+                    points,
+                ],
+            )
+    request = orders.OrderRequest(
+        external_id=f"spend-{member}", member_id=member, amount=10_000, points_to_spend=70
+    )
+    with count_queries() as counter:
+        result = await orders.record_order(tenant.ctx, request)
+    writes = [q for q in counter.queries if re.match(r"\s*(WITH|INSERT|UPDATE|DELETE)", q)]
+    assert len(writes) == 1, writes
+    assert result.order.points_spent == 70 and result.order.points_earned > 0
+    assert_invariant(await ledger_state(tenant, member), 120 - 70 + result.order.points_earned)
+    async with tenant_tx(tenant.ctx) as conn:
+        _, rows = await conn.execute_query(
+            "SELECT l.amount, l.remaining, a.points AS taken FROM points_lots l"
+            " LEFT JOIN points_allocations a ON a.lot_id = l.id"
+            " WHERE l.member_id = $1 AND l.order_id IS NULL ORDER BY l.expires_at",
+            [member],
+        )
+    assert [(r["amount"], r["remaining"], r["taken"]) for r in rows] == [
+        (50, 0, 50),
+        (30, 10, 20),
+        (40, 40, None),
+    ]
+    async with tenant_tx(tenant.ctx):
+        events = await OutboxEvent.filter(member_id=member, type="points.changed")
+    changes = sorted(e.payload["points"] for e in events)
+    assert changes == sorted([30, 50, 40, -70, result.order.points_earned])
+
+
 def _clocked(tenant: TenantFixture) -> RequestContext:
     return RequestContext.system(tenant.info, clock=FrozenClock(datetime(2026, 3, 1, tzinfo=UTC)))
 

@@ -1,10 +1,17 @@
-"""An order that only earns, written in one statement of data-modifying CTEs.
+"""An order's points written in one statement of data-modifying CTEs.
 
-The order's row, its EARN entry and lot (or its pending lot), the member's new totals and the
-events (``points.changed`` first, then the order's own) cost the database one round trip instead
-of five. It writes exactly the rows ``post`` and the pending hold would, and events through
-``outbox_row`` as ``emit`` does; the ledger tests check both paths against the same invariant.
-Foreign keys are checked at the end of the statement, when every row exists.
+The order's row; its SPEND entry with the lots it consumes (earliest expiry first) and their
+allocations; its EARN entry and lot (or its pending lot); the member's new totals; and the
+events (``points.changed`` per entry, then the order's own) cost the database one round trip
+instead of one per row. It writes exactly the rows ``post`` and the pending hold would, and
+events through ``outbox_row`` as ``emit`` does; the ledger tests check both paths against the
+same invariant. Foreign keys are checked at the end of the statement, when every row exists.
+
+Every sub-statement sees the lots as they were before the statement, so the spend takes only
+lots that existed before the order (its own earn comes after it, as in ``post``). The member's
+row is locked by the caller, and every writer of a member's lots holds that lock, so the lots
+read are the lots updated; the update still checks each lot had what was taken, and a shortfall
+fails the whole statement.
 
 Orders build on the ledger, not the other way round, so the order comes in as a tortoise row
 like any other: its columns and values are read from the model, as tortoise's own INSERT does.
@@ -27,7 +34,7 @@ from membership.points.ledger._posting import Posting, actor_id
 from membership.programme.expiry import expires_at, get_policy
 from tenants.context import RequestContext
 
-__all__ = ["write_earning_order"]
+__all__ = ["write_order_statement"]
 
 
 class _Params:
@@ -55,24 +62,67 @@ def _insert(row: Model, p: _Params) -> str:
     return f"INSERT INTO {meta.db_table} ({', '.join(columns)}) VALUES ({', '.join(values)})"
 
 
-async def write_earning_order(
+async def write_order_statement(
     ctx: RequestContext,
     conn: BaseDBAsyncClient,
     member: Member,
     row: Model,
+    spend: Posting | None,
     earn: Posting | None,
     events: Sequence[DomainEvent],
     member_fields: Sequence[str],
 ) -> None:
-    """Write ``row`` and its ``earn`` for a locked ``member`` whose other totals are counted.
+    """Write ``row``, its ``spend`` and its ``earn`` for a locked ``member`` whose other totals
+    are counted.
 
-    Raises IntegrityError if the row's unique key exists (an order number recorded already).
+    The balance must cover the spend. Raises IntegrityError if the row's unique key exists (an
+    order number recorded already).
     """
     now = ctx.clock.now()
     p = _Params()
     tenant = p(ctx.tenant.id, "::uuid")
     parts = [f"source AS ({_insert(row, p)})"]
     outbox: list[OutboxRow] = []
+    spent = 0
+    if spend is not None:
+        spent = -spend.points
+        if member.points_balance < spent:
+            raise ValueError("the spend is more than the balance: write it with post")
+        member.points_balance -= spent
+        spend_id = new_id()
+        outbox.append(
+            outbox_row(
+                PointsChanged(
+                    member_id=member.id,
+                    entry_id=spend_id,
+                    kind=spend.kind,
+                    points=spend.points,
+                    balance=member.points_balance,
+                    reason=spend.reason,
+                )
+            )
+        )
+        spend_entry = p(spend_id, "::uuid")
+        wanted = p(spent, "::bigint")
+        parts += [
+            "spend AS (INSERT INTO points_entries (tenant_id, id, member_id, kind, points, "
+            "balance_after, reason, order_id, corrects_id, available_at, expires_at, actor_type, "
+            f"actor_id, created_at) VALUES ({tenant}, {spend_entry}, {p(member.id)}, "
+            f"{p(spend.kind)}, {p(spend.points)}, {p(member.points_balance)}, "
+            f"{p(spend.reason)}, {p(spend.order_id)}, {p(spend.corrects_id)}, NULL, NULL, "
+            f"{p(ctx.actor.kind)}, {p(actor_id(ctx, spend))}, {p(now)}))",
+            "open AS (SELECT id, remaining, sum(remaining) OVER "
+            "(ORDER BY expires_at, created_at, id) AS upto FROM points_lots "
+            f"WHERE member_id = {p(member.id)} AND remaining > 0 AND NOT pending "
+            f"AND (expires_at IS NULL OR expires_at > {p(now, '::timestamptz')}))",
+            f"take AS (SELECT id, least(remaining, {wanted} - (upto - remaining)) AS points "
+            f"FROM open WHERE upto - remaining < {wanted})",
+            "consumed AS (UPDATE points_lots l SET remaining = l.remaining - t.points FROM take t "
+            f"WHERE l.tenant_id = {tenant} AND l.id = t.id AND l.remaining >= t.points "
+            "RETURNING l.id, t.points)",
+            "allocated AS (INSERT INTO points_allocations (tenant_id, entry_id, lot_id, points) "
+            f"SELECT {tenant}, {spend_entry}, id, points FROM consumed)",
+        ]
     if earn is not None and earn.available_at is not None:
         # Inside the return window: a pending lot, no entry until it matures.
         member.pending_points += earn.points
@@ -131,11 +181,19 @@ async def write_earning_order(
         f"{p(r.member_id, '::uuid')}, {p(r.payload, '::jsonb')}, {p(now, '::timestamptz')})"
         for r in outbox
     )
+    if outbox:
+        parts.append(
+            "events AS (INSERT INTO outbox (tenant_id, id, type, version, member_id, payload, "
+            f"created_at) VALUES {rows})"
+        )
     final = (
-        "INSERT INTO outbox (tenant_id, id, type, version, member_id, payload, created_at) "
-        f"VALUES {rows}"
-        if outbox
-        else "SELECT 1"
+        "SELECT coalesce(sum(points), 0)::bigint AS taken FROM consumed" if spend else "SELECT 0"
     )
-    await conn.execute_query(f"WITH {', '.join(parts)} {final}", p.values)
+    _, found = await conn.execute_query(f"WITH {', '.join(parts)} {final}", p.values)
+    if spend is not None and found[0]["taken"] != spent:
+        # The cached balance said yes but the lots say no: the ledger is inconsistent. Refuse
+        # (raising rolls the whole order back).
+        raise RuntimeError(
+            f"points ledger of member {member.id} is short by {spent - found[0]['taken']}"
+        )
     row._saved_in_db = True

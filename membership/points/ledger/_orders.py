@@ -13,7 +13,7 @@ from tortoise.models import Model
 from membership.ids import new_id
 from membership.members.models import Member
 from membership.outbox import DomainEvent, emit
-from membership.points.ledger._one_statement import write_earning_order
+from membership.points.ledger._one_statement import write_order_statement
 from membership.points.ledger._posting import LEDGER_FIELDS, Posting, post, repay_debt
 from membership.points.models import PointsLot
 from tenants.context import RequestContext
@@ -21,13 +21,25 @@ from tenants.context import RequestContext
 __all__ = ["claw_back", "write_order"]
 
 
-def _earning_only(member: Member, postings: Sequence[Posting]) -> bool:
-    """Whether the postings fit the one-statement form: at most one earn, and no debt to repay."""
-    return (
-        not member.points_debt
-        and all(p.kind == "EARN" and p.points > 0 and p.corrects_id is None for p in postings)
-        and len(postings) <= 1
-    )
+def _one_statement(
+    member: Member, postings: Sequence[Posting]
+) -> tuple[Posting | None, Posting | None] | None:
+    """The spend and the earn, when the postings fit the one-statement form (at most one spend
+    the balance covers, then at most one earn, and no debt for the earn to repay); None when
+    they do not."""
+    if member.points_debt:
+        return None
+    rest = list(postings)
+    spend = rest.pop(0) if rest and rest[0].kind == "SPEND" else None
+    earn = rest.pop(0) if rest and rest[0].kind == "EARN" else None
+    if rest or (spend is not None and (spend.points >= 0 or spend.corrects_id is not None)):
+        return None
+    if spend is not None and member.points_balance < -spend.points:
+        # refused by ``post`` after the order's row: a replay is told it is one, not refused
+        return None
+    if earn is not None and (earn.points <= 0 or earn.corrects_id is not None):
+        return None
+    return spend, earn
 
 
 async def write_order(
@@ -45,13 +57,12 @@ async def write_order(
     ``postings``: its spend (negative) and its earn (positive; pending with ``available_at``).
     An earn repays any points debt first. ``events`` (the order's own) are written after the
     points' ones, and ``member_fields`` (totals the caller changed on ``member``) are saved with
-    the points. An order that only earns, from a member without debt, is written in one
-    statement. Raises IntegrityError if the order's unique key exists (recorded already).
+    the points. An order that spends and earns at most once each, from a member without debt,
+    is written in one statement. Raises IntegrityError if the order's unique key exists (recorded already).
     """
-    if _earning_only(member, postings):
-        await write_earning_order(
-            ctx, conn, member, order, postings[0] if postings else None, events, member_fields
-        )
+    fits = _one_statement(member, postings)
+    if fits is not None:
+        await write_order_statement(ctx, conn, member, order, *fits, events, member_fields)
         return
     await order.save()
     for posting in postings:
