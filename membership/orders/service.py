@@ -42,13 +42,13 @@ from membership.members.models import Member
 from membership.orders.earning import cash_paid, max_points_payment, points_value
 from membership.orders.events import OrderRefunded, order_recorded
 from membership.orders.models import Order
+from membership.orders.snapshot import read_programme
 from membership.outbox import emit
 from membership.points import ledger
 from membership.points.ledger import MAX_POINTS, Posting
 from membership.programme.expiry import ExpiryPolicy
 from membership.programme.models import PointsSettings
 from membership.programme.settings import load_settings
-from membership.programme.snapshot import read_programme
 from membership.tiering.engine import upgrade_if_qualified
 from membership.tiers.models import Tier
 from plugins.earning import MemberFacts, OrderFacts, OrderLine
@@ -214,12 +214,9 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
     request_hash = _order_hash(request)
     try:
         async with tenant_tx(ctx) as conn:
-            member = (
-                await Member.filter(id=request.member_id, merged_into_id=None)
-                .select_for_update()
-                .first()
-            )
-            if member is None:
+            now = ctx.clock.now()
+            found = await read_programme(ctx, conn, request.member_id, now)
+            if found is None:
                 # a replay still answers after its member was merged away
                 existing = await Order.get_or_none(external_id=request.external_id)
                 if existing is not None:
@@ -227,8 +224,7 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                 raise DomainError(
                     ErrorCode.NOT_FOUND, "No such member in this tenant.", ["input", "memberId"]
                 )
-            now = ctx.clock.now()
-            programme = await read_programme(ctx, conn, member.id, now)
+            member, programme = found
             await ledger.settle(
                 ctx, conn, member, now, due=(programme.mature_due, programme.expire_due)
             )

@@ -1,0 +1,104 @@
+"""What recording an order needs to know, read in one round trip: the member, locked, and the
+tenant's programme.
+
+The earning settings, the tiers, the enabled earning rules and the tenant's enabled plugins come
+back as JSON next to the member's row (locked FOR UPDATE: the order's one writer) and its
+settlement probe (is anything pending due to mature, or open and due to expire?), in the order's
+own transaction, so every decision is made on what the transaction sees.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from membership.earning.engine import RuleSpec
+from membership.earning.rules import specs_of
+from membership.members.models import Member
+from membership.programme.models import PointsSettings
+from membership.programme.settings import settings_of
+from membership.tiers.models import Tier
+from plugins.manager import CORE_PLUGIN
+from tenants.context import RequestContext
+
+__all__ = ["Programme", "read_programme"]
+
+_SQL = """
+SELECT
+  m.*,
+  (SELECT row_to_json(s) FROM points_settings s) AS settings__,
+  (SELECT coalesce(json_agg(t ORDER BY t.rank DESC), '[]'::json) FROM tiers t) AS tiers__,
+  (SELECT coalesce(json_agg(r ORDER BY r.created_at, r.id), '[]'::json)
+     FROM earning_rules r WHERE r.enabled) AS rules__,
+  (SELECT coalesce(array_agg(p.name), '{}'::text[]) FROM tenant_plugins p WHERE p.enabled)
+    AS plugins__,
+  due.mature_due AS mature_due__,
+  due.expire_due AS expire_due__
+FROM members m
+CROSS JOIN LATERAL (
+  SELECT coalesce(bool_or(l.pending AND l.available_at <= $2), false) AS mature_due,
+         coalesce(bool_or(l.expires_at <= $2), false) AS expire_due
+  FROM points_lots l
+  WHERE l.member_id = m.id AND l.remaining > 0 AND (l.pending OR l.expires_at IS NOT NULL)
+) due
+WHERE m.id = $1 AND m.merged_into_id IS NULL
+FOR UPDATE OF m
+"""
+
+
+@dataclass(frozen=True)
+class Programme:
+    """What an order is decided on: the settings, tiers and rules, and what is due to settle."""
+
+    settings: PointsSettings
+    tiers: list[Tier]  # highest rank first
+    rules: list[RuleSpec]
+    mature_due: bool
+    expire_due: bool
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value, parse_float=Decimal) if isinstance(value, str) else value
+
+
+def _tier(row: dict[str, Any]) -> Tier:
+    return Tier(
+        id=uuid.UUID(row["id"]),
+        tenant_id=uuid.UUID(row["tenant_id"]),
+        name=row["name"],
+        rank=row["rank"],
+        metric=row["metric"],
+        threshold=row["threshold"],
+        window_days=row["window_days"],
+        calendar_year=row["calendar_year"],
+        points_multiplier=Decimal(str(row["points_multiplier"])),
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )
+
+
+async def read_programme(
+    ctx: RequestContext, conn: BaseDBAsyncClient, member_id: uuid.UUID, now: datetime
+) -> tuple[Member, Programme] | None:
+    """The live member, locked for the order, with the programme and the member's settlement
+    probe, in one statement on ``conn``; None when there is no such live member."""
+    _, rows = await conn.execute_query(_SQL, [member_id, now])
+    if not rows:
+        return None
+    row = dict(rows[0])
+    extra = {k: row.pop(k) for k in [k for k in row if k.endswith("__")]}
+    # The tenant's plugins come with the programme: read once, they serve the whole request.
+    ctx.enabled_plugins = frozenset([CORE_PLUGIN, *extra["plugins__"]])
+    programme = Programme(
+        settings=settings_of(ctx.tenant.id, _json(extra["settings__"])),
+        tiers=[_tier(t) for t in _json(extra["tiers__"])],
+        rules=specs_of(_json(extra["rules__"]), ctx.enabled_plugins),
+        mature_due=bool(extra["mature_due__"]),
+        expire_due=bool(extra["expire_due__"]),
+    )
+    return Member._init_from_db(**row), programme
