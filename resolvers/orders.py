@@ -98,6 +98,9 @@ class OrderMutations:
             coupon_codes=list(input.coupon_codes or []),
         )
         result = await orders.record_order(info.context.auth, request)
+        if not result.replayed:
+            # the member as the order left it, in its transaction: Order.member needs no query
+            info.context.member_loader.prime(result.member.id, result.member)
         return OrderPayload(order=Order.of(result.order))
 
     @strawberry.mutation(
