@@ -90,7 +90,7 @@ Completer = Callable[[Any, Any, Path, list[GraphQLError]], Any]
 class _Root:
     key: str
     nodes: list[FieldNode]
-    field: GraphQLField
+    field: GraphQLField | None  # None for __typename
     parent: GraphQLObjectType
     complete: Completer
     complete_is_async: bool
@@ -139,6 +139,9 @@ class Plan:
     ) -> dict[str, Any] | None:
         data: dict[str, Any] = {}
         for root in self.roots:
+            if root.field is None:  # __typename
+                data[root.key] = root.parent.name
+                continue
             path = Path(None, root.key, root.parent.name)
             info = GraphQLResolveInfo(
                 root.nodes[0].name.value,
@@ -209,6 +212,19 @@ def compile_plan(schema: strawberry.Schema, document: str) -> Plan:
     roots = []
     for key, nodes in compiler.collect(parent, [operation.selection_set]).items():
         name = nodes[0].name.value
+        if name == "__typename":
+            roots.append(
+                _Root(
+                    key=key,
+                    nodes=nodes,
+                    field=None,
+                    parent=parent,
+                    complete=_constant_completer(parent.name),
+                    complete_is_async=False,
+                    non_null=True,
+                )
+            )
+            continue
         if name not in hot:
             raise Unsupported(f"{parent.name}.{name} is not on the hot list")
         field_def = parent.fields[name]
@@ -369,6 +385,13 @@ class _Compiler:
         return _info_getter(call, takes_self, info_name, definition, parent, field_def, nodes), (
             resolver.is_async
         )
+
+
+def _constant_completer(value: str) -> Completer:
+    def complete(source: Any, context: Any, path: Path, errors: list[GraphQLError]) -> str:
+        return value
+
+    return complete
 
 
 def _constant(value: Any) -> Callable[[Any, Any], Any]:

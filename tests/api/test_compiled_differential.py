@@ -16,6 +16,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -36,7 +37,8 @@ from hypothesis import strategies as st
 from starlette.applications import Starlette
 
 from membership.db import PgTarget, role_target
-from membership.gateway.persisted import document_id
+from membership.gateway.compiled import Unsupported, compile_plan
+from membership.gateway.persisted import document_id, read_manifest
 from tenants.context import RequestContext
 from tests.conftest import LOGIN, Api
 
@@ -87,6 +89,7 @@ OPERATIONS: dict[str, str] = {
 }
 
 CLOCK = datetime(2026, 3, 14, 10, 30, tzinfo=UTC)
+MANIFEST = Path(__file__).resolve().parents[2] / "admin_spa/src/gql/persisted-documents.json"
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -305,23 +308,21 @@ async def sides(database: PgTarget, api: Api) -> tuple[Side, Side]:
     return strawberry_side, compiled_side
 
 
-@pytest.mark.parametrize("name", sorted(OPERATIONS))
-async def test_compiled_plans_answer_as_strawberry_does(
-    name: str, app: Starlette, api: Api, sides: tuple[Side, Side]
-) -> None:
-    document = OPERATIONS[name]
+async def differential(
+    app: Starlette, api: Api, sides: tuple[Side, Side], document: str, examples_wanted: int
+) -> int:
+    """Run the document's examples on both sides; the number of examples run."""
     operation_id = document_id(document)
     endpoint = app.state.graphql
     await endpoint.registry.register({operation_id: document}, "test")
-    assert endpoint.plan(operation_id, document) is not None, f"{name} is not compiled"
+    assert endpoint.plan(operation_id, document) is not None, "not compiled"
     strawberry_side, compiled_side = sides
     schema = endpoint.schema._schema
     credentials = st.sampled_from(["secret"] * 6 + ["owner", "none"])
-
     examples: list[tuple[dict[str, Any], str]] = []
 
     @settings(
-        max_examples=40,
+        max_examples=examples_wanted,
         deadline=None,
         derandomize=True,
         database=None,
@@ -347,3 +348,28 @@ async def test_compiled_plans_answer_as_strawberry_does(
             response = await api.client.post("/graphql", json=body, headers=headers)
             answers.append((response.status_code, side.normalize(response.json())))
         assert answers[0] == answers[1], (variables, credential)
+    return len(examples)
+
+
+@pytest.mark.parametrize("name", sorted(OPERATIONS))
+async def test_compiled_plans_answer_as_strawberry_does(
+    name: str, app: Starlette, api: Api, sides: tuple[Side, Side]
+) -> None:
+    assert await differential(app, api, sides, OPERATIONS[name], 40) > 10
+
+
+async def test_the_admins_compiled_operations_answer_as_strawberry_does(
+    app: Starlette, api: Api, sides: tuple[Side, Side]
+) -> None:
+    """The admin SPA's registered operations that compile (the counter's, the clerk's)."""
+    documents = read_manifest(MANIFEST).values()
+    compiled = []
+    for document in documents:
+        try:
+            compile_plan(app.state.graphql.schema, document)
+        except Unsupported:
+            continue
+        compiled.append(document)
+    assert len(compiled) >= 5, "the counter's operations should compile"
+    for document in compiled:
+        assert await differential(app, api, sides, document, 15) > 5
