@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from membership.cli_analytics import analytics_app
 from membership.cli_coupons import coupons_app
+from membership.cli_operations import operations_app
 from membership.cli_plugins import plugin_app
 from membership.cli_support import err, print_json, require_migrated, run_command, tenant_context
 from membership.db import (
@@ -50,6 +51,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(coupons_app, name="coupons")
 app.add_typer(plugin_app, name="plugin")
 app.add_typer(analytics_app, name="analytics")
+app.add_typer(operations_app, name="operations")
 
 
 @app.callback()

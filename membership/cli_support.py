@@ -11,7 +11,7 @@ import asyncio
 import json
 import pkgutil
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import asyncpg
 import typer
@@ -33,7 +33,7 @@ def print_json(obj: Any) -> None:
     typer.echo(json.dumps(obj, ensure_ascii=False, default=str))
 
 
-def fail(exc: DomainError) -> None:
+def fail(exc: DomainError) -> NoReturn:
     """Print the failures as JSON and stop with exit status 1."""
     errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
     print_json(

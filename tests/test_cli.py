@@ -420,3 +420,36 @@ def test_plugin_commands_list_enable_and_disable_for_a_tenant(database: PgTarget
     } == {"retail": True}
     disabled = run(database, "plugin", "disable", "retail", "--tenant", slug)
     assert json.loads(disabled.stdout)["enabled"] is False
+
+
+def test_operations_register_checks_every_document_and_lists_them(
+    database: PgTarget, tmp_path: Path
+) -> None:
+    from membership.gateway.persisted import document_id
+
+    lookup = "query PosLookup($phone: String) { member(phone: $phone) { id pointsBalance } }"
+    listing = f"query PosList {{ members(first: 5) {{ totalCount }} }}  # {uuid.uuid4()}"
+    (tmp_path / "lookup.graphql").write_text(lookup, encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({document_id(listing): listing}), encoding="utf-8"
+    )
+    (tmp_path / "bad.graphql").write_text("query { noSuchField }", encoding="utf-8")
+    files = [str(tmp_path / "lookup.graphql"), str(tmp_path / "manifest.json")]
+
+    refused = run(database, "operations", "register", *files, str(tmp_path / "bad.graphql"))
+    assert refused.returncode == 1
+    assert "noSuchField" in json.loads(refused.stdout)["errors"][0]["message"]
+    listed = run(database, "operations", "list")
+    assert document_id(listing) not in listed.stdout  # all or nothing
+
+    registered = run(database, "operations", "register", *files)
+    assert registered.returncode == 0, registered.stderr
+    shown = {r["operation"]: r for r in map(json.loads, registered.stdout.splitlines())}
+    assert shown["PosLookup"]["compiled"] is True and shown["PosList"]["compiled"] is False
+    assert shown["PosList"]["new"] is True and shown["PosLookup"]["id"] == document_id(lookup)
+    again = run(database, "operations", "register", *files)
+    assert [json.loads(r)["new"] for r in again.stdout.splitlines()] == [False, False]
+    listed = run(database, "operations", "list")
+    rows = {r["id"]: r for r in map(json.loads, listed.stdout.splitlines())}
+    assert rows[document_id(listing)]["source"] == "cli"
+    assert rows[document_id(listing)]["operation"] == "PosList"
