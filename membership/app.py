@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import orjson
 import structlog
 from redis.asyncio import Redis
 from starlette.applications import Starlette
@@ -32,7 +31,7 @@ from membership import metrics
 from membership.api_schema import build_schema
 from membership.clock import Clock, SystemClock
 from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url, role_target
-from membership.gateway.http import PREPARSED, GraphQLEndpoint
+from membership.gateway.http import PREPARSED, GraphQLEndpoint, encode
 from membership.gateway.persisted import PersistedOperations, read_manifest
 from membership.logging import configure_logging
 from membership.messages import choose_language
@@ -97,7 +96,7 @@ class MembershipGraphQL(GraphQL[Context, None]):
         self.services = services
 
     def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+        return encode(data)
 
     async def parse_http_body(self, request: Any) -> Any:
         # The endpoint has read and parsed the body already (and put a persisted operation's

@@ -11,6 +11,7 @@ orjson.
 from __future__ import annotations
 
 import contextvars
+import json
 from typing import Any
 
 import orjson
@@ -34,8 +35,20 @@ PREPARSED: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVa
 )
 
 
+def encode(body: object) -> bytes:
+    """JSON as the API writes it: orjson, or the standard library for what orjson refuses
+    (integers beyond 64 bits inside a JSON value)."""
+    try:
+        return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def json_response(body: object, status_code: int = 200) -> Response:
-    return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
+    return Response(encode(body), status_code=status_code, media_type="application/json")
+
+
+_PLANS = 10_000  # plans kept; made again on first use after that many
 
 
 def _error(message: str, code: str) -> Response:
@@ -62,6 +75,8 @@ class GraphQLEndpoint:
     def plan(self, operation_id: str, document: str) -> Plan | None:
         """The compiled plan of a registered document, made on first use; None if unsupported."""
         if operation_id not in self._plans:
+            if len(self._plans) >= _PLANS:
+                self._plans.clear()
             try:
                 self._plans[operation_id] = compile_plan(self.schema, document)
             except Unsupported as exc:
