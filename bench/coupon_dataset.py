@@ -35,7 +35,13 @@ import asyncpg
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench.order_dataset import _MEMBER_ID, OrderDataset, build_order_dataset, member_id
+from bench.order_dataset import (
+    _MEMBER_ID,
+    OrderDataset,
+    TenantData,
+    build_order_dataset,
+    member_id,
+)
 from membership.coupons.templates import TemplateDraft, create_template
 from membership.db import close_db, init_db, parse_postgres_url, role_target
 from membership.settings import get_settings
@@ -55,6 +61,7 @@ __all__ = [
     "build_coupon_dataset",
     "coupon_code",
     "coupon_member",
+    "coupon_setup",
     "issue_coupons",
 ]
 
@@ -124,7 +131,13 @@ async def build_coupon_dataset(
         orders_per_member=0,
         console=console,
     )
-    tenant_data = loaded.big
+    return await coupon_setup(admin_url, database, loaded, loaded.big)
+
+
+async def coupon_setup(
+    admin_url: str, database: str, loaded: OrderDataset, tenant_data: TenantData
+) -> CouponDataset:
+    """The coupon keys and the template for a tenant ``build_order_dataset`` loaded."""
     settings = get_settings()
     target = replace(parse_postgres_url(admin_url), database=database)
     await init_db(role_target(target, "app", settings), settings)
@@ -158,7 +171,7 @@ async def build_coupon_dataset(
         database_url=loaded.database_url,
         tenant_id=tenant_data.tenant_id,
         slug=tenant_data.slug,
-        members=members,
+        members=tenant_data.members,
         coupon_key=coupon_key.key,
         lookup_key=lookup_key.key,
         template_id=template.id,

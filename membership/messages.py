@@ -142,6 +142,7 @@ ZH_CN: dict[str, str] = {
     "A member cannot be merged into itself.": "会员不能合并到自身。",
     "Malformed cursor.": "分页游标格式错误。",
     "No such member in this tenant.": "本商户没有该会员。",
+    "{file}: {problem}": "{file}：{problem}",
     "No such member to merge.": "没有要合并的会员。",
     "No such member to merge into.": "没有要合并到的目标会员。",
     "No such referrer in this tenant.": "本商户没有该推荐人。",

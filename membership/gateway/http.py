@@ -51,7 +51,8 @@ def json_response(body: object, status_code: int = 200) -> Response:
 _PLANS = 10_000  # plans kept; made again on first use after that many
 
 
-def _error(message: str, code: str) -> Response:
+def _refusal(message: str, code: str) -> Response:
+    """A protocol-level refusal (Apollo clients match these messages: they stay in English)."""
     return json_response({"errors": [{"message": message, "extensions": {"code": code}}]})
 
 
@@ -138,13 +139,13 @@ class GraphQLEndpoint:
             return None, None
         operation_id = normalize_id(named)
         if operation_id is None:
-            return None, _error(
+            return None, _refusal(
                 "A persisted operation's id is sha256:<64 hex digits>.", "PERSISTED_QUERY_INVALID"
             )
         query = body.get("query")
         if isinstance(query, str):
             if document_id(query) != operation_id:
-                return None, _error(
+                return None, _refusal(
                     "provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH"
                 )
             if self.registry.cached(operation_id) is None:
@@ -152,7 +153,7 @@ class GraphQLEndpoint:
             return operation_id, None
         document = await self.registry.get(operation_id)
         if document is None:
-            return None, _error("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+            return None, _refusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
         body["query"] = document
         return operation_id, None
 

@@ -117,9 +117,10 @@ async def test_a_cron_schedule_enters_the_members_its_condition_names(
     vip = await new_member(api, tenant)
     await api(UPDATE, {"id": vip, "input": {"tags": ["vip"]}}, tenant.secret_key)
     await new_member(api, tenant)
-    now = SystemClock().now()
-    later = at(tenant, now + timedelta(hours=1, minutes=1))
+    # a minute past the next full hour: exactly one fire time has passed, whenever this runs
+    hour = SystemClock().now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    later = at(tenant, hour + timedelta(minutes=1))
     assert await sweep_journeys(later) == 1  # one fire time passed, one member matches
     assert await sweep_journeys(later) == 0
-    assert await sweep_journeys(at(tenant, now + timedelta(hours=2, minutes=1))) == 1
+    assert await sweep_journeys(at(tenant, hour + timedelta(hours=1, minutes=1))) == 1
     assert await entered(tenant) == 2
