@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -139,7 +139,7 @@ class RequestMiddleware:
             return
         started = time.perf_counter()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        request_id = headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+        request_id = headers.get("x-request-id", "")[:64] or os.urandom(16).hex()
         scope["membership.request_id"] = request_id
         scope["membership.language"] = choose_language(headers.get("accept-language"))
         structlog.contextvars.bind_contextvars(request_id=request_id)

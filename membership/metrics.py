@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
 __all__ = ["REGISTRY", "observe_http", "observe_operation", "render"]
@@ -39,19 +42,36 @@ HTTP_LATENCY = Histogram(
 
 def observe_operation(name: str, seconds: float, failed: bool) -> None:
     # Operation names come from clients: bound their length so labels stay a finite set.
-    label = name[:64]
-    GRAPHQL_OPERATIONS.labels(label, "error" if failed else "ok").inc()
-    GRAPHQL_LATENCY.labels(label).observe(seconds)
+    count, latency = _operation(name[:64], failed)
+    count.inc()
+    latency.observe(seconds)
+
+
+@functools.lru_cache(maxsize=4096)
+def _operation(label: str, failed: bool) -> tuple[Any, Any]:
+    """The metric children of an operation, looked up once (labels() takes a lock each time)."""
+    return (
+        GRAPHQL_OPERATIONS.labels(label, "error" if failed else "ok"),
+        GRAPHQL_LATENCY.labels(label),
+    )
 
 
 def observe_http(path: str, status: int, seconds: float) -> None:
-    route = (
-        path
-        if path in ("/graphql", "/healthz", "/readyz", "/metrics")
-        else ("/admin" if path.startswith("/admin") else "other")
-    )
-    HTTP_REQUESTS.labels(route, str(status)).inc()
-    HTTP_LATENCY.labels(route).observe(seconds)
+    count, latency = _http(path if path in _ROUTES else _other(path), status)
+    count.inc()
+    latency.observe(seconds)
+
+
+_ROUTES = frozenset(("/graphql", "/healthz", "/readyz", "/metrics"))
+
+
+def _other(path: str) -> str:
+    return "/admin" if path.startswith("/admin") else "other"
+
+
+@functools.lru_cache(maxsize=256)
+def _http(route: str, status: int) -> tuple[Any, Any]:
+    return HTTP_REQUESTS.labels(route, str(status)), HTTP_LATENCY.labels(route)
 
 
 def render() -> bytes:

@@ -56,7 +56,6 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
 
 from membership.api_schema import finish_errors, observe_result, parse_and_validate
-from tenants.tx import tenant_tx
 
 __all__ = ["HOT_FIELDS", "Plan", "compile_plan"]
 
@@ -121,12 +120,10 @@ class Plan:
             body: dict[str, Any] = {"data": None}
         else:
             errors = []
-            ctx = getattr(context, "ctx", None)
-            if ctx is not None and self.kind is OperationType.QUERY:
-                async with tenant_tx(ctx):
-                    data = await self._run(context, coerced, errors)
-            else:
-                data = await self._run(context, coerced, errors)
+            # No transaction around the operation (strawberry opens one per query operation):
+            # a hot query makes one service call, whose reads are its own; a member lookup is
+            # then one statement in one round trip.
+            data = await self._run(context, coerced, errors)
             body = {"data": data}
         if errors:
             errors = finish_errors(errors, getattr(context, "language", "en"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -33,7 +34,7 @@ from tenants import audit
 from tenants.context import RequestContext
 from tenants.models import Staff
 from tenants.permissions import Permission
-from tenants.tx import tenant_tx
+from tenants.tx import in_tenant_tx, tenant_tx
 
 __all__ = [
     "GENDERS",
@@ -164,6 +165,35 @@ async def _lookup(conn: BaseDBAsyncClient, column: str, value: object) -> Member
     return Member._init_from_db(**dict(rows[0])) if rows else None
 
 
+async def _lookup_alone(
+    ctx: RequestContext, id: uuid.UUID | None, phone: str | None, external_id: str | None
+) -> Member | None:
+    """``get_member`` outside a transaction: one statement, one round trip (``tenant_member``
+    sets the tenant and reads); a merged profile's id is followed in a transaction, as before."""
+    if id is not None:
+        by, value = "id", str(id)
+    elif phone is not None:
+        try:
+            by, value = "phone", normalize_phone(phone, ["phone"], allowed_regions=_regions())
+        except DomainError:
+            return None
+    else:
+        by, value = "external_id", str(external_id)
+    conn = Tortoise.get_connection("default")
+    _, rows = await conn.execute_query(
+        "SELECT * FROM tenant_member($1, $2, $3)", [ctx.tenant.id, by, value]
+    )
+    member = Member._init_from_db(**dict(rows[0])) if rows else None
+    if member is None or member.merged_into_id is None:
+        return member
+    async with tenant_tx(ctx) as conn:
+        hops = 0
+        while member is not None and member.merged_into_id is not None and hops < 10:
+            member = await _lookup(conn, "id", member.merged_into_id)
+            hops += 1
+    return member
+
+
 async def get_member(
     ctx: RequestContext,
     *,
@@ -185,29 +215,33 @@ async def get_member(
     _require_read(ctx, ctx.member_id)
     if code is not None and not looks_like_code(code.strip()):
         return None
-    async with tenant_tx(ctx) as conn:
-        if code is not None:
-            _, rows = await conn.execute_query(
-                "SELECT member_id FROM member_codes WHERE code = $1 AND expires_at > $2",
-                [code.strip(), ctx.clock.now()],
-            )
-            id = rows[0]["member_id"] if rows else None
-            if id is None:
-                return None
-        if id is not None:
-            member = await _lookup(conn, "id", id)
-            hops = 0
-            while member is not None and member.merged_into_id is not None and hops < 10:
-                member = await _lookup(conn, "id", member.merged_into_id)
-                hops += 1
-        elif phone is not None:
-            try:
-                e164 = normalize_phone(phone, ["phone"], allowed_regions=_regions())
-            except DomainError:
-                return None
-            member = await _lookup(conn, "phone", e164)
-        else:
-            member = await _lookup(conn, "external_id", external_id)
+    if code is None and not in_tenant_tx(ctx):
+        # one round trip: nothing else of this request needs the transaction
+        member = await _lookup_alone(ctx, id, phone, external_id)
+    else:
+        async with tenant_tx(ctx) as conn:
+            if code is not None:
+                _, rows = await conn.execute_query(
+                    "SELECT member_id FROM member_codes WHERE code = $1 AND expires_at > $2",
+                    [code.strip(), ctx.clock.now()],
+                )
+                id = rows[0]["member_id"] if rows else None
+                if id is None:
+                    return None
+            if id is not None:
+                member = await _lookup(conn, "id", id)
+                hops = 0
+                while member is not None and member.merged_into_id is not None and hops < 10:
+                    member = await _lookup(conn, "id", member.merged_into_id)
+                    hops += 1
+            elif phone is not None:
+                try:
+                    e164 = normalize_phone(phone, ["phone"], allowed_regions=_regions())
+                except DomainError:
+                    return None
+                member = await _lookup(conn, "phone", e164)
+            else:
+                member = await _lookup(conn, "external_id", external_id)
     if member is not None and not ctx.has(Permission.MEMBERS_READ) and member.id != ctx.member_id:
         return None
     return member

@@ -53,3 +53,29 @@ async def test_the_tenant_is_set_by_the_statement_that_begins(tenant: TenantFixt
     async with tenant_tx(tenant.ctx), tenant_tx(tenant.ctx) as joined:
         _, rows = await joined.execute_query("SELECT current_setting('app.tenant_id') AS t")
     assert rows[0]["t"] == str(tenant.info.id)
+
+
+async def test_a_lookup_alone_is_one_statement_that_leaves_no_tenant_behind(
+    tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    from tortoise import Tortoise
+
+    from membership.members import service as members
+    from tests.conftest import count_queries
+
+    mine = await members.create_member(tenant.ctx, members.MemberChanges(phone="13700001234"))
+    await members.create_member(other_tenant.ctx, members.MemberChanges(phone="13700005678"))
+    with count_queries() as counter:
+        found = await members.get_member(tenant.ctx, phone="137 0000 1234")
+    assert found is not None and found.id == mine.id
+    assert len(counter.queries) == 1 and "tenant_member" in counter.queries[0]
+    assert await members.get_member(tenant.ctx, phone="13700005678") is None  # the other's
+    assert (await members.get_member(tenant.ctx, id=mine.id)).id == mine.id  # type: ignore[union-attr]
+    # the tenant was set for that statement only: the pool's connections carry none
+    conn = Tortoise.get_connection("default")
+    for _ in range(3):
+        _, rows = await conn.execute_query(
+            "SELECT coalesce(current_setting('app.tenant_id', true), '') AS t,"
+            " (SELECT count(*) FROM members) AS seen"
+        )
+        assert rows[0]["t"] == "" and rows[0]["seen"] == 0
