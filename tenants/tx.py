@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from tenants.context import RequestContext
 
-__all__ = ["tenant_tx"]
+__all__ = ["in_tenant_tx", "tenant_tx"]
 
 _current: contextvars.ContextVar[tuple[uuid.UUID, BaseDBAsyncClient] | None] = (
     contextvars.ContextVar("membership_tenant_tx", default=None)
@@ -118,3 +118,9 @@ async def tenant_tx(
             yield conn
         finally:
             _current.reset(token)
+
+
+def in_tenant_tx(ctx: RequestContext) -> bool:
+    """Whether the caller runs inside an open transaction of this tenant (which joins)."""
+    current = _current.get()
+    return current is not None and current[0] == ctx.tenant.id
