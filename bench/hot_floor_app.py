@@ -5,7 +5,9 @@ role, so row-level security applies as it does to the platform. Every route runs
 transaction begun the way the platform begins one (``BEGIN; SELECT set_config('app.tenant_id',
 …, true)`` in one simple query), with the fewest statements that write the same rows:
 
-- ``/lookup``: one SELECT of the member by phone, its tier's name joined;
+- ``/lookup``: one statement with no BEGIN or COMMIT, ``tenant_member`` (which sets the tenant and
+  reads the member by phone, as the platform's lookup does), its tier's name from the tiers read
+  at start;
 - ``/earn`` and ``/spend`` (``recordOrder``): the member's row locked and read (its balance is
   in the entries it writes), then one statement of data-modifying CTEs: the order, the SPEND
   entry with the lots it consumes earliest expiry first and their allocations (``/spend``), the
@@ -53,11 +55,10 @@ if TYPE_CHECKING:
 
 ROUTES = ("lookup", "earn", "spend", "validate", "redeem")
 
-_LOOKUP = (
-    "SELECT m.id, m.name, m.phone, m.points_balance, m.tier_id, t.name AS tier_name "
-    "FROM members m LEFT JOIN tiers t ON t.id = m.tier_id "
-    "WHERE m.phone = $1 AND m.merged_into_id IS NULL"
-)
+# One statement, no BEGIN or COMMIT: the function sets the tenant and reads (as the platform's
+# lookup does); the tiers' names are read once at start, as the platform keeps its catalogue.
+_LOOKUP = "SELECT id, name, phone, points_balance, tier_id FROM tenant_member($1, 'phone', $2)"
+_TIERS = "SELECT id, name FROM tiers"
 _LOCK_MEMBER = (
     "SELECT m.points_balance, m.last_order_at, t.points_multiplier "
     "FROM members m LEFT JOIN tiers t ON t.id = m.tier_id "
@@ -151,6 +152,7 @@ def create_app() -> Starlette:
     tenant_id = uuid.UUID(os.environ["BENCH_TENANT_ID"])
     begin = f"BEGIN; SELECT set_config('app.tenant_id', '{tenant_id}', true)"
     pools: list[asyncpg.Pool] = []
+    tiers: dict[uuid.UUID, str] = {}
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -162,6 +164,9 @@ def create_app() -> Starlette:
             reset=reset_connection,
         )
         pools.append(pool)
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute(f"SELECT set_config('app.tenant_id', '{tenant_id}', true)")
+            tiers.update({r["id"]: r["name"] for r in await conn.fetch(_TIERS)})
         try:
             yield
         finally:
@@ -182,15 +187,13 @@ def create_app() -> Starlette:
 
     async def lookup(request: Request) -> Response:
         phone = (await request.json())["variables"]["phone"]
-
-        async def work(conn: _Conn) -> dict[str, Any]:
-            row = await conn.fetchrow(_LOOKUP, phone)
-            if row is None:
-                return {"data": {"member": None}}
-            tier = None if row["tier_id"] is None else {"id": str(row["tier_id"])}
-            if tier is not None:
-                tier["name"] = row["tier_name"]
-            return {
+        row = await pools[0].fetchrow(_LOOKUP, tenant_id, phone)
+        if row is None:
+            return JSONResponse({"data": {"member": None}})
+        tier_id = row["tier_id"]
+        tier = None if tier_id is None else {"id": str(tier_id), "name": tiers.get(tier_id)}
+        return JSONResponse(
+            {
                 "data": {
                     "member": {
                         "id": str(row["id"]),
@@ -201,8 +204,7 @@ def create_app() -> Starlette:
                     }
                 }
             }
-
-        return await in_tenant_tx(work)
+        )
 
     async def order(request: Request) -> Response:
         given = (await request.json())["variables"]["input"]
