@@ -114,6 +114,8 @@ async def choose(page: Page, select: Locator, option: str) -> None:
     ).first.click()
     # closed again before the next step: an open list lies over the buttons below it
     await expect(page.locator(".ant-select-dropdown:visible")).to_have_count(0)
+    # and the choice taken (a click during the list's opening animation can miss)
+    await expect(select).to_contain_text(option)
 
 
 async def test_the_list_shows_every_installed_plugin_with_its_compatibility(

@@ -10,6 +10,7 @@ import pytest
 
 from membership.db import PgTarget
 from tests.browser.test_admin import SHOTS, _login, browser_page, live_server, pytestmark
+from tests.browser.test_plugins_admin import choose
 from tests.conftest import Api, TenantFixture, make_tenant
 
 __all__ = ["browser_page", "live_server", "pytestmark"]
@@ -56,8 +57,7 @@ async def test_owner_creates_a_tier_and_grants_points_once(
     await page.get_by_test_id("tier-name").fill("金卡")  # type: ignore[attr-defined]
     await page.get_by_test_id("tier-rank").fill("2")  # type: ignore[attr-defined]
     await page.get_by_test_id("tier-threshold").fill("5000")  # type: ignore[attr-defined]
-    await page.get_by_test_id("tier-window-kind").click()  # type: ignore[attr-defined]
-    await page.get_by_title("自然年").click()  # type: ignore[attr-defined]
+    await choose(page, page.get_by_test_id("tier-window-kind"), "自然年")  # type: ignore[arg-type, attr-defined]
     await page.get_by_test_id("tier-benefits").fill("生日双倍积分 · 每月 2 张免邮券")  # type: ignore[attr-defined]
     await page.get_by_test_id("tier-submit").click()  # type: ignore[attr-defined]
     row = page.get_by_test_id("tier-row").filter(has_text="金卡")  # type: ignore[attr-defined]
