@@ -107,15 +107,26 @@ async def open_plugins(page: Page) -> None:
 
 
 async def choose(page: Page, select: Locator, option: str) -> None:
-    """Pick ``option`` in an antd Select (its list is rendered at the end of the body)."""
-    await select.click()
-    await page.locator(
-        ".ant-select-dropdown:visible .ant-select-item-option", has_text=option
-    ).first.click()
-    # closed again before the next step: an open list lies over the buttons below it
-    await expect(page.locator(".ant-select-dropdown:visible")).to_have_count(0)
-    # and the choice taken (a click during the list's opening animation can miss)
-    await expect(select).to_contain_text(option)
+    """Pick ``option`` in an antd Select (its list is rendered at the end of the body).
+
+    Under load a click can land while the list is still being laid out, and be lost: the list
+    then stays open or the choice is not taken. Both are checked, and the pick is tried again.
+    """
+    opened = page.locator(".ant-select-dropdown:visible")
+    for attempt in range(3):
+        if await opened.count() == 0:
+            await select.click()
+        item = opened.locator(".ant-select-item-option", has_text=option).first
+        await item.wait_for()
+        await item.click()
+        try:
+            # closed again before the next step: an open list lies over the buttons below it
+            await expect(opened).to_have_count(0, timeout=3_000)
+            await expect(select).to_contain_text(option, timeout=3_000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
 
 
 async def test_the_list_shows_every_installed_plugin_with_its_compatibility(
