@@ -127,9 +127,12 @@ async def send_message(ctx: RequestContext, request: SendRequest) -> list[Messag
                 channels=", ".join(c.value for c in wanted),
             )
         await lock_member(conn, request.member_id)
-        existing = await Message.filter(cause=cause).order_by("created_at", "id")
+        existing = await Message.filter(cause=cause)
         if existing:
-            return list(existing)
+            # in the order the channels were tried: one message per channel, all made at one
+            # instant, and ids made in the same millisecond do not sort by creation
+            position = {c.value: i for i, c in enumerate(order)}
+            return sorted(existing, key=lambda m: (position.get(m.channel, len(position)), m.id))
         member = await Member.get_or_none(id=request.member_id, merged_into_id=None)
         if member is None:
             raise DomainError(
