@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Collection
 
 import phonenumbers
+from phonenumbers import PhoneMetadata
 
 from membership.errors import DomainError, ErrorCode
 
@@ -16,10 +18,41 @@ def normalize_phone(
     raw: str, field: list[str], region: str = "CN", allowed_regions: Collection[str] = ("CN",)
 ) -> str:
     """Return the E.164 form of a valid number from an allowed region, or raise ``INVALID``."""
-    e164, problem, params = _parse(raw.strip(), region, tuple(allowed_regions))
+    text = raw.strip()
+    if region == "CN" and "CN" in allowed_regions:
+        mobile = _cn_mobile(text)
+        if mobile is not None:
+            return mobile
+    e164, problem, params = _parse(text, region, tuple(allowed_regions))
     if e164 is None:
         raise DomainError(ErrorCode.INVALID, problem, field, raw=raw, **params)
     return e164
+
+
+# A Chinese mobile number as a till types it (11 ASCII digits, or +86 and those digits) whose
+# digits are a mobile number by phonenumbers' own metadata. phonenumbers parses such a text to
+# exactly these digits (no national or carrier prefix starts a mobile number), so its E.164 form
+# is "+86" and the digits. Anything else is parsed in full.
+_CN_TYPED = re.compile(r"(?:\+86)?(1[0-9]{10})", re.ASCII)
+
+
+def _mobile_pattern(region: str) -> re.Pattern[str]:
+    metadata = PhoneMetadata.metadata_for_region(region)
+    mobile = metadata.mobile if metadata is not None else None
+    pattern = mobile.national_number_pattern if mobile is not None else None
+    if not isinstance(pattern, str):
+        raise RuntimeError(f"phonenumbers has no mobile pattern for {region}")
+    return re.compile(pattern, re.ASCII)
+
+
+_CN_MOBILE_DIGITS = _mobile_pattern("CN")
+
+
+def _cn_mobile(text: str) -> str | None:
+    typed = _CN_TYPED.fullmatch(text)
+    if typed is None or _CN_MOBILE_DIGITS.fullmatch(typed[1]) is None:
+        return None
+    return "+86" + typed[1]
 
 
 @functools.lru_cache(maxsize=16_384)

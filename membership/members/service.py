@@ -179,11 +179,12 @@ async def _lookup_alone(
             return None
     else:
         by, value = "external_id", str(external_id)
-    conn = Tortoise.get_connection("default")
-    _, rows = await conn.execute_query(
-        "SELECT * FROM tenant_member($1, $2, $3)", [ctx.tenant.id, by, value]
-    )
-    member = Member._init_from_db(**dict(rows[0])) if rows else None
+    # asyncpg's own fetch on a pool connection: the lookup is the API's most frequent call
+    async with Tortoise.get_connection("default").acquire_connection() as connection:
+        row = await connection.fetchrow(
+            "SELECT * FROM tenant_member($1, $2, $3)", ctx.tenant.id, by, value
+        )
+    member = Member._init_from_db(**row) if row is not None else None
     if member is None or member.merged_into_id is None:
         return member
     async with tenant_tx(ctx) as conn:

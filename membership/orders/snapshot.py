@@ -5,12 +5,18 @@ The earning settings, the tiers, the enabled earning rules and the tenant's enab
 back as JSON next to the member's row (locked FOR UPDATE: the order's one writer) and its
 settlement probe (is anything pending due to mature, or open and due to expire?), in the order's
 own transaction, so every decision is made on what the transaction sees.
+
+The programme changes rarely and an order reads it every time: what its JSON text is made into
+(settings, tiers, rule specs) is kept per text, so an unchanged programme is parsed once per
+process. The text is the key, so an edit is seen by the very next order, in every process.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -57,8 +63,8 @@ class Programme:
     """What an order is decided on: the settings, tiers and rules, and what is due to settle."""
 
     settings: PointsSettings
-    tiers: list[Tier]  # highest rank first
-    rules: list[RuleSpec]
+    tiers: Sequence[Tier]  # highest rank first
+    rules: Sequence[RuleSpec]
     mature_due: bool
     expire_due: bool
 
@@ -82,6 +88,21 @@ def _tier(row: dict[str, Any]) -> Tier:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _settings(tenant_id: uuid.UUID, text: str | None) -> PointsSettings:
+    return settings_of(tenant_id, _json(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _tiers(text: str) -> tuple[Tier, ...]:
+    return tuple(_tier(t) for t in _json(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _rules(text: str, enabled: frozenset[str]) -> tuple[RuleSpec, ...]:
+    return tuple(specs_of(_json(text), enabled))
+
+
 async def read_programme(
     ctx: RequestContext, conn: BaseDBAsyncClient, member_id: uuid.UUID, now: datetime
 ) -> tuple[Member, Programme] | None:
@@ -94,11 +115,20 @@ async def read_programme(
     extra = {k: row.pop(k) for k in [k for k in row if k.endswith("__")]}
     # The tenant's plugins come with the programme: read once, they serve the whole request.
     ctx.enabled_plugins = frozenset([CORE_PLUGIN, *extra["plugins__"]])
+    # Shared by every order of an unchanged programme: read, never changed.
     programme = Programme(
-        settings=settings_of(ctx.tenant.id, _json(extra["settings__"])),
-        tiers=[_tier(t) for t in _json(extra["tiers__"])],
-        rules=specs_of(_json(extra["rules__"]), ctx.enabled_plugins),
+        settings=_cached(_settings, ctx.tenant.id, extra["settings__"]),
+        tiers=_cached(_tiers, extra["tiers__"]),
+        rules=_cached(_rules, extra["rules__"], ctx.enabled_plugins),
         mature_due=bool(extra["mature_due__"]),
         expire_due=bool(extra["expire_due__"]),
     )
     return Member._init_from_db(**row), programme
+
+
+def _cached(parse: Any, *key: Any) -> Any:
+    """``parse(*key)``, kept per key while the JSON comes as text (asyncpg's default); a value
+    already decoded (a json codec on the connection) is parsed every time."""
+    if any(isinstance(part, (list, dict)) for part in key):
+        return parse.__wrapped__(*key)
+    return parse(*key)

@@ -14,6 +14,7 @@ Every move is kept in the member's tier history and emitted as ``tier.changed``.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -119,7 +120,7 @@ async def upgrade_if_qualified(
     member: Member,
     reason: str,
     *,
-    tiers: list[Tier] | None = None,
+    tiers: Sequence[Tier] | None = None,
 ) -> TierChange | None:
     """Move a locked member up to the highest tier it now qualifies for, if above its own.
 
@@ -127,7 +128,7 @@ async def upgrade_if_qualified(
     transaction already.
     """
     if tiers is None:
-        tiers = list(await Tier.all().order_by("-rank"))
+        tiers = await Tier.all().order_by("-rank")
     current = next((t for t in tiers if t.id == member.tier_id), None)
     now = ctx.clock.now()
     higher = [t for t in tiers if current is None or t.rank > current.rank]
