@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 
+import orjson
 from tortoise import fields
 from tortoise.models import Model
 
@@ -77,10 +78,7 @@ class DomainEvent:
 
     def data(self) -> dict[str, Any]:
         """The payload as JSON: camelCase keys, ids and times as strings."""
-        return {
-            _camel(f.name): _jsonable(getattr(self, f.name))
-            for f in dataclasses.fields(self)  # type: ignore[arg-type]
-        }
+        return {wire: _jsonable(getattr(self, name)) for name, wire in _wire_names(type(self))}
 
 
 E = TypeVar("E", bound=type[DomainEvent])
@@ -131,8 +129,15 @@ def outbox_row(event: DomainEvent) -> OutboxRow:
         type=event.event_type,
         version=event.version,
         member_id=event.subject_member_id,
-        payload=json.dumps(event.data(), ensure_ascii=False, separators=(",", ":")),
+        payload=_payload_text(event.data()),
     )
+
+
+def _payload_text(payload: dict[str, Any]) -> str:
+    try:
+        return orjson.dumps(payload).decode()
+    except TypeError:  # an integer beyond 64 bits
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 _INSERT = (
@@ -147,6 +152,18 @@ async def emit(ctx: RequestContext, event: DomainEvent) -> uuid.UUID:
     async with tenant_tx(ctx) as conn:
         await conn.execute_query(_INSERT, [ctx.tenant.id, *row.params(), ctx.clock.now()])
     return row.id
+
+
+_WIRE_NAMES: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def _wire_names(cls: type[DomainEvent]) -> tuple[tuple[str, str], ...]:
+    """Each payload field's name and its camelCase name on the wire, once per event class."""
+    names = _WIRE_NAMES.get(cls)
+    if names is None:
+        fields_ = dataclasses.fields(cls)  # type: ignore[arg-type]
+        names = _WIRE_NAMES[cls] = tuple((f.name, _camel(f.name)) for f in fields_)
+    return names
 
 
 def _camel(name: str) -> str:

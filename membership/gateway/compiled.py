@@ -4,9 +4,11 @@ A registered document whose root fields are all on the hot list (the calls a til
 thousands of times an hour) is compiled once into a plan:
 
 - the document is parsed and validated once, with the API's own rules and limits;
-- per request, the variables are coerced once (graphql-core's own coercion) and each root field's
-  resolver is called once, exactly as graphql-core calls it: the same arguments, the same
-  strawberry field extensions, the same service call, permissions and audit;
+- per request, the variables are coerced once, by functions made from their definitions
+  (``membership.gateway.variables``; graphql-core's own coercion reports any error), and each
+  root field's resolver is called once, as strawberry calls it but through a call prepared at compile time
+  (``membership.gateway.arguments``): the same converted arguments, the same strawberry field
+  extensions, the same service call, permissions and audit;
 - the result is written in the document's shape by serializers made in advance from the
   selection set: a field without a resolver is an attribute read, a field with one calls that
   resolver function directly, leaves are serialized by the schema's own scalar and enum types.
@@ -18,7 +20,8 @@ anything unexpected masked (``membership.api_schema.finish_errors`` for both pat
 
 A document the compiler does not support (another root field, arguments or directives below the
 root, abstract types, fields with extensions or permission classes, an async resolver inside a
-list) gets no plan, with the reason, and runs through strawberry as any document does.
+list, a root argument whose conversion is not plain) gets no plan, with the reason, and runs
+through strawberry as any document does.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 import strawberry
@@ -49,15 +52,17 @@ from graphql import (
     is_leaf_type,
     located_error,
 )
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.pyutils import Path
 from strawberry.extensions import SchemaExtension
 from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
 
 from membership.api_schema import finish_errors, observe_result, parse_and_validate
+from membership.gateway.arguments import RootCall, Unsupported, root_call
+from membership.gateway.variables import VariablesUnsupported, compile_variables
 
-__all__ = ["HOT_FIELDS", "Plan", "compile_plan"]
+__all__ = ["HOT_FIELDS", "Plan", "Unsupported", "compile_plan"]
 
 # Root fields whose registered operations are compiled.
 HOT_FIELDS: dict[OperationType, frozenset[str]] = {
@@ -74,15 +79,13 @@ HOT_FIELDS: dict[OperationType, frozenset[str]] = {
 }
 
 
-class Unsupported(Exception):
-    """The document needs something the compiler does not do; strawberry runs it."""
-
-
 class _Null(Exception):
     """A non-null field came out null: its parent becomes null (the error is recorded)."""
 
 
-Completer = Callable[[Any, Any, Path, list[GraphQLError]], Any]
+# (value, context, parent path, key, parent type name, errors): the value's own path is made
+# only when a child needs it as its parent or an error has to be located.
+Completer = Callable[[Any, Any, Path | None, str | int, str | None, list[GraphQLError]], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,8 @@ class _Root:
     key: str
     nodes: list[FieldNode]
     field: GraphQLField | None  # None for __typename
+    call: RootCall | None  # the resolver's call; None for __typename
+    path: Path
     parent: GraphQLObjectType
     complete: Completer
     complete_is_async: bool
@@ -107,13 +112,18 @@ class Plan:
     fragments: dict[str, FragmentDefinitionNode]
     roots: tuple[_Root, ...]
     schema: Any  # the graphql-core schema
-    _info_cache: dict[str, Any] = field(default_factory=dict)
+    coerce_variables: Callable[[dict[str, Any]], VariableValues | None] | None
 
     async def execute(self, context: Any, variables: dict[str, Any] | None) -> dict[str, Any]:
         """The response body, as the GraphQL path would give it for this request."""
         started = time.perf_counter()
-        coerced = get_variable_values(
-            self.schema, self.operation.variable_definitions or (), variables or {}
+        inputs = variables or {}
+        fast = self.coerce_variables(inputs) if self.coerce_variables is not None else None
+        # None: an error to report (or variables only graphql-core coerces)
+        coerced: VariableValues | list[GraphQLError] = (
+            fast
+            if fast is not None
+            else get_variable_values(self.schema, self.operation.variable_definitions or (), inputs)
         )
         if isinstance(coerced, list):
             errors = coerced
@@ -139,7 +149,7 @@ class Plan:
             if root.field is None:  # __typename
                 data[root.key] = root.parent.name
                 continue
-            path = Path(None, root.key, root.parent.name)
+            path = root.path
             info = GraphQLResolveInfo(
                 root.nodes[0].name.value,
                 root.nodes,
@@ -162,11 +172,11 @@ class Plan:
                     if root.field.args or root.nodes[0].arguments
                     else {}
                 )
-                assert root.field.resolve is not None
-                value = root.field.resolve(None, info, **args)
+                assert root.call is not None
+                value = root.call(info, args)
                 if inspect.isawaitable(value):
                     value = await value
-                completed = root.complete(value, context, path, errors)
+                completed = root.complete(value, context, None, root.key, root.parent.name, errors)
                 if root.complete_is_async:
                     completed = await completed
             except _Null:
@@ -215,6 +225,8 @@ def compile_plan(schema: strawberry.Schema, document: str) -> Plan:
                     key=key,
                     nodes=nodes,
                     field=None,
+                    call=None,
+                    path=Path(None, key, parent.name),
                     parent=parent,
                     complete=_constant_completer(parent.name),
                     complete_is_async=False,
@@ -225,12 +237,18 @@ def compile_plan(schema: strawberry.Schema, document: str) -> Plan:
         if name not in hot:
             raise Unsupported(f"{parent.name}.{name} is not on the hot list")
         field_def = parent.fields[name]
+        definition = (field_def.extensions or {}).get("strawberry-definition")
+        if not isinstance(definition, StrawberryField):
+            raise Unsupported(f"{parent.name}.{name}: not a strawberry field")
+        call = root_call(schema, definition)
         complete, is_async = compiler.completer(field_def.type, nodes, f"{parent.name}.{name}")
         roots.append(
             _Root(
                 key=key,
                 nodes=nodes,
                 field=field_def,
+                call=call,
+                path=Path(None, key, parent.name),
                 parent=parent,
                 complete=complete,
                 complete_is_async=is_async,
@@ -245,7 +263,17 @@ def compile_plan(schema: strawberry.Schema, document: str) -> Plan:
         fragments=fragments,
         roots=tuple(roots),
         schema=gql,
+        coerce_variables=_variables(gql, operation),
     )
+
+
+def _variables(
+    schema: Any, operation: OperationDefinitionNode
+) -> Callable[[dict[str, Any]], VariableValues | None] | None:
+    try:
+        return compile_variables(schema, operation.variable_definitions or ())
+    except VariablesUnsupported:
+        return None  # graphql-core coerces them on every request
 
 
 def _hooks_fields(extension: object) -> bool:
@@ -302,7 +330,14 @@ class _Compiler:
         if is_leaf_type(type_):
             serialize = type_.serialize  # type: ignore[union-attr]
 
-            def leaf(value: Any, context: Any, path: Path, errors: list[GraphQLError]) -> Any:
+            def leaf(
+                value: Any,
+                context: Any,
+                parent: Path | None,
+                key: str | int,
+                typename: str | None,
+                errors: list[GraphQLError],
+            ) -> Any:
                 if value is None:
                     return None
                 result = serialize(value)
@@ -385,7 +420,14 @@ class _Compiler:
 
 
 def _constant_completer(value: str) -> Completer:
-    def complete(source: Any, context: Any, path: Path, errors: list[GraphQLError]) -> str:
+    def complete(
+        source: Any,
+        context: Any,
+        parent: Path | None,
+        key: str | int,
+        typename: str | None,
+        errors: list[GraphQLError],
+    ) -> str:
         return value
 
     return complete
@@ -444,23 +486,30 @@ class _Step:
 
 
 def _object_completer(type_name: str, steps: list[_Step]) -> Completer:
-    def complete(value: Any, context: Any, path: Path, errors: list[GraphQLError]) -> Any:
+    def complete(
+        value: Any,
+        context: Any,
+        parent: Path | None,
+        key: str | int,
+        typename: str | None,
+        errors: list[GraphQLError],
+    ) -> Any:
         if value is None:
             return None
+        path = Path(parent, key, typename)
         out: dict[str, Any] = {}
         for step in steps:
-            here = Path(path, step.key, type_name)
             try:
                 result = step.get(value, context)
                 if step.complete is not None:
-                    result = step.complete(result, context, here, errors)
+                    result = step.complete(result, context, path, step.key, type_name, errors)
             except _Null:
                 result = None
             except Exception as exc:
-                errors.append(located_error(exc, step.nodes, here.as_list()))
+                errors.append(located_error(exc, step.nodes, [*path.as_list(), step.key]))
                 result = None
             if result is None and step.non_null:
-                _null_error(step, here, type_name, errors)
+                _null_error(step, path, type_name, errors)
                 raise _Null
             out[step.key] = result
         return out
@@ -469,27 +518,34 @@ def _object_completer(type_name: str, steps: list[_Step]) -> Completer:
 
 
 def _async_object_completer(type_name: str, steps: list[_Step]) -> Completer:
-    async def complete(value: Any, context: Any, path: Path, errors: list[GraphQLError]) -> Any:
+    async def complete(
+        value: Any,
+        context: Any,
+        parent: Path | None,
+        key: str | int,
+        typename: str | None,
+        errors: list[GraphQLError],
+    ) -> Any:
         if value is None:
             return None
+        path = Path(parent, key, typename)
         out: dict[str, Any] = {}
         for step in steps:
-            here = Path(path, step.key, type_name)
             try:
                 result = step.get(value, context)
                 if step.get_is_async:
                     result = await result
                 if step.complete is not None:
-                    result = step.complete(result, context, here, errors)
+                    result = step.complete(result, context, path, step.key, type_name, errors)
                     if step.complete_is_async:
                         result = await result
             except _Null:
                 result = None
             except Exception as exc:
-                errors.append(located_error(exc, step.nodes, here.as_list()))
+                errors.append(located_error(exc, step.nodes, [*path.as_list(), step.key]))
                 result = None
             if result is None and step.non_null:
-                _null_error(step, here, type_name, errors)
+                _null_error(step, path, type_name, errors)
                 raise _Null
             out[step.key] = result
         return out
@@ -497,9 +553,9 @@ def _async_object_completer(type_name: str, steps: list[_Step]) -> Completer:
     return complete
 
 
-def _null_error(step: _Step, path: Path, type_name: str, errors: list[GraphQLError]) -> None:
+def _null_error(step: _Step, parent: Path, type_name: str, errors: list[GraphQLError]) -> None:
     """graphql-core's error for a null in a non-null field, unless a child's error caused it."""
-    prefix = path.as_list()
+    prefix = [*parent.as_list(), step.key]
     if any(e.path is not None and list(e.path[: len(prefix)]) == prefix for e in errors):
         return
     name = step.nodes[0].name.value
@@ -513,20 +569,27 @@ def _null_error(step: _Step, path: Path, type_name: str, errors: list[GraphQLErr
 
 
 def _list_completer(item: Completer, item_non_null: bool, nodes: list[FieldNode]) -> Completer:
-    def complete(value: Any, context: Any, path: Path, errors: list[GraphQLError]) -> Any:
+    def complete(
+        value: Any,
+        context: Any,
+        parent: Path | None,
+        key: str | int,
+        typename: str | None,
+        errors: list[GraphQLError],
+    ) -> Any:
         if value is None:
             return None
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
             raise TypeError("Expected Iterable, but did not find one.")
+        path = Path(parent, key, typename)
         out = []
         for index, entry in enumerate(value):
-            here = Path(path, index, None)
             try:
-                result = item(entry, context, here, errors)
+                result = item(entry, context, path, index, None, errors)
             except _Null:
                 result = None
             except Exception as exc:
-                errors.append(located_error(exc, nodes, here.as_list()))
+                errors.append(located_error(exc, nodes, [*path.as_list(), index]))
                 result = None
             if result is None and item_non_null:
                 raise _Null
