@@ -49,7 +49,7 @@ from membership.points.ledger import MAX_POINTS, Posting
 from membership.programme.expiry import ExpiryPolicy
 from membership.programme.models import PointsSettings
 from membership.programme.settings import load_settings
-from membership.tiering.engine import upgrade_if_qualified
+from membership.tiering.engine import order_metric_reads, upgrade_if_qualified
 from membership.tiers.models import Tier
 from plugins.earning import MemberFacts, OrderFacts, OrderLine
 from tenants import audit
@@ -290,8 +290,17 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
             if member.last_order_at is None or order.paid_at > member.last_order_at:
                 member.last_order_at = order.paid_at
             member.updated_at = now
+            # The tiers' metrics ride on the order's statement (none when it takes more).
+            reads = order_metric_reads(
+                ctx,
+                member,
+                programme.tiers,
+                amount=order.amount,
+                paid_at=order.paid_at,
+                points_now=0 if settings.return_window_days else order.points_earned,
+            )
             # A second order with this number fails here (unique key): handled as a replay below.
-            await ledger.write_order(
+            metrics = await ledger.write_order(
                 ctx,
                 conn,
                 member,
@@ -299,6 +308,7 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                 _postings(order, settings),
                 events=[order_recorded(order)],
                 member_fields=("total_spent", "order_count", "last_order_at"),
+                reads=reads,
             )
             if uses:
                 await redeem_uses(
@@ -310,7 +320,12 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
                     now=now,
                 )
             await upgrade_if_qualified(
-                ctx, conn, member, f"order {order.external_id}", tiers=programme.tiers
+                ctx,
+                conn,
+                member,
+                f"order {order.external_id}",
+                tiers=programme.tiers,
+                values=metrics,
             )
             return OrderResult(order, member, replayed=False)
     except IntegrityError:

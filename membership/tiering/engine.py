@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -40,6 +41,7 @@ __all__ = [
     "evaluate_tiers",
     "metric_value",
     "metric_values",
+    "order_metric_reads",
     "set_downgrade_policy",
     "tier_history",
     "upgrade_if_qualified",
@@ -114,6 +116,43 @@ async def metric_values(
     return [int(rows[0][f"v{i}"]) for i in range(len(tiers))]
 
 
+def _above(member: Member, tiers: Sequence[Tier]) -> tuple[Tier | None, list[Tier]]:
+    """The member's tier, and the tiers above it (all of them without one)."""
+    current = next((t for t in tiers if t.id == member.tier_id), None)
+    return current, [t for t in tiers if current is None or t.rank > current.rank]
+
+
+def order_metric_reads(
+    ctx: RequestContext,
+    member: Member,
+    tiers: Sequence[Tier],
+    *,
+    amount: int,
+    paid_at: datetime,
+    points_now: int,
+) -> list[tuple[str, list[Any]]]:
+    """The metric of each tier above the member's once an order being written counts, as reads
+    that ride on the order's own statement (``membership.points.ledger.write_order``).
+
+    Such a read sees the database as it was before the statement, so each adds the order's own
+    part: its amount or its count when it was paid inside the tier's window, and the points it
+    earns at once (an EARN entry made now, inside every window). Give the values to
+    ``upgrade_if_qualified``.
+    """
+    now = ctx.clock.now()
+    reads = []
+    for tier in _above(member, tiers)[1]:
+        start = window_start(tier, now, ctx.tenant.timezone)
+        inside = paid_at >= start
+        own = {
+            "SPEND": amount if inside else 0,
+            "ORDER_COUNT": 1 if inside else 0,
+            "POINTS_EARNED": points_now,
+        }[tier.metric]
+        reads.append((f"({_METRICS[tier.metric]}) + $3::bigint", [member.id, start, own]))
+    return reads
+
+
 async def upgrade_if_qualified(
     ctx: RequestContext,
     conn: BaseDBAsyncClient,
@@ -121,20 +160,22 @@ async def upgrade_if_qualified(
     reason: str,
     *,
     tiers: Sequence[Tier] | None = None,
+    values: Sequence[int] | None = None,
 ) -> TierChange | None:
     """Move a locked member up to the highest tier it now qualifies for, if above its own.
 
     ``tiers``: the tenant's tiers by rank, highest first, if the caller read them in this
-    transaction already.
+    transaction already; ``values``: the metrics of the tiers above the member's, if the caller
+    read them already (``order_metric_reads``).
     """
     if tiers is None:
         tiers = await Tier.all().order_by("-rank")
-    current = next((t for t in tiers if t.id == member.tier_id), None)
+    current, higher = _above(member, tiers)
     now = ctx.clock.now()
-    higher = [t for t in tiers if current is None or t.rank > current.rank]
-    values = await metric_values(ctx, conn, member.id, higher)
+    if values is None:
+        values = await metric_values(ctx, conn, member.id, higher)
     for tier, value in zip(higher, values, strict=True):
-        if value < tier.threshold:
+        if int(value) < tier.threshold:
             continue
         change = await TierChange.create(
             id=new_id(),
@@ -143,7 +184,7 @@ async def upgrade_if_qualified(
             from_tier_id=current.id if current else None,
             to_tier_id=tier.id,
             reason=reason,
-            metric_value=value,
+            metric_value=int(value),
             created_at=now,
         )
         member.tier_id = tier.id

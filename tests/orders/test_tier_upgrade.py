@@ -6,15 +6,20 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from membership.clock import FrozenClock
 from membership.members.models import Member
 from membership.orders import service as orders
+from membership.programme.settings import update_earning
+from membership.tiering.engine import metric_values
 from membership.tiering.models import TierChange
 from membership.tiers.models import Tier
 from membership.tiers.service import forget_catalogue
 from tenants.context import RequestContext
 from tenants.tx import tenant_tx
-from tests.conftest import Api, TenantFixture
+from tests.conftest import Api, TenantFixture, count_queries
 from tests.points.test_ledger_invariants import new_member
 
 
@@ -224,3 +229,94 @@ async def test_a_calendar_year_tier_counts_the_year_in_shanghai_and_lasts_throug
     clock.advance(timedelta(days=31))
     assert await engine.evaluate_tiers(ctx) == 1
     assert await member_tier(tenant, member) == base_id
+
+
+async def test_an_order_reads_the_tier_metrics_in_its_own_statement(tenant: TenantFixture) -> None:
+    await tiers(tenant)
+    member = await new_member(tenant)
+    with count_queries() as counter:
+        await buy(tenant.ctx, member, 1_000)
+    # the programme read with the member's lock, then the order with the metrics of 银卡, 金卡
+    # and 钻石: no statement of its own for the tier check
+    assert len(counter.queries) == 2, counter.queries
+    assert "FROM orders WHERE member_id" in counter.queries[1]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    window=st.sampled_from([0, 7]),
+    purchases=st.lists(
+        st.tuples(
+            st.integers(1, 300_000),  # amount
+            st.sampled_from([None, 0, 3, 10, 40, 400]),  # paid that many days ago
+            st.integers(0, 5),  # days that pass afterwards
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+async def test_the_metrics_read_with_the_order_are_those_read_after_it(
+    tenant: TenantFixture, window: int, purchases: list[tuple[int, int | None, int]]
+) -> None:
+    # each order moves the member exactly where the separate metric query, made after the
+    # order, says it should: the highest tier above its own whose metric reaches the threshold
+    everything = await all_tiers(tenant)
+    if not everything:
+        await low_tiers(tenant)
+        everything = await all_tiers(tenant)
+    clock = FrozenClock(datetime(2026, 3, 1, tzinfo=UTC))
+    ctx = RequestContext.system(tenant.info, clock=clock)
+    await update_earning(ctx, return_window_days=window)
+    member = await new_member(tenant)
+    for amount, days_ago, later in purchases:
+        before = await member_tier(tenant, member)
+        paid_at = None if days_ago is None else clock.now() - timedelta(days=days_ago)
+        await orders.record_order(
+            ctx,
+            orders.OrderRequest(
+                external_id=f"P-{uuid.uuid4().hex[:10]}",
+                member_id=member,
+                amount=amount,
+                paid_at=paid_at,
+            ),
+        )
+        current = next((t for t in everything if t.id == before), None)
+        higher = [t for t in everything if current is None or t.rank > current.rank]
+        async with tenant_tx(ctx) as conn:
+            values = await metric_values(ctx, conn, member, higher)
+        reached = [t for t, v in zip(higher, values, strict=True) if v >= t.threshold]
+        expected = reached[0].id if reached else before
+        assert await member_tier(tenant, member) == expected
+        clock.advance(timedelta(days=later))
+
+
+async def low_tiers(tenant: TenantFixture) -> None:
+    """Tiers a few orders reach, each metric with a window an old order falls outside of."""
+    specs = [
+        ("一", 1, "SPEND", 100_000, None, False),
+        ("二", 2, "ORDER_COUNT", 2, 30, False),
+        ("三", 3, "SPEND", 250_000, 30, False),
+        ("四", 4, "POINTS_EARNED", 4_000, None, True),
+        ("五", 5, "ORDER_COUNT", 4, 7, False),
+    ]
+    async with tenant_tx(tenant.ctx):
+        for name, rank, metric, threshold, window, calendar_year in specs:
+            await Tier.create(
+                id=uuid.uuid4(),
+                tenant_id=tenant.info.id,
+                name=name,
+                rank=rank,
+                metric=metric,
+                threshold=threshold,
+                window_days=window,
+                calendar_year=calendar_year,
+                points_multiplier=Decimal("1"),
+            )
+    forget_catalogue(tenant.info.id)
+
+
+async def all_tiers(tenant: TenantFixture) -> list[Tier]:
+    async with tenant_tx(tenant.ctx):
+        return list(await Tier.all().order_by("-rank"))

@@ -15,10 +15,15 @@ fails the whole statement.
 
 Orders build on the ledger, not the other way round, so the order comes in as a tortoise row
 like any other: its columns and values are read from the model, as tortoise's own INSERT does.
+
+A caller may ask for scalar reads to ride on the statement's round trip (``reads``: SQL with its
+own ``$1``…``$n`` and their values). They see the database as the statement found it, before
+its own writes, so a read that should count the order says so itself.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,7 +39,11 @@ from membership.points.ledger._posting import Posting, actor_id
 from membership.programme.expiry import expires_at, get_policy
 from tenants.context import RequestContext
 
-__all__ = ["write_order_statement"]
+__all__ = ["Read", "write_order_statement"]
+
+# A scalar SQL expression with its own numbered parameters, and their values.
+Read = tuple[str, Sequence[Any]]
+_PARAMETER = re.compile(r"\$(\d+)")
 
 
 class _Params:
@@ -62,6 +71,12 @@ def _insert(row: Model, p: _Params) -> str:
     return f"INSERT INTO {meta.db_table} ({', '.join(columns)}) VALUES ({', '.join(values)})"
 
 
+def _bound(sql: str, values: Sequence[Any], p: _Params) -> str:
+    """A read's SQL with its own ``$1``…``$n`` made parameters of the statement (the reads hold
+    no ``$`` inside literals)."""
+    return _PARAMETER.sub(lambda m: p(values[int(m[1]) - 1]), sql)
+
+
 async def write_order_statement(
     ctx: RequestContext,
     conn: BaseDBAsyncClient,
@@ -71,9 +86,10 @@ async def write_order_statement(
     earn: Posting | None,
     events: Sequence[DomainEvent],
     member_fields: Sequence[str],
-) -> None:
+    reads: Sequence[Read] = (),
+) -> list[Any]:
     """Write ``row``, its ``spend`` and its ``earn`` for a locked ``member`` whose other totals
-    are counted.
+    are counted; the values of ``reads``, in their order.
 
     The balance must cover the spend. Raises IntegrityError if the row's unique key exists (an
     order number recorded already).
@@ -186,9 +202,10 @@ async def write_order_statement(
             "events AS (INSERT INTO outbox (tenant_id, id, type, version, member_id, payload, "
             f"created_at) VALUES {rows})"
         )
-    final = (
-        "SELECT coalesce(sum(points), 0)::bigint AS taken FROM consumed" if spend else "SELECT 0"
-    )
+    columns = ["coalesce(sum(points), 0)::bigint AS taken" if spend else "0 AS taken"]
+    for index, (sql, values) in enumerate(reads):
+        columns.append(f"({_bound(sql, values, p)}) AS read{index}")
+    final = f"SELECT {', '.join(columns)}" + (" FROM consumed" if spend else "")
     _, found = await conn.execute_query(f"WITH {', '.join(parts)} {final}", p.values)
     if spend is not None and found[0]["taken"] != spent:
         # The cached balance said yes but the lots say no: the ledger is inconsistent. Refuse
@@ -197,3 +214,4 @@ async def write_order_statement(
             f"points ledger of member {member.id} is short by {spent - found[0]['taken']}"
         )
     row._saved_in_db = True
+    return [found[0][f"read{index}"] for index in range(len(reads))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
@@ -13,7 +14,7 @@ from tortoise.models import Model
 from membership.ids import new_id
 from membership.members.models import Member
 from membership.outbox import DomainEvent, emit
-from membership.points.ledger._one_statement import write_order_statement
+from membership.points.ledger._one_statement import Read, write_order_statement
 from membership.points.ledger._posting import LEDGER_FIELDS, Posting, post, repay_debt
 from membership.points.models import PointsLot
 from tenants.context import RequestContext
@@ -51,7 +52,8 @@ async def write_order(
     *,
     events: Sequence[DomainEvent] = (),
     member_fields: Sequence[str] = (),
-) -> None:
+    reads: Sequence[Read] = (),
+) -> list[Any] | None:
     """Write a new ``order`` (a row not saved yet) with what it does to the locked member's points.
 
     ``postings``: its spend (negative) and its earn (positive; pending with ``available_at``).
@@ -59,11 +61,16 @@ async def write_order(
     points' ones, and ``member_fields`` (totals the caller changed on ``member``) are saved with
     the points. An order that spends and earns at most once each, from a member without debt,
     is written in one statement. Raises IntegrityError if the order's unique key exists (recorded already).
+
+    ``reads`` (scalar SQL with its own parameters) ride on that one statement, which returns
+    their values, as the database was before the order; None when the order took more than one
+    statement (the caller reads them itself).
     """
     fits = _one_statement(member, postings)
     if fits is not None:
-        await write_order_statement(ctx, conn, member, order, *fits, events, member_fields)
-        return
+        return await write_order_statement(
+            ctx, conn, member, order, *fits, events, member_fields, reads
+        )
     await order.save()
     for posting in postings:
         if posting.available_at is not None:
@@ -76,6 +83,7 @@ async def write_order(
     await member.save(update_fields=list(dict.fromkeys([*LEDGER_FIELDS, *member_fields])))
     for event in events:
         await emit(ctx, event)
+    return None
 
 
 async def _hold(ctx: RequestContext, member: Member, posting: Posting) -> PointsLot:
