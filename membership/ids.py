@@ -4,6 +4,10 @@ The first 48 bits are milliseconds since the Unix epoch, so rows written now lan
 end of their primary-key and foreign-key indexes instead of on a random, probably cold, page of
 a ten-million-row index. The remaining 74 bits are random. Use them for ledger entries, lots,
 orders and events; keep random UUIDv4 where creation time should not show (members, keys).
+
+The random bits come from the operating system's generator, read for many ids at once (an
+order makes half a dozen ids, and one system call per id showed in its cost); a forked process
+starts with none of its parent's.
 """
 
 from __future__ import annotations
@@ -11,15 +15,32 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections import deque
 
 __all__ = ["new_id", "new_ids"]
 
 _MASK_48 = (1 << 48) - 1
 
 
+_BATCH = 256  # ids' worth of randomness per read
+_random_bits: deque[int] = deque()  # 80 random bits per id; popleft is atomic
+os.register_at_fork(after_in_child=_random_bits.clear)
+
+
+def _next_random() -> int:
+    try:
+        return _random_bits.popleft()
+    except IndexError:
+        block = os.urandom(10 * _BATCH)
+        _random_bits.extend(
+            int.from_bytes(block[i : i + 10], "big") for i in range(10, len(block), 10)
+        )
+        return int.from_bytes(block[:10], "big")
+
+
 def new_id() -> uuid.UUID:
     millis = time.time_ns() // 1_000_000 & _MASK_48
-    random = int.from_bytes(os.urandom(10), "big")  # 80 bits, 74 of them used
+    random = _next_random()  # 80 bits, 74 of them used
     value = (
         millis << 80
         | 0x7 << 76  # version 7

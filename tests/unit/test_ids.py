@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from membership.ids import new_id, new_ids
 
@@ -27,3 +29,23 @@ def test_ids_made_in_bulk_are_version_7_of_this_millisecond_and_distinct() -> No
     assert {(u.version, u.variant) for u in made} == {(7, uuid.RFC_4122)}
     assert all(before <= u.int >> 80 <= after for u in made)
     assert {str(u)[19] for u in made} == set("89ab")  # the variant digit keeps 2 random bits
+
+
+def test_threads_never_share_an_id() -> None:
+    with ThreadPoolExecutor(4) as pool:
+        batches = list(pool.map(lambda _: [new_id() for _ in range(3_000)], range(8)))
+    made = [i for batch in batches for i in batch]
+    assert len(set(made)) == len(made)
+
+
+def test_a_forked_process_makes_other_ids_than_its_parent() -> None:
+    new_id()  # the parent holds randomness read ahead when it forks
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        child = pool.apply(_ids, (200,))
+    parent = _ids(200)
+    assert not set(child) & set(parent)
+
+
+def _ids(count: int) -> list[str]:
+    return [str(new_id())[15:] for _ in range(count)]  # the random part only
