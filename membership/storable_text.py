@@ -9,15 +9,19 @@ command line) so such text is refused as ``INVALID`` instead of failing deep in 
 
 from __future__ import annotations
 
-import re
-
 __all__ = ["is_storable"]
-
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def is_storable(text: str) -> bool:
-    """Whether PostgreSQL can store ``text``: cheap for the usual ASCII text, one scan otherwise."""
+    """Whether PostgreSQL can store ``text``: cheap for the usual ASCII text, two scans otherwise."""
+    if "\x00" in text:
+        return False
     if text.isascii():
-        return "\x00" not in text
-    return _UNSTORABLE.search(text) is None
+        return True
+    # UTF-8 encodes every code point but a surrogate, and in a Python string every surrogate is
+    # unpaired; the encoder finds one several times faster than a regular expression would.
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True

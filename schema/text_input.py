@@ -7,13 +7,15 @@ made from ``errors`` alone answers it there, as every mutation does its expected
 other field raises it, so the caller gets a GraphQL error with ``extensions.code`` ``INVALID``.
 
 ``refuse_unstorable_text`` puts the check on every field that takes arguments, once, when the
-schema is built. It costs a walk over the arguments of those fields only, never over results.
+schema is built. It costs a walk over the arguments of those fields only, never over results,
+and a second walk, naming the paths, only when something is refused.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Iterator
+from operator import attrgetter
 from typing import Any, TypeAlias
 
 from strawberry import UNSET
@@ -34,9 +36,99 @@ from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.storable_text import is_storable
 from schema.errors import user_errors
 
-__all__ = ["StorableTextOnly", "refuse_unstorable_text", "unstorable_paths"]
+__all__ = [
+    "StorableTextOnly",
+    "holds_unstorable_text",
+    "refuse_unstorable_text",
+    "unstorable_paths",
+]
 
 Segment: TypeAlias = str | HasGraphQLName  # an index or key, or a field named on output
+
+
+# The walk every call makes only answers whether any text is unstorable: it builds no paths and
+# learns once per class how to look inside its values. Only a refusal walks again, with ``_scan``,
+# to name the paths, so what a refusal says is decided by ``_scan`` alone.
+_SKIP = 0  # holds no text
+_TEXT = 1
+_ITEMS = 2  # a list or tuple
+_JSON = 3  # a dict
+# Or a getter of the field values of a strawberry input or a dataclass, as a tuple.
+_Kind: TypeAlias = int | Callable[[Any], tuple[object, ...]]
+_KINDS: dict[type, _Kind] = {str: _TEXT, type(None): _SKIP, type(UNSET): _SKIP, int: _SKIP}
+
+
+def _classify(cls: type) -> _Kind:
+    """How values of ``cls`` hold text, decided as ``_scan`` decides for each value."""
+    if issubclass(cls, str):
+        return _TEXT
+    if issubclass(cls, (int, float, type)):
+        return _SKIP
+    if issubclass(cls, (list, tuple)):
+        return _ITEMS
+    if issubclass(cls, dict):
+        return _JSON
+    definition = getattr(cls, "__strawberry_definition__", None)
+    if isinstance(definition, StrawberryObjectDefinition):
+        return _getter(tuple(field.python_name for field in definition.fields))
+    if dataclasses.is_dataclass(cls):
+        return _getter(tuple(item.name for item in dataclasses.fields(cls)))
+    return _SKIP
+
+
+def _getter(names: tuple[str, ...]) -> _Kind:
+    if not names:
+        return _SKIP
+    if len(names) == 1:
+        one = attrgetter(names[0])
+        return lambda value: (one(value),)
+    getter: Callable[[Any], tuple[object, ...]] = attrgetter(*names)
+    return getter
+
+
+def _holds(value: Any) -> bool:
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        kind = _KINDS[type(value)] = _classify(type(value))
+    if kind is _TEXT:
+        return not is_storable(value)
+    if kind is _SKIP:
+        return False
+    if kind is _JSON:
+        for key in value:
+            if isinstance(key, str) and not is_storable(key):
+                return True
+        children = value.values()
+    elif kind is _ITEMS:
+        children = value
+    else:
+        try:
+            children = kind(value)  # type: ignore[operator]
+        except AttributeError:
+            return True  # a field left unset: the exact walk decides what that means
+    for item in children:
+        cls = type(item)  # most values are text, numbers or nothing: decided here, without a call
+        if cls is str:
+            if not is_storable(item):
+                return True
+        elif item is not None and cls is not int and _holds(item):
+            return True
+    return False
+
+
+def holds_unstorable_text(arguments: dict[str, Any]) -> bool:
+    """Whether ``unstorable_paths`` would find anything in ``arguments``, without naming it.
+
+    It may answer ``True`` where the paths are empty only for an object missing one of its
+    fields; it never answers ``False`` where they are not.
+    """
+    for value in arguments.values():
+        if type(value) is str:
+            if not is_storable(value):
+                return True
+        elif value is not None and _holds(value):
+            return True
+    return False
 
 
 def _scan(value: object, path: tuple[Segment, ...], found: list[tuple[Segment, ...]]) -> None:
@@ -89,6 +181,8 @@ class StorableTextOnly(FieldExtension):
         self._payload = _payload_type(field)
 
     def _refusal(self, info: Info, kwargs: dict[str, Any]) -> object | None:
+        if not holds_unstorable_text(kwargs):
+            return None
         paths = unstorable_paths(kwargs, self._arguments, info.schema.config.name_converter)
         if not paths:
             return None

@@ -165,6 +165,9 @@ async def _lookup(conn: BaseDBAsyncClient, column: str, value: object) -> Member
     return Member._init_from_db(**dict(rows[0])) if rows else None
 
 
+_LOOKUP = "SELECT * FROM tenant_member($1, $2, $3)"
+
+
 async def _lookup_alone(
     ctx: RequestContext, id: uuid.UUID | None, phone: str | None, external_id: str | None
 ) -> Member | None:
@@ -180,10 +183,10 @@ async def _lookup_alone(
     else:
         by, value = "external_id", str(external_id)
     # asyncpg's own fetch on a pool connection: the lookup is the API's most frequent call
-    async with Tortoise.get_connection("default").acquire_connection() as connection:
-        row = await connection.fetchrow(
-            "SELECT * FROM tenant_member($1, $2, $3)", ctx.tenant.id, by, value
-        )
+    client = Tortoise.get_connection("default")
+    async with client.acquire_connection() as connection:
+        client.log.debug("%s: %s", _LOOKUP, [ctx.tenant.id, by, value])  # as tortoise logs
+        row = await connection.fetchrow(_LOOKUP, ctx.tenant.id, by, value)
     member = Member._init_from_db(**row) if row is not None else None
     if member is None or member.merged_into_id is None:
         return member

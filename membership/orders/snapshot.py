@@ -6,14 +6,14 @@ back as JSON next to the member's row (locked FOR UPDATE: the order's one writer
 settlement probe (is anything pending due to mature, or open and due to expire?), in the order's
 own transaction, so every decision is made on what the transaction sees.
 
-The programme changes rarely and an order reads it every time: what its JSON text is made into
-(settings, tiers, rule specs) is kept per text, so an unchanged programme is parsed once per
-process. The text is the key, so an edit is seen by the very next order, in every process.
+The programme changes rarely and every order decides on it: each process keeps it parsed with the
+tenant's programme revision (``programme_revisions``, moved on by any write to those tables in
+the writer's transaction), and the statement sends the programme's JSON only when the revision
+is another than the one held. An edit is seen by the very next order, in every process.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import uuid
 from collections.abc import Sequence
@@ -35,15 +35,22 @@ from tenants.context import RequestContext
 
 __all__ = ["Programme", "read_programme"]
 
+# $3: the programme's revision this process holds parsed (NULL: none); the programme's JSON
+# comes back only when the tenant's revision is another. A tenant whose programme was never
+# written since revisions began is at revision 0.
 _SQL = """
+WITH rev AS (SELECT coalesce((SELECT revision FROM programme_revisions), 0) AS revision)
 SELECT
   m.*,
-  (SELECT row_to_json(s) FROM points_settings s) AS settings__,
-  (SELECT coalesce(json_agg(t ORDER BY t.rank DESC), '[]'::json) FROM tiers t) AS tiers__,
-  (SELECT coalesce(json_agg(r ORDER BY r.created_at, r.id), '[]'::json)
-     FROM earning_rules r WHERE r.enabled) AS rules__,
-  (SELECT coalesce(array_agg(p.name), '{}'::text[]) FROM tenant_plugins p WHERE p.enabled)
-    AS plugins__,
+  (SELECT revision FROM rev) AS revision__,
+  CASE WHEN (SELECT revision FROM rev) = $3 THEN NULL ELSE json_build_array(
+    (SELECT row_to_json(s) FROM points_settings s),
+    (SELECT coalesce(json_agg(t ORDER BY t.rank DESC), '[]'::json) FROM tiers t),
+    (SELECT coalesce(json_agg(r ORDER BY r.created_at, r.id), '[]'::json)
+       FROM earning_rules r WHERE r.enabled),
+    (SELECT coalesce(json_agg(p.name ORDER BY p.name), '[]'::json)
+       FROM tenant_plugins p WHERE p.enabled)
+  ) END AS programme__,
   due.mature_due AS mature_due__,
   due.expire_due AS expire_due__
 FROM members m
@@ -88,19 +95,31 @@ def _tier(row: dict[str, Any]) -> Tier:
     )
 
 
-@functools.lru_cache(maxsize=256)
-def _settings(tenant_id: uuid.UUID, text: str | None) -> PointsSettings:
-    return settings_of(tenant_id, _json(text))
+@dataclass(frozen=True)
+class _Parsed:
+    """The programme as parsed at one revision: shared by the orders of that revision, never
+    changed."""
+
+    settings: PointsSettings
+    tiers: tuple[Tier, ...]
+    rules: tuple[RuleSpec, ...]
+    plugins: frozenset[str]
 
 
-@functools.lru_cache(maxsize=256)
-def _tiers(text: str) -> tuple[Tier, ...]:
-    return tuple(_tier(t) for t in _json(text))
+# tenant → (revision, the programme parsed at it)
+_parsed: dict[uuid.UUID, tuple[int, _Parsed]] = {}
+_TENANTS_KEPT = 10_000
 
 
-@functools.lru_cache(maxsize=256)
-def _rules(text: str, enabled: frozenset[str]) -> tuple[RuleSpec, ...]:
-    return tuple(specs_of(_json(text), enabled))
+def _parse(tenant_id: uuid.UUID, value: Any) -> _Parsed:
+    settings, tiers, rules, plugins = _json(value)
+    enabled = frozenset([CORE_PLUGIN, *plugins])
+    return _Parsed(
+        settings=settings_of(tenant_id, settings),
+        tiers=tuple(_tier(t) for t in tiers),
+        rules=tuple(specs_of(rules, enabled)),
+        plugins=enabled,
+    )
 
 
 async def read_programme(
@@ -108,27 +127,29 @@ async def read_programme(
 ) -> tuple[Member, Programme] | None:
     """The live member, locked for the order, with the programme and the member's settlement
     probe, in one statement on ``conn``; None when there is no such live member."""
-    _, rows = await conn.execute_query(_SQL, [member_id, now])
+    tenant_id = ctx.tenant.id
+    held = _parsed.get(tenant_id)
+    _, rows = await conn.execute_query(_SQL, [member_id, now, held[0] if held else None])
     if not rows:
         return None
     row = dict(rows[0])
     extra = {k: row.pop(k) for k in [k for k in row if k.endswith("__")]}
+    revision = extra["revision__"]
+    if extra["programme__"] is not None:
+        parsed = _parse(tenant_id, extra["programme__"])
+        if len(_parsed) >= _TENANTS_KEPT:
+            _parsed.clear()
+        _parsed[tenant_id] = (revision, parsed)
+    else:
+        assert held is not None and held[0] == revision
+        parsed = held[1]
     # The tenant's plugins come with the programme: read once, they serve the whole request.
-    ctx.enabled_plugins = frozenset([CORE_PLUGIN, *extra["plugins__"]])
-    # Shared by every order of an unchanged programme: read, never changed.
+    ctx.enabled_plugins = parsed.plugins
     programme = Programme(
-        settings=_cached(_settings, ctx.tenant.id, extra["settings__"]),
-        tiers=_cached(_tiers, extra["tiers__"]),
-        rules=_cached(_rules, extra["rules__"], ctx.enabled_plugins),
+        settings=parsed.settings,
+        tiers=parsed.tiers,
+        rules=parsed.rules,
         mature_due=bool(extra["mature_due__"]),
         expire_due=bool(extra["expire_due__"]),
     )
     return Member._init_from_db(**row), programme
-
-
-def _cached(parse: Any, *key: Any) -> Any:
-    """``parse(*key)``, kept per key while the JSON comes as text (asyncpg's default); a value
-    already decoded (a json codec on the connection) is parsed every time."""
-    if any(isinstance(part, (list, dict)) for part in key):
-        return parse.__wrapped__(*key)
-    return parse(*key)

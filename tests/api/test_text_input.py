@@ -106,6 +106,27 @@ async def test_every_bad_text_is_named_in_lists_and_json(api: Api, tenant: Tenan
     ]
 
 
+async def test_a_bad_json_key_is_named_by_the_object_holding_it(
+    api: Api, tenant: TenantFixture
+) -> None:
+    variables = {"input": {"phone": "13812349005", "customFields": {"ok": {"ke\x00y": 1}}}}
+
+    payload = (await api(CREATE, variables, tenant.secret_key))["createMember"]
+
+    assert payload["member"] is None
+    assert [e["field"] for e in payload["errors"]] == [["input", "customFields", "ok"]]
+    assert await member_count(api, tenant) == 0
+
+
+async def test_non_ascii_text_everywhere_is_accepted(api: Api, tenant: TenantFixture) -> None:
+    variables = {"input": {"phone": "13812349006", "name": "张三 🎉", "tags": ["会员", "Zoë"]}}
+
+    payload = (await api(CREATE, variables, tenant.secret_key))["createMember"]
+
+    assert payload["errors"] == []
+    assert payload["member"] is not None
+
+
 async def test_a_nested_input_object_is_named_by_its_api_path(
     api: Api, tenant: TenantFixture
 ) -> None:
