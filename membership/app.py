@@ -33,7 +33,7 @@ from membership.clock import Clock, SystemClock
 from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url, role_target
 from membership.gateway.http import PREPARSED, GraphQLEndpoint, encode
 from membership.gateway.persisted import PersistedOperations, read_manifest
-from membership.logging import configure_logging
+from membership.logging import configure_logging, log_request
 from membership.messages import choose_language
 from membership.settings import Settings, get_settings
 from resolvers.downloads import coupon_batch_csv
@@ -126,6 +126,11 @@ class MembershipGraphQL(GraphQL[Context, None]):
         )
 
 
+_READ_HEADERS = {
+    name.encode(): name for name in ("x-request-id", "accept-language", "authorization", "x-tenant")
+}
+
+
 class RequestMiddleware:
     """Request id, credential → context, tenant header check, access log, HTTP metrics."""
 
@@ -138,7 +143,12 @@ class RequestMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        # only the headers read here are decoded (ASGI gives names in lower case)
+        headers = {
+            _READ_HEADERS[name]: value.decode("latin-1")
+            for name, value in scope["headers"]
+            if name in _READ_HEADERS
+        }
         # a request id only has to tell requests apart: no system call for its randomness
         request_id = headers.get("x-request-id", "")[:64] or f"{random.getrandbits(128):032x}"
         scope["membership.request_id"] = request_id
@@ -164,13 +174,7 @@ class RequestMiddleware:
             elapsed = time.perf_counter() - started
             metrics.observe_http(scope["path"], status, elapsed)
             if scope["path"] not in ("/healthz", "/readyz", "/metrics"):
-                log.info(
-                    "request",
-                    method=scope["method"],
-                    path=scope["path"],
-                    status=status,
-                    ms=round(elapsed * 1000, 2),
-                )
+                log_request(scope["method"], scope["path"], status, round(elapsed * 1000, 2))
             structlog.contextvars.clear_contextvars()
 
     async def _authenticate(

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 import structlog
 
-__all__ = ["configure_logging"]
+__all__ = ["configure_logging", "log_request"]
+
+# Where access lines go: stdout's buffer while INFO is logged, else nowhere.
+_access_out: Any = None
 
 
 def _dumps(event: Any, **kwargs: Any) -> bytes:
@@ -23,7 +27,9 @@ def _dumps(event: Any, **kwargs: Any) -> bytes:
 
 
 def configure_logging(level: str = "INFO") -> None:
+    global _access_out
     logging.basicConfig(format="%(message)s", stream=sys.stdout, level=level.upper())
+    _access_out = sys.stdout.buffer if logging.getLevelName(level.upper()) <= logging.INFO else None
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -38,3 +44,24 @@ def configure_logging(level: str = "INFO") -> None:
         logger_factory=structlog.BytesLoggerFactory(file=sys.stdout.buffer),
         cache_logger_on_first_use=True,
     )
+
+
+def log_request(method: str, path: str, status: int, ms: float) -> None:
+    """A request's access line: the line ``structlog`` writes for ``log.info("request", …)``
+    (the same keys, the request's bound context, one write), without its processor chain, which
+    cost every request more than any other line."""
+    out = _access_out
+    if out is None:
+        return
+    line = {
+        "method": method,
+        "path": path,
+        "status": status,
+        "ms": ms,
+        "event": "request",
+        **structlog.contextvars.get_contextvars(),
+        "level": "info",
+        "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+    }
+    out.write(_dumps(line) + b"\n")
+    out.flush()
