@@ -59,16 +59,35 @@ class _Params:
 
 def _insert(row: Model, p: _Params) -> str:
     """The INSERT of ``row`` (a model instance not saved yet), its values as tortoise sends them."""
-    meta = row._meta
+    table, fields = _insert_plan(type(row))
     columns: list[str] = []
     values: list[str] = []
-    for name, column in meta.fields_db_projection.items():
+    for name, column, to_db_value in fields:
         value = getattr(row, name)
         if isinstance(value, DatabaseDefault):
             continue
         columns.append(column)
-        values.append(p(meta.fields_map[name].to_db_value(value, row)))
-    return f"INSERT INTO {meta.db_table} ({', '.join(columns)}) VALUES ({', '.join(values)})"
+        values.append(p(to_db_value(value, row)))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})"
+
+
+_InsertPlan = tuple[str, tuple[tuple[str, str, Any], ...]]
+_insert_plans: dict[type, _InsertPlan] = {}
+
+
+def _insert_plan(model: type[Model]) -> _InsertPlan:
+    """A model's table and (field, column, the field's to_db_value) in tortoise's order."""
+    plan = _insert_plans.get(model)
+    if plan is None:
+        meta = model._meta
+        plan = _insert_plans[model] = (
+            meta.db_table,
+            tuple(
+                (name, column, meta.fields_map[name].to_db_value)
+                for name, column in meta.fields_db_projection.items()
+            ),
+        )
+    return plan
 
 
 def _bound(sql: str, values: Sequence[Any], p: _Params) -> str:
