@@ -29,7 +29,7 @@ from membership.messaging.log import MessagePage
 from membership.messaging.log import first_pages as message_first_pages
 from membership.points.service import EntryPage, first_pages
 from membership.tiers.models import Tier
-from membership.tiers.service import tier_catalogue
+from membership.tiers.service import fresh_catalogue, tier_catalogue
 from membership.webhooks.deliveries import attempts_by_delivery, payloads_by_event
 from membership.webhooks.models import WebhookAttempt
 from tenants.auth import Authenticator
@@ -337,6 +337,9 @@ class Context:
     async def tier(self, tier_id: uuid.UUID) -> Tier | None:
         """A tier by id from the tenant's tier catalogue, read at most once per request."""
         if self._tiers is None:
+            kept = fresh_catalogue(self.auth.tenant.id)
+            if kept is not None:  # no task to wait for: most requests end here
+                return kept.get(tier_id)
             # Shared by every member of a list: resolved concurrently, queried once.
             self._tiers = asyncio.ensure_future(tier_catalogue(self.auth))
         return (await self._tiers).get(tier_id)

@@ -409,7 +409,9 @@ class _Compiler:
             raise Unsupported(f"{parent.name}.{name}: a resolver taking the parent by name")
         takes_self = resolver.self_parameter is not None
         info_name = resolver.info_parameter.name if resolver.info_parameter else None
-        call = resolver.__call__
+        call = resolver.wrapped_func  # what StrawberryResolver.__call__ calls, checked now
+        if not callable(call):
+            raise Unsupported(f"{parent.name}.{name}: a resolver that cannot be called")
         if info_name is None:
             if takes_self:
                 return (lambda source, context: call(source)), resolver.is_async

@@ -25,6 +25,7 @@ __all__ = [
     "create_tier",
     "delete_tier",
     "forget_catalogue",
+    "fresh_catalogue",
     "list_tiers",
     "tier_catalogue",
     "update_tier",
@@ -44,11 +45,19 @@ async def list_tiers(ctx: RequestContext) -> list[Tier]:
         return list(await Tier.all().order_by("rank"))
 
 
-async def tier_catalogue(ctx: RequestContext) -> dict[uuid.UUID, Tier]:
-    """The tenant's tiers by id, for display: one query per tenant every few seconds at most."""
-    hit = _catalogues.get(ctx.tenant.id)
+def fresh_catalogue(tenant_id: uuid.UUID) -> dict[uuid.UUID, Tier] | None:
+    """The tenant's tier catalogue if one read a few seconds ago is still kept, else None."""
+    hit = _catalogues.get(tenant_id)
     if hit is not None and hit[0] > time.monotonic():
         return hit[1]
+    return None
+
+
+async def tier_catalogue(ctx: RequestContext) -> dict[uuid.UUID, Tier]:
+    """The tenant's tiers by id, for display: one query per tenant every few seconds at most."""
+    kept = fresh_catalogue(ctx.tenant.id)
+    if kept is not None:
+        return kept
     catalogue = {t.id: t for t in await list_tiers(ctx)}
     _catalogues[ctx.tenant.id] = (time.monotonic() + CATALOGUE_SECONDS, catalogue)
     return catalogue
