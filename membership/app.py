@@ -33,7 +33,7 @@ from membership.clock import Clock, SystemClock
 from membership.db import close_db, init_db, resolve_postgres, resolve_redis_url, role_target
 from membership.gateway.http import PREPARSED, GraphQLEndpoint, encode
 from membership.gateway.persisted import PersistedOperations, read_manifest
-from membership.logging import configure_logging, log_request
+from membership.logging import configure_logging, flush_access_lines, log_request
 from membership.messages import choose_language
 from membership.settings import Settings, get_settings
 from resolvers.downloads import coupon_batch_csv
@@ -153,7 +153,9 @@ class RequestMiddleware:
         request_id = headers.get("x-request-id", "")[:64] or f"{random.getrandbits(128):032x}"
         scope["membership.request_id"] = request_id
         scope["membership.language"] = choose_language(headers.get("accept-language"))
-        structlog.contextvars.bind_contextvars(request_id=request_id)
+        # what this request's log lines carry; reset after it, not cleared wholesale
+        context = {"request_id": request_id}
+        tokens = dict(structlog.contextvars.bind_contextvars(request_id=request_id))
         status = 500
 
         async def send_wrapper(message: Any) -> None:
@@ -165,7 +167,7 @@ class RequestMiddleware:
             await send(message)
 
         try:
-            refusal = await self._authenticate(scope, headers, request_id)
+            refusal = await self._authenticate(scope, headers, request_id, context, tokens)
             if refusal is not None:
                 await refusal(scope, receive, send_wrapper)
             else:
@@ -174,11 +176,18 @@ class RequestMiddleware:
             elapsed = time.perf_counter() - started
             metrics.observe_http(scope["path"], status, elapsed)
             if scope["path"] not in ("/healthz", "/readyz", "/metrics"):
-                log_request(scope["method"], scope["path"], status, round(elapsed * 1000, 2))
-            structlog.contextvars.clear_contextvars()
+                log_request(
+                    scope["method"], scope["path"], status, round(elapsed * 1000, 2), context
+                )
+            structlog.contextvars.reset_contextvars(**tokens)
 
     async def _authenticate(
-        self, scope: Scope, headers: dict[str, str], request_id: str
+        self,
+        scope: Scope,
+        headers: dict[str, str],
+        request_id: str,
+        context: dict[str, str],
+        tokens: dict[str, Any],
     ) -> Response | None:
         authorization = headers.get("authorization", "")
         if not authorization:
@@ -208,9 +217,12 @@ class RequestMiddleware:
                 status_code=403,
             )
         scope["membership.ctx"] = ctx
-        structlog.contextvars.bind_contextvars(
-            tenant=ctx.tenant.slug, actor=f"{ctx.actor.kind}:{ctx.actor.id or ctx.actor.label}"
-        )
+        bound = {
+            "tenant": ctx.tenant.slug,
+            "actor": f"{ctx.actor.kind}:{ctx.actor.id or ctx.actor.label}",
+        }
+        context.update(bound)
+        tokens.update(structlog.contextvars.bind_contextvars(**bound))
         return None
 
 
@@ -302,6 +314,7 @@ def create_app(
         try:
             yield
         finally:
+            flush_access_lines()
             await services.stop(close_database=manage_database)
 
     app = Starlette(routes=routes, lifespan=lifespan)
