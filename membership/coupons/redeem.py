@@ -19,6 +19,7 @@ scopes of a template apply when a coupon is redeemed with the order's items (``r
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +34,7 @@ from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.idempotency import service as idempotency
 from membership.members.models import Member
 from membership.outbox import emit
+from membership.rows import columns, take
 from tenants.context import RequestContext
 from tenants.permissions import Permission
 from tenants.tx import tenant_tx
@@ -152,6 +154,18 @@ async def _member_exists(member_id: uuid.UUID, path: list[str]) -> None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such member in this tenant.", path)
 
 
+@functools.cache
+def _validate_sql() -> str:
+    """Whether the member is live, and the coupon with its template: one statement."""
+    return (
+        "SELECT EXISTS (SELECT 1 FROM members WHERE id = $2 AND merged_into_id IS NULL) "
+        f"AS member_ok__, {columns(Coupon, 'c', 'c__')}, "
+        f"{columns(CouponTemplate, 't', 't__')} "
+        "FROM (SELECT 1) AS one LEFT JOIN coupons c ON c.code = $1 "
+        "LEFT JOIN coupon_templates t ON t.id = c.template_id"
+    )
+
+
 async def validate_coupon(
     ctx: RequestContext,
     *,
@@ -164,12 +178,14 @@ async def validate_coupon(
     if not (ctx.has(Permission.COUPONS_WRITE) or ctx.has(Permission.MEMBERS_READ)):
         ctx.require(Permission.COUPONS_WRITE)
     _check_amount(amount, ["orderAmount"])
-    async with tenant_tx(ctx):
-        await _member_exists(member_id, ["memberId"])
-        coupon = await Coupon.get_or_none(code=normalize(code))
-        if coupon is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "No such coupon in this tenant.", ["code"])
-        template = await CouponTemplate.get(id=coupon.template_id)
+    async with tenant_tx(ctx) as conn:
+        _, rows = await conn.execute_query(_validate_sql(), [normalize(code), member_id])
+    found = rows[0]
+    if not found["member_ok__"]:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such member in this tenant.", ["memberId"])
+    if found["c__id"] is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such coupon in this tenant.", ["code"])
+    coupon, template = take(Coupon, found, "c__"), take(CouponTemplate, found, "t__")
     return check(
         coupon,
         template,

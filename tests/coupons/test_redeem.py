@@ -7,11 +7,13 @@ import asyncio
 import uuid
 from typing import Any
 
+import pytest
+
 from membership.coupons import redeem
 from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, ErrorCode
 from tenants.tx import tenant_tx
-from tests.conftest import Api, TenantFixture
+from tests.conftest import Api, TenantFixture, count_queries
 from tests.coupons.test_issue import issue_api, template
 from tests.points.test_ledger_invariants import new_member
 
@@ -197,3 +199,19 @@ async def test_simultaneous_redemptions_of_one_campaign_are_all_counted(
     async with tenant_tx(tenant.ctx):
         counted = await CouponTemplate.get(id=template_id)
     assert (counted.redeemed_count, counted.discount_given) == (10, 20_000)
+
+
+async def test_validation_reads_the_member_coupon_and_template_in_one_statement(
+    api: Api, tenant: TenantFixture
+) -> None:
+    member = await new_member(tenant)
+    code = await coupon_for(api, tenant, member, kind="AMOUNT_OFF", amountOff=500)
+    with count_queries() as counter:
+        result = await redeem.validate_coupon(
+            tenant.ctx, code=code, member_id=member, amount=10_000
+        )
+    assert result.valid and result.discount == 500
+    assert len(counter.queries) == 1, counter.queries
+    with count_queries() as counter, pytest.raises(DomainError) as refused:
+        await redeem.validate_coupon(tenant.ctx, code=code, member_id=uuid.uuid4(), amount=10_000)
+    assert refused.value.field == ["memberId"] and len(counter.queries) == 1
