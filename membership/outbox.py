@@ -36,6 +36,7 @@ __all__ = [
     "emit",
     "event_type",
     "field_docs",
+    "insert_sql",
     "outbox_row",
 ]
 
@@ -140,10 +141,17 @@ def _payload_text(payload: dict[str, Any]) -> str:
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
-_INSERT = (
-    "INSERT INTO outbox (tenant_id, id, type, version, member_id, payload, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)"
-)
+def insert_sql(first: int = 1) -> str:
+    """The INSERT ``emit`` sends, its parameters numbered from ``first``: the tenant, then
+    ``OutboxRow.params()``, then the time; for statements that write an event with their rows."""
+    n = [f"${first + i}" for i in range(7)]
+    return (
+        "INSERT INTO outbox (tenant_id, id, type, version, member_id, payload, created_at) "
+        f"VALUES ({n[0]}, {n[1]}, {n[2]}, {n[3]}, {n[4]}, {n[5]}::jsonb, {n[6]})"
+    )
+
+
+_INSERT = insert_sql()
 
 
 async def emit(ctx: RequestContext, event: DomainEvent) -> uuid.UUID:

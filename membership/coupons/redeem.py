@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 
 from membership.coupons.codes import normalize
 from membership.coupons.events import coupon_redeemed
@@ -33,7 +32,7 @@ from membership.coupons.models import Coupon, CouponTemplate
 from membership.errors import DomainError, DomainErrors, ErrorCode
 from membership.idempotency import service as idempotency
 from membership.members.models import Member
-from membership.outbox import emit
+from membership.outbox import insert_sql, outbox_row
 from membership.rows import columns, take
 from tenants.context import RequestContext
 from tenants.permissions import Permission
@@ -166,6 +165,36 @@ def _validate_sql() -> str:
     )
 
 
+@functools.cache
+def _redeem_read_sql() -> str:
+    """The key's first request (its hash and result), whether the member is live, and the
+    coupon, locked, with its template: one statement."""
+    return (
+        "WITH c AS (SELECT * FROM coupons WHERE code = $1 FOR UPDATE), "
+        "k AS (SELECT request_hash, result_id FROM idempotency_keys WHERE key = $3) "
+        "SELECT (SELECT request_hash FROM k) AS key_hash__, "
+        "(SELECT result_id FROM k) AS key_result__, "
+        "EXISTS (SELECT 1 FROM members WHERE id = $2 AND merged_into_id IS NULL) "
+        f"AS member_ok__, {columns(Coupon, 'c', 'c__')}, "
+        f"{columns(CouponTemplate, 't', 't__')} "
+        "FROM (SELECT 1) AS one LEFT JOIN c ON true "
+        "LEFT JOIN coupon_templates t ON t.id = c.template_id"
+    )
+
+
+# $1 coupon, $2 its member, $3 now, $4 discount, $5 order amount, $6 the template, $7-$12 the
+# idempotency key (``idempotency.INSERT``), $13-$19 the event (``outbox.insert_sql``)
+_REDEEM_WRITE = (
+    "WITH coupon AS (UPDATE coupons SET status = 'REDEEMED', member_id = $2, redeemed_at = $3, "
+    "discount_amount = $4, order_amount = $5, reserved_for = NULL, reserved_until = NULL "
+    "WHERE id = $1), "
+    f"key AS ({idempotency.INSERT} VALUES ($7, $8, $9, $10, $11, $12)), "
+    f"event AS ({insert_sql(13)}) "
+    "UPDATE coupon_templates SET redeemed_count = redeemed_count + 1, "
+    "discount_given = discount_given + $4, updated_at = $3 WHERE id = $6"
+)
+
+
 async def validate_coupon(
     ctx: RequestContext,
     *,
@@ -223,17 +252,25 @@ async def redeem_coupon(
     wanted = normalize(code)
     request_hash = idempotency.request_hash("redeem_coupon", wanted, member_id, amount)
     try:
-        async with tenant_tx(ctx):
-            replayed = await _replay(idempotency_key, request_hash)
-            if replayed is not None:
-                return replayed
-            await _member_exists(member_id, ["input", "memberId"])
-            coupon = await Coupon.filter(code=wanted).select_for_update().first()
-            if coupon is None:
+        async with tenant_tx(ctx) as conn:
+            # the key's first result, the member, the coupon (locked) and its template: one read
+            _, rows = await conn.execute_query(
+                _redeem_read_sql(), [wanted, member_id, idempotency_key]
+            )
+            found = rows[0]
+            first = idempotency.result_of(found["key_hash__"], found["key_result__"], request_hash)
+            if first is not None:
+                coupon = await Coupon.get(id=first)
+                return Redemption(coupon, coupon.discount_amount or 0, replayed=True)
+            if not found["member_ok__"]:
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, "No such member in this tenant.", ["input", "memberId"]
+                )
+            if found["c__id"] is None:
                 raise DomainError(
                     ErrorCode.NOT_FOUND, "No such coupon in this tenant.", ["input", "code"]
                 )
-            template = await CouponTemplate.get(id=coupon.template_id)
+            coupon, template = take(Coupon, found, "c__"), take(CouponTemplate, found, "t__")
             if template.budget is not None:  # counted with the row locked: redemptions queue
                 template = await CouponTemplate.filter(id=template.id).select_for_update().get()
             now = ctx.clock.now()
@@ -260,27 +297,26 @@ async def redeem_coupon(
             coupon.order_amount = amount
             coupon.reserved_for = None
             coupon.reserved_until = None
-            await coupon.save(
-                update_fields=[
-                    "status",
-                    "member_id",
-                    "redeemed_at",
-                    "discount_amount",
-                    "order_amount",
-                    "reserved_for",
-                    "reserved_until",
-                ]
-            )
-            await idempotency.remember(
-                ctx, idempotency_key, "redeem_coupon", request_hash, coupon.id
-            )
-            await emit(ctx, coupon_redeemed(coupon))
-            # Last, so the template's row is locked only until the commit: redemptions of
-            # one campaign's coupons do not queue behind each other's whole transaction.
-            await CouponTemplate.filter(id=template.id).update(
-                redeemed_count=F("redeemed_count") + 1,
-                discount_given=F("discount_given") + result.discount,
-                updated_at=now,
+            event = outbox_row(coupon_redeemed(coupon))
+            # The coupon, the key, the event and, last, the template's counters (its row is
+            # locked only until the commit: redemptions of one campaign do not queue behind
+            # each other's whole transaction), in one statement.
+            await conn.execute_query(
+                _REDEEM_WRITE,
+                [
+                    coupon.id,
+                    coupon.member_id,
+                    now,
+                    result.discount,
+                    amount,
+                    template.id,
+                    *idempotency.remembered_values(
+                        ctx, idempotency_key, "redeem_coupon", request_hash, coupon.id
+                    ),
+                    ctx.tenant.id,
+                    *event.params(),
+                    now,
+                ],
             )
             return Redemption(coupon, result.discount, replayed=False)
     except IntegrityError:

@@ -15,7 +15,22 @@ from membership.errors import DomainError, ErrorCode
 from membership.idempotency.models import IdempotencyKey
 from tenants.context import RequestContext
 
-__all__ = ["check_key", "first_result", "remember", "replayed", "request_hash"]
+__all__ = [
+    "INSERT",
+    "check_key",
+    "first_result",
+    "remember",
+    "remembered_values",
+    "replayed",
+    "request_hash",
+    "result_of",
+]
+
+# What ``remember`` writes, for a statement that writes the key itself with its other rows:
+# the columns, then ``remembered_values`` in their order.
+INSERT = (
+    "INSERT INTO idempotency_keys (key, tenant_id, operation, request_hash, result_id, created_at)"
+)
 
 
 def check_key(key: str) -> None:
@@ -38,13 +53,22 @@ async def first_result(key: str, hashed: str) -> uuid.UUID | None:
     found = await IdempotencyKey.get_or_none(key=key)
     if found is None:
         return None
-    if found.request_hash != hashed:
+    return result_of(found.request_hash, found.result_id, hashed)
+
+
+def result_of(
+    stored_hash: str | None, result_id: uuid.UUID | None, hashed: str
+) -> uuid.UUID | None:
+    """``first_result`` for a key's row read by the caller (None, None: no such key)."""
+    if stored_hash is None:
+        return None
+    if stored_hash != hashed:
         raise DomainError(
             ErrorCode.IDEMPOTENCY_KEY_REUSED,
             "This idempotency key was used for a different request.",
             ["input", "idempotencyKey"],
         )
-    return found.result_id
+    return result_id
 
 
 async def remember(
@@ -59,6 +83,13 @@ async def remember(
         result_id=result_id,
         created_at=ctx.clock.now(),
     )
+
+
+def remembered_values(
+    ctx: RequestContext, key: str, operation: str, hashed: str, result_id: uuid.UUID
+) -> list[Any]:
+    """The values ``remember`` writes, in the order of ``INSERT``'s columns."""
+    return [key, ctx.tenant.id, operation, hashed, result_id, ctx.clock.now()]
 
 
 async def replayed(model: Any, key: str, hashed: str) -> Any:

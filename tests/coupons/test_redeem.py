@@ -215,3 +215,26 @@ async def test_validation_reads_the_member_coupon_and_template_in_one_statement(
     with count_queries() as counter, pytest.raises(DomainError) as refused:
         await redeem.validate_coupon(tenant.ctx, code=code, member_id=uuid.uuid4(), amount=10_000)
     assert refused.value.field == ["memberId"] and len(counter.queries) == 1
+
+
+async def test_a_redemption_is_one_read_and_one_write(api: Api, tenant: TenantFixture) -> None:
+    member = await new_member(tenant)
+    code = await coupon_for(api, tenant, member, kind="AMOUNT_OFF", amountOff=500)
+    with count_queries() as counter:
+        done = await redeem.redeem_coupon(
+            tenant.ctx, code=code, member_id=member, amount=10_000, idempotency_key=f"k-{code}"
+        )
+    assert done.discount == 500 and not done.replayed
+    assert len(counter.queries) == 2, counter.queries
+    again = await redeem.redeem_coupon(
+        tenant.ctx, code=code, member_id=member, amount=10_000, idempotency_key=f"k-{code}"
+    )
+    assert again.replayed and again.coupon.id == done.coupon.id and again.discount == 500
+    async with tenant_tx(tenant.ctx) as conn:
+        _, rows = await conn.execute_query(
+            "SELECT (SELECT redeemed_count FROM coupon_templates WHERE id = $1) AS used, "
+            "(SELECT count(*) FROM outbox WHERE type = 'coupon.redeemed' AND member_id = $2) "
+            "AS events, (SELECT result_id FROM idempotency_keys WHERE key = $3) AS first",
+            [done.coupon.template_id, member, f"k-{code}"],
+        )
+    assert dict(rows[0]) == {"used": 1, "events": 1, "first": done.coupon.id}
