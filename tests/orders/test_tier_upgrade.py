@@ -22,17 +22,14 @@ from tenants.tx import tenant_tx
 from tests.conftest import Api, TenantFixture, count_queries
 from tests.points.test_ledger_invariants import new_member
 
+# (name, rank, metric, threshold, window days, multiplier, calendar year)
+TierSpec = tuple[str, int, str, int, int | None, str, bool]
 
-async def tiers(tenant: TenantFixture) -> dict[str, Tier]:
-    specs = [
-        ("普卡", 0, "SPEND", 0, None, "1"),
-        ("银卡", 1, "SPEND", 200_000, None, "1.2"),
-        ("金卡", 2, "SPEND", 500_000, 30, "1.5"),
-        ("钻石", 3, "ORDER_COUNT", 10, 365, "2"),
-    ]
+
+async def make_tiers(tenant: TenantFixture, specs: list[TierSpec]) -> dict[str, Tier]:
     made = {}
     async with tenant_tx(tenant.ctx):
-        for name, rank, metric, threshold, window, multiplier in specs:
+        for name, rank, metric, threshold, window, multiplier, calendar_year in specs:
             made[name] = await Tier.create(
                 id=uuid.uuid4(),
                 tenant_id=tenant.info.id,
@@ -41,10 +38,23 @@ async def tiers(tenant: TenantFixture) -> dict[str, Tier]:
                 metric=metric,
                 threshold=threshold,
                 window_days=window,
+                calendar_year=calendar_year,
                 points_multiplier=Decimal(multiplier),
             )
     forget_catalogue(tenant.info.id)
     return made
+
+
+async def tiers(tenant: TenantFixture) -> dict[str, Tier]:
+    return await make_tiers(
+        tenant,
+        [
+            ("普卡", 0, "SPEND", 0, None, "1", False),
+            ("银卡", 1, "SPEND", 200_000, None, "1.2", False),
+            ("金卡", 2, "SPEND", 500_000, 30, "1.5", False),
+            ("钻石", 3, "ORDER_COUNT", 10, 365, "2", False),
+        ],
+    )
 
 
 async def buy(ctx: RequestContext, member: uuid.UUID, amount: int) -> orders.OrderResult:
@@ -294,27 +304,16 @@ async def test_the_metrics_read_with_the_order_are_those_read_after_it(
 
 async def low_tiers(tenant: TenantFixture) -> None:
     """Tiers a few orders reach, each metric with a window an old order falls outside of."""
-    specs = [
-        ("一", 1, "SPEND", 100_000, None, False),
-        ("二", 2, "ORDER_COUNT", 2, 30, False),
-        ("三", 3, "SPEND", 250_000, 30, False),
-        ("四", 4, "POINTS_EARNED", 4_000, None, True),
-        ("五", 5, "ORDER_COUNT", 4, 7, False),
-    ]
-    async with tenant_tx(tenant.ctx):
-        for name, rank, metric, threshold, window, calendar_year in specs:
-            await Tier.create(
-                id=uuid.uuid4(),
-                tenant_id=tenant.info.id,
-                name=name,
-                rank=rank,
-                metric=metric,
-                threshold=threshold,
-                window_days=window,
-                calendar_year=calendar_year,
-                points_multiplier=Decimal("1"),
-            )
-    forget_catalogue(tenant.info.id)
+    await make_tiers(
+        tenant,
+        [
+            ("一", 1, "SPEND", 100_000, None, "1", False),
+            ("二", 2, "ORDER_COUNT", 2, 30, "1", False),
+            ("三", 3, "SPEND", 250_000, 30, "1", False),
+            ("四", 4, "POINTS_EARNED", 4_000, None, "1", True),
+            ("五", 5, "ORDER_COUNT", 4, 7, "1", False),
+        ],
+    )
 
 
 async def all_tiers(tenant: TenantFixture) -> list[Tier]:
