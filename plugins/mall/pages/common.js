@@ -1,15 +1,15 @@
 // What the mall's admin pages share: days as the API writes them, money in yuan, errors in words.
 
-// A day as YYYY-MM-DD in the browser's time zone (the mall office's, as a rule the tenant's).
-export function isoDay(date) {
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+// A moment's day as YYYY-MM-DD in the time zone `zone` (an IANA name: the tenant's, whose days
+// the API counts in, whatever the browser's own zone is).
+export function dayIn(date, zone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }
 
-// The first day of this month and today: the settlement's default range.
-export function thisMonthSoFar() {
-  const today = new Date();
-  return [isoDay(new Date(today.getFullYear(), today.getMonth(), 1)), isoDay(today)];
+// The first day of this month and today in the tenant's time zone: the settlement's default range.
+export function thisMonthSoFar(zone) {
+  const today = dayIn(new Date(), zone);
+  return [`${today.slice(0, 8)}01`, today];
 }
 
 // Fen as yuan with two decimals: 12800 -> "¥128.00", -500 -> "-¥5.00".

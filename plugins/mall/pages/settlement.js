@@ -11,6 +11,8 @@ const SETTLEMENT = `query MallSettlement($from: Date!, $until: Date!) {
   }
 }`;
 
+const TENANT_ZONE = `query MallTenantZone { viewer { tenant { timezone } } }`;
+
 const WORDS = {
   'zh-CN': {
     title: '结算',
@@ -111,13 +113,29 @@ export default function page(host) {
   }
 
   return function MallSettlement() {
-    const [initialFrom, initialUntil] = React.useMemo(thisMonthSoFar, []);
-    const [from, setFrom] = React.useState(initialFrom);
-    const [until, setUntil] = React.useState(initialUntil);
+    // the default range is the tenant's month so far, in the tenant's time zone
+    const [from, setFrom] = React.useState(null);
+    const [until, setUntil] = React.useState(null);
     const [rows, setRows] = React.useState(null);
     const [problem, setProblem] = React.useState(null);
     const [notice, setNotice] = React.useState(null); // { type, text }
     const [downloading, setDownloading] = React.useState(false);
+
+    React.useEffect(() => {
+      let live = true;
+      graphql(TENANT_ZONE).then(
+        (data) => {
+          if (!live) return;
+          const [first, today] = thisMonthSoFar(data.viewer.tenant.timezone);
+          setFrom((picked) => picked || first);
+          setUntil((picked) => picked || today);
+        },
+        (error) => live && setProblem(words.failed + errorText(error)),
+      );
+      return () => {
+        live = false;
+      };
+    }, []);
 
     React.useEffect(() => {
       if (!from || !until) return undefined;
@@ -176,7 +194,7 @@ export default function page(host) {
         h(antd.Input, {
           type: 'date',
           addonBefore: words.from,
-          value: from,
+          value: from || '',
           max: until,
           onChange: (event) => setFrom(event.target.value),
           'data-testid': 'mall-settlement-from',
@@ -184,7 +202,7 @@ export default function page(host) {
         h(antd.Input, {
           type: 'date',
           addonBefore: words.until,
-          value: until,
+          value: until || '',
           min: from,
           onChange: (event) => setUntil(event.target.value),
           'data-testid': 'mall-settlement-until',
