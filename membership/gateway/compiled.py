@@ -505,15 +505,10 @@ def _object_completer(type_name: str, steps: list[_Step]) -> Completer:
                 result = step.get(value, context)
                 if step.complete is not None:
                     result = step.complete(result, context, path, step.key, type_name, errors)
-            except _Null:
-                result = None
             except Exception as exc:
-                errors.append(located_error(exc, step.nodes, [*path.as_list(), step.key]))
+                _failed(exc, step.nodes, path, step.key, errors)
                 result = None
-            if result is None and step.non_null:
-                _null_error(step, path, type_name, errors)
-                raise _Null
-            out[step.key] = result
+            _put(out, step, result, path, type_name, errors)
         return out
 
     return complete
@@ -541,18 +536,40 @@ def _async_object_completer(type_name: str, steps: list[_Step]) -> Completer:
                     result = step.complete(result, context, path, step.key, type_name, errors)
                     if step.complete_is_async:
                         result = await result
-            except _Null:
-                result = None
             except Exception as exc:
-                errors.append(located_error(exc, step.nodes, [*path.as_list(), step.key]))
+                _failed(exc, step.nodes, path, step.key, errors)
                 result = None
-            if result is None and step.non_null:
-                _null_error(step, path, type_name, errors)
-                raise _Null
-            out[step.key] = result
+            _put(out, step, result, path, type_name, errors)
         return out
 
     return complete
+
+
+# The object completers repeat one loop, a sync one and an async one: the sync one saves an
+# await per field. What they do with a field's outcome is here, once.
+
+
+def _failed(
+    exc: Exception, nodes: list[FieldNode], parent: Path, key: str | int, errors: list[GraphQLError]
+) -> None:
+    """Record a field's error at its path; a child's null (already recorded) records nothing."""
+    if not isinstance(exc, _Null):
+        errors.append(located_error(exc, nodes, [*parent.as_list(), key]))
+
+
+def _put(
+    out: dict[str, Any],
+    step: _Step,
+    result: Any,
+    parent: Path,
+    type_name: str,
+    errors: list[GraphQLError],
+) -> None:
+    """Set a field's result; a null in a non-null field nulls the parent (``_Null``)."""
+    if result is None and step.non_null:
+        _null_error(step, parent, type_name, errors)
+        raise _Null
+    out[step.key] = result
 
 
 def _null_error(step: _Step, parent: Path, type_name: str, errors: list[GraphQLError]) -> None:
@@ -588,10 +605,8 @@ def _list_completer(item: Completer, item_non_null: bool, nodes: list[FieldNode]
         for index, entry in enumerate(value):
             try:
                 result = item(entry, context, path, index, None, errors)
-            except _Null:
-                result = None
             except Exception as exc:
-                errors.append(located_error(exc, nodes, [*path.as_list(), index]))
+                _failed(exc, nodes, path, index, errors)
                 result = None
             if result is None and item_non_null:
                 raise _Null

@@ -15,6 +15,7 @@ from membership.programme.settings import update_earning
 from membership.tiers.models import Tier
 from tenants.tx import tenant_tx
 from tests.conftest import TenantFixture
+from tests.orders.test_tier_upgrade import make_tiers
 from tests.points.test_ledger_invariants import new_member
 
 
@@ -97,16 +98,7 @@ async def test_a_tier_changed_between_orders_earns_at_its_new_multiplier(
     tenant: TenantFixture,
 ) -> None:
     member = await new_member(tenant)
-    async with tenant_tx(tenant.ctx):
-        tier = await Tier.create(
-            id=uuid.uuid4(),
-            tenant_id=tenant.info.id,
-            name="普卡",
-            rank=0,
-            metric="SPEND",
-            threshold=0,
-            points_multiplier=Decimal("1"),
-        )
+    tier = (await make_tiers(tenant, [("普卡", 0, "SPEND", 0, None, "1", False)]))["普卡"]
     await buy(tenant, member)  # joins the base tier
     async with tenant_tx(tenant.ctx):
         await Tier.filter(id=tier.id).update(points_multiplier=Decimal("2"))
