@@ -21,6 +21,7 @@ from playwright.async_api import Page
 
 from membership.db import PgTarget
 from tests.browser.test_admin import _login, browser_page, live_server, pytestmark
+from tests.browser.test_plugins_admin import choose
 from tests.browser.viewports import assert_no_sideways_scroll, assert_tap_targets, screenshot
 from tests.conftest import Api, TenantFixture, make_tenant
 
@@ -178,12 +179,8 @@ async def _bottom(page: Page, testid: str) -> float:
 
 
 async def _choose(page: Page, select_testid: str, option: str) -> None:
-    await page.get_by_test_id(select_testid).click()
-    await (
-        page.locator(".ant-select-item-option:not(.ant-select-item-option-disabled)")
-        .filter(has_text=option)
-        .click()
-    )
+    # the admin tests' one way to pick an antd option: it waits for the list to close again
+    await choose(page, page.get_by_test_id(select_testid), option)
 
 
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (1024, 768), (1366, 860)])
