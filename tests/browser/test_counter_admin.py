@@ -146,10 +146,45 @@ async def _focused(page: Page) -> str | None:
 
 
 async def _text_is(page: Page, test_id: str, expected: str) -> None:
-    await page.wait_for_function(
-        "([id, v]) => document.querySelector(`[data-testid=${id}]`)?.textContent === v",
-        arg=[test_id, expected],
-    )
+    """Wait until the element shows ``expected``; a failure says what it showed instead."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        await page.wait_for_function(
+            "([id, v]) => document.querySelector(`[data-testid=${id}]`)?.textContent === v",
+            arg=[test_id, expected],
+        )
+    except PlaywrightTimeout:
+        shown = await page.evaluate(
+            "(id) => document.querySelector(`[data-testid=${id}]`)?.textContent ?? null", test_id
+        )
+        await _shot(page, f"{test_id}-never-{expected}")
+        raise AssertionError(f"{test_id} showed {shown!r}, not {expected!r}") from None
+
+
+async def _confirm_dialog(page: Page, ok_test_id: str) -> None:
+    """Press a dialog's OK button and wait until the dialog has closed.
+
+    A tap that lands while the dialog is still zooming in can be lost under load; the dialog then
+    stays open. Tapping again is what a clerk does, and is safe: the dialog keeps one idempotency
+    key for as long as it is open, so a second tap never does the work twice.
+    """
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    ok = page.get_by_test_id(ok_test_id)
+    for attempt in range(3):
+        # the open animation is over once no motion class is left on the dialog
+        await page.wait_for_function(
+            "() => ![...document.querySelectorAll('.ant-modal')]"
+            ".some((m) => /ant-zoom/.test(m.className))"
+        )
+        await ok.click()
+        try:
+            await ok.wait_for(state="hidden", timeout=8_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
 
 
 async def _preview_settled(page: Page) -> None:
@@ -470,7 +505,7 @@ async def test_a_reward_is_redeemed_at_the_counter_and_the_balance_drops(
     summary = page.get_by_test_id("counter-reward-summary")
     await summary.wait_for()
     assert "3,000 → 2,500" in await summary.inner_text()
-    await page.get_by_test_id("counter-reward-confirm").click()
+    await _confirm_dialog(page, "counter-reward-confirm")
     await _text_is(page, "counter-member-points", "2,500")
     await _shot(page, "reward-redeemed")
 
