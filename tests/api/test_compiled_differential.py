@@ -373,3 +373,34 @@ async def test_the_admins_compiled_operations_answer_as_strawberry_does(
     assert len(compiled) >= 5, "the counter's operations should compile"
     for document in compiled:
         assert await differential(app, api, sides, document, 15) > 5
+
+
+async def test_a_field_failing_below_the_root_answers_as_strawberry_does(
+    app: Starlette, api: Api, sides: tuple[Side, Side], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A non-null field that raises deep in the answer: its error at its path, and the null
+    carried up to the nearest field that may be null, through both paths alike. The error is a
+    domain error, shown as it is: a masked one would read the same as the null's own error."""
+    from membership.errors import DomainError, ErrorCode
+    from membership.members import service as members
+
+    shown = members.masked_phone
+
+    def failing(auth: Any, row: Any) -> str:
+        if row.name == "会员1":
+            raise DomainError(ErrorCode.PERMISSION_DENIED, "This member's phone is withheld.")
+        return shown(auth, row)
+
+    monkeypatch.setattr(members, "masked_phone", failing)
+    strawberry_side, _ = sides
+    response = await api.raw(
+        OPERATIONS["lookup_by_id"], {"id": strawberry_side.names["@m1"]}, strawberry_side.secret_key
+    )
+    failed = response.json()
+    # the phone's null reached the member, which may be null
+    assert failed["data"] == {"member": None}
+    assert [(e["message"], e["path"]) for e in failed["errors"]] == [
+        ("This member's phone is withheld.", ["member", "phone"])
+    ]
+    for name in ("lookup_by_phone", "lookup_by_id", "record_order"):
+        assert await differential(app, api, sides, OPERATIONS[name], 25) > 10
