@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from asyncpg import Record
 from tortoise.models import Model
 
 __all__ = ["columns", "take"]
@@ -26,7 +27,7 @@ def columns(model: type[Model], alias: str, prefix: str) -> str:
     )
 
 
-def take(model: type[M], record: Mapping[str, Any], prefix: str) -> M:
+def take(model: type[M], record: Mapping[str, Any] | Record, prefix: str) -> M:
     """The row of ``model`` whose columns ``record`` holds under ``prefix``."""
     return model._init_from_db(
         **{column: record[prefix + column] for column in model._meta.fields_db_projection.values()}

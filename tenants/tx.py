@@ -5,19 +5,25 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from typing import Any
 
-from asyncpg.exceptions import InterfaceError
+from asyncpg import Record
+from asyncpg.exceptions import (
+    DataError,
+    IntegrityConstraintViolationError,
+    InterfaceError,
+    SyntaxOrAccessError,
+)
 from asyncpg.transaction import TransactionState
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connections
+from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.transactions import in_transaction
 
 from tenants.context import RequestContext
 
-__all__ = ["in_tenant_tx", "tenant_tx"]
+__all__ = ["fetch", "in_tenant_tx", "tenant_tx"]
 
 _current: contextvars.ContextVar[tuple[uuid.UUID, BaseDBAsyncClient] | None] = (
     contextvars.ContextVar("membership_tenant_tx", default=None)
@@ -53,52 +59,69 @@ def _begin_sql(tenant_id: uuid.UUID, snapshot: bool) -> str:
     )
 
 
-@asynccontextmanager
-async def _transaction(begin: str | None = None) -> AsyncIterator[BaseDBAsyncClient]:
-    """tortoise's ``in_transaction``, made safe for a BEGIN that fails, and begun with ``begin``
-    (a simple query starting with BEGIN) when given.
+class _TenantTransaction:
+    """``tenant_tx``'s context manager: a class, not a generator, as every service call of every
+    request enters one."""
 
-    tortoise takes a pool connection and makes it the task's current connection before it sends
-    BEGIN, and undoes neither when BEGIN fails (the server restarted under it): the connection
-    would stay out of the pool, and every later query of the task would use the dead one.
-    """
+    __slots__ = ("_context", "_joined", "_snapshot", "_tenant_id", "_token")
+
+    def __init__(self, tenant_id: uuid.UUID, snapshot: bool) -> None:
+        self._tenant_id, self._snapshot = tenant_id, snapshot
+        self._joined = False
+
+    async def __aenter__(self) -> BaseDBAsyncClient:
+        current = _current.get()
+        if current is not None and current[0] == self._tenant_id:
+            if self._snapshot:
+                raise RuntimeError("a snapshot transaction cannot join an open transaction")
+            self._joined = True
+            return current[1]
+        self._context = context = _transaction(_begin_sql(self._tenant_id, self._snapshot))
+        try:
+            conn: BaseDBAsyncClient = await context.__aenter__()
+        except BaseException:
+            await _abandon(context)
+            raise
+        self._token = _current.set((self._tenant_id, conn))
+        return conn
+
+    async def __aexit__(self, exc_type: Any, exc: Any, traceback: Any) -> None:
+        if self._joined:
+            return
+        _current.reset(self._token)
+        await self._context.__aexit__(exc_type, exc, traceback)
+
+
+def _transaction(begin: str) -> Any:
+    """tortoise's ``in_transaction``, begun with ``begin`` (a simple query starting with BEGIN)."""
     context: Any = in_transaction()
-    if begin is not None:
-        wrapper = context.client
+    wrapper = context.client
 
-        async def start() -> None:
-            transaction = wrapper._connection.transaction()
-            await _start(transaction, begin)
-            wrapper.transaction = transaction
+    async def start() -> None:
+        transaction = wrapper._connection.transaction()
+        await _start(transaction, begin)
+        wrapper.transaction = transaction
 
-        wrapper.begin = start
-    try:
-        conn = await context.__aenter__()
-    except BaseException:
-        token = getattr(context, "token", None)
-        if token is not None:
-            get_connections().reset(token)
-        client = getattr(context, "client", None)
-        connection = getattr(client, "_connection", None)
-        pool = getattr(getattr(client, "_parent", None), "_pool", None)
-        if connection is not None and pool is not None:
-            with contextlib.suppress(Exception):
-                await pool.release(connection)
-        raise
-    failure: tuple[Any, Any, Any] = (None, None, None)
-    try:
-        yield conn
-    except BaseException as exc:
-        failure = (type(exc), exc, exc.__traceback__)
-        raise
-    finally:
-        await context.__aexit__(*failure)
+    wrapper.begin = start
+    return context
 
 
-@asynccontextmanager
-async def tenant_tx(
-    ctx: RequestContext, *, snapshot: bool = False
-) -> AsyncIterator[BaseDBAsyncClient]:
+async def _abandon(context: Any) -> None:
+    """Undo what tortoise's ``in_transaction`` did before its BEGIN failed (the server restarted
+    under it), which tortoise does not: the connection would stay out of the pool, and every
+    later query of the task would use the dead one."""
+    token = getattr(context, "token", None)
+    if token is not None:
+        get_connections().reset(token)
+    client = getattr(context, "client", None)
+    connection = getattr(client, "_connection", None)
+    pool = getattr(getattr(client, "_parent", None), "_pool", None)
+    if connection is not None and pool is not None:
+        with contextlib.suppress(Exception):
+            await pool.release(connection)
+
+
+def tenant_tx(ctx: RequestContext, *, snapshot: bool = False) -> _TenantTransaction:
     """Run the block in one transaction whose ``app.tenant_id`` is the caller's tenant.
 
     Nested calls for the same tenant join the open transaction, so a service may call another
@@ -106,21 +129,27 @@ async def tenant_tx(
     REPEATABLE READ: every statement sees the data as the first one did (for a long read that
     must be consistent across statements); it cannot join an open transaction.
     """
-    current = _current.get()
-    if current is not None and current[0] == ctx.tenant.id:
-        if snapshot:
-            raise RuntimeError("a snapshot transaction cannot join an open transaction")
-        yield current[1]
-        return
-    async with _transaction(_begin_sql(ctx.tenant.id, snapshot)) as conn:
-        token = _current.set((ctx.tenant.id, conn))
-        try:
-            yield conn
-        finally:
-            _current.reset(token)
+    return _TenantTransaction(ctx.tenant.id, snapshot)
 
 
 def in_tenant_tx(ctx: RequestContext) -> bool:
     """Whether the caller runs inside an open transaction of this tenant (which joins)."""
     current = _current.get()
     return current is not None and current[0] == ctx.tenant.id
+
+
+async def fetch(conn: BaseDBAsyncClient, sql: str, values: Sequence[Any]) -> list[Record]:
+    """The rows of one statement on ``conn`` (a tenant transaction's), sent by asyncpg itself.
+
+    For the hot paths' long statements: tortoise's ``execute_query`` upper-cases the whole text
+    to choose between fetch and execute, on every call. The statement is logged and its errors
+    are raised as tortoise raises them (a unique key's IntegrityError), like ``execute_query``.
+    """
+    conn.log.debug("%s: %s", sql, values)
+    async with conn.acquire_connection() as connection:
+        try:
+            return await connection.fetch(sql, *values)  # type: ignore[no-any-return]
+        except IntegrityConstraintViolationError as exc:
+            raise IntegrityError(exc) from exc
+        except (SyntaxOrAccessError, DataError) as exc:
+            raise OperationalError(exc) from exc

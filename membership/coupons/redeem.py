@@ -36,7 +36,7 @@ from membership.outbox import insert_sql, outbox_row
 from membership.rows import columns, take
 from tenants.context import RequestContext
 from tenants.permissions import Permission
-from tenants.tx import tenant_tx
+from tenants.tx import fetch, tenant_tx
 
 __all__ = ["Redemption", "Validation", "check", "discount_for", "redeem_coupon", "validate_coupon"]
 
@@ -208,7 +208,7 @@ async def validate_coupon(
         ctx.require(Permission.COUPONS_WRITE)
     _check_amount(amount, ["orderAmount"])
     async with tenant_tx(ctx) as conn:
-        _, rows = await conn.execute_query(_validate_sql(), [normalize(code), member_id])
+        rows = await fetch(conn, _validate_sql(), [normalize(code), member_id])
     found = rows[0]
     if not found["member_ok__"]:
         raise DomainError(ErrorCode.NOT_FOUND, "No such member in this tenant.", ["memberId"])
@@ -254,9 +254,7 @@ async def redeem_coupon(
     try:
         async with tenant_tx(ctx) as conn:
             # the key's first result, the member, the coupon (locked) and its template: one read
-            _, rows = await conn.execute_query(
-                _redeem_read_sql(), [wanted, member_id, idempotency_key]
-            )
+            rows = await fetch(conn, _redeem_read_sql(), [wanted, member_id, idempotency_key])
             found = rows[0]
             first = idempotency.result_of(found["key_hash__"], found["key_result__"], request_hash)
             if first is not None:
@@ -301,7 +299,8 @@ async def redeem_coupon(
             # The coupon, the key, the event and, last, the template's counters (its row is
             # locked only until the commit: redemptions of one campaign do not queue behind
             # each other's whole transaction), in one statement.
-            await conn.execute_query(
+            await fetch(
+                conn,
                 _REDEEM_WRITE,
                 [
                     coupon.id,

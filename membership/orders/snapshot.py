@@ -32,6 +32,7 @@ from membership.programme.settings import settings_of
 from membership.tiers.models import Tier
 from plugins.manager import CORE_PLUGIN
 from tenants.context import RequestContext
+from tenants.tx import fetch
 
 __all__ = ["Programme", "read_programme"]
 
@@ -129,7 +130,7 @@ async def read_programme(
     probe, in one statement on ``conn``; None when there is no such live member."""
     tenant_id = ctx.tenant.id
     held = _parsed.get(tenant_id)
-    _, rows = await conn.execute_query(_SQL, [member_id, now, held[0] if held else None])
+    rows = await fetch(conn, _SQL, [member_id, now, held[0] if held else None])
     if not rows:
         return None
     row = dict(rows[0])

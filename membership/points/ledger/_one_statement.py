@@ -38,6 +38,7 @@ from membership.points.events import PointsChanged
 from membership.points.ledger._posting import Posting, actor_id
 from membership.programme.expiry import expires_at, get_policy
 from tenants.context import RequestContext
+from tenants.tx import fetch
 
 __all__ = ["Read", "write_order_statement"]
 
@@ -225,7 +226,7 @@ async def write_order_statement(
     for index, (sql, values) in enumerate(reads):
         columns.append(f"({_bound(sql, values, p)}) AS read{index}")
     final = f"SELECT {', '.join(columns)}" + (" FROM consumed" if spend else "")
-    _, found = await conn.execute_query(f"WITH {', '.join(parts)} {final}", p.values)
+    found = await fetch(conn, f"WITH {', '.join(parts)} {final}", p.values)
     if spend is not None and found[0]["taken"] != spent:
         # The cached balance said yes but the lots say no: the ledger is inconsistent. Refuse
         # (raising rolls the whole order back).
