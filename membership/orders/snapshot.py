@@ -134,10 +134,11 @@ async def read_programme(
     if not rows:
         return None
     row = dict(rows[0])
-    extra = {k: row.pop(k) for k in [k for k in row if k.endswith("__")]}
-    revision = extra["revision__"]
-    if extra["programme__"] is not None:
-        parsed = _parse(tenant_id, extra["programme__"])
+    revision = row.pop("revision__")
+    programme_json = row.pop("programme__")
+    mature_due, expire_due = row.pop("mature_due__"), row.pop("expire_due__")
+    if programme_json is not None:
+        parsed = _parse(tenant_id, programme_json)
         if len(_parsed) >= _TENANTS_KEPT:
             _parsed.clear()
         _parsed[tenant_id] = (revision, parsed)
@@ -150,7 +151,7 @@ async def read_programme(
         settings=parsed.settings,
         tiers=parsed.tiers,
         rules=parsed.rules,
-        mature_due=bool(extra["mature_due__"]),
-        expire_due=bool(extra["expire_due__"]),
+        mature_due=bool(mature_due),
+        expire_due=bool(expire_due),
     )
     return Member._init_from_db(**row), programme
