@@ -7,6 +7,7 @@ Only its SHA-256 is stored: a key has 256 bits of entropy, so a slow hash adds n
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import uuid
@@ -56,6 +57,9 @@ def hash_secret(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# A till sends the same key with every request: its parse and hash are kept, a few thousand
+# keys at most (a malformed one is kept as None, and pushed out like any other).
+@functools.lru_cache(maxsize=4096)
 def parse_key(key: str) -> ParsedKey | None:
     parts = key.split("_")
     if len(parts) != 3 or parts[0] not in ("sk", "pk"):

@@ -30,7 +30,7 @@ import inspect
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, cast
 
 import strawberry
 from graphql import (
@@ -49,6 +49,7 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    VariableNode,
     is_leaf_type,
     located_error,
 )
@@ -94,6 +95,7 @@ class _Root:
     nodes: list[FieldNode]
     field: GraphQLField | None  # None for __typename
     call: RootCall | None  # the resolver's call; None for __typename
+    arguments: Callable[[VariableValues], dict[str, Any]]  # the field's argument values
     path: Path
     parent: GraphQLObjectType
     complete: Completer
@@ -167,11 +169,7 @@ class Plan:
                 None,  # type: ignore[arg-type]
             )
             try:
-                args = (
-                    get_argument_values(root.field, root.nodes[0], variables)
-                    if root.field.args or root.nodes[0].arguments
-                    else {}
-                )
+                args = root.arguments(variables)
                 assert root.call is not None
                 value = root.call(info, args)
                 if inspect.isawaitable(value):
@@ -188,6 +186,63 @@ class Plan:
                 return None
             data[root.key] = completed
         return data
+
+
+def _no_arguments(variables: VariableValues) -> dict[str, Any]:
+    return {}
+
+
+def _argument_reader(
+    field: GraphQLField, node: FieldNode
+) -> Callable[[VariableValues], dict[str, Any]]:
+    """The root field's argument values from the coerced variables, as graphql-core's
+    ``get_argument_values`` gives them.
+
+    When every argument the document gives is a variable, each value is the variable's, already
+    coerced to its type, and the arguments it leaves out take their defaults, worked out once
+    by graphql-core itself. A variable that is absent or null goes to graphql-core (an absent
+    one falls back to the argument's default; a null one may be refused).
+    """
+    if not field.args and not node.arguments:
+        return _no_arguments
+    given = {argument.name.value: argument.value for argument in node.arguments or ()}
+
+    def by_graphql_core(variables: VariableValues) -> dict[str, Any]:
+        return get_argument_values(field, node, variables)
+
+    if not all(isinstance(value, VariableNode) for value in given.values()) or any(
+        name not in field.args for name in given
+    ):
+        return by_graphql_core
+    try:
+        left_out = get_argument_values(field, FieldNode(name=node.name, arguments=()), None)
+    except GraphQLError:  # a required argument left out: graphql-core says so
+        return by_graphql_core
+    out_names = {name: argument.out_name or name for name, argument in field.args.items()}
+    defaults = {
+        out: left_out[out]
+        for name, out in out_names.items()
+        if name not in given and out in left_out
+    }
+    if not all(
+        value is None or isinstance(value, str | int | float) for value in defaults.values()
+    ):
+        return by_graphql_core  # a default a resolver could change is made afresh each time
+    pairs = tuple(
+        (out_names[name], cast(VariableNode, value).name.value) for name, value in given.items()
+    )
+
+    def read(variables: VariableValues) -> dict[str, Any]:
+        values = dict(defaults)
+        coerced = variables.coerced
+        for name, variable in pairs:
+            value = coerced.get(variable)
+            if value is None:
+                return get_argument_values(field, node, variables)
+            values[name] = value
+        return values
+
+    return read
 
 
 def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
@@ -226,6 +281,7 @@ def compile_plan(schema: strawberry.Schema, document: str) -> Plan:
                     nodes=nodes,
                     field=None,
                     call=None,
+                    arguments=_no_arguments,
                     path=Path(None, key, parent.name),
                     parent=parent,
                     complete=_constant_completer(parent.name),
@@ -248,6 +304,7 @@ def compile_plan(schema: strawberry.Schema, document: str) -> Plan:
                 nodes=nodes,
                 field=field_def,
                 call=call,
+                arguments=_argument_reader(field_def, nodes[0]),
                 path=Path(None, key, parent.name),
                 parent=parent,
                 complete=complete,
