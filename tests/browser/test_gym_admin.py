@@ -150,6 +150,10 @@ async def test_the_front_desk_fits_a_phone(
     phone = f"1391{uuid.uuid4().int % 10_000_000:07d}"
     await gym_with_member(base, gym, phone)
     await use_device(page, "phone")
+    # A browser twenty hours behind the gym: for twenty hours of every day its calendar shows
+    # another day than the gym's, and the desk must still count in the gym's days.
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("Emulation.setTimezoneOverride", {"timezoneId": "Etc/GMT+12"})
     await _login(
         page,
         base,
@@ -162,6 +166,13 @@ async def test_the_front_desk_fits_a_phone(
     await find(page, phone)
     await page.get_by_test_id("gym-card-freeze").first.click()
     await expect(page.get_by_test_id("gym-freeze-form")).to_be_visible()
+    # the freeze form opens on the gym's today and the six days after it
+    today = datetime.now(ZoneInfo(gym.info.timezone)).date()
+    shown = await page.evaluate("() => new Date().toString()")
+    for field, day in (("from", today), ("until", today + timedelta(days=6))):
+        testid = f"gym-freeze-{field}"
+        box = page.locator(f"input[data-testid={testid}], [data-testid={testid}] input")
+        assert await box.input_value() == day.isoformat(), (field, shown)
     await assert_no_sideways_scroll(page)
     button = await page.get_by_test_id("gym-check-in").bounding_box()
     assert button is not None and button["height"] >= 44

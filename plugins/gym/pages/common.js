@@ -6,16 +6,16 @@ export function newKey() {
   return `${Date.now()}-${Math.random().toString(16).slice(2)}`;
 }
 
-// A day as YYYY-MM-DD in the browser's time zone (the front desk's, as a rule the tenant's).
-export function isoDay(date) {
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+// A moment's day as YYYY-MM-DD in the time zone `zone` (an IANA name: the gym's, whose days the
+// API counts in, whatever the browser's own zone is).
+export function dayIn(date, zone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }
 
-export function daysFromToday(days) {
-  const date = new Date();
-  date.setDate(date.getDate() + days);
-  return isoDay(date);
+// The day `days` after today in the time zone `zone`, as YYYY-MM-DD.
+export function daysFromToday(days, zone) {
+  const [year, month, day] = dayIn(new Date(), zone).split('-').map(Number);
+  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
 }
 
 // Fen as yuan with two decimals: 30000 -> "¥300.00".

@@ -7,8 +7,11 @@ import { daysFromToday, errorText, newKey, userErrorText, yuan } from './common.
 
 const CARD = `id status startsAt endsAt visitsLeft product { id name kind }`;
 
+// The gym's time zone comes with the member: the desk's days are the gym's, whatever the
+// browser's own zone is.
 const FIND = `query GymMember($phone: String!) {
   member(phone: $phone) { id name phone pointsBalance cards { ${CARD} } }
+  viewer { tenant { timezone } }
 }`;
 
 const PRODUCTS = `query GymProducts { cardProducts { id name kind days visits price } }`;
@@ -88,13 +91,13 @@ export default function page(host) {
   const words = WORDS[language] || WORDS.en;
   const full = { width: '100%' };
 
-  function day(at) {
-    return at ? new Date(at).toLocaleDateString(language) : words.never;
+  function day(at, zone) {
+    return at ? new Date(at).toLocaleDateString(language, { timeZone: zone }) : words.never;
   }
 
-  function FreezeForm({ card, onDone, onCancel }) {
-    const [from, setFrom] = React.useState(daysFromToday(0));
-    const [until, setUntil] = React.useState(daysFromToday(6));
+  function FreezeForm({ card, zone, onDone, onCancel }) {
+    const [from, setFrom] = React.useState(daysFromToday(0, zone));
+    const [until, setUntil] = React.useState(daysFromToday(6, zone));
     const [busy, setBusy] = React.useState(false);
     const [problem, setProblem] = React.useState(null);
 
@@ -148,7 +151,7 @@ export default function page(host) {
     );
   }
 
-  function CardView({ card, onChanged }) {
+  function CardView({ card, zone, onChanged }) {
     const [freezing, setFreezing] = React.useState(false);
     const ended = card.status === 'EXPIRED' || card.status === 'USED_UP';
     return h(
@@ -164,7 +167,7 @@ export default function page(host) {
       h(
         antd.Space,
         { direction: 'vertical', style: full },
-        h(antd.Typography.Text, { 'data-testid': 'gym-card-ends' }, `${words.ends}: ${day(card.endsAt)}`),
+        h(antd.Typography.Text, { 'data-testid': 'gym-card-ends' }, `${words.ends}: ${day(card.endsAt, zone)}`),
         card.visitsLeft === null || card.visitsLeft === undefined
           ? null
           : h(
@@ -175,6 +178,7 @@ export default function page(host) {
         freezing
           ? h(FreezeForm, {
               card,
+              zone,
               onCancel: () => setFreezing(false),
               onDone: (changed) => {
                 setFreezing(false);
@@ -255,11 +259,13 @@ export default function page(host) {
   return function FrontDesk() {
     const [query, setQuery] = React.useState('');
     const [member, setMember] = React.useState(null);
+    const [zone, setZone] = React.useState(undefined); // the gym's; undefined: the browser's
     const [notice, setNotice] = React.useState(null); // { type, text }
     const [busy, setBusy] = React.useState(false);
 
     async function load(phone) {
       const data = await graphql(FIND, { phone });
+      setZone(data.viewer && data.viewer.tenant ? data.viewer.tenant.timezone : undefined);
       setMember(data.member);
       return data.member;
     }
@@ -363,7 +369,7 @@ export default function page(host) {
             h(antd.Typography.Title, { level: 5, style: { margin: 0 } }, words.cards),
             member.cards.length
               ? member.cards.map((card) =>
-                  h(CardView, { key: card.id, card, onChanged: (_, text) => refreshed(text) }),
+                  h(CardView, { key: card.id, card, zone, onChanged: (_, text) => refreshed(text) }),
                 )
               : h(antd.Typography.Text, { type: 'secondary' }, words.noCards),
             h(SellCard, { key: member.id, member, onSold: refreshed }),
