@@ -130,6 +130,13 @@ async def test_the_front_desk_checks_a_member_in_and_the_other_gym_pages_work(
     await expect(stats.get_by_test_id("gym-stats-chart").locator("canvas")).to_have_count(1)
     await expect(stats.get_by_test_id("gym-stats-rate")).to_contain_text("100.0%")
     await expect(stats.get_by_test_id("gym-stats-ratio")).to_contain_text("1 位会员")
+    # the range is the gym's last 30 days, in the gym's time zone
+    today = datetime.now(ZoneInfo(gym.info.timezone)).date()
+    for field, day in (("from", today - timedelta(days=29)), ("until", today)):
+        box = stats.locator(
+            f"[data-testid=gym-stats-{field}] input, input[data-testid=gym-stats-{field}]"
+        )
+        assert await box.input_value() == day.isoformat(), field
     await screenshot(page, "gym-stats")
 
     # in English

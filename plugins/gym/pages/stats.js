@@ -4,6 +4,8 @@
 
 import { daysFromToday, errorText } from './common.js';
 
+const GYM_ZONE = `query GymZone { viewer { tenant { timezone } } }`;
+
 const STATS = `query GymStats($from: Date!, $until: Date!) {
   gymCheckInsPerDay(from: $from, until: $until) { day count }
   gymRenewalRate(from: $from, until: $until) { ended renewed rate }
@@ -41,10 +43,27 @@ export default function page(host) {
   const words = WORDS[language] || WORDS.en;
 
   return function GymStats() {
-    const [from, setFrom] = React.useState(daysFromToday(-29));
-    const [until, setUntil] = React.useState(daysFromToday(0));
+    // the default range is the gym's last 30 days, counted in the gym's time zone
+    const [from, setFrom] = React.useState(null);
+    const [until, setUntil] = React.useState(null);
     const [data, setData] = React.useState(null);
     const [problem, setProblem] = React.useState(null);
+
+    React.useEffect(() => {
+      let live = true;
+      graphql(GYM_ZONE).then(
+        (answer) => {
+          if (!live) return;
+          const zone = answer.viewer.tenant.timezone;
+          setFrom((picked) => picked || daysFromToday(-29, zone));
+          setUntil((picked) => picked || daysFromToday(0, zone));
+        },
+        (error) => live && setProblem(words.failed + errorText(error)),
+      );
+      return () => {
+        live = false;
+      };
+    }, []);
 
     React.useEffect(() => {
       if (!from || !until) return undefined;
@@ -87,16 +106,16 @@ export default function page(host) {
         h(antd.Input, {
           type: 'date',
           addonBefore: words.from,
-          value: from,
-          max: until,
+          value: from || '',
+          max: until || undefined,
           onChange: (event) => setFrom(event.target.value),
           'data-testid': 'gym-stats-from',
         }),
         h(antd.Input, {
           type: 'date',
           addonBefore: words.until,
-          value: until,
-          min: from,
+          value: until || '',
+          min: from || undefined,
           onChange: (event) => setUntil(event.target.value),
           'data-testid': 'gym-stats-until',
         }),
