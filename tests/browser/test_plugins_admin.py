@@ -261,7 +261,9 @@ async def test_a_value_the_server_refuses_is_shown_at_its_field_and_enables_noth
     error = config_item(page, "columns.1.label").locator(".ant-form-item-explain-error")
     await expect(error).to_contain_text("取值无效")
     await expect(error).to_contain_text("plain text")
-    await screenshot(page, "plugins-server-error")
+    # The viewport only: a full-page capture resizes the page for a moment, and once, under
+    # load, the layout took that for a narrow screen and remounted the page, drawer and all.
+    await screenshot(page, "plugins-server-error", full_page=False)
     assert await page.get_by_test_id("plugin-config-errors").count() == 0  # placed, not above
 
     state = await plugin_state(plugin_server, shop, BOARD)
