@@ -326,6 +326,61 @@ async def test_clerk_records_a_sale_with_a_coupon_and_points_within_the_cap(
     assert page.url.endswith("/admin/counter")
 
 
+async def test_a_sale_in_progress_survives_turning_the_phone_and_the_tablet(
+    live_server: str, browser_page: Page, counter_shop: TenantFixture, api: Api
+) -> None:
+    """Turning a phone on its side crosses the phone width (390 to 844 px), and turning a tablet
+    crosses the two-column width (768 to 1024 px). The sale on the screen, its amount, coupon and
+    points, stays through both and is recorded as entered."""
+    page = browser_page
+    shop = counter_shop
+    await _cap(api, shop, 50)
+    await _clerk(api, shop, stores=["SH-001"])
+    member_id = await _member(api, shop, f"+86{PHONE}", "王小明", points=10_000)
+    code = await _coupon(api, shop, member_id, name="满100减20", amountOff=2_000, minSpend=10_000)
+    await _sign_in_at_the_counter(page, live_server, shop, "phone")
+    await _find(page, PHONE)
+    await page.get_by_test_id("counter-member").wait_for()
+    await page.keyboard.type("150")
+    coupon = page.locator(f"[data-testid=counter-coupon][data-code='{code}']")
+    await coupon.click()
+    await _text_is(page, "counter-preview-discount", "−¥20.00")
+    await page.get_by_test_id("counter-points").fill("1000")
+    await _text_is(page, "counter-preview-points-value", "−¥10.00")
+    await _preview_settled(page)
+
+    turns = [
+        ({"width": 844, "height": 390}, "stacked"),  # the phone on its side: wider than a phone
+        ({"width": 768, "height": 1024}, "stacked"),  # a tablet upright
+        ({"width": 1024, "height": 768}, "columns"),  # the tablet on its side
+    ]
+    for size, layout in turns:
+        await page.set_viewport_size(size)
+        counter = page.locator(f"{COUNTER}[data-layout={layout}]")
+        await counter.wait_for()
+        amount = page.locator(
+            "[data-testid=counter-amount] input, input[data-testid=counter-amount]"
+        )
+        shown = (
+            await amount.input_value(),
+            await coupon.get_attribute("aria-pressed"),
+            await page.get_by_test_id("counter-points").input_value(),
+        )
+        assert shown == ("150.00", "true", "1000"), f"at {size}: {shown}"
+        await _text_is(page, "counter-preview-due", "¥120.00")
+
+    await _shot(page, "turned")
+    await page.get_by_test_id("counter-confirm").click()
+    await page.get_by_test_id("counter-result").wait_for()
+    number = (await page.get_by_test_id("counter-result-order").inner_text()).split()[-1]
+    order = (await api(ORDER, {"externalId": number}, token=shop.secret_key))["order"]
+    assert (order["amount"], order["discountAmount"], order["pointsSpent"]) == (
+        15_000,
+        2_000,
+        1_000,
+    )
+
+
 async def test_a_coupon_that_does_not_apply_and_points_over_the_cap_are_refused(
     live_server: str, browser_page: Page, counter_shop: TenantFixture, api: Api
 ) -> None:

@@ -50,7 +50,7 @@ import { useIsNarrow } from '../hooks/useIsNarrow';
 import { useSession } from '../session/SessionProvider';
 import { useViewer } from '../session/ViewerProvider';
 import { NAVIGATION_SECTIONS, navigationItems, type NavigationItem, type NavigationSection } from './navigation';
-import { touchTheme } from './touchTheme';
+import { desktopTheme, touchTheme } from './touchTheme';
 
 const ICONS = {
   dashboard: <DashboardOutlined />,
@@ -167,7 +167,7 @@ export function AppLayout() {
   );
 
   return (
-    <ConfigProvider theme={phone ? touchTheme : undefined}>
+    <ConfigProvider theme={phone ? touchTheme : desktopTheme}>
       <Layout style={{ minHeight: '100vh' }}>
         {phone ? (
           <Drawer

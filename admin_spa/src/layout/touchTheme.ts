@@ -28,3 +28,11 @@ export const touchTheme: ThemeConfig = {
     Switch: { trackHeightSM: 22, trackMinWidthSM: 44, handleSizeSM: 18 },
   },
 };
+
+/**
+ * The theme everywhere else: nothing changed. It is an object rather than no theme because antd's
+ * ConfigProvider adds a provider around its children only when given one, so switching between a
+ * theme and none would remount the whole page (a form half filled, an open drawer) whenever the
+ * window crossed the phone width.
+ */
+export const desktopTheme: ThemeConfig = {};
