@@ -49,12 +49,31 @@ class CheckedIn:
     replayed: bool  # the key was used before: nothing new was written
 
 
+MAX_STORE_CODE = 50
+
+
+def _check_store(ctx: RequestContext, store_code: str | None) -> None:
+    """A store code is 1 to 50 characters, and one of the caller's stores when the caller is a
+    staff member assigned to some (as a sale at the counter is)."""
+    field = ["input", "storeCode"]
+    if store_code is not None and not 1 <= len(store_code) <= MAX_STORE_CODE:
+        raise DomainError(ErrorCode.INVALID, "Store codes have 1 to 50 characters.", field)
+    if ctx.actor.stores and store_code not in ctx.actor.stores:
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            "You check members in at your stores only: {stores}.",
+            field,
+            stores=", ".join(ctx.actor.stores),
+        )
+
+
 async def check_in(
     ctx: RequestContext, member_id: uuid.UUID, store_code: str | None, key: str
 ) -> CheckedIn:
     """Check the member in on their best usable card, once per key. The caller checks the
     permission."""
     check_key(key)
+    _check_store(ctx, store_code)
     config = await config_of(ctx)
     now = ctx.clock.now()
     async with tenant_transaction(ctx) as conn:

@@ -20,6 +20,7 @@ ZH_CN: dict[str, str] = {
     "This idempotency key was used for another sale.": "此幂等键已用于另一笔售卡。",
     "This idempotency key was used for another freeze.": "此幂等键已用于另一次冻结。",
     "This idempotency key was used for another member's check-in.": "此幂等键已用于另一位会员的签到。",
+    "You check members in at your stores only: {stores}.": "您只能在所属门店为会员签到：{stores}。",
     "This card has ended; it cannot be frozen.": "此卡已到期或已用完，不能冻结。",
     "A freeze ends on or after the day it starts.": "冻结结束日期不能早于开始日期。",
     "A freeze starts today or later.": "冻结只能从今天或以后开始。",

@@ -252,7 +252,8 @@ class GymMutations:
     @strawberry.mutation(
         description="Check a member in on their usable card ending soonest, once per idempotency "
         "key; it earns the tenant's check-in points and streak bonus. No usable card: an error, "
-        "nothing used. Needs points:write and members:read."
+        "nothing used. A staff member assigned to stores checks in at those stores only. Needs "
+        "points:write and members:read."
     )
     @returns_errors(CheckInPayload)
     async def check_in(self, info: Info, input: CheckInInput) -> CheckInPayload:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from membership.activation.jobs import run_crons
 from membership.clock import SystemClock
 from tenants.tx import tenant_tx
+from tests.api.test_auth import add_staff
 from tests.conftest import Api, TenantFixture, count_queries
 from tests.journeys.conftest import process_events
 
@@ -30,6 +31,8 @@ CHECK_IN = f"""mutation($input: CheckInInput!) {{ checkIn(input: $input) {{
   {CARD} pointsEarned errors {{ code field message }} }} }}"""
 MEMBER = """query($id: ID!) { member(id: $id) { pointsBalance
   cards { id status endsAt visitsLeft product { name } } } }"""
+ASSIGN = """mutation($id: ID!, $codes: [String!]!) {
+  assignStaffStores(id: $id, storeCodes: $codes) { errors { code field message } } }"""
 CREATE_MEMBER = """mutation($phone: String!) {
   createMember(input: {phone: $phone}) { member { id } errors { code } } }"""
 
@@ -358,6 +361,46 @@ async def test_a_replayed_check_in_counts_once(api: Api, tenant: TenantFixture) 
     await sold(api, tenant, other, "月卡")
     reused = await check_in(api, tenant, other, "door-1")
     assert [e["code"] for e in reused["errors"]] == ["IDEMPOTENCY_KEY_REUSED"]
+
+
+async def test_a_clerk_checks_members_in_at_their_own_stores_only(
+    api: Api, tenant: TenantFixture
+) -> None:
+    await enable(api, tenant)
+    who = await new_member(api, tenant)
+    await sold(api, tenant, who, "10 次卡")
+    email, token = await add_staff(api, tenant, "clerk")
+    staff = await api("{ staff { id email } }", token=tenant.owner_token)
+    clerk = next(s["id"] for s in staff["staff"] if s["email"] == email)
+    assigned = await api(ASSIGN, {"id": clerk, "codes": ["GYM-01"]}, tenant.owner_token)
+    assert assigned["assignStaffStores"]["errors"] == []
+
+    async def at(store: str | None, key: str, caller: str = token) -> dict[str, Any]:
+        variables = {"memberId": who, "idempotencyKey": key, "storeCode": store}
+        return (await api(CHECK_IN, {"input": variables}, caller))["checkIn"]  # type: ignore[no-any-return]
+
+    elsewhere = await at("GYM-02", "s-1")
+    assert elsewhere["card"] is None and elsewhere["errors"] == [
+        {
+            "code": "PERMISSION_DENIED",
+            "field": ["input", "storeCode"],
+            "message": "You check members in at your stores only: GYM-01.",
+        }
+    ]
+    assert [e["code"] for e in (await at(None, "s-2"))["errors"]] == ["PERMISSION_DENIED"]
+    too_long = await at("G" * 51, "s-3", tenant.owner_token)
+    assert [(e["code"], e["field"]) for e in too_long["errors"]] == [
+        ("INVALID", ["input", "storeCode"])
+    ]
+    assert (await member(api, tenant, who))["cards"][0]["visitsLeft"] == 10  # nothing used
+    async with tenant_tx(tenant.ctx) as conn:
+        _, rows = await conn.execute_query("SELECT count(*) AS n FROM gym_check_ins")
+    assert rows[0]["n"] == 0
+
+    mine = await at("GYM-01", "s-4")
+    assert mine["errors"] == [] and mine["card"]["visitsLeft"] == 9
+    # the owner, assigned to no store, checks in anywhere
+    assert (await at("GYM-02", "s-5", tenant.owner_token))["errors"] == []
 
 
 async def test_three_check_ins_in_a_week_earn_the_streak_bonus(
