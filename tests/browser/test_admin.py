@@ -5,26 +5,22 @@ Screenshots of every page visited land in test-artifacts/screenshots/.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
 from membership.db import PgTarget
 from membership.demo import seed_members, seed_reference_data
+from tests.browser.live import ROOT, running_api
 from tests.conftest import Api, TenantFixture, make_tenant
 
-ROOT = Path(__file__).resolve().parents[2]
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
+
+__all__ = ["ROOT", "SHOTS", "browser_page", "live_server", "running_api"]
+
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,84 +31,22 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def running_api(database: PgTarget, redis_url: str, **env: str) -> Iterator[str]:
-    """The API as its own uvicorn process on a free port, ready; ``env`` adds settings."""
-    port = _free_port()
-    environment = {**os.environ, "DATABASE_URL": database.dsn(), "REDIS_URL": redis_url, **env}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "membership.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=environment,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("API did not become ready")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 @pytest.fixture(scope="module")
-def live_server(database: PgTarget, redis_url: str) -> Iterator[str]:
-    with running_api(database, redis_url) as base:
-        yield base
+def live_server(shared_api: str) -> str:
+    """The worker's API process (tests/browser/conftest.py), shared by the modules that need no
+    settings of their own; each test makes its own tenant."""
+    return shared_api
 
 
 @pytest.fixture
-async def browser_page() -> AsyncIterator[object]:
-    from playwright.async_api import async_playwright
-
+async def browser_page(chromium: Browser) -> AsyncIterator[object]:
+    """A page in a context of its own (cookies, storage, permissions), in the worker's browser."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = await browser.new_page(viewport={"width": 1366, "height": 860}, locale="zh-CN")
-        try:
-            yield page
-        finally:
-            await browser.close()
+    context = await chromium.new_context(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+    try:
+        yield await context.new_page()
+    finally:
+        await context.close()
 
 
 @pytest.fixture

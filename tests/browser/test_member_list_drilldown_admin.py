@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from playwright.async_api import expect
 
 import membership.analytics.rollup
 from membership.db import PgTarget
@@ -161,8 +162,10 @@ async def test_a_drill_down_lists_what_the_api_lists_exports_it_and_sends_it_a_c
     await page.get_by_test_id("member-issue-list").click()
     await page.get_by_test_id("issue-list-template").click()
     await page.locator(".ant-select-item-option").filter(has_text="回馈券").click()
-    confirm = await page.get_by_test_id("issue-list-confirm").inner_text()
-    assert f"{len(active)} 位会员" in confirm and "回馈券" in confirm
+    # the sentence names the template once the choice has rendered
+    confirm_text = page.get_by_test_id("issue-list-confirm")
+    await expect(confirm_text).to_contain_text("回馈券")
+    assert f"{len(active)} 位会员" in await confirm_text.inner_text()
     await page.get_by_test_id("issue-list-submit").dblclick()  # confirmed twice: queued once
     await page.wait_for_function(
         "() => document.querySelector('[data-testid=issue-run-progress]')?.dataset.status"
