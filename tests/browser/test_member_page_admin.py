@@ -325,7 +325,7 @@ async def test_a_clerk_redeems_a_reward_on_a_phone_and_the_balance_drops(
     too_dear = page.locator(".ant-select-item-option").filter(has_text="行李箱")
     await too_dear.wait_for()
     assert "ant-select-item-option-disabled" in (await too_dear.get_attribute("class") or "")
-    await page.locator(".ant-select-item-option").filter(has_text="保温杯").click()
+    await _choose(page, "redeem-reward-select", "保温杯")
     await assert_no_sideways_scroll(page)
     await screenshot(page, "member-redeem", full_page=False)
     await page.get_by_test_id("redeem-reward-submit").dblclick()
