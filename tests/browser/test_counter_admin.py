@@ -125,6 +125,16 @@ async def _cap(api: Api, shop: TenantFixture, percent: int) -> None:
     await _ok(api, shop, SETTINGS, input={"pointsPaymentCapPercent": percent})
 
 
+async def _sale_shop(api: Api, shop: TenantFixture) -> tuple[str, str]:
+    """Points pay up to half a sale; a clerk of store SH-001; 王小明 with 10,000 points and a
+    满100减20 coupon. Returns the member's id and the coupon's code."""
+    await _cap(api, shop, 50)
+    await _clerk(api, shop, stores=["SH-001"])
+    member_id = await _member(api, shop, f"+86{PHONE}", "王小明", points=10_000)
+    code = await _coupon(api, shop, member_id, name="满100减20", amountOff=2_000, minSpend=10_000)
+    return member_id, code
+
+
 async def _sign_in_at_the_counter(
     page: Page, base: str, shop: TenantFixture, device: Device
 ) -> None:
@@ -229,10 +239,7 @@ async def test_clerk_records_a_sale_with_a_coupon_and_points_within_the_cap(
 ) -> None:
     page = browser_page
     shop = counter_shop
-    await _cap(api, shop, 50)
-    await _clerk(api, shop, stores=["SH-001"])
-    member_id = await _member(api, shop, f"+86{PHONE}", "王小明", points=10_000)
-    code = await _coupon(api, shop, member_id, name="满100减20", amountOff=2_000, minSpend=10_000)
+    member_id, code = await _sale_shop(api, shop)
 
     await _sign_in_at_the_counter(page, live_server, shop, device)
 
@@ -334,10 +341,7 @@ async def test_a_sale_in_progress_survives_turning_the_phone_and_the_tablet(
     points, stays through both and is recorded as entered."""
     page = browser_page
     shop = counter_shop
-    await _cap(api, shop, 50)
-    await _clerk(api, shop, stores=["SH-001"])
-    member_id = await _member(api, shop, f"+86{PHONE}", "王小明", points=10_000)
-    code = await _coupon(api, shop, member_id, name="满100减20", amountOff=2_000, minSpend=10_000)
+    member_id, code = await _sale_shop(api, shop)
     await _sign_in_at_the_counter(page, live_server, shop, "phone")
     await _find(page, PHONE)
     await page.get_by_test_id("counter-member").wait_for()
@@ -379,6 +383,7 @@ async def test_a_sale_in_progress_survives_turning_the_phone_and_the_tablet(
         2_000,
         1_000,
     )
+    assert order["member"]["id"] == member_id
 
 
 async def test_a_coupon_that_does_not_apply_and_points_over_the_cap_are_refused(
