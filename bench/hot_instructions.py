@@ -64,6 +64,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--requests", type=int, default=200, help="measured requests per operation")
     p.add_argument("--warmup", type=int, default=60, help="requests before counting")
     p.add_argument("--only", default=",".join(hot_paths.OPERATIONS), help="comma-separated")
+    p.add_argument(
+        "--profiles", type=Path, help="keep callgrind's dumps here (for callgrind_annotate)"
+    )
     args = p.parse_args(argv)
     args.only = [o.strip() for o in args.only.split(",") if o.strip()]
     if not args.only or any(o not in hot_paths.OPERATIONS for o in args.only):
@@ -204,6 +207,11 @@ def main(argv: list[str] | None = None) -> None:
                     measured["instructions_per_request"] = counts[op] // measured["requests"]
                     del measured["cpu_ms_per_request"]  # under valgrind: not the app's speed
                 results[name] = answer["operations"]
+            if args.profiles:
+                args.profiles.mkdir(parents=True, exist_ok=True)
+                for dump in work.glob("*.*"):
+                    if dump.name.split(".")[0] in trees:
+                        shutil.copy(dump, args.profiles / dump.name)
         finally:
             if "base" in trees:
                 subprocess.run(

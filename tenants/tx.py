@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import uuid
 from collections.abc import Sequence
@@ -16,15 +15,16 @@ from asyncpg.exceptions import (
     SyntaxOrAccessError,
 )
 from asyncpg.transaction import TransactionState
+from tortoise.backends.asyncpg.client import TransactionWrapper
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connections
-from tortoise.exceptions import IntegrityError, OperationalError
-from tortoise.transactions import in_transaction
+from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
 
 from tenants.context import RequestContext
 
 __all__ = ["fetch", "in_tenant_tx", "tenant_tx"]
 
+_CONNECTION = "default"  # membership.db's one connection
 _current: contextvars.ContextVar[tuple[uuid.UUID, BaseDBAsyncClient] | None] = (
     contextvars.ContextVar("membership_tenant_tx", default=None)
 )
@@ -61,9 +61,23 @@ def _begin_sql(tenant_id: uuid.UUID, snapshot: bool) -> str:
 
 class _TenantTransaction:
     """``tenant_tx``'s context manager: a class, not a generator, as every service call of every
-    request enters one."""
+    request enters one.
 
-    __slots__ = ("_context", "_joined", "_snapshot", "_tenant_id", "_token")
+    It does what tortoise's ``in_transaction`` does for a pooled connection (a connection from
+    the pool, a ``TransactionWrapper`` made the task's current connection, so every tortoise
+    query of the block runs on it; commit or rollback; the connection back to the pool) in
+    fewer steps, as it runs once per request, and begins with the statement that sets the
+    tenant."""
+
+    __slots__ = (
+        "_client",
+        "_connections",
+        "_joined",
+        "_snapshot",
+        "_tenant_id",
+        "_token",
+        "_tortoise_token",
+    )
 
     def __init__(self, tenant_id: uuid.UUID, snapshot: bool) -> None:
         self._tenant_id, self._snapshot = tenant_id, snapshot
@@ -76,49 +90,42 @@ class _TenantTransaction:
                 raise RuntimeError("a snapshot transaction cannot join an open transaction")
             self._joined = True
             return current[1]
-        self._context = context = _transaction(_begin_sql(self._tenant_id, self._snapshot))
+        connections = self._connections = get_connections()
+        parent: Any = connections.get(_CONNECTION)
+        if parent._pool is None:
+            async with parent._pool_init_lock:  # as tortoise makes the pool: once
+                if parent._pool is None:
+                    await parent.create_connection(with_db=True)
+        pool = parent._pool
+        connection = await pool.acquire()
+        client = self._client = TransactionWrapper(parent)
+        client._connection = connection
         try:
-            conn: BaseDBAsyncClient = await context.__aenter__()
+            transaction = connection.transaction()
+            await _start(transaction, _begin_sql(self._tenant_id, self._snapshot))
         except BaseException:
-            await _abandon(context)
+            await pool.release(connection)
             raise
-        self._token = _current.set((self._tenant_id, conn))
-        return conn
+        client.transaction = transaction
+        self._tortoise_token = connections.set(_CONNECTION, client)
+        self._token = _current.set((self._tenant_id, client))
+        return client
 
     async def __aexit__(self, exc_type: Any, exc: Any, traceback: Any) -> None:
         if self._joined:
             return
         _current.reset(self._token)
-        await self._context.__aexit__(exc_type, exc, traceback)
-
-
-def _transaction(begin: str) -> Any:
-    """tortoise's ``in_transaction``, begun with ``begin`` (a simple query starting with BEGIN)."""
-    context: Any = in_transaction()
-    wrapper = context.client
-
-    async def start() -> None:
-        transaction = wrapper._connection.transaction()
-        await _start(transaction, begin)
-        wrapper.transaction = transaction
-
-    wrapper.begin = start
-    return context
-
-
-async def _abandon(context: Any) -> None:
-    """Undo what tortoise's ``in_transaction`` did before its BEGIN failed (the server restarted
-    under it), which tortoise does not: the connection would stay out of the pool, and every
-    later query of the task would use the dead one."""
-    token = getattr(context, "token", None)
-    if token is not None:
-        get_connections().reset(token)
-    client = getattr(context, "client", None)
-    connection = getattr(client, "_connection", None)
-    pool = getattr(getattr(client, "_parent", None), "_pool", None)
-    if connection is not None and pool is not None:
-        with contextlib.suppress(Exception):
-            await pool.release(connection)
+        client = self._client
+        try:
+            if not client._finalized:
+                if exc_type is None:
+                    await client.commit()
+                elif exc_type is not TransactionManagementError:
+                    # a transaction that failed to finish cannot be rolled back
+                    await client.rollback()
+        finally:
+            await client._parent._pool.release(client._connection)
+            self._connections.reset(self._tortoise_token)
 
 
 def tenant_tx(ctx: RequestContext, *, snapshot: bool = False) -> _TenantTransaction:
