@@ -115,7 +115,7 @@ class _TenantTransaction:
         if self._joined:
             return
         _current.reset(self._token)
-        client = self._client
+        client: Any = self._client
         try:
             if not client._finalized:
                 if exc_type is None:
