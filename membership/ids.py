@@ -48,7 +48,16 @@ def new_id() -> uuid.UUID:
         | 0b10 << 62  # RFC 9562 variant
         | random & ((1 << 62) - 1)  # rand_b, 62 bits
     )
-    return uuid.UUID(int=value)
+    return _uuid(value)
+
+
+def _uuid(value: int) -> uuid.UUID:
+    """``uuid.UUID(int=value)`` for a value known to fit, as the uuid module unpickles one:
+    the constructor's checks cost more than the rest of making an id."""
+    made = object.__new__(uuid.UUID)
+    object.__setattr__(made, "int", value)
+    object.__setattr__(made, "is_safe", uuid.SafeUUID.unknown)
+    return made
 
 
 def new_ids(count: int) -> list[str]:

@@ -130,8 +130,29 @@ def outbox_row(event: DomainEvent) -> OutboxRow:
         type=event.event_type,
         version=event.version,
         member_id=event.subject_member_id,
-        payload=_payload_text(event.data()),
+        payload=_payload_of(event),
     )
+
+
+def _payload_of(event: DomainEvent) -> str:
+    """``_payload_text(event.data())``, written by orjson straight from the fields when it can:
+    it writes ids and enums as ``data`` does, and hands times back for ``isoformat``. A field it
+    cannot write as ``data`` does (a set, a dataclass, keys that are not text, an integer beyond
+    64 bits) takes the way through ``data``."""
+    fields = {wire: getattr(event, name) for name, wire in _wire_names(type(event))}
+    try:
+        return orjson.dumps(fields, default=_iso, option=_PASSTHROUGH).decode()
+    except TypeError:
+        return _payload_text(event.data())
+
+
+_PASSTHROUGH = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()  # orjson rounds an offset to minutes
+    raise TypeError
 
 
 def _payload_text(payload: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import functools
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -50,6 +51,7 @@ async def _start(transaction: Any, begin: str) -> None:
     transaction._state = TransactionState.STARTED
 
 
+@functools.lru_cache(maxsize=4096)
 def _begin_sql(tenant_id: uuid.UUID, snapshot: bool) -> str:
     # The id is a UUID object, so its text is safe to inline: the simple query protocol that
     # lets BEGIN and set_config share a round trip takes no parameters.

@@ -116,6 +116,45 @@ def _applied(
         raise plugin_failed(_plugin_of(rule.kind), exc, kind=rule.kind) from exc
 
 
+# id(rules) → (rules, base rate, kinds, how many kinds, the rules in the order they apply). A
+# tenant's stored rules come as one tuple for every order of a programme revision, so their
+# order is worked out once; a tuple held here keeps its id from being reused.
+_ordered: dict[
+    int, tuple[tuple[RuleSpec, ...], Decimal, Mapping[str, Any], int, tuple[RuleSpec, ...]]
+] = {}
+_ORDERS_KEPT = 10_000
+
+
+def _in_order(
+    rules: Sequence[RuleSpec], base_rate: Decimal, kinds: Mapping[str, EarningRuleKind]
+) -> tuple[RuleSpec, ...]:
+    """The rules with the built-in ones, those of an installed kind, in the order they apply."""
+    held = _ordered.get(id(rules))
+    if (
+        held is not None
+        and held[0] is rules
+        and held[1] == base_rate
+        and held[2] is kinds
+        and held[3] == len(kinds)
+    ):
+        return held[4]
+
+    def order_key(position: int) -> tuple[int, bool, int, str, str, int]:
+        rule = usable[position]
+        created = rule.created_at.isoformat() if rule.created_at else ""
+        stage = kinds[rule.kind].stage
+        # drafts (no id, no time) keep the order they were given in
+        return (stage, rule.built_in, -rule.priority, created, str(rule.id or ""), position)
+
+    usable = [r for r in [*rules, *_built_in(base_rate)] if r.kind in kinds]
+    ordered = tuple(usable[i] for i in sorted(range(len(usable)), key=order_key))
+    if isinstance(rules, tuple):  # a list could change under the id
+        if len(_ordered) >= _ORDERS_KEPT:
+            _ordered.clear()
+        _ordered[id(rules)] = (rules, base_rate, kinds, len(kinds), ordered)
+    return ordered
+
+
 def compute(
     rules: Sequence[RuleSpec],
     order: OrderFacts,
@@ -125,18 +164,9 @@ def compute(
     kinds: Mapping[str, EarningRuleKind],
 ) -> EarningOutcome:
     """The order's points under ``rules`` (stored ones; the built-in ones are added here)."""
-
-    def order_key(position: int) -> tuple[int, bool, int, str, str, int]:
-        rule = usable[position]
-        created = rule.created_at.isoformat() if rule.created_at else ""
-        stage = kinds[rule.kind].stage
-        # drafts (no id, no time) keep the order they were given in
-        return (stage, rule.built_in, -rule.priority, created, str(rule.id or ""), position)
-
     calc = EarningCalculation(order=order, member=member, lines=split_cash(order))
     applied = []
-    usable = [r for r in [*rules, *_built_in(base_rate)] if r.kind in kinds]
-    for rule in (usable[i] for i in sorted(range(len(usable)), key=order_key)):
+    for rule in _in_order(rules, base_rate, kinds):
         detail = _applied(kinds[rule.kind], calc, rule)
         if detail is not None:
             applied.append(AppliedRule(rule.id, rule.name, rule.kind, detail))

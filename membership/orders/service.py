@@ -175,8 +175,12 @@ def _validate(request: OrderRequest | PreviewRequest) -> None:
         raise DomainErrors(errors)
 
 
+# json.dumps(payload, sort_keys=True, default=str), without making an encoder per order
+_HASH_ENCODER = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def _hash(payload: Any) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(_HASH_ENCODER.encode(payload).encode()).hexdigest()
 
 
 def _order_hash(request: OrderRequest) -> str:

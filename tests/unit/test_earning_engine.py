@@ -184,3 +184,16 @@ def test_the_result_does_not_depend_on_the_order_rules_are_stored_in(
     assert 0 <= first.points <= max(first.exact, 0)
     if any(r.kind == "ORDER_CAP" for r in chosen):
         assert first.points <= 5_000
+
+
+def test_a_programmes_rules_kept_in_order_still_follow_the_rate_and_the_installed_kinds() -> None:
+    """A tuple of rules (a programme revision's) is put in order once and reused: the reuse
+    must still see another base rate and another set of installed kinds."""
+    double = rule("STORE_MULTIPLIER", stores=["SH-001"], multiplier="2")
+    rules = (double,)
+    facts = order(10_000)
+    assert compute(rules, facts, NO_TIER, base_rate=Decimal(1), kinds=KIND).points == 200
+    assert compute(rules, facts, NO_TIER, base_rate=Decimal(3), kinds=KIND).points == 600
+    without = {name: kind for name, kind in KIND.items() if name != "STORE_MULTIPLIER"}
+    assert compute(rules, facts, NO_TIER, base_rate=Decimal(3), kinds=without).points == 300
+    assert compute(rules, facts, NO_TIER, base_rate=Decimal(1), kinds=KIND).points == 200

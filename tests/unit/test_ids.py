@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,15 @@ def test_ids_are_version_7_and_ordered_by_time() -> None:
     assert first.int >> 80 >= before
     assert second > first
     assert len({new_id() for _ in range(10_000)}) == 10_000
+
+
+def test_an_id_is_the_uuid_its_number_makes() -> None:
+    made = new_id()
+    same = uuid.UUID(int=made.int)
+    assert made == same and hash(made) == hash(same) and str(made) == str(same)
+    assert made.is_safe is same.is_safe and made.bytes == same.bytes
+    assert pickle.loads(pickle.dumps(made)) == made
+    assert {made: 1}[same] == 1
 
 
 def test_ids_made_in_bulk_are_version_7_of_this_millisecond_and_distinct() -> None:
