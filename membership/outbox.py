@@ -136,12 +136,12 @@ def outbox_row(event: DomainEvent) -> OutboxRow:
 
 def _payload_of(event: DomainEvent) -> str:
     """``_payload_text(event.data())``, written by orjson straight from the fields when it can:
-    it writes ids and enums as ``data`` does, and hands times back for ``isoformat``. A field it
+    it writes ids and enums as ``data`` does, and hands times (and the driver's ids) back. A field it
     cannot write as ``data`` does (a set, a dataclass, keys that are not text, an integer beyond
     64 bits) takes the way through ``data``."""
     fields = {wire: getattr(event, name) for name, wire in _wire_names(type(event))}
     try:
-        return orjson.dumps(fields, default=_iso, option=_PASSTHROUGH).decode()
+        return orjson.dumps(fields, default=_text, option=_PASSTHROUGH).decode()
     except TypeError:
         return _payload_text(event.data())
 
@@ -149,7 +149,9 @@ def _payload_of(event: DomainEvent) -> str:
 _PASSTHROUGH = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
-def _iso(value: Any) -> str:
+def _text(value: Any) -> str:
+    if isinstance(value, uuid.UUID):  # the driver's ids are a subclass orjson does not write
+        return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()  # orjson rounds an offset to minutes
     raise TypeError

@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
+import asyncpg
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,7 +21,7 @@ class _Colour(enum.Enum):
     ONE = 1
 
 
-class _Size(str, enum.Enum):
+class _Size(enum.StrEnum):
     SMALL = "small"
 
 
@@ -82,6 +83,21 @@ def test_what_orjson_cannot_write_goes_through_data(value: Any) -> None:
 def test_a_field_an_event_cannot_hold_is_refused_either_way(value: Any) -> None:
     with pytest.raises(TypeError, match="cannot hold"):
         _payload_of(_Sample(first_value=value))
+
+
+def test_ids_and_times_as_the_driver_reads_them_take_the_fast_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    driver_id = asyncpg.pgproto.pgproto.UUID(str(uuid.uuid4()))
+    event = _Sample(first_value=[datetime.now(UTC), date.today(), _Colour.RED], member_id=driver_id)
+    expected = _payload_text(event.data())
+
+    def no_slow_way(self: DomainEvent) -> dict[str, Any]:
+        raise AssertionError("the payload went through data()")
+
+    monkeypatch.setattr(DomainEvent, "data", no_slow_way)
+    assert _payload_of(event) == expected
+    assert str(driver_id) in expected
 
 
 def test_an_offset_with_seconds_is_written_whole() -> None:
