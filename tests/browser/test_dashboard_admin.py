@@ -19,6 +19,7 @@ import membership.analytics.rollup
 from membership.db import PgTarget
 from tenants.context import RequestContext
 from tests.analytics.history import make_history
+from tests.browser.selects import choose
 from tests.browser.test_admin import _login, browser_page, live_server, pytestmark
 from tests.browser.viewports import (
     NetworkQuiet,
@@ -152,8 +153,7 @@ async def test_the_overview_is_the_owners_home_page(
     assert (until - start).days == 29
     await screenshot(page, "dashboard-home")
     # a preset: the last 7 days up to the same today, into the URL
-    await page.get_by_test_id("dashboard-preset").click()
-    await page.locator(".ant-select-item-option", has_text="近 7 天").click()
+    await choose(page, page.get_by_test_id("dashboard-preset"), "近 7 天")
     week = f"from={until - timedelta(days=6)}&until={until}"
     await page.wait_for_url(re.compile(rf"/admin/dashboard\?{week}$"))
     await page.wait_for_function(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from membership.db import PgTarget
+from tests.browser.selects import choose
 from tests.browser.test_admin import SHOTS, _login, browser_page, live_server, pytestmark
 from tests.conftest import Api, TenantFixture, make_tenant
 
@@ -42,8 +43,7 @@ async def rules_shop(database: PgTarget, api: Api) -> TenantFixture:
 
 
 async def _choose(page: object, select_testid: str, option: str) -> None:
-    await page.get_by_test_id(select_testid).click()  # type: ignore[attr-defined]
-    await page.locator(".ant-select-item-option", has_text=option).click()  # type: ignore[attr-defined]
+    await choose(page, page.get_by_test_id(select_testid), option)  # type: ignore[arg-type, attr-defined]
 
 
 async def _preview_points(page: object, expected: str) -> None:

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from playwright.async_api import Locator, Page, expect
 
 from membership.db import PgTarget
+from tests.browser.selects import choose
 from tests.browser.test_admin import _login, browser_page, live_server, pytestmark
 from tests.browser.viewports import assert_no_sideways_scroll, screenshot, use_device
 from tests.conftest import Api, TenantFixture, make_tenant
@@ -138,8 +139,7 @@ async def test_receipts_are_reviewed_stores_added_and_the_settlement_downloaded(
         for e in reviewed["receipts"]["edges"]
     } == {(PHOTO_OK, "APPROVED", None), (PHOTO_GONE, "REJECTED", "照片无法打开")}
     # the filter shows the rejected one with its reason
-    await queue.get_by_test_id("mall-receipts-status").click()
-    await page.locator(".ant-select-item-option").filter(has_text="已驳回").click()
+    await choose(page, queue.get_by_test_id("mall-receipts-status"), "已驳回")
     await expect(receipt(page, PHOTO_GONE).get_by_test_id("mall-receipt-reason")).to_have_text(
         "驳回原因：照片无法打开"
     )

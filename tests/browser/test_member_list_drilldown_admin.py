@@ -24,6 +24,7 @@ from membership.db import PgTarget
 from membership.members.service import MemberChanges, create_member
 from tenants.context import RequestContext
 from tests.analytics.history import make_history
+from tests.browser.selects import choose
 from tests.browser.test_admin import ROOT, SHOTS, _login, browser_page, live_server, pytestmark
 from tests.conftest import Api, TenantFixture, make_tenant
 from tests.workers.process import start_worker
@@ -160,8 +161,7 @@ async def test_a_drill_down_lists_what_the_api_lists_exports_it_and_sends_it_a_c
     )
     template_id = made["createCouponTemplate"]["template"]["id"]
     await page.get_by_test_id("member-issue-list").click()
-    await page.get_by_test_id("issue-list-template").click()
-    await page.locator(".ant-select-item-option").filter(has_text="回馈券").click()
+    await choose(page, page.get_by_test_id("issue-list-template"), "回馈券")
     # the sentence names the template once the choice has rendered
     confirm_text = page.get_by_test_id("issue-list-confirm")
     await expect(confirm_text).to_contain_text("回馈券")

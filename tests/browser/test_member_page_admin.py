@@ -20,8 +20,8 @@ import pytest
 from playwright.async_api import Page
 
 from membership.db import PgTarget
+from tests.browser.selects import choose
 from tests.browser.test_admin import _login, browser_page, live_server, pytestmark
-from tests.browser.test_plugins_admin import choose
 from tests.browser.viewports import assert_no_sideways_scroll, assert_tap_targets, screenshot
 from tests.conftest import Api, TenantFixture, make_tenant
 

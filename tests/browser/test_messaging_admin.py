@@ -18,6 +18,7 @@ import pytest
 from playwright.async_api import Locator, Page, expect
 
 from membership.db import PgTarget
+from tests.browser.selects import choose, choose_more
 from tests.browser.test_admin import _login, browser_page, live_server, pytestmark
 from tests.browser.test_translations_admin import VISIBLE_TEXT, raw_text_problems
 from tests.browser.viewports import assert_no_sideways_scroll, assert_tap_targets, screenshot
@@ -137,10 +138,8 @@ async def _close_dialog(page: Page, close: Locator) -> None:
 
 
 async def _choose(page: Page, select: Locator, option: str) -> None:
-    """Open an antd select and pick the option labelled ``option``."""
-    await select.click()
-    dropdown = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)")
-    await dropdown.locator(f'.ant-select-item-option[title="{option}"]').click()
+    """Pick the option labelled ``option`` in an antd select."""
+    await choose(page, select, option, exact=True)
 
 
 def _field_error(control: Locator) -> Locator:
@@ -429,9 +428,8 @@ async def test_member_page_consent_identity_and_a_message_sent_by_the_worker(
         modal = page.locator(".ant-modal-content")
         await _choose(page, modal.get_by_test_id("send-message-template"), "好久不见")
         channels = modal.get_by_test_id("send-message-channels")
-        await _choose(page, channels, "公众号模板消息")
-        dropdown = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)")
-        await dropdown.locator('.ant-select-item-option[title="短信"]').click()
+        await choose_more(page, channels, "公众号模板消息")
+        await choose_more(page, channels, "短信")
         await modal.locator(".ant-modal-title").click()  # the dropdown closes
         await modal.get_by_test_id("send-message-submit").click()
         outcomes = modal.get_by_test_id("send-outcome")

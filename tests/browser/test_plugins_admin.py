@@ -24,6 +24,7 @@ from playwright.async_api import Locator, Page, expect
 
 from membership.db import PgTarget
 from membership.demo import seed_members
+from tests.browser.selects import choose
 from tests.browser.test_admin import _login, browser_page, pytestmark, running_api
 from tests.browser.viewports import (
     assert_no_sideways_scroll,
@@ -104,29 +105,6 @@ async def open_plugins(page: Page) -> None:
     await page.locator(".ant-layout-sider").get_by_test_id("nav-plugins").click()
     await page.wait_for_url(re.compile(r"/admin/plugins$"))
     await card(page, BOARD).wait_for()
-
-
-async def choose(page: Page, select: Locator, option: str) -> None:
-    """Pick ``option`` in an antd Select (its list is rendered at the end of the body).
-
-    Under load a click can land while the list is still being laid out, and be lost: the list
-    then stays open or the choice is not taken. Both are checked, and the pick is tried again.
-    """
-    opened = page.locator(".ant-select-dropdown:visible")
-    for attempt in range(3):
-        if await opened.count() == 0:
-            await select.click()
-        item = opened.locator(".ant-select-item-option", has_text=option).first
-        await item.wait_for()
-        await item.click()
-        try:
-            # closed again before the next step: an open list lies over the buttons below it
-            await expect(opened).to_have_count(0, timeout=3_000)
-            await expect(select).to_contain_text(option, timeout=3_000)
-            return
-        except AssertionError:
-            if attempt == 2:
-                raise
 
 
 async def test_the_list_shows_every_installed_plugin_with_its_compatibility(

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from membership.db import PgTarget
+from tests.browser.selects import choose
 from tests.browser.test_admin import SHOTS, _login, browser_page, live_server, pytestmark
-from tests.browser.test_plugins_admin import choose
 from tests.conftest import Api, TenantFixture, make_tenant
 
 __all__ = ["browser_page", "live_server", "pytestmark"]

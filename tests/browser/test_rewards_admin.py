@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from membership.db import PgTarget
+from tests.browser.selects import choose
 from tests.browser.test_admin import SHOTS, _login, browser_page, live_server, pytestmark
 from tests.conftest import Api, TenantFixture, make_tenant
 from tests.coupons.test_issue import template
@@ -119,8 +120,7 @@ async def test_owner_runs_the_catalogue_and_a_members_coupons(
     await card.wait_for()
     await card.get_by_text("暂无优惠券").wait_for()
     await card.get_by_test_id("member-coupon-issue").click()
-    await page.get_by_test_id("issue-coupon-template").click()  # type: ignore[attr-defined]
-    await page.locator(".ant-select-item-option").filter(has_text="满100减20").click()  # type: ignore[attr-defined]
+    await choose(page, page.get_by_test_id("issue-coupon-template"), "满100减20")  # type: ignore[arg-type, attr-defined]
     await page.get_by_test_id("issue-coupon-submit").dblclick()  # type: ignore[attr-defined]
     await page.wait_for_function(  # type: ignore[attr-defined]
         "() => { const s = document.querySelectorAll('[data-testid=member-coupon-status]');"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from membership.db import PgTarget
+from tests.browser.selects import choose
 from tests.browser.test_admin import ROOT, _login, browser_page, live_server, pytestmark
 from tests.browser.test_translations_admin import MISSING, VISIBLE_TEXT, raw_text_problems
 from tests.browser.viewports import (
@@ -76,10 +77,8 @@ async def _segment(api: Api, shop: TenantFixture, name: str, condition: str) -> 
 
 
 async def _choose(page: Page, select: Locator, option: str) -> None:
-    """Open an antd select and pick the option labelled ``option``."""
-    await select.click()
-    dropdown = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)")
-    await dropdown.locator(f'.ant-select-item-option[title="{option}"]').click()
+    """Pick the option labelled ``option`` in an antd select."""
+    await choose(page, select, option, exact=True)
 
 
 async def _speaks_chinese(page: Page, seeded: list[str]) -> None:
@@ -288,9 +287,7 @@ async def test_the_builder_picks_a_segment_and_a_task_assignee_by_name(
     assert titles[0] == zh("journeys.form.accountManager")
     assert "王店长 · wang@shop.example.com" in titles
     await screenshot(page, "segments-builder-assignee", full_page=False)
-    await dropdown.locator(
-        '.ant-select-item-option[title="王店长 · wang@shop.example.com"]'
-    ).click()
+    await choose(page, assignee, "王店长 · wang@shop.example.com", exact=True)
     await page.get_by_test_id("journey-valid").wait_for()
 
     await page.get_by_test_id("journey-save").click()

@@ -9,6 +9,7 @@ test-artifacts/screenshots/ as 70-79.
 
 from __future__ import annotations
 
+from tests.browser.selects import choose
 from tests.browser.test_admin import SHOTS, _login, browser_page, live_server, pytestmark, shop
 from tests.conftest import Api, TenantFixture
 
@@ -90,8 +91,7 @@ async def test_owner_runs_a_clerks_account_lifecycle(
     await row.get_by_test_id("staff-deactivate").wait_for()  # type: ignore[attr-defined]
     assert "在职" in await row.get_by_test_id("staff-status").inner_text()  # type: ignore[attr-defined]
     await row.get_by_test_id("staff-change-role").click()  # type: ignore[attr-defined]
-    await page.get_by_test_id("staff-role-select").click()  # type: ignore[attr-defined]
-    await page.locator(".ant-select-item-option", has_text="分析师").click()  # type: ignore[attr-defined]
+    await choose(page, page.get_by_test_id("staff-role-select"), "分析师")  # type: ignore[arg-type, attr-defined]
     await page.screenshot(path=str(SHOTS / "72-staff-change-role.png"))  # type: ignore[attr-defined]
     await page.get_by_test_id("staff-role-confirm").click()  # type: ignore[attr-defined]
     await row.get_by_test_id("staff-role").filter(has_text="分析师").wait_for()  # type: ignore[attr-defined]

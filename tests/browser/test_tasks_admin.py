@@ -17,6 +17,7 @@ from membership.db import PgTarget
 from membership.tasks.models import StaffTask
 from membership.tasks.service import create_task
 from tenants.tx import tenant_tx
+from tests.browser.selects import choose
 from tests.browser.test_admin import _login, browser_page, live_server, pytestmark
 from tests.browser.viewports import (
     assert_no_sideways_scroll,
@@ -140,8 +141,7 @@ async def test_a_clerk_completes_an_overdue_task_from_a_phone(
     # on a desktop the clerk's list is a table; the done task shows under its status
     await use_device(page, "desktop")
     await page.get_by_test_id("tasks-view").get_by_text("我的").click()
-    await page.get_by_test_id("tasks-status").click()
-    await page.locator(".ant-select-item-option[title='已完成']").click()
+    await choose(page, page.get_by_test_id("tasks-status"), "已完成", exact=True)
     done = page.locator(f"tr[data-testid=task-row][data-id='{overdue.id}']")
     await done.wait_for()
     assert await done.get_by_test_id("task-status").get_attribute("data-status") == "DONE"
