@@ -28,6 +28,7 @@ from membership.members.models import CustomFieldDefinition, Member
 from membership.members.phones import mask_phone, normalize_phone
 from membership.outbox import emit
 from membership.points import service as points
+from membership.rows import made
 from membership.settings import get_settings
 from membership.tiers.models import Tier
 from tenants import audit
@@ -162,7 +163,7 @@ _LOOKUPS = {
 
 async def _lookup(conn: BaseDBAsyncClient, column: str, value: object) -> Member | None:
     _, rows = await conn.execute_query(_LOOKUPS[column], [value])
-    return Member._init_from_db(**dict(rows[0])) if rows else None
+    return made(Member, rows[0]) if rows else None
 
 
 _LOOKUP = "SELECT * FROM tenant_member($1, $2, $3)"
@@ -187,7 +188,7 @@ async def _lookup_alone(
     async with client.acquire_connection() as connection:
         client.log.debug("%s: %s", _LOOKUP, [ctx.tenant.id, by, value])  # as tortoise logs
         row = await connection.fetchrow(_LOOKUP, ctx.tenant.id, by, value)
-    member = Member._init_from_db(**row) if row is not None else None
+    member = made(Member, row) if row is not None else None
     if member is None or member.merged_into_id is None:
         return member
     async with tenant_tx(ctx) as conn:

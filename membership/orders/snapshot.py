@@ -29,6 +29,7 @@ from membership.earning.rules import specs_of
 from membership.members.models import Member
 from membership.programme.models import PointsSettings
 from membership.programme.settings import settings_of
+from membership.rows import made
 from membership.tiers.models import Tier
 from plugins.manager import CORE_PLUGIN
 from tenants.context import RequestContext
@@ -154,4 +155,4 @@ async def read_programme(
         mature_due=bool(mature_due),
         expire_due=bool(expire_due),
     )
-    return Member._init_from_db(**row), programme
+    return made(Member, row), programme
