@@ -11,7 +11,6 @@ metric families when ``/metrics`` is scraped: the same names, labels, buckets an
 from __future__ import annotations
 
 import bisect
-import functools
 import time
 from collections.abc import Iterator
 
@@ -119,7 +118,7 @@ def observe_operation(name: str, seconds: float, failed: bool) -> None:
 
 
 def observe_http(path: str, status: int, seconds: float) -> None:
-    _HTTP.observe(path if path in _ROUTES else _other(path), _status(status), seconds)
+    _HTTP.observe(path if path in _ROUTES else _other(path), str(status), seconds)
 
 
 _ROUTES = frozenset(("/graphql", "/healthz", "/readyz", "/metrics"))
@@ -127,11 +126,6 @@ _ROUTES = frozenset(("/graphql", "/healthz", "/readyz", "/metrics"))
 
 def _other(path: str) -> str:
     return "/admin" if path.startswith("/admin") else "other"
-
-
-@functools.lru_cache(maxsize=64)
-def _status(status: int) -> str:
-    return str(status)
 
 
 def render() -> bytes:

@@ -136,9 +136,9 @@ def outbox_row(event: DomainEvent) -> OutboxRow:
 
 def _payload_of(event: DomainEvent) -> str:
     """``_payload_text(event.data())``, written by orjson straight from the fields when it can:
-    it writes ids and enums as ``data`` does, and hands times (and the driver's ids) back. A field it
-    cannot write as ``data`` does (a set, a dataclass, keys that are not text, an integer beyond
-    64 bits) takes the way through ``data``."""
+    it writes ids and enums as ``data`` does, and hands times (and the driver's ids) back. A
+    field it cannot write as ``data`` does (a set, a dataclass, keys that are not text, an
+    integer beyond 64 bits) takes the way through ``data``."""
     fields = {wire: getattr(event, name) for name, wire in _wire_names(type(event))}
     try:
         return orjson.dumps(fields, default=_text, option=_PASSTHROUGH).decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import uuid
@@ -106,7 +107,9 @@ class _TenantTransaction:
             transaction = connection.transaction()
             await _start(transaction, _begin_sql(self._tenant_id, self._snapshot))
         except BaseException:
-            await pool.release(connection)
+            # the BEGIN's own error is the one to raise, not a failure to return a dead connection
+            with contextlib.suppress(Exception):
+                await pool.release(connection)
             raise
         client.transaction = transaction
         self._tortoise_token = connections.set(_CONNECTION, client)
