@@ -16,8 +16,12 @@ fails the whole statement.
 Orders build on the ledger, not the other way round, so the order comes in as a tortoise row
 like any other: its columns and values are read from the model, as tortoise's own INSERT does.
 
+The statement's text depends only on the order's shape (whether it spends, how it earns, the
+member's columns set, the number of events, the reads), so it is made once per shape; each order
+gathers only its values, in the order the text numbers them.
+
 A caller may ask for scalar reads to ride on the statement's round trip (``reads``: SQL with its
-own ``$1``…``$n`` and their values). They see the database as the statement found it, before
+own ``$1``…``$n``, each used, and their values). They see the database as the statement found it, before
 its own writes, so a read that should count the order says so itself.
 """
 
@@ -47,36 +51,28 @@ Read = tuple[str, Sequence[Any]]
 _PARAMETER = re.compile(r"\$(\d+)")
 
 
-class _Params:
-    """Numbered parameters of the statement being built."""
+# What tells one statement's text from another's: the row's model and the fields it leaves to
+# the database's defaults, whether it spends, how it earns, the member's columns set, the
+# number of events, and the reads' SQL. The values change with every order; the text only
+# with the shape, so it is made once per shape.
+_Shape = tuple[
+    type[Model], tuple[int, ...], bool, int, tuple[str, ...], int, tuple[tuple[str, int], ...]
+]
+_NO_EARN, _PENDING, _EARN = 0, 1, 2
+_texts: dict[_Shape, str] = {}
+_TEXTS_KEPT = 1_000
 
-    def __init__(self) -> None:
-        self.values: list[Any] = []
-
-    def __call__(self, value: Any, cast: str = "") -> str:
-        self.values.append(value)
-        return f"${len(self.values)}{cast}"
-
-
-def _insert(row: Model, p: _Params) -> str:
-    """The INSERT of ``row`` (a model instance not saved yet), its values as tortoise sends them."""
-    table, fields = _insert_plan(type(row))
-    columns: list[str] = []
-    values: list[str] = []
-    for name, column, to_db_value in fields:
-        value = getattr(row, name)
-        if isinstance(value, DatabaseDefault):
-            continue
-        columns.append(column)
-        values.append(p(to_db_value(value, row)))
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})"
+_ENTRY = (
+    "INSERT INTO points_entries (tenant_id, id, member_id, kind, points, balance_after, reason, "
+    "order_id, corrects_id, available_at, expires_at, actor_type, actor_id, created_at) "
+)
+_LOT = (
+    "INSERT INTO points_lots (tenant_id, id, member_id, entry_id, order_id, pending, amount, "
+    "remaining, available_at, expires_at, created_at) "
+)
 
 
-_InsertPlan = tuple[str, tuple[tuple[str, str, Any], ...]]
-_insert_plans: dict[type, _InsertPlan] = {}
-
-
-def _insert_plan(model: type[Model]) -> _InsertPlan:
+def _insert_plan(model: type[Model]) -> tuple[str, tuple[tuple[str, str, Any], ...]]:
     """A model's table and (field, column, the field's to_db_value) in tortoise's order."""
     plan = _insert_plans.get(model)
     if plan is None:
@@ -91,10 +87,98 @@ def _insert_plan(model: type[Model]) -> _InsertPlan:
     return plan
 
 
-def _bound(sql: str, values: Sequence[Any], p: _Params) -> str:
-    """A read's SQL with its own ``$1``…``$n`` made parameters of the statement (the reads hold
-    no ``$`` inside literals)."""
-    return _PARAMETER.sub(lambda m: p(values[int(m[1]) - 1]), sql)
+_insert_plans: dict[type, tuple[str, tuple[tuple[str, str, Any], ...]]] = {}
+
+
+def _row_values(row: Model, values: list[Any]) -> tuple[int, ...]:
+    """Add the row's values to ``values`` as tortoise's own INSERT sends them; the positions of
+    the fields left to the database's defaults (not sent)."""
+    skipped: tuple[int, ...] = ()
+    for index, (name, _, to_db_value) in enumerate(_insert_plan(type(row))[1]):
+        value = getattr(row, name)
+        if isinstance(value, DatabaseDefault):
+            skipped += (index,)
+        else:
+            values.append(to_db_value(value, row))
+    return skipped
+
+
+class _Numbers:
+    """The statement's parameters after the first three, numbered in the order they are added."""
+
+    def __init__(self) -> None:
+        self.count = 3
+
+    def __call__(self, cast: str = "") -> str:
+        self.count += 1
+        return f"${self.count}{cast}"
+
+
+def _renumbered(sql: str, offset: int) -> str:
+    return _PARAMETER.sub(lambda m: f"${offset + int(m[1])}", sql)
+
+
+def _text(shape: _Shape) -> str:
+    """The statement of ``shape``: its parameters in the order ``write_order_statement`` adds
+    their values."""
+    model, skipped, spends, earning, assigned, events, reads = shape
+    p = _Numbers()
+    tenant, member, now = "$1::uuid", "$2::uuid", "$3::timestamptz"
+    table, fields = _insert_plan(model)
+    columns = [column for i, (_, column, _) in enumerate(fields) if i not in skipped]
+    row_values = ", ".join(p() for _ in columns)
+    parts = [f"source AS (INSERT INTO {table} ({', '.join(columns)}) VALUES ({row_values}))"]
+    if spends:
+        entry, wanted = p("::uuid"), p("::bigint")
+        parts += [
+            f"spend AS ({_ENTRY}VALUES ({tenant}, {entry}, {member}, {p()}, {p()}, {p()}, "
+            f"{p()}, {p()}, {p()}, NULL, NULL, {p()}, {p()}, {now}))",
+            "open AS (SELECT id, remaining, sum(remaining) OVER "
+            "(ORDER BY expires_at, created_at, id) AS upto FROM points_lots "
+            f"WHERE member_id = {member} AND remaining > 0 AND NOT pending "
+            f"AND (expires_at IS NULL OR expires_at > {now}))",
+            f"take AS (SELECT id, least(remaining, {wanted} - (upto - remaining)) AS points "
+            f"FROM open WHERE upto - remaining < {wanted})",
+            "consumed AS (UPDATE points_lots l SET remaining = l.remaining - t.points FROM take t "
+            f"WHERE l.tenant_id = {tenant} AND l.id = t.id AND l.remaining >= t.points "
+            "RETURNING l.id, t.points)",
+            "allocated AS (INSERT INTO points_allocations (tenant_id, entry_id, lot_id, points) "
+            f"SELECT {tenant}, {entry}, id, points FROM consumed)",
+        ]
+    if earning == _PENDING:
+        parts.append(
+            f"lot AS ({_LOT}VALUES ({tenant}, {p()}, {member}, NULL, {p()}, true, {p()}, {p()}, "
+            f"{p()}, NULL, {now}))"
+        )
+    elif earning == _EARN:
+        entry = p("::uuid")
+        parts += [
+            f"entry AS ({_ENTRY}VALUES ({tenant}, {entry}, {member}, {p()}, {p()}, {p()}, {p()}, "
+            f"{p()}, {p()}, {now}, {p()}, {p()}, {p()}, {now}))",
+            f"lot AS ({_LOT}VALUES ({tenant}, {p()}, {member}, {entry}, {p()}, false, {p()}, "
+            f"{p()}, {now}, {p()}, {now}))",
+        ]
+    projection = Member._meta.fields_db_projection
+    assignments = ", ".join(f"{projection[name]} = {p()}" for name in assigned)
+    parts.append(f"member AS (UPDATE members SET {assignments} WHERE id = {member})")
+    if events:
+        rows = ", ".join(
+            f"({tenant}, {p('::uuid')}, {p('::text')}, {p('::smallint')}, {p('::uuid')}, "
+            f"{p('::jsonb')}, {now})"
+            for _ in range(events)
+        )
+        parts.append(
+            "events AS (INSERT INTO outbox (tenant_id, id, type, version, member_id, payload, "
+            f"created_at) VALUES {rows})"
+        )
+    columns = ["coalesce(sum(points), 0)::bigint AS taken" if spends else "0 AS taken"]
+    for index, (sql, count) in enumerate(reads):
+        # a read's own $1…$n become the statement's next n parameters (reads hold no ``$`` in
+        # literals, and use each of their values)
+        columns.append(f"({_renumbered(sql, p.count)}) AS read{index}")
+        p.count += count
+    final = f"SELECT {', '.join(columns)}" + (" FROM consumed" if spends else "")
+    return f"WITH {', '.join(parts)} {final}"
 
 
 async def write_order_statement(
@@ -115,9 +199,12 @@ async def write_order_statement(
     order number recorded already).
     """
     now = ctx.clock.now()
-    p = _Params()
-    tenant = p(ctx.tenant.id, "::uuid")
-    parts = [f"source AS ({_insert(row, p)})"]
+    member_id = member.id
+    # $1 the tenant, $2 the member, $3 now; then each part's values in the order ``_text``
+    # numbers them
+    values: list[Any] = [ctx.tenant.id, member_id, now]
+    model = type(row)
+    skipped = _row_values(row, values)
     outbox: list[OutboxRow] = []
     spent = 0
     if spend is not None:
@@ -129,7 +216,7 @@ async def write_order_statement(
         outbox.append(
             outbox_row(
                 PointsChanged(
-                    member_id=member.id,
+                    member_id=member_id,
                     entry_id=spend_id,
                     kind=spend.kind,
                     points=spend.points,
@@ -138,44 +225,33 @@ async def write_order_statement(
                 )
             )
         )
-        spend_entry = p(spend_id, "::uuid")
-        wanted = p(spent, "::bigint")
-        parts += [
-            "spend AS (INSERT INTO points_entries (tenant_id, id, member_id, kind, points, "
-            "balance_after, reason, order_id, corrects_id, available_at, expires_at, actor_type, "
-            f"actor_id, created_at) VALUES ({tenant}, {spend_entry}, {p(member.id)}, "
-            f"{p(spend.kind)}, {p(spend.points)}, {p(member.points_balance)}, "
-            f"{p(spend.reason)}, {p(spend.order_id)}, {p(spend.corrects_id)}, NULL, NULL, "
-            f"{p(ctx.actor.kind)}, {p(actor_id(ctx, spend))}, {p(now)}))",
-            "open AS (SELECT id, remaining, sum(remaining) OVER "
-            "(ORDER BY expires_at, created_at, id) AS upto FROM points_lots "
-            f"WHERE member_id = {p(member.id)} AND remaining > 0 AND NOT pending "
-            f"AND (expires_at IS NULL OR expires_at > {p(now, '::timestamptz')}))",
-            f"take AS (SELECT id, least(remaining, {wanted} - (upto - remaining)) AS points "
-            f"FROM open WHERE upto - remaining < {wanted})",
-            "consumed AS (UPDATE points_lots l SET remaining = l.remaining - t.points FROM take t "
-            f"WHERE l.tenant_id = {tenant} AND l.id = t.id AND l.remaining >= t.points "
-            "RETURNING l.id, t.points)",
-            "allocated AS (INSERT INTO points_allocations (tenant_id, entry_id, lot_id, points) "
-            f"SELECT {tenant}, {spend_entry}, id, points FROM consumed)",
-        ]
+        values += (
+            spend_id,
+            spent,
+            spend.kind,
+            spend.points,
+            member.points_balance,
+            spend.reason,
+            spend.order_id,
+            spend.corrects_id,
+            ctx.actor.kind,
+            actor_id(ctx, spend),
+        )
+    earning = _NO_EARN
     if earn is not None and earn.available_at is not None:
         # Inside the return window: a pending lot, no entry until it matures.
+        earning = _PENDING
         member.pending_points += earn.points
-        parts.append(
-            "lot AS (INSERT INTO points_lots (tenant_id, id, member_id, entry_id, order_id, "
-            "pending, amount, remaining, available_at, expires_at, created_at) VALUES "
-            f"({tenant}, {p(new_id())}, {p(member.id)}, NULL, {p(earn.order_id)}, true, "
-            f"{p(earn.points)}, {p(earn.points)}, {p(earn.available_at)}, NULL, {p(now)}))"
-        )
+        values += (new_id(), earn.order_id, earn.points, earn.points, earn.available_at)
     elif earn is not None:
+        earning = _EARN
         expiry = expires_at(earn.expiry or await get_policy(ctx), now, ctx.tenant.timezone)
         member.points_balance += earn.points
         entry_id = new_id()
         outbox.append(
             outbox_row(
                 PointsChanged(
-                    member_id=member.id,
+                    member_id=member_id,
                     entry_id=entry_id,
                     kind=earn.kind,
                     points=earn.points,
@@ -184,54 +260,53 @@ async def write_order_statement(
                 )
             )
         )
-        entry = p(entry_id, "::uuid")
-        parts.append(
-            "entry AS (INSERT INTO points_entries (tenant_id, id, member_id, kind, points, "
-            "balance_after, reason, order_id, corrects_id, available_at, expires_at, actor_type, "
-            f"actor_id, created_at) VALUES ({tenant}, {entry}, {p(member.id)}, {p(earn.kind)}, "
-            f"{p(earn.points)}, {p(member.points_balance)}, {p(earn.reason)}, "
-            f"{p(earn.order_id)}, {p(earn.corrects_id)}, {p(now)}, {p(expiry)}, "
-            f"{p(ctx.actor.kind)}, {p(actor_id(ctx, earn))}, {p(now)}))"
-        )
-        parts.append(
-            "lot AS (INSERT INTO points_lots (tenant_id, id, member_id, entry_id, order_id, "
-            "pending, amount, remaining, available_at, expires_at, created_at) VALUES "
-            f"({tenant}, {p(new_id())}, {p(member.id)}, {entry}, {p(earn.order_id)}, false, "
-            f"{p(earn.points)}, {p(earn.points)}, {p(now)}, {p(expiry)}, {p(now)}))"
+        values += (
+            entry_id,
+            earn.kind,
+            earn.points,
+            member.points_balance,
+            earn.reason,
+            earn.order_id,
+            earn.corrects_id,
+            expiry,
+            ctx.actor.kind,
+            actor_id(ctx, earn),
+            new_id(),
+            earn.order_id,
+            earn.points,
+            earn.points,
+            expiry,
         )
     member.updated_at = now
-    meta = member._meta
-    assignments = [
-        f"{meta.fields_db_projection[name]} = "
-        f"{p(meta.fields_map[name].to_db_value(getattr(member, name), member))}"
-        for name in dict.fromkeys(
-            ("points_balance", "pending_points", *member_fields, "updated_at")
-        )
-    ]
-    parts.append(
-        f"member AS (UPDATE members SET {', '.join(assignments)} WHERE id = {p(member.id)})"
+    assigned = tuple(
+        dict.fromkeys(("points_balance", "pending_points", *member_fields, "updated_at"))
     )
+    fields_map = member._meta.fields_map
+    values += [fields_map[name].to_db_value(getattr(member, name), member) for name in assigned]
     outbox += [outbox_row(event) for event in events]
-    rows = ", ".join(
-        f"({tenant}, {p(r.id, '::uuid')}, {p(r.type, '::text')}, {p(r.version, '::smallint')}, "
-        f"{p(r.member_id, '::uuid')}, {p(r.payload, '::jsonb')}, {p(now, '::timestamptz')})"
-        for r in outbox
+    for r in outbox:
+        values += (r.id, r.type, r.version, r.member_id, r.payload)
+    for _, read_values in reads:
+        values += read_values
+    shape = (
+        model,
+        skipped,
+        spend is not None,
+        earning,
+        assigned,
+        len(outbox),
+        tuple((sql, len(read_values)) for sql, read_values in reads),
     )
-    if outbox:
-        parts.append(
-            "events AS (INSERT INTO outbox (tenant_id, id, type, version, member_id, payload, "
-            f"created_at) VALUES {rows})"
-        )
-    columns = ["coalesce(sum(points), 0)::bigint AS taken" if spend else "0 AS taken"]
-    for index, (sql, values) in enumerate(reads):
-        columns.append(f"({_bound(sql, values, p)}) AS read{index}")
-    final = f"SELECT {', '.join(columns)}" + (" FROM consumed" if spend else "")
-    found = await fetch(conn, f"WITH {', '.join(parts)} {final}", p.values)
-    if spend is not None and found[0]["taken"] != spent:
+    sql = _texts.get(shape)
+    if sql is None:
+        sql = _text(shape)
+        if len(_texts) >= _TEXTS_KEPT:
+            _texts.clear()
+        _texts[shape] = sql
+    found = await fetch(conn, sql, values)
+    if spend is not None and found[0][0] != spent:
         # The cached balance said yes but the lots say no: the ledger is inconsistent. Refuse
         # (raising rolls the whole order back).
-        raise RuntimeError(
-            f"points ledger of member {member.id} is short by {spent - found[0]['taken']}"
-        )
+        raise RuntimeError(f"points ledger of member {member_id} is short by {spent - found[0][0]}")
     row._saved_in_db = True
-    return [found[0][f"read{index}"] for index in range(len(reads))]
+    return [found[0][index] for index in range(1, len(reads) + 1)]
