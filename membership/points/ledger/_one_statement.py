@@ -21,8 +21,8 @@ member's columns set, the number of events, the reads), so it is made once per s
 gathers only its values, in the order the text numbers them.
 
 A caller may ask for scalar reads to ride on the statement's round trip (``reads``: SQL with its
-own ``$1``…``$n``, each used, and their values). They see the database as the statement found it, before
-its own writes, so a read that should count the order says so itself.
+own ``$1``…``$n``, each used, and their values). They see the database as the statement found
+it, before its own writes, so a read that should count the order says so itself.
 """
 
 from __future__ import annotations
