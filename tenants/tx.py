@@ -24,7 +24,7 @@ from tortoise.exceptions import IntegrityError, OperationalError, TransactionMan
 
 from tenants.context import RequestContext
 
-__all__ = ["fetch", "in_tenant_tx", "tenant_tx"]
+__all__ = ["fetch", "fetch_one", "in_tenant_tx", "tenant_tx"]
 
 _CONNECTION = "default"  # membership.db's one connection
 _current: contextvars.ContextVar[tuple[uuid.UUID, BaseDBAsyncClient] | None] = (
@@ -62,6 +62,26 @@ def _begin_sql(tenant_id: uuid.UUID, snapshot: bool) -> str:
     )
 
 
+async def _pooled(connections: Any) -> Any:
+    """membership.db's tortoise client of this task, its asyncpg pool made (once, as tortoise
+    makes it)."""
+    client: Any = connections.get(_CONNECTION)
+    if client._pool is None:
+        async with client._pool_init_lock:
+            if client._pool is None:
+                await client.create_connection(with_db=True)
+    return client
+
+
+async def fetch_one(sql: str, *values: Any) -> Record | None:
+    """One statement's first row on a pool connection of its own, outside any transaction (for
+    a statement that sets the tenant itself, as ``tenant_member`` does), logged as tortoise logs
+    its statements."""
+    client = await _pooled(get_connections())
+    client.log.debug("%s: %s", sql, values)
+    return await client._pool.fetchrow(sql, *values)  # type: ignore[no-any-return]
+
+
 class _TenantTransaction:
     """``tenant_tx``'s context manager: a class, not a generator, as every service call of every
     request enters one.
@@ -94,11 +114,7 @@ class _TenantTransaction:
             self._joined = True
             return current[1]
         connections = self._connections = get_connections()
-        parent: Any = connections.get(_CONNECTION)
-        if parent._pool is None:
-            async with parent._pool_init_lock:  # as tortoise makes the pool: once
-                if parent._pool is None:
-                    await parent.create_connection(with_db=True)
+        parent = await _pooled(connections)
         pool = parent._pool
         connection = await pool.acquire()
         client = self._client = TransactionWrapper(parent)

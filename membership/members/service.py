@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -35,7 +34,7 @@ from tenants import audit
 from tenants.context import RequestContext
 from tenants.models import Staff
 from tenants.permissions import Permission
-from tenants.tx import in_tenant_tx, tenant_tx
+from tenants.tx import fetch_one, in_tenant_tx, tenant_tx
 
 __all__ = [
     "GENDERS",
@@ -184,10 +183,7 @@ async def _lookup_alone(
     else:
         by, value = "external_id", str(external_id)
     # asyncpg's own fetch on a pool connection: the lookup is the API's most frequent call
-    client = Tortoise.get_connection("default")
-    async with client.acquire_connection() as connection:
-        client.log.debug("%s: %s", _LOOKUP, [ctx.tenant.id, by, value])  # as tortoise logs
-        row = await connection.fetchrow(_LOOKUP, ctx.tenant.id, by, value)
+    row = await fetch_one(_LOOKUP, ctx.tenant.id, by, value)
     member = made(Member, row) if row is not None else None
     if member is None or member.merged_into_id is None:
         return member

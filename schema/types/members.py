@@ -111,7 +111,7 @@ class Member:
         if self._row.tier_id is None:
             return None
         row = await info.context.tier(self._row.tier_id)
-        return Tier.of(row) if row else None
+        return Tier.of_catalogued(row) if row else None
 
     @strawberry.field(
         description=(

@@ -69,6 +69,23 @@ class Tier:
             benefits=row.benefits,
         )
 
+    @classmethod
+    def of_catalogued(cls, row: TierModel) -> Tier:
+        """``of`` for a row of the tenant's kept tier catalogue (``tier_catalogue``), which is
+        never changed once read: made once per row, not once per member shown."""
+        kept = _catalogued.get(id(row))
+        if kept is not None and kept[0] is row:  # the same row, not one that took its place
+            return kept[1]
+        if len(_catalogued) >= _CATALOGUED_KEPT:
+            _catalogued.clear()
+        made = cls.of(row)
+        _catalogued[id(row)] = (row, made)
+        return made
+
+
+_catalogued: dict[int, tuple[TierModel, Tier]] = {}
+_CATALOGUED_KEPT = 10_000
+
 
 @strawberry.type
 class TierChange:

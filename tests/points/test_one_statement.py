@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from tortoise.fields import DatetimeField
 
+from membership.members.models import Member
 from membership.orders import service as orders
 from membership.points.ledger import _one_statement
 from membership.programme.settings import update_earning
@@ -88,3 +91,33 @@ async def test_a_shape_seen_again_reuses_its_text(tenant: TenantFixture, sent: S
     assert a_values[1] == first and b_values[1] == second
     for member, points in ((first, earned - 20 + again), (second, 300)):
         assert_invariant(await ledger_state(tenant, member), points)
+
+
+def test_ids_and_aware_times_go_to_the_driver_as_they_are() -> None:
+    fields = Member._meta.fields_map
+    row = Member(id=uuid.uuid4(), tenant_id=uuid.uuid4())
+    id_value = _one_statement._to_db(fields["id"])
+    some = uuid.uuid4()
+    assert id_value(some, row) is some
+    assert id_value(str(some), row) == str(some) == fields["id"].to_db_value(str(some), row)
+    assert id_value(None, row) is None
+
+    time_value = _one_statement._to_db(fields["last_order_at"])
+    aware = datetime(2026, 3, 1, 8, 30, tzinfo=timezone(timedelta(hours=8)))
+    assert time_value(aware, row) is aware
+    assert time_value(None, row) is None
+    # a naive time still goes through tortoise, which makes it aware (and warns)
+    with pytest.warns(RuntimeWarning):
+        naive = time_value(datetime(2026, 3, 1, 8, 30), row)
+    assert naive.tzinfo is not None
+
+
+def test_fields_tortoise_fills_or_checks_keep_their_own_conversion() -> None:
+    for field in (
+        DatetimeField(auto_now=True),
+        DatetimeField(auto_now_add=True),
+        DatetimeField(validators=[lambda value: None]),
+        Member._meta.fields_map["name"],  # text: tortoise checks its length
+        Member._meta.fields_map["points_balance"],
+    ):
+        assert _one_statement._to_db(field) == field.to_db_value

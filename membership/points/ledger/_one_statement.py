@@ -28,11 +28,14 @@ it, before its own writes, so a read that should count the order says so itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.fields.base import DatabaseDefault
+from tortoise.fields.base import DatabaseDefault, Field
+from tortoise.fields.data import DatetimeField, UUIDField
 from tortoise.models import Model
 
 from membership.ids import new_id
@@ -72,22 +75,49 @@ _LOT = (
 )
 
 
-def _insert_plan(model: type[Model]) -> tuple[str, tuple[tuple[str, str, Any], ...]]:
-    """A model's table and (field, column, the field's to_db_value) in tortoise's order."""
+def _insert_plan(model: type[Model]) -> tuple[str, tuple[tuple[str, str, _ToDb], ...]]:
+    """A model's table and (field, column, the field's value for the database) in tortoise's
+    order."""
     plan = _insert_plans.get(model)
     if plan is None:
         meta = model._meta
         plan = _insert_plans[model] = (
             meta.db_table,
             tuple(
-                (name, column, meta.fields_map[name].to_db_value)
+                (name, column, _to_db(meta.fields_map[name]))
                 for name, column in meta.fields_db_projection.items()
             ),
         )
     return plan
 
 
-_insert_plans: dict[type, tuple[str, tuple[tuple[str, str, Any], ...]]] = {}
+_ToDb = Callable[[Any, Model], Any]
+_insert_plans: dict[type, tuple[str, tuple[tuple[str, str, _ToDb], ...]]] = {}
+
+
+def _to_db(field: Field[Any]) -> _ToDb:
+    """The field's ``to_db_value``, except that ids and aware times the driver sends as they are
+    skip it: for them it only makes text of an id, or checks a time it leaves unchanged."""
+    to_db_value = field.to_db_value
+    if type(field) is UUIDField:
+
+        def id_value(value: Any, row: Model) -> Any:
+            return value if isinstance(value, uuid.UUID) else to_db_value(value, row)
+
+        return id_value
+    if (
+        type(field) is DatetimeField
+        and not (field.auto_now or field.auto_now_add)
+        and not field.validators
+    ):
+
+        def time_value(value: Any, row: Model) -> Any:
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                return value
+            return to_db_value(value, row)
+
+        return time_value
+    return to_db_value
 
 
 def _row_values(row: Model, values: list[Any]) -> tuple[int, ...]:
