@@ -32,9 +32,7 @@ class AuthError(Exception):
 
 @dataclass(frozen=True)
 class _CachedKey:
-    key_id: uuid.UUID
-    kind: str
-    label: str
+    actor: Actor  # the key as the request's actor (immutable: shared by its requests)
     scopes: frozenset[Permission]
     tenant: TenantInfo
     expires_at: datetime | None
@@ -56,7 +54,7 @@ class Authenticator:
     def forget_key(self, key_id: uuid.UUID) -> None:
         """Drop a revoked key from this process's cache at once (others drop it within seconds)."""
         for key_hash, (_, cached) in list(self._keys.items()):
-            if cached.key_id == key_id:
+            if cached.actor.id == key_id:
                 del self._keys[key_hash]
 
     async def authenticate(self, credential: str, request_id: str) -> RequestContext:
@@ -86,18 +84,20 @@ class Authenticator:
                 Permission(s) for s in row.scopes if s in Permission._value2member_map_
             )
             label = f"key {row.name} ({row.prefix})"
-            cached = _CachedKey(row.id, row.kind, label, scopes, tenant, row.expires_at)
+            actor = Actor("api_key", row.id, label, role=row.kind)
+            cached = _CachedKey(actor, scopes, tenant, row.expires_at)
             self._keys[parsed.key_hash] = (time.monotonic() + _KEY_CACHE_SECONDS, cached)
         else:
             cached = hit[1]
-            _refuse_if_expired(cached.expires_at, self._clock.now())
+            if cached.expires_at is not None:
+                _refuse_if_expired(cached.expires_at, self._clock.now())
         tenant = cached.tenant
         if tenant.sandbox is not None:
             # the key may be cached, the test clock may not: it moves when it is advanced
             tenant = await get_tenant(tenant.id) or tenant
         return RequestContext(
             tenant=tenant,
-            actor=Actor("api_key", cached.key_id, cached.label, role=cached.kind),
+            actor=cached.actor,
             permissions=cached.scopes,
             request_id=request_id,
             clock=self._clock,
