@@ -49,6 +49,7 @@ from membership.points.ledger import MAX_POINTS, Posting
 from membership.programme.expiry import ExpiryPolicy
 from membership.programme.models import PointsSettings
 from membership.programme.settings import load_settings
+from membership.rows import made
 from membership.tiering.engine import order_metric_reads, upgrade_if_qualified
 from membership.tiers.models import Tier
 from plugins.earning import MemberFacts, OrderFacts, OrderLine
@@ -344,8 +345,9 @@ async def record_order(ctx: RequestContext, request: OrderRequest) -> OrderResul
 def _new_order(**values: Any) -> Order:
     """An order not written yet, from values already of its fields' Python types, every field
     given: tortoise's constructor converts and checks each value again, which cost recording an
-    order more than any of its statements' Python."""
-    order = Order._init_from_db(**values)
+    order more than any of its statements' Python. Made as a row read back would be (``made``),
+    then marked unsaved."""
+    order = made(Order, values)
     order._saved_in_db = False
     return order
 
