@@ -14,7 +14,9 @@ read are the lots updated; the update still checks each lot had what was taken, 
 fails the whole statement.
 
 Orders build on the ledger, not the other way round, so the order comes in as a tortoise row
-like any other: its columns and values are read from the model, as tortoise's own INSERT does.
+like any other: its columns and values are read from the model, as tortoise's own INSERT does
+(its ids and aware times go to the driver as they are, which is what tortoise's conversion of
+them amounts to).
 
 The statement's text depends only on the order's shape (whether it spends, how it earns, the
 member's columns set, the number of events, the reads), so it is made once per shape; each order
@@ -121,8 +123,9 @@ def _to_db(field: Field[Any]) -> _ToDb:
 
 
 def _row_values(row: Model, values: list[Any]) -> tuple[int, ...]:
-    """Add the row's values to ``values`` as tortoise's own INSERT sends them; the positions of
-    the fields left to the database's defaults (not sent)."""
+    """Add the row's values to ``values`` as tortoise's own INSERT sends them (ids and aware
+    times as they are, see ``_to_db``); the positions of the fields left to the database's
+    defaults (not sent)."""
     skipped: tuple[int, ...] = ()
     for index, (name, _, to_db_value) in enumerate(_insert_plan(type(row))[1]):
         value = getattr(row, name)
