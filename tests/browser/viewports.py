@@ -8,12 +8,14 @@ Each check fails with what is wrong and where, so a screenshot is rarely needed 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from playwright.async_api import Page, Request
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 __all__ = [
     "HEIGHTS",
@@ -192,6 +194,14 @@ async def assert_tap_targets(page: Page, min_px: int = 44, *, root: str = CONTEN
     """Fail when a visible button, link, input, select, switch or pagination control in the
     content is less than ``min_px`` high; returns how many targets were checked."""
     await page.evaluate(_DESCRIBE_JS)
+    # Just after a resize antd's controls may still be easing to their new height: measure
+    # again for up to two seconds, and fail on what is still too small then.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        await page.wait_for_function(
+            f"(args) => ({_TAP_TARGETS_JS})(args).small.length === 0",
+            arg=[root, min_px],
+            timeout=2_000,
+        )
     found: dict[str, Any] = await page.evaluate(_TAP_TARGETS_JS, [root, min_px])
     small: list[str] = found["small"]
     assert not small, f"{page.url}: {len(small)} tap targets under {min_px} px high: " + "; ".join(
